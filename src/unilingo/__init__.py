@@ -1,0 +1,25 @@
+"""unilingo: turn mixed-language documents into single-language ones, keeping the original."""
+
+from ._api import Normalizer
+from ._errors import ConfigError, ExitCode, InputError, ModelError, OutputError, UnilingoError
+from ._merge import Document, SegmentResult, restore_inline, restore_sidecar
+from ._models import ModelSpec, ModelTable, load_models
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ConfigError",
+    "Document",
+    "ExitCode",
+    "InputError",
+    "ModelError",
+    "ModelSpec",
+    "ModelTable",
+    "Normalizer",
+    "OutputError",
+    "SegmentResult",
+    "UnilingoError",
+    "load_models",
+    "restore_inline",
+    "restore_sidecar",
+]

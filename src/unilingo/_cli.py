@@ -1,0 +1,248 @@
+"""The unilingo command: parses options and calls the library, nothing more."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from ._api import Normalizer
+from ._detect import DEFAULT_MIN_CONFIDENCE
+from ._errors import ExitCode, ModelError, UnilingoError
+from ._files import (
+    KEEP_ORIGINAL,
+    STDIO,
+    decode,
+    original_of,
+    plan,
+    read_text,
+    rendered,
+    report_record,
+    write_atomic,
+    write_document,
+)
+from ._models import MODELS_ENV, load_models
+from ._translate import DEFAULT_BATCH_SIZE, hub_offline
+
+EXIT_CODES = f"""\b
+Exit codes:
+  {ExitCode.OK}  success
+  {ExitCode.USAGE}  usage error: bad option, unknown language, bad models file line
+  {ExitCode.INPUT}  input missing, unreadable, not UTF-8, or nothing to restore
+  {ExitCode.MODEL}  a model cannot be found, downloaded or loaded
+  {ExitCode.OUTPUT}  an output cannot be written
+"""
+
+
+def _reports_errors(command):
+    """One line on stderr and the documented exit code instead of a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except UnilingoError as error:
+            click.echo(f"unilingo: error: {error}", err=True)
+            sys.exit(int(error.exit_code))
+        except KeyboardInterrupt:
+            click.echo("unilingo: interrupted", err=True)
+            sys.exit(130)
+
+    return wrapper
+
+
+def _detection_options(command):
+    options = [
+        click.option("--target", "-t", default="en", show_default=True, help="Language to normalize to."),
+        click.option(
+            "--models",
+            "models_file",
+            type=click.Path(dir_okay=False),
+            envvar=MODELS_ENV,
+            help=f"Models file ('source target model' per line). [default: ${MODELS_ENV} or the bundled models.txt]",
+        ),
+        click.option(
+            "--format",
+            "format_",
+            type=click.Choice(["auto", "text", "markdown"]),
+            default="auto",
+            show_default=True,
+            help="Document format; auto goes by file extension (standard input is text).",
+        ),
+        click.option(
+            "--min-confidence",
+            type=click.FloatRange(0.0, 1.0),
+            default=DEFAULT_MIN_CONFIDENCE,
+            show_default=True,
+            help="Segments the detector is less sure of are left as they are.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@click.group(epilog=EXIT_CODES)
+@click.version_option(__version__, prog_name="unilingo")
+def cli() -> None:
+    """Turn mixed-language documents into single-language ones, keeping the original."""
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--output", "-o", help="Output folder (created if missing); '-' or none for one input: standard output.")
+@_detection_options
+@click.option(
+    "--keep-original",
+    type=click.Choice(KEEP_ORIGINAL),
+    default="sidecar",
+    show_default=True,
+    help="sidecar: NAME.unilingo.json beside the output; inline: an HTML comment after each translated "
+    "Markdown block (plain text falls back to a sidecar); none: keep nothing.",
+)
+@click.option("--report", type=click.Path(dir_okay=False), help="Write every segment's decision and output as JSON here.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=DEFAULT_BATCH_SIZE, show_default=True)
+@click.option("--beams", type=click.IntRange(min=1), help="Beam size. [default: the model's own, 4 for opus-mt]")
+@click.option("--quiet", "-q", is_flag=True, help="No progress on standard error.")
+@_reports_errors
+def translate(paths, output, target, models_file, format_, min_confidence, keep_original, report, batch_size, beams, quiet):
+    """Translate PATHS (files, folders, or - for standard input) into the target language."""
+    jobs = plan(paths, output, format_)
+    normalizer = Normalizer(target, models_file, min_confidence=min_confidence, batch_size=batch_size, num_beams=beams)
+    texts = [_read(job) for job in jobs]
+    records = []
+    documents = normalizer.normalize_many(zip(texts, (job.format for job in jobs)))
+    for number, (job, doc) in enumerate(zip(jobs, documents), start=1):
+        if job.output is None:
+            click.get_binary_stream("stdout").write(rendered(doc, keep_original).encode("utf-8"))
+        else:
+            write_document(doc, job.output, keep_original)
+        records.append(report_record(doc, job.label, with_output=True))
+        if not quiet:
+            counts = {action: sum(s.action == action for s in doc.segments) for action in ("translate", "keep", "skip")}
+            where = f" -> {job.output}" if job.output else ""
+            click.echo(
+                f"[{number}/{len(jobs)}] {job.label}{where}: {doc.translated} translated, "
+                f"{counts['keep']} kept, {counts['skip']} skipped",
+                err=True,
+            )
+    if report:
+        write_atomic(Path(report), (json.dumps(records, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("paths", nargs=-1, required=True)
+@_detection_options
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per file.")
+@_reports_errors
+def detect(paths, target, models_file, format_, min_confidence, as_json):
+    """Show what would be translated in PATHS, and why. Loads no model."""
+    jobs = plan(paths, None, format_, writes=False)
+    normalizer = Normalizer(target, models_file, min_confidence=min_confidence)
+    records = []
+    for job in jobs:
+        text = _read(job)
+        doc = normalizer.detect(text, job.format)
+        if as_json:
+            records.append(report_record(doc, job.label, with_output=False))
+            continue
+        for segment in doc.segments:
+            column = segment.start - (text.rfind("\n", 0, segment.start) + 1) + 1
+            lang = segment.lang or "--"
+            click.echo(
+                f"{job.label}:{segment.line + 1}:{column}: {segment.action} {lang} "
+                f"({segment.confidence:.2f}) {json.dumps(segment.text, ensure_ascii=False)}: {segment.reason}"
+            )
+    if as_json:
+        click.echo(json.dumps(records, ensure_ascii=False, indent=1))
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--output", "-o", help="Write the original here ('-': standard output) instead of in place.")
+@_reports_errors
+def restore(paths, output):
+    """Give back the original of unilingo outputs, byte for byte.
+
+    In place by default: the output file becomes the original again and its
+    sidecar, now redundant, is removed.
+    """
+    if output is not None and len(paths) > 1:
+        raise click.UsageError("restore -o takes one file; restore several in place instead")
+    for raw in paths:
+        path = Path(raw)
+        original, sidecar = original_of(path)
+        if output == STDIO:
+            click.get_binary_stream("stdout").write(original.encode("utf-8"))
+        elif output is not None:
+            write_atomic(Path(output), original.encode("utf-8"))
+        else:
+            write_atomic(path, original.encode("utf-8"))
+            if sidecar is not None:
+                sidecar.unlink()
+            click.echo(f"restored {path}", err=True)
+
+
+@cli.group()
+def models() -> None:
+    """The models file and the Hugging Face cache."""
+
+
+@models.command("list", epilog=EXIT_CODES)
+@click.option("--models", "models_file", type=click.Path(dir_okay=False), envvar=MODELS_ENV)
+@_reports_errors
+def models_list(models_file):
+    """What the models file maps, and whether each model is available here."""
+    table = load_models(models_file)
+    click.echo(f"# {table.path}")
+    for spec in table.specs:
+        click.echo(f"{spec.source} {spec.target} {spec.name}  [{_availability(spec)}]")
+
+
+def _availability(spec) -> str:
+    if spec.is_local:
+        return "local folder" if Path(spec.location).is_dir() else f"missing folder {spec.location}"
+    from huggingface_hub import try_to_load_from_cache
+
+    cached = try_to_load_from_cache(spec.location, "config.json")
+    return "cached" if isinstance(cached, str) else "not cached: run 'unilingo models download'"
+
+
+@models.command("download", epilog=EXIT_CODES)
+@click.option("--models", "models_file", type=click.Path(dir_okay=False), envvar=MODELS_ENV)
+@_reports_errors
+def models_download(models_file):
+    """Fetch every hub model of the models file into the Hugging Face cache."""
+    table = load_models(models_file)
+    for spec in table.specs:
+        if spec.is_local:
+            click.echo(f"{spec.name}: local folder, nothing to download", err=True)
+            continue
+        if hub_offline():
+            raise ModelError(f"cannot download {spec.name}: HF_HUB_OFFLINE is set; unset it on a machine with internet access")
+        from huggingface_hub import list_repo_files, snapshot_download
+
+        click.echo(f"downloading {spec.name} ...", err=True)
+        try:
+            # opus-mt repositories hold the weights in several formats; fetch one.
+            files = list_repo_files(spec.location)
+            weights = "*.safetensors" if any(f.endswith(".safetensors") for f in files) else "pytorch_model.bin"
+            folder = snapshot_download(spec.location, allow_patterns=["*.json", "*.spm", weights])
+        except Exception as error:  # huggingface_hub raises HTTP, OS and its own errors
+            reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            raise ModelError(f"cannot download {spec.name} ({spec.origin}): {reason}") from None
+        click.echo(f"{spec.name}: {folder}", err=True)
+
+
+def _read(job) -> str:
+    if job.source is None:
+        return decode(click.get_binary_stream("stdin").read(), job.label)
+    return read_text(job.source)
+
+
+def main() -> None:
+    cli(prog_name="unilingo")

@@ -1,0 +1,44 @@
+"""Errors a user can cause, each with the exit code the CLI documents."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    # 1 is left to click/Python for crashes and to `check`-style findings.
+    USAGE = 2
+    INPUT = 3
+    MODEL = 4
+    OUTPUT = 5
+
+
+class UnilingoError(Exception):
+    """Base class: the message is one line that names the thing and the fix."""
+
+    exit_code = ExitCode.USAGE
+
+
+class ConfigError(UnilingoError):
+    """Bad option value, unknown language, or a bad models file line."""
+
+    exit_code = ExitCode.USAGE
+
+
+class InputError(UnilingoError):
+    """A file that is missing, unreadable, not UTF-8, or has nothing to restore."""
+
+    exit_code = ExitCode.INPUT
+
+
+class ModelError(UnilingoError):
+    """A model that cannot be found, downloaded or loaded."""
+
+    exit_code = ExitCode.MODEL
+
+
+class OutputError(UnilingoError):
+    """An output that cannot be written."""
+
+    exit_code = ExitCode.OUTPUT

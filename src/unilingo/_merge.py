@@ -1,0 +1,208 @@
+"""Merger: the single-language document, with the original kept beside it or inside it."""
+
+from __future__ import annotations
+
+import base64
+import bisect
+import hashlib
+from dataclasses import asdict, dataclass
+from typing import Sequence
+
+from ._detect import Decision
+from ._errors import InputError
+from ._segment import Block, SegmentedText, _Lines, _parse_view, _parser
+
+SIDECAR_SUFFIX = ".unilingo.json"
+INLINE_MARK = "<!-- unilingo:original"
+_BASE64_FLAG = " base64"
+
+
+@dataclass(frozen=True)
+class SegmentResult:
+    start: int
+    end: int
+    text: str
+    line: int
+    block: int
+    lang: str | None
+    confidence: float
+    action: str
+    reason: str
+    output_start: int
+    output_end: int
+    output: str | None = None  # the translation, for translated segments only
+
+    def to_json(self) -> dict:
+        record = asdict(self)
+        record["confidence"] = round(self.confidence, 4)
+        if self.output is None:
+            del record["output"]
+        return record
+
+
+@dataclass(frozen=True)
+class Document:
+    """A normalized (or only detected) document: ``text`` is the output."""
+
+    original: str
+    text: str
+    format: str
+    target: str
+    segments: tuple[SegmentResult, ...]
+    blocks: tuple[Block, ...]
+    models: dict[str, str]  # source language -> model name, for the languages translated
+
+    @property
+    def translated(self) -> int:
+        return sum(segment.output is not None for segment in self.segments)
+
+    def sidecar(self) -> dict:
+        return {
+            "unilingo": 1,
+            "format": self.format,
+            "target": self.target,
+            "models": self.models,
+            "original_sha256": _sha256(self.original),
+            "output_sha256": _sha256(self.text),
+            "original": self.original,
+            "segments": [segment.to_json() for segment in self.segments],
+        }
+
+    def with_inline_originals(self) -> str:
+        """The output with each translated Markdown block followed by its original in an HTML comment."""
+        if self.format != "markdown":
+            raise ValueError("inline originals need Markdown; keep a sidecar for other formats")
+        changed = sorted({segment.block for segment in self.segments if segment.output is not None})
+        shifts = _Shifts(self.segments)
+        pieces, position = [], 0
+        for index in changed:
+            block = self.blocks[index]
+            end = shifts.to_output(block.end)
+            newline = _newline_after(self.original, block.end)
+            pieces.append(self.text[position:end])
+            pieces.append(newline + _inline_comment(self.original[block.start : block.end], newline))
+            position = end
+        pieces.append(self.text[position:])
+        return "".join(pieces)
+
+
+def merge(segmented: SegmentedText, decisions: Sequence[Decision], outputs: dict[int, str], target: str, models: dict[str, str]) -> Document:
+    """Replace the segments that have an output; every other character stays as it was."""
+    original = segmented.text
+    pieces, results = [], []
+    position = shift = 0
+    for index, (segment, decision) in enumerate(zip(segmented.segments, decisions)):
+        output = outputs.get(index)
+        replacement = segment.text if output is None else output
+        pieces.append(original[position : segment.start])
+        pieces.append(replacement)
+        position = segment.end
+        output_start = segment.start + shift
+        shift += len(replacement) - len(segment.text)
+        results.append(
+            SegmentResult(
+                segment.start,
+                segment.end,
+                segment.text,
+                segment.line,
+                segment.block,
+                decision.lang,
+                decision.confidence,
+                decision.action,
+                decision.reason,
+                output_start,
+                output_start + len(replacement),
+                output,
+            )
+        )
+    pieces.append(original[position:])
+    return Document(original, "".join(pieces), segmented.format, target, tuple(results), segmented.blocks, models)
+
+
+class _Shifts:
+    """Maps an offset in the original to the output, past the replaced segments before it."""
+
+    def __init__(self, segments: Sequence[SegmentResult]) -> None:
+        self._ends = [segment.end for segment in segments]
+        self._shifts = [segment.output_end - segment.end for segment in segments]
+
+    def to_output(self, offset: int) -> int:
+        index = bisect.bisect_right(self._ends, offset) - 1
+        return offset + (self._shifts[index] if index >= 0 else 0)
+
+
+def _newline_after(text: str, offset: int) -> str:
+    for newline in ("\r\n", "\n", "\r"):
+        if text.startswith(newline, offset):
+            return newline
+    # The block ends the file without a newline: use the file's own.
+    for newline in ("\r\n", "\n", "\r"):
+        if newline in text:
+            return newline
+    return "\n"
+
+
+def _inline_comment(original_block: str, newline: str) -> str:
+    if "-->" in original_block:
+        # The text would end the comment early; base64 keeps it exact.
+        body = base64.b64encode(original_block.encode("utf-8")).decode("ascii")
+        return f"{INLINE_MARK}{_BASE64_FLAG}{newline}{body}{newline}-->"
+    return f"{INLINE_MARK}{newline}{original_block}{newline}-->"
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# --- restore ----------------------------------------------------------------
+
+
+def has_inline_originals(text: str) -> bool:
+    return INLINE_MARK in text
+
+
+def restore_sidecar(sidecar: dict, where: str = "sidecar") -> str:
+    original = sidecar.get("original") if isinstance(sidecar, dict) else None
+    if not isinstance(original, str):
+        raise InputError(f"{where} has no 'original' text: it was not written by unilingo")
+    if sidecar.get("original_sha256") not in (None, _sha256(original)):
+        raise InputError(f"{where} is damaged: its original does not match its checksum")
+    return original
+
+
+def restore_inline(text: str, where: str = "document") -> str:
+    """The original Markdown, from a document written with inline originals."""
+    view = _parse_view(text)
+    lines = _Lines(text)
+    top_level = [token for token in _parser().parse(view) if token.level == 0 and token.map and token.nesting >= 0]
+    pieces, position = [], 0
+    for previous, token in zip([None, *top_level], top_level):
+        if token.type != "html_block" or not token.content.startswith(INLINE_MARK):
+            continue
+        first, stop = token.map
+        if previous is None or previous.map[1] != first:
+            raise InputError(f"{where}:{first + 1}: an inline original that does not follow its block; was the file edited?")
+        block_start = lines.start(previous.map[0])
+        comment_end = lines.end(stop - 1)
+        pieces.append(text[position:block_start])
+        pieces.append(_comment_body(text[lines.start(first) : comment_end], where, first))
+        position = comment_end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def _comment_body(comment: str, where: str, line: int) -> str:
+    header, newline, rest = comment.partition("\n")
+    if header.endswith("\r"):
+        header, newline = header[:-1], "\r\n"
+    elif not newline and "\r" in comment:
+        header, newline, rest = comment.partition("\r")
+    closing = newline + "-->"
+    if not rest.endswith("-->") or not (newline + rest).endswith(closing):
+        raise InputError(f"{where}:{line + 1}: an inline original without its closing '-->' on a line of its own")
+    body = rest[: len(rest) - len(closing)] if len(rest) >= len(closing) else ""
+    if header == INLINE_MARK + _BASE64_FLAG:
+        return base64.b64decode(body).decode("utf-8")
+    if header != INLINE_MARK:
+        raise InputError(f"{where}:{line + 1}: unreadable inline original header {header!r}")
+    return body

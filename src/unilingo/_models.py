@@ -1,0 +1,92 @@
+"""The models file: which MarianMT model translates which language pair."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from ._errors import ConfigError, InputError
+
+MODELS_ENV = "UNILINGO_MODELS"
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
+# A hub id is "name" or "owner/name"; anything that looks like a path is a folder.
+_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[\w.-]+)?$")
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    source: str
+    target: str
+    name: str  # as written in the models file
+    location: str  # the hub id, or the folder's absolute path
+    is_local: bool
+    origin: str  # "models.txt:3", for error messages that point at the line
+
+
+@dataclass(frozen=True)
+class ModelTable:
+    specs: tuple[ModelSpec, ...]
+    path: str
+
+    def find(self, source: str, target: str) -> ModelSpec | None:
+        for spec in self.specs:
+            if spec.source == source and spec.target == target:
+                return spec
+        return None
+
+    def sources_for(self, target: str) -> list[str]:
+        return sorted({spec.source for spec in self.specs if spec.target == target})
+
+
+def default_models_path() -> str:
+    """``$UNILINGO_MODELS`` if set, else the models.txt shipped with unilingo."""
+    from_env = os.environ.get(MODELS_ENV)
+    if from_env:
+        return from_env
+    return str(resources.files("unilingo").joinpath("models.txt"))
+
+
+def load_models(path: str | os.PathLike[str] | None = None) -> ModelTable:
+    path = os.fspath(path) if path is not None else default_models_path()
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"models file {path} does not exist: pass --models FILE or set {MODELS_ENV}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"cannot read models file {path}: {error}") from None
+    return parse_models(text, base=Path(path).resolve().parent, path=path)
+
+
+def parse_models(text: str, *, base: Path, path: str = "<models>") -> ModelTable:
+    specs: list[ModelSpec] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        origin = f"{path}:{number}"
+        fields = line.split()
+        if len(fields) != 3:
+            raise ConfigError(
+                f"{origin}: expected 'source target model' (e.g. 'de en Helsinki-NLP/opus-mt-de-en'), got {line!r}"
+            )
+        source, target, name = fields
+        for code in (source, target):
+            if not _LANGUAGE_CODE.match(code):
+                raise ConfigError(f"{origin}: {code!r} is not a language code; use ISO 639-1 codes such as 'de'")
+        if source == target:
+            raise ConfigError(f"{origin}: source and target are both {source!r}")
+        if any(spec.source == source and spec.target == target for spec in specs):
+            raise ConfigError(f"{origin}: a second model for {source} -> {target}; keep one line per pair")
+        specs.append(_spec(source, target, name, base, origin))
+    return ModelTable(tuple(specs), path)
+
+
+def _spec(source: str, target: str, name: str, base: Path, origin: str) -> ModelSpec:
+    looks_like_path = name.startswith((".", "/", "~")) or name.count("/") > 1
+    folder = (base / Path(name).expanduser()).resolve()
+    if looks_like_path or folder.is_dir() or not _HUB_ID.match(name):
+        return ModelSpec(source, target, name, str(folder), True, origin)
+    return ModelSpec(source, target, name, name, False, origin)
