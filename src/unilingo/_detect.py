@@ -51,7 +51,8 @@ class Detector:
     """langid restricted to the target and the languages that have a model.
 
     Segments are decided one by one; one that alone is too uncertain (a short
-    heading, a two-word button) is decided by the whole line it sits on.
+    heading, a two-word button) is decided by the whole line it sits on when
+    the line agrees with its own best guess.
     """
 
     def __init__(
@@ -86,9 +87,11 @@ class Detector:
         lang, confidence = self._classify(text)
         how = f"langid {confidence:.2f}"
         if confidence < self.min_confidence and line_text != text:
+            # The line may confirm a weak guess but never overturn it: a table
+            # row or a link list can hold cells of both languages.
             line_lang, line_confidence = self._classify(line_text)
-            if line_confidence >= self.min_confidence:
-                lang, confidence = line_lang, line_confidence
+            if line_lang == lang and line_confidence >= self.min_confidence:
+                confidence = line_confidence
                 how = f"langid on its line {confidence:.2f}"
         if confidence < self.min_confidence:
             return Decision(lang, confidence, "skip", f"uncertain: langid {lang} {confidence:.2f} < {self.min_confidence}")

@@ -1,0 +1,33 @@
+"""Tests run offline by construction: no hub, no shared data, a private HF cache."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+# Set before anything imports huggingface_hub, which reads these once.
+os.environ["HF_HUB_OFFLINE"] = "1"
+# Should anything still try the hub, it meets a closed port on this machine.
+os.environ["HF_ENDPOINT"] = "http://127.0.0.1:9"
+os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="unilingo-test-hf-")
+os.environ.pop("HF_HUB_CACHE", None)
+os.environ.pop("UNILINGO_MODELS", None)
+
+import pytest  # noqa: E402
+
+FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURE_MODELS = FIXTURES / "models.txt"
+FIXTURE_MODEL = FIXTURES / "tiny-opus-mt-de-en"
+
+
+def read_pairs() -> list[tuple[str, str]]:
+    lines = (FIXTURES / "pairs.de-en.tsv").read_text(encoding="utf-8").splitlines()
+    return [tuple(line.split("\t")) for line in lines if line]
+
+
+@pytest.fixture(scope="session")
+def normalizer():
+    from unilingo import Normalizer
+
+    return Normalizer("en", FIXTURE_MODELS)

@@ -1,0 +1,91 @@
+import pytest
+
+from unilingo._segment import format_for_path, segment
+
+
+def texts(source: str, format: str) -> list[str]:
+    doc = segment(source, format)
+    for seg in doc.segments:
+        assert source[seg.start : seg.end] == seg.text
+    return [seg.text for seg in doc.segments]
+
+
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("Hello world. This is fine.\n", ["Hello world.", "This is fine."]),
+        ("Caption line\nFoto: dpa\n", ["Caption line", "Foto: dpa"]),
+        ("  indented line  \n", ["indented line"]),
+        ("one\r\ntwo\rthree\nfour", ["one", "two", "three", "four"]),
+        ("para one\n\n\xa0\n \t\npara two", ["para one", "para two"]),
+        ("Siehe https://example.com/a?b=c. Danke", ["Siehe", "Danke"]),
+        ("Mail an info@example.com bitte", ["Mail an", "bitte"]),
+        ("2024 -- 12:30 !!!", ["2024 -- 12:30 !!!"]),
+        ("--- ... ***", []),
+        ("Z. B. heute, z.B. morgen. Nr. 5 kommt.", ["Z. B. heute, z.B. morgen.", "Nr. 5 kommt."]),
+    ],
+)
+def test_plain_text_segments(source, expected):
+    assert texts(source, "text") == expected
+
+
+def test_plain_text_blocks_are_paragraphs_and_lines_are_counted():
+    doc = segment("a b\nc d\n\n\xa0\ne f", "text")
+    assert [doc.text[b.start : b.end] for b in doc.blocks] == ["a b\nc d", "e f"]
+    assert [(s.text, s.line, s.block) for s in doc.segments] == [("a b", 0, 0), ("c d", 1, 0), ("e f", 4, 1)]
+
+
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("# Verwandte Artikel\n", ["Verwandte Artikel"]),
+        ("## Titel ##\n", ["Titel"]),
+        ("Titel\n=====\n", ["Titel"]),
+        ("- eins\n- zwei\n  drei\n", ["eins", "zwei", "drei"]),
+        ("1. 1\n", ["1"]),
+        ("> zitat\n> > tief\n", ["zitat", "tief"]),
+        ("Lies *das* hier\n", ["Lies", "das", "hier"]),
+        ("Lies **das**\n", ["Lies", "das"]),
+        ("Ein [Link](https://example.com/a_(b) \"Titel t\") und mehr\n", ["Ein", "Link", "und mehr"]),
+        ("Ein [Link][ref] hier\n\n[ref]: https://example.com\n", ["Ein", "Link", "hier"]),
+        ("Code `a b` b\n", ["Code", "b"]),
+        ("Bild ![Alt Text](bild.png) da\n", ["Bild", "da"]),
+        ("Auto <https://example.com/x> link\n", ["Auto", "link"]),
+        ("Zeile<br>zwei\n", ["Zeile", "zwei"]),
+        ("Preis \\* fünf &amp; sechs\n", ["Preis", "fünf", "sechs"]),
+        ("```\nDer Code bleibt.\n```\n", []),
+        ("    Eingerückter Code.\n", []),
+        ("<!-- Kommentar bleibt -->\n", []),
+        ("<div>\nHTML bleibt\n</div>\n", []),
+        ("---\ntitle: Titel bleibt\n---\nText\n", ["Text"]),
+        ("| Tag | Ort |\n|---|---|\n| heute | Berlin Mitte |\n", ["Tag", "Ort", "heute", "Berlin Mitte"]),
+        ("Text ~~alt~~ neu\n", ["Text", "alt", "neu"]),
+        ("Hart  \numbrochen\n", ["Hart", "umbrochen"]),
+    ],
+)
+def test_markdown_segments(source, expected):
+    assert texts(source, "markdown") == expected
+
+
+def test_markdown_offsets_survive_crlf_and_tabs():
+    source = "# Titel\r\n\r\n- eins\r\n>\tzitat hier\r\n\r\nEnde"
+    assert texts(source, "markdown") == ["Titel", "eins", "zitat hier", "Ende"]
+
+
+def test_markdown_blocks_are_top_level_and_whole_lines():
+    source = "# Kopf\n\n- a\n- b\n\n\nText\nmehr\n"
+    doc = segment(source, "markdown")
+    assert [source[b.start : b.end] for b in doc.blocks] == ["# Kopf", "- a\n- b", "Text\nmehr"]
+    assert [s.block for s in doc.segments] == [0, 1, 1, 2, 2]
+
+
+def test_unknown_format_is_refused():
+    with pytest.raises(ValueError):
+        segment("x", "html")
+
+
+@pytest.mark.parametrize(
+    "name, format", [("a.md", "markdown"), ("B.MARKDOWN", "markdown"), ("c.txt", "text"), ("README", "text")]
+)
+def test_format_for_path(name, format):
+    assert format_for_path(name) == format
