@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from unilingo import restore_inline, restore_sidecar
+from unilingo._files import sidecar_text
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("UNILINGO_UPDATE_GOLDEN") == "1"
@@ -43,7 +44,7 @@ def test_output(case):
 
 def test_sidecar(case):
     name, _, original, doc = case
-    sidecar = json.dumps(doc.sidecar(), ensure_ascii=False, indent=1) + "\n"
+    sidecar = sidecar_text(doc)
     check_golden(f"{name}.unilingo.json", sidecar)
     assert restore_sidecar(json.loads(sidecar)) == original
 

@@ -118,7 +118,7 @@ def translate(paths, output, target, models_file, format_, min_confidence, keep_
     documents = normalizer.normalize_many(zip(texts, (job.format for job in jobs)))
     for number, (job, doc) in enumerate(zip(jobs, documents), start=1):
         if job.output is None:
-            click.get_binary_stream("stdout").write(rendered(doc, keep_original).encode("utf-8"))
+            sys.stdout.buffer.write(rendered(doc, keep_original).encode("utf-8"))
         else:
             write_document(doc, job.output, keep_original)
         records.append(report_record(doc, job.label, with_output=True))
@@ -177,7 +177,7 @@ def restore(paths, output):
         path = Path(raw)
         original, sidecar = original_of(path)
         if output == STDIO:
-            click.get_binary_stream("stdout").write(original.encode("utf-8"))
+            sys.stdout.buffer.write(original.encode("utf-8"))
         elif output is not None:
             write_atomic(Path(output), original.encode("utf-8"))
         else:
@@ -240,7 +240,7 @@ def models_download(models_file):
 
 def _read(job) -> str:
     if job.source is None:
-        return decode(click.get_binary_stream("stdin").read(), job.label)
+        return decode(sys.stdin.buffer.read(), job.label)
     return read_text(job.source)
 
 

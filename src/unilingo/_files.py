@@ -146,13 +146,17 @@ def rendered(doc: Document, keep_original: str) -> str:
     return doc.text
 
 
+def sidecar_text(doc: Document) -> str:
+    return json.dumps(doc.sidecar(), ensure_ascii=False, indent=1) + "\n"
+
+
 def write_document(doc: Document, output: Path, keep_original: str) -> None:
     if keep_original not in KEEP_ORIGINAL:
         raise ConfigError(f"unknown --keep-original {keep_original!r}: use one of {', '.join(KEEP_ORIGINAL)}")
     sidecar = sidecar_path(output)
     uses_sidecar = keep_original == "sidecar" or (keep_original == "inline" and doc.format != "markdown")
     if uses_sidecar:
-        write_atomic(sidecar, json.dumps(doc.sidecar(), ensure_ascii=False, indent=1).encode("utf-8"))
+        write_atomic(sidecar, sidecar_text(doc).encode("utf-8"))
     elif sidecar.exists():
         # A sidecar from an earlier run would describe some other output.
         sidecar.unlink()

@@ -1,0 +1,282 @@
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import FIXTURE_MODELS
+from unilingo._cli import cli
+
+GOLDEN = Path(__file__).parent / "golden"
+MODELS = ["--models", str(FIXTURE_MODELS)]
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(cli, [str(arg) for arg in args], input=input)
+
+
+@pytest.fixture
+def docs(tmp_path):
+    folder = tmp_path / "docs"
+    (folder / "news").mkdir(parents=True)
+    (folder / ".git").mkdir()
+    shutil.copy(GOLDEN / "article.md", folder / "article.md")
+    shutil.copy(GOLDEN / "article.txt", folder / "news" / "article.txt")
+    (folder / ".git" / "notes.md").write_text("Die Polizei sucht nach Zeugen.\n")
+    (folder / "logo.png").write_bytes(b"\x89PNG")
+    return folder
+
+
+def assert_clean_error(result, code, *fragments):
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    assert result.stderr.startswith("unilingo: error: ") and result.stderr.count("\n") == 1
+    for fragment in fragments:
+        assert fragment in result.stderr
+
+
+def test_translate_file_writes_output_and_sidecar(docs, tmp_path):
+    out = tmp_path / "out"
+    result = run("translate", docs / "article.md", "-o", out, *MODELS)
+    assert result.exit_code == 0, result.output
+    assert (out / "article.md").read_bytes() == (GOLDEN / "article.out.md").read_bytes()
+    assert (out / "article.md.unilingo.json").read_bytes() == (GOLDEN / "article.md.unilingo.json").read_bytes()
+    assert "[1/1]" in result.stderr and "10 translated, 15 kept, 1 skipped" in result.stderr
+
+
+def test_translate_folder_keeps_the_tree_and_reports_progress(docs, tmp_path):
+    out = tmp_path / "out"
+    result = run("translate", docs, "-o", out, *MODELS)
+    assert result.exit_code == 0, result.output
+    written = sorted(str(path.relative_to(out)) for path in out.rglob("*") if path.is_file())
+    assert written == ["article.md", "article.md.unilingo.json", "news/article.txt", "news/article.txt.unilingo.json"]
+    assert (out / "news" / "article.txt").read_bytes() == (GOLDEN / "article.out.txt").read_bytes()
+    assert "[1/2]" in result.stderr and "[2/2]" in result.stderr
+
+
+def test_stdin_to_stdout(docs):
+    result = run("translate", "-", *MODELS, input=(docs / "news" / "article.txt").read_bytes())
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes == (GOLDEN / "article.out.txt").read_bytes()
+
+
+def test_quiet_prints_nothing_on_stderr(docs, tmp_path):
+    result = run("translate", docs, "-o", tmp_path / "out", "--quiet", *MODELS)
+    assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_keep_original_inline_for_markdown_and_sidecar_for_text(docs, tmp_path):
+    out = tmp_path / "out"
+    result = run("translate", docs, "-o", out, "--keep-original", "inline", *MODELS)
+    assert result.exit_code == 0, result.output
+    assert (out / "article.md").read_bytes() == (GOLDEN / "article.inline.md").read_bytes()
+    assert not (out / "article.md.unilingo.json").exists()
+    assert (out / "news" / "article.txt.unilingo.json").exists()
+
+
+def test_keep_original_none_removes_a_stale_sidecar(docs, tmp_path):
+    out = tmp_path / "out"
+    assert run("translate", docs / "article.md", "-o", out, *MODELS).exit_code == 0
+    assert (out / "article.md.unilingo.json").exists()
+    assert run("translate", docs / "article.md", "-o", out, "--keep-original", "none", *MODELS).exit_code == 0
+    assert not (out / "article.md.unilingo.json").exists()
+    assert (out / "article.md").read_bytes() == (GOLDEN / "article.out.md").read_bytes()
+
+
+def test_report_lists_every_segment_with_outputs(docs, tmp_path):
+    report = tmp_path / "report.json"
+    result = run("translate", docs / "article.md", "-o", tmp_path / "out", "--report", report, *MODELS)
+    assert result.exit_code == 0, result.output
+    (record,) = json.loads(report.read_text())
+    assert record["path"] == str(docs / "article.md") and record["target"] == "en"
+    translated = [s for s in record["segments"] if s["action"] == "translate"]
+    assert {s["output"] for s in translated} >= {"Related articles", "Source: German Press Agency"}
+    assert all("output" not in s for s in record["segments"] if s["action"] != "translate")
+
+
+def test_detect_json_follows_the_contract(docs):
+    result = run("detect", "--json", docs / "article.md", docs / "news" / "article.txt", *MODELS)
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.stdout)
+    assert [r["path"] for r in records] == [str(docs / "article.md"), str(docs / "news" / "article.txt")]
+    for record in records:
+        text = Path(record["path"]).read_bytes().decode("utf-8")
+        assert set(record) == {"path", "target", "segments"} and record["target"] == "en"
+        for segment in record["segments"]:
+            assert set(segment) == {"start", "end", "lang", "confidence", "action", "reason"}
+            assert text[segment["start"] : segment["end"]].strip() == text[segment["start"] : segment["end"]] != ""
+            assert segment["action"] in ("translate", "keep", "skip")
+    actions = {text_of(records[0], s): s["action"] for s in records[0]["segments"]}
+    assert actions["Verwandte Artikel"] == "translate" and actions["12 May"] == "skip"
+    assert actions["The mayor opened the new bridge on Monday."] == "keep"
+
+
+def text_of(record, segment):
+    return Path(record["path"]).read_text(encoding="utf-8")[segment["start"] : segment["end"]]
+
+
+def test_detect_walks_folders_and_prints_one_line_per_segment(docs):
+    result = run("detect", docs, *MODELS)
+    assert result.exit_code == 0, result.output
+    assert f'{docs / "article.md"}:17:4: translate de (0.75) "Verwandte Artikel"' in result.stdout
+    assert f"{docs / 'news' / 'article.txt'}:3:44: translate de" in result.stdout
+    assert ".git" not in result.stdout
+
+
+@pytest.mark.parametrize("mode", ["sidecar", "inline"])
+def test_restore_in_place_gives_back_the_original_byte_for_byte(docs, tmp_path, mode):
+    out = tmp_path / "out"
+    assert run("translate", docs, "-o", out, "--keep-original", mode, *MODELS).exit_code == 0
+    result = run("restore", out / "article.md", out / "news" / "article.txt")
+    assert result.exit_code == 0, result.output
+    assert (out / "article.md").read_bytes() == (docs / "article.md").read_bytes()
+    assert (out / "news" / "article.txt").read_bytes() == (docs / "news" / "article.txt").read_bytes()
+    assert list(out.rglob("*.unilingo.json")) == []
+
+
+def test_restore_to_stdout_leaves_the_output_alone(docs, tmp_path):
+    out = tmp_path / "out"
+    assert run("translate", docs / "article.md", "-o", out, *MODELS).exit_code == 0
+    result = run("restore", out / "article.md", "-o", "-")
+    assert result.exit_code == 0
+    assert result.stdout_bytes == (docs / "article.md").read_bytes()
+    assert (out / "article.md").read_bytes() == (GOLDEN / "article.out.md").read_bytes()
+
+
+def test_running_on_its_own_output_changes_nothing(docs, tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert run("translate", docs, "-o", first, *MODELS).exit_code == 0
+    result = run("translate", first, "-o", second, *MODELS)
+    assert result.exit_code == 0
+    assert "0 translated" in result.stderr and " translated" in result.stderr
+    for name in ("article.md", "news/article.txt"):
+        assert (second / name).read_bytes() == (first / name).read_bytes()
+
+
+def test_models_list_shows_where_each_model_is():
+    result = run("models", "list", *MODELS)
+    assert result.exit_code == 0
+    assert "de en tiny-opus-mt-de-en  [local folder]" in result.stdout
+    default = run("models", "list")
+    assert "de en Helsinki-NLP/opus-mt-de-en  [not cached: run 'unilingo models download']" in default.stdout
+
+
+def test_models_download_offline_is_a_model_error():
+    assert_clean_error(run("models", "download"), 4, "Helsinki-NLP/opus-mt-de-en", "HF_HUB_OFFLINE")
+
+
+def test_models_download_skips_local_folders():
+    result = run("models", "download", *MODELS)
+    assert result.exit_code == 0 and "local folder, nothing to download" in result.stderr
+
+
+# --- errors: one line, a documented code, no partial output ----------------
+
+
+def test_missing_input(tmp_path):
+    assert_clean_error(run("translate", tmp_path / "nope.md", "-o", tmp_path / "out", *MODELS), 3, "nope.md does not exist")
+
+
+def test_input_that_is_not_utf8(tmp_path):
+    (tmp_path / "latin1.txt").write_bytes("Gr\xfc\xdfe".encode("latin-1"))
+    result = run("translate", tmp_path / "latin1.txt", "-o", tmp_path / "out", *MODELS)
+    assert_clean_error(result, 3, "latin1.txt is not UTF-8 (byte 2 is 0xfc)", "iconv")
+    assert not (tmp_path / "out").exists()
+
+
+def test_unknown_target_language(docs):
+    assert_clean_error(run("detect", docs, "--target", "xx", *MODELS), 2, "unknown language 'xx'")
+
+
+def test_bad_models_file_line(docs, tmp_path):
+    bad = tmp_path / "models.txt"
+    bad.write_text("de en\n")
+    assert_clean_error(run("detect", docs, "--models", bad), 2, f"{bad}:1: expected 'source target model'")
+
+
+def test_model_that_cannot_be_loaded_writes_nothing(docs, tmp_path):
+    models = tmp_path / "models.txt"
+    models.write_text("de en ./missing-model\n")
+    result = run("translate", docs, "-o", tmp_path / "out", "--models", models)
+    assert_clean_error(result, 4, "missing-model", f"{models}:1")
+    assert not (tmp_path / "out").exists()
+
+
+def test_model_not_cached_offline(docs, tmp_path):
+    result = run("translate", docs / "article.md", "-o", tmp_path / "out")
+    assert_clean_error(result, 4, "Helsinki-NLP/opus-mt-de-en", "unilingo models download", "local folder")
+    assert not (tmp_path / "out" / "article.md").exists()
+
+
+def test_output_that_cannot_be_written(docs, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert_clean_error(run("translate", docs / "article.md", "-o", blocker / "out", *MODELS), 5, "cannot write")
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["translate", "{docs}"], "is a folder: give an output folder with -o OUT"),
+        (["translate", "{docs}/article.md", "{docs}/news/article.txt"], "several inputs would all go to standard output"),
+        (["translate", "{docs}/article.md", "-o", "{docs}"], "over itself"),
+    ],
+)
+def test_usage_errors(docs, args, message):
+    result = run(*[arg.format(docs=docs) for arg in args], *MODELS)
+    assert_clean_error(result, 2, message)
+
+
+def test_nothing_to_restore(docs):
+    assert_clean_error(run("restore", docs / "article.md"), 3, "nothing to restore")
+
+
+def test_help_documents_exit_codes():
+    result = run("translate", "--help")
+    assert result.exit_code == 0
+    assert "Exit codes:" in result.stdout and "a model cannot be found" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["--help"],
+        ["detect", str(GOLDEN / "article.md"), *MODELS],
+        ["restore", "-o", "-", "{sidecar_output}"],
+    ],
+)
+def test_commands_that_need_no_model_never_import_torch(tmp_path, command):
+    output = tmp_path / "article.md"
+    shutil.copy(GOLDEN / "article.out.md", output)
+    shutil.copy(GOLDEN / "article.md.unilingo.json", tmp_path / "article.md.unilingo.json")
+    command = [arg.format(sidecar_output=output) for arg in command]
+    probe = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from unilingo._cli import cli\n"
+        f"result = CliRunner().invoke(cli, {command!r})\n"
+        "assert result.exit_code == 0, result.output\n"
+        "heavy = sorted(m for m in ('torch', 'transformers', 'sentencepiece') if m in sys.modules)\n"
+        "print(','.join(heavy) or 'none')\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == "none"
+
+
+def test_bundled_example_normalizes_fully_with_the_fixture_models(tmp_path):
+    example = Path(__file__).parents[1] / "examples" / "mixed-news.md"
+    result = run("translate", example, "-o", tmp_path, *MODELS)
+    assert result.exit_code == 0, result.output
+    assert "7 translated, 5 kept, 0 skipped" in result.stderr
+    output = (tmp_path / "mixed-news.md").read_text(encoding="utf-8")
+    assert "## Related articles" in output and "Quelle" not in output
+
+
+def test_readme_test_command_is_what_ci_runs():
+    root = Path(__file__).parents[1]
+    readme_commands = [line for line in (root / "README.md").read_text().splitlines()[:6] if "pytest" in line]
+    assert readme_commands and readme_commands[0] in (root / ".ci" / "run").read_text()
