@@ -12,7 +12,7 @@ import click
 from . import __version__
 from ._api import Normalizer
 from ._detect import DEFAULT_MIN_CONFIDENCE
-from ._errors import ExitCode, ModelError, UnilingoError
+from ._errors import ExitCode, UnilingoError
 from ._files import (
     KEEP_ORIGINAL,
     STDIO,
@@ -26,7 +26,7 @@ from ._files import (
     write_document,
 )
 from ._models import MODELS_ENV, load_models
-from ._translate import DEFAULT_BATCH_SIZE, hub_offline
+from ._translate import DEFAULT_BATCH_SIZE, cached_snapshot, download
 
 EXIT_CODES = f"""\b
 Exit codes:
@@ -206,10 +206,7 @@ def models_list(models_file):
 def _availability(spec) -> str:
     if spec.is_local:
         return "local folder" if Path(spec.location).is_dir() else f"missing folder {spec.location}"
-    from huggingface_hub import try_to_load_from_cache
-
-    cached = try_to_load_from_cache(spec.location, "config.json")
-    return "cached" if isinstance(cached, str) else "not cached: run 'unilingo models download'"
+    return "cached" if cached_snapshot(spec) else "not cached: run 'unilingo models download'"
 
 
 @models.command("download", epilog=EXIT_CODES)
@@ -217,25 +214,12 @@ def _availability(spec) -> str:
 @_reports_errors
 def models_download(models_file):
     """Fetch every hub model of the models file into the Hugging Face cache."""
-    table = load_models(models_file)
-    for spec in table.specs:
+    for spec in load_models(models_file).specs:
         if spec.is_local:
             click.echo(f"{spec.name}: local folder, nothing to download", err=True)
             continue
-        if hub_offline():
-            raise ModelError(f"cannot download {spec.name}: HF_HUB_OFFLINE is set; unset it on a machine with internet access")
-        from huggingface_hub import list_repo_files, snapshot_download
-
-        click.echo(f"downloading {spec.name} ...", err=True)
-        try:
-            # opus-mt repositories hold the weights in several formats; fetch one.
-            files = list_repo_files(spec.location)
-            weights = "*.safetensors" if any(f.endswith(".safetensors") for f in files) else "pytorch_model.bin"
-            folder = snapshot_download(spec.location, allow_patterns=["*.json", "*.spm", weights])
-        except Exception as error:  # huggingface_hub raises HTTP, OS and its own errors
-            reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-            raise ModelError(f"cannot download {spec.name} ({spec.origin}): {reason}") from None
-        click.echo(f"{spec.name}: {folder}", err=True)
+        # huggingface_hub shows its own progress bars while it downloads.
+        click.echo(f"{spec.name}: downloaded to {download(spec)}", err=True)
 
 
 def _read(job) -> str:

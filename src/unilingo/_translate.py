@@ -117,48 +117,90 @@ def _fit(text: str, loaded: LoadedModel) -> list[str]:
 
 
 def _load(spec: ModelSpec, models_path: str) -> LoadedModel:
-    try:
-        import transformers
-        from transformers import MarianMTModel, MarianTokenizer
-    except ImportError as error:  # pragma: no cover - the package depends on them
-        raise ModelError(f"the translation stack is not installed ({error}): pip install unilingo") from None
+    import transformers
+
     transformers.logging.set_verbosity_error()
     transformers.utils.logging.disable_progress_bar()
-
     if spec.is_local:
         if not Path(spec.location).is_dir():
             raise ModelError(
                 f"model folder {spec.location} for {spec.source} -> {spec.target} does not exist "
                 f"({spec.origin}): fix the path in {models_path}"
             )
-        return _from_pretrained(MarianTokenizer, MarianMTModel, spec, local_files_only=True)
+        folder = spec.location
+    else:
+        folder = cached_snapshot(spec) or download(spec)
+    return _from_pretrained(folder, spec)
+
+
+def cached_snapshot(spec: ModelSpec) -> str | None:
+    """The folder of a hub model in the Hugging Face cache, if it is there."""
+    from huggingface_hub import snapshot_download
+
     try:
-        return _from_pretrained(MarianTokenizer, MarianMTModel, spec, local_files_only=True)
-    except ModelError as not_cached:
-        if hub_offline():
-            raise ModelError(_not_available(spec, models_path, "HF_HUB_OFFLINE is set")) from None
-        try:
-            return _from_pretrained(MarianTokenizer, MarianMTModel, spec, local_files_only=False)
-        except ModelError:
-            raise ModelError(_not_available(spec, models_path, f"the hub cannot be reached ({not_cached})")) from None
+        return snapshot_download(spec.location, local_files_only=True)
+    except Exception:  # LocalEntryNotFoundError and kin: not cached
+        return None
 
 
-def _not_available(spec: ModelSpec, models_path: str, why: str) -> str:
+def download(spec: ModelSpec) -> str:
+    """Fetch a hub model into the Hugging Face cache; its snapshot folder."""
+    if hub_offline():
+        raise ModelError(_not_available(spec, "HF_HUB_OFFLINE is set"))
+    unreachable = _hub_unreachable()
+    if unreachable:
+        raise ModelError(_not_available(spec, f"the hub cannot be reached ({unreachable})"))
+    from huggingface_hub import list_repo_files, snapshot_download
+
+    try:
+        # opus-mt repositories hold the weights in several formats; fetch one.
+        files = list_repo_files(spec.location)
+        weights = "*.safetensors" if any(name.endswith(".safetensors") for name in files) else "pytorch_model.bin"
+        return snapshot_download(spec.location, allow_patterns=["*.json", "*.spm", weights])
+    except Exception as error:  # huggingface_hub raises HTTP, OS and its own errors
+        raise ModelError(f"cannot download {spec.name} ({spec.origin}): {_first_line(error)}") from None
+
+
+def _hub_unreachable() -> str | None:
+    """Why the hub cannot be reached, found with one short connection attempt.
+
+    huggingface_hub retries a failed connection five times with back-off; on a
+    machine without network that is half a minute of noise before the error.
+    """
+    import socket
+    from urllib.parse import urlsplit
+
+    from huggingface_hub import constants
+
+    endpoint = urlsplit(constants.ENDPOINT)
+    port = endpoint.port or (443 if endpoint.scheme == "https" else 80)
+    try:
+        socket.create_connection((endpoint.hostname, port), timeout=5).close()
+    except OSError as error:
+        return f"{endpoint.hostname}:{port}: {error.strerror or error}"
+    return None
+
+
+def _not_available(spec: ModelSpec, why: str) -> str:
     return (
-        f"model {spec.name} ({spec.source} -> {spec.target}) is not in the Hugging Face cache and {why}: "
-        f"run 'unilingo models download' on a machine with internet access (and copy the cache), "
-        f"or point {spec.origin} in {models_path} at a local folder"
+        f"model {spec.name} ({spec.source} -> {spec.target}) is not in the Hugging Face cache and "
+        f"cannot be downloaded: {why}; run 'unilingo models download' on a machine with internet "
+        f"access and copy its Hugging Face cache here, or change {spec.origin} to a local folder"
     )
 
 
-def _from_pretrained(tokenizer_class, model_class, spec: ModelSpec, *, local_files_only: bool) -> LoadedModel:
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _from_pretrained(folder: str, spec: ModelSpec) -> LoadedModel:
+    from transformers import MarianMTModel, MarianTokenizer
+
     try:
-        tokenizer = tokenizer_class.from_pretrained(spec.location, local_files_only=local_files_only)
-        model = model_class.from_pretrained(
-            spec.location, local_files_only=local_files_only, trust_remote_code=False
-        ).eval()
-    except Exception as error:  # transformers raises OSError, ValueError, HTTP errors...
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise ModelError(f"cannot load model {spec.name} ({spec.origin}): {reason}") from None
+        tokenizer = MarianTokenizer.from_pretrained(folder, local_files_only=True)
+        model = MarianMTModel.from_pretrained(folder, local_files_only=True, trust_remote_code=False).eval()
+    except Exception as error:  # transformers raises OSError, ValueError, safetensors errors...
+        raise ModelError(f"cannot load model {spec.name} ({spec.origin}): {_first_line(error)}") from None
     limit = min(tokenizer.model_max_length, model.config.max_position_embeddings)
     return LoadedModel(spec, tokenizer, model, max_input_tokens=limit)
