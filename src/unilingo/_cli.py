@@ -115,13 +115,15 @@ def translate(paths, output, target, models_file, format_, min_confidence, keep_
     normalizer = Normalizer(target, models_file, min_confidence=min_confidence, batch_size=batch_size, num_beams=beams)
     texts = [_read(job) for job in jobs]
     records = []
-    documents = normalizer.normalize_many(zip(texts, (job.format for job in jobs)))
+    progress = _TranslationProgress(enabled=not quiet and sys.stderr.isatty())
+    documents = normalizer.normalize_many(zip(texts, (job.format for job in jobs)), on_translated=progress.advance)
     for number, (job, doc) in enumerate(zip(jobs, documents), start=1):
         if job.output is None:
             sys.stdout.buffer.write(rendered(doc, keep_original).encode("utf-8"))
         else:
             write_document(doc, job.output, keep_original)
         records.append(report_record(doc, job.label, with_output=True))
+        progress.clear()
         if not quiet:
             counts = {action: sum(s.action == action for s in doc.segments) for action in ("translate", "keep", "skip")}
             where = f" -> {job.output}" if job.output else ""
@@ -132,6 +134,23 @@ def translate(paths, output, target, models_file, format_, min_confidence, keep_
             )
     if report:
         write_atomic(Path(report), (json.dumps(records, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+
+
+class _TranslationProgress:
+    """A running count of translated segments on a terminal's stderr, between the per-file lines."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.done = 0
+
+    def advance(self, segments: int) -> None:
+        self.done += segments
+        if self.enabled:
+            click.echo(f"\rtranslating: {self.done} segments done", nl=False, err=True)
+
+    def clear(self) -> None:
+        if self.enabled and self.done:
+            click.echo("\r\033[K", nl=False, err=True)
 
 
 @cli.command(epilog=EXIT_CODES)

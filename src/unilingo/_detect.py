@@ -76,10 +76,11 @@ class Detector:
         self._identifier = _restricted_identifier(self.candidates) if len(self.candidates) > 1 else None
 
     def decide(self, segments: Sequence[Segment]) -> list[Decision]:
-        lines: dict[int, list[str]] = defaultdict(list)
+        texts_by_line: dict[int, list[str]] = defaultdict(list)
         for segment in segments:
-            lines[segment.line].append(segment.text)
-        return [self._decide(segment.text, " ".join(lines[segment.line])) for segment in segments]
+            texts_by_line[segment.line].append(segment.text)
+        line_texts = {line: " ".join(texts) for line, texts in texts_by_line.items()}
+        return [self._decide(segment.text, line_texts[segment.line]) for segment in segments]
 
     def _decide(self, text: str, line_text: str) -> Decision:
         if sum(char.isalpha() for char in text) < 2:

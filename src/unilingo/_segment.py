@@ -241,13 +241,11 @@ def _content_line_offsets(content: str, first_line: int, view: str, lines: _Line
 def _locate(source_line: str, needle: str, in_table_cell: bool) -> int:
     # Paragraph and heading text runs to the end of its line, after any list,
     # quote or heading marker; anchoring at the end keeps "1. 1" from matching
-    # the marker. Table cells (several per line) are left to the plain search.
+    # the marker. Table cells (several per line) must be unique on their line.
     if not in_table_cell:
         anchored = len(source_line.rstrip()) - len(needle)
         if anchored >= 0 and source_line.startswith(needle, anchored):
             return anchored
-        found = source_line.find(needle)
-        return found if found >= 0 and source_line.count(needle) == 1 else -1
     found = source_line.find(needle)
     return found if found >= 0 and source_line.count(needle) == 1 else -1
 
