@@ -44,7 +44,7 @@ def test_translate_file_writes_output_and_sidecar(docs, tmp_path):
     assert result.exit_code == 0, result.output
     assert (out / "article.md").read_bytes() == (GOLDEN / "article.out.md").read_bytes()
     assert (out / "article.md.unilingo.json").read_bytes() == (GOLDEN / "article.md.unilingo.json").read_bytes()
-    assert "[1/1]" in result.stderr and "10 translated, 15 kept, 1 skipped" in result.stderr
+    assert "[1/1]" in result.stderr and "10 translated, 16 kept, 0 skipped" in result.stderr
 
 
 def test_translate_folder_keeps_the_tree_and_reports_progress(docs, tmp_path):
@@ -110,7 +110,7 @@ def test_detect_json_follows_the_contract(docs):
             assert text[segment["start"] : segment["end"]].strip() == text[segment["start"] : segment["end"]] != ""
             assert segment["action"] in ("translate", "keep", "skip")
     actions = {text_of(records[0], s): s["action"] for s in records[0]["segments"]}
-    assert actions["Verwandte Artikel"] == "translate" and actions["12 May"] == "skip"
+    assert actions["Verwandte Artikel"] == "translate" and actions["12 May"] == "keep"
     assert actions["The mayor opened the new bridge on Monday."] == "keep"
 
 
@@ -121,7 +121,7 @@ def text_of(record, segment):
 def test_detect_walks_folders_and_prints_one_line_per_segment(docs):
     result = run("detect", docs, *MODELS)
     assert result.exit_code == 0, result.output
-    assert f'{docs / "article.md"}:17:4: translate de (0.75) "Verwandte Artikel"' in result.stdout
+    assert f'{docs / "article.md"}:17:4: translate de (1.00) "Verwandte Artikel"' in result.stdout
     assert f"{docs / 'news' / 'article.txt'}:3:44: translate de" in result.stdout
     assert ".git" not in result.stdout
 
@@ -154,6 +154,25 @@ def test_running_on_its_own_output_changes_nothing(docs, tmp_path):
     assert "0 translated" in result.stderr and " translated" in result.stderr
     for name in ("article.md", "news/article.txt"):
         assert (second / name).read_bytes() == (first / name).read_bytes()
+
+
+def test_uncertain_report_lists_uncertain_segments_on_stderr(docs, tmp_path):
+    result = run("translate", docs / "article.md", "-o", tmp_path / "out", "--min-confidence", "0.999",
+                 "--uncertain", "report", *MODELS)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    reported = [line for line in result.stderr.splitlines() if ": uncertain, reported:" in line]
+    assert reported and all(line.startswith(f"{docs / 'article.md'}:") for line in reported)
+    report_without = run("translate", docs / "article.md", "-o", tmp_path / "quiet", "--min-confidence", "0.999", *MODELS)
+    assert ": uncertain" not in report_without.stderr
+
+
+def test_also_detect_adds_candidate_languages(tmp_path):
+    spanish = tmp_path / "es.txt"
+    spanish.write_text("El perro duerme en el jardín todos los días.\n", encoding="utf-8")
+    without = json.loads(run("detect", "--json", spanish, *MODELS).stdout)[0]["segments"][0]
+    with_es = json.loads(run("detect", "--json", spanish, "--also-detect", "es", *MODELS).stdout)[0]["segments"][0]
+    assert with_es["lang"] == "es" and with_es["action"] == "skip"
+    assert without["lang"] != "es"
 
 
 def test_models_list_shows_where_each_model_is():

@@ -15,76 +15,168 @@ def decide_alone(detector, text):
     return decision
 
 
-# Each row is a real case from mixed web content; the action is what must happen.
+def route(decision):
+    return decision.lang if decision.action == "translate" else None
+
+
+# Short sentences on which plain langid goes wrong. Source: Tatoeba (CC-BY 2.0 FR),
+# deu-eng test set v2021-08-07 in Helsinki-NLP/OPUS-MT-testsets, copied from
+# ../shared/data/langid-dev/tatoeba.deu-eng.*.txt.
+TATOEBA_GERMAN = ["Bist du da?", "Ich bin Administrator.", "Du spinnst!", "Hast du Zahnseide?", "Er kam gerade an.",
+                  "Ich bin Bäcker.", "Es tut mir leid.", "Du bist ekelerregend."]  # fmt: skip
+TATOEBA_ENGLISH = ["You were jealous.", "I'm rich.", "I am an atheist.", "Don't cheat him.", "Are you gay?",
+                   "It's a TV.", "Lend it to Tom.", "Continue working."]  # fmt: skip
+# The first sentence of FLORES-200 devtest (CC-BY-SA 4.0) in each look-alike
+# language, from ../shared/data/langid-dev/flores200-devtest-first506.*.txt.
+FLORES_LOOK_ALIKES = {
+    "nl": "'Inmiddels hebben we muizen van 4 maanden oud die geen diabetes hebben, maar dat eerder wel hebben,' voegde hij er nog aan toe.",
+    "da": '"Nu har vi 4 måneder gamle mus, der plejede at være diabetikere, men som ikke længere har diabetes," tilføjede han.',
+    "sv": "”Vi har nu 4 månader gamla möss som har blivit kvitt sin diabetes”, tillade han.",
+    "nb": "«Vi har nå 4 måneder gamle mus som har blitt kvitt son diabetes», la han til.",
+    "af": "“Ons het nou 4-maand oue muise wat nie diabeties is, wat eenmaal diabeties was,” het hy bygevoeg.",
+    "lb": '"Mir hunn elo 4 Méint al Mais, déi net diabeetesch sinn, déi fréier diabeetesch waren", huet hie bäigefüügt.',
+    "fr": "« Nous avons à présent des souris de 4 mois qui ne sont pas diabétiques alors qu'elles l'étaient auparavant », a-t-il ajouté.",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("text", TATOEBA_GERMAN)
+def test_short_german_goes_to_the_german_model(detector, text):
+    decision = decide_alone(detector, text)
+    assert route(decision) == "de", decision.reason
+
+
+@pytest.mark.parametrize("text", TATOEBA_ENGLISH)
+def test_short_english_is_kept(detector, text):
+    decision = decide_alone(detector, text)
+    assert decision.action == "keep", decision.reason
+
+
+@pytest.mark.parametrize("lang, text", FLORES_LOOK_ALIKES.items())
+def test_look_alikes_are_recognised_and_not_sent_to_the_german_model(detector, lang, text):
+    decision = decide_alone(detector, text)
+    assert (decision.lang, decision.action) == (lang, "skip")
+    assert decision.reason.startswith(f"no model for {lang} -> en")
+
+
+def test_a_look_alike_with_a_model_goes_to_its_own_model():
+    with_dutch = Detector("en", ["de", "nl"])
+    assert route(decide_alone(with_dutch, FLORES_LOOK_ALIKES["nl"])) == "nl"
+
+
+# Web page chrome, headings and credits: what mixed pages are full of.
 @pytest.mark.parametrize(
-    "text, lang, action",
+    "text, expected",
     [
-        ("Die Polizei sucht nach Zeugen.", "de", "translate"),
-        ("Wir verwenden Cookies, um Ihnen das beste Erlebnis auf unserer Website zu bieten.", "de", "translate"),
-        ("Quelle: Deutsche Presse-Agentur", "de", "translate"),
-        ("Verwandte Artikel", "de", "translate"),
-        ("Einstellungen verwalten", "de", "translate"),
-        ("Lesen Sie auch:", "de", "translate"),
-        ("The mayor opened the new bridge on Monday.", "en", "keep"),
-        ("Traffic in the city centre will be diverted until Friday.", "en", "keep"),
-        ("Manage settings", "en", "keep"),
-        ("Related articles", "en", "keep"),
+        ("Verwandte Artikel", "de"),
+        ("Weitere Nachrichten", "de"),
+        ("Impressum", "de"),
+        ("Datenschutzerklärung", "de"),
+        ("Einstellungen verwalten", "de"),
+        ("Lesen Sie auch:", "de"),
+        ("Quelle: Deutsche Presse-Agentur", "de"),
+        ("Foto: Max Mustermann/dpa", "de"),
+        ("Bild: John Smith/Reuters", "de"),
+        ("Related articles", None),
+        ("Manage settings", None),
+        ("Photo: John Smith/AP", None),
+        ("Traffic in the city centre will be diverted until Friday.", None),
     ],
 )
-def test_language_and_action(detector, text, lang, action):
+def test_web_chrome_and_credits(detector, text, expected):
     decision = decide_alone(detector, text)
-    assert (decision.lang, decision.action) == (lang, action), decision.reason
+    assert route(decision) == expected, decision.reason
 
 
-@pytest.mark.parametrize("text", ["2024", "12:30", "3.5 %", "x", "1,000,000 €"])
+def test_credit_lines_are_decided_by_their_label(detector):
+    decision = decide_alone(detector, "Foto: Ayşe Yılmaz/AFP")
+    assert route(decision) == "de" and "its label 'Foto'" in decision.reason
+
+
+@pytest.mark.parametrize("text", ["2024", "12:30", "3.5 %", "x", "1,000,000 €", "ISBN 978-3-16-148410-0", "v2.0.1"])
 def test_no_words_is_skipped(detector, text):
     decision = decide_alone(detector, text)
     assert (decision.lang, decision.action, decision.reason) == (None, "skip", "no words")
 
 
-@pytest.mark.parametrize("text", ["Kontakt", "Berlin", "Impressum"])
-def test_no_evidence_is_skipped_as_uncertain(detector, text):
+@pytest.mark.parametrize("text", ["Sanae Takaichi", "Olaf Scholz", "Angela Merkel", "Li Wei", "Joe Biden"])
+def test_lone_names_are_never_translated(detector, text):
     decision = decide_alone(detector, text)
-    assert decision.action == "skip"
-    assert decision.reason.startswith("uncertain")
+    assert decision.action == "skip" and decision.reason.startswith("looks like a name"), decision.reason
 
 
-def test_a_line_confirms_a_weak_guess(detector):
-    line = segment("**Bild:** Die Polizei sucht nach Zeugen.", "markdown")
-    assert [s.text for s in line.segments] == ["Bild:", "Die Polizei sucht nach Zeugen."]
-    alone = decide_alone(detector, "Bild:")
-    in_line = detector.decide(line.segments)[0]
-    assert (alone.lang, alone.action) == ("de", "skip")
-    assert (in_line.lang, in_line.action) == ("de", "translate")
-    assert "its line" in in_line.reason
+def test_a_short_sentence_follows_the_prose_around_it(detector):
+    segments = segment("Hallo! Ich heiße Tim.", "text").segments
+    alone = decide_alone(detector, "Hallo!")
+    hallo, rest = detector.decide(segments)
+    assert alone.lang != "de"
+    assert (route(hallo), route(rest)) == ("de", "de")
+    assert "its sentence's neighbours" in hallo.reason
 
 
-def test_a_line_never_overturns_a_guess(detector):
+def test_a_short_english_sentence_stays_beside_english(detector):
+    okay, rest = detector.decide(segment("Okay. The police are looking for witnesses.", "text").segments)
+    assert okay.action == "keep" and rest.action == "keep"
+
+
+def test_table_cells_are_not_decided_by_their_row(detector):
     row = segment("| 12 May | Die Veranstaltung findet im Rathaus statt. |\n|---|---|\n", "markdown")
     decisions = detector.decide(row.segments)
     assert [s.text for s in row.segments] == ["12 May", "Die Veranstaltung findet im Rathaus statt."]
-    assert decisions[0].action != "translate"
-    assert decisions[1].action == "translate"
+    assert [route(d) for d in decisions] == [None, "de"]
 
 
 def test_german_credit_under_english_caption_is_routed_alone(detector):
-    paragraph = "A crowd gathers on the new bridge at sunset.\nQuelle: Deutsche Presse-Agentur\n"
+    paragraph = "A crowd gathers on the new bridge at sunset.\nFoto: Max Mustermann/dpa\n"
     decisions = detector.decide(segment(paragraph, "text").segments)
     assert [d.action for d in decisions] == ["keep", "translate"]
 
 
-def test_language_without_model_is_never_translated():
-    detector = Detector("de", [])
-    decision = decide_alone(detector, "The police are looking for witnesses.")
-    assert decision.action == "keep" and decision.lang == "de"
+def test_mixed_paragraph_routes_each_line(detector):
+    paragraph = (
+        "The mayor opened the new bridge on Monday.\n"
+        "Die Polizei sucht nach Zeugen.\n"
+        "Traffic in the city centre will be diverted until Friday.\n"
+        "Bist du da?\n"
+    )
+    decisions = detector.decide(segment(paragraph, "text").segments)
+    assert [route(d) for d in decisions] == [None, "de", None, "de"]
 
 
-def test_min_confidence_one_skips_everything_short_of_certainty():
-    strict = Detector("en", ["de"], min_confidence=1.0)
-    assert decide_alone(strict, "Verwandte Artikel").action == "skip"
+def test_language_without_model_is_skipped_not_translated(detector):
+    decision = decide_alone(detector, "Le chat dort sur le canapé, et le chien dort dans le jardin.")
+    assert (decision.lang, decision.action) == ("fr", "skip")
 
 
-@pytest.mark.parametrize("target, sources", [("xx", ["de"]), ("en", ["qq"])])
-def test_unknown_language_is_a_config_error(target, sources):
-    with pytest.raises(ConfigError, match="unknown language"):
-        Detector(target, sources)
+@pytest.mark.parametrize("policy, action", [("keep", "skip"), ("report", "skip"), ("translate", "translate")])
+def test_uncertain_policy(policy, action):
+    strict = Detector("en", ["de"], min_confidence=1.0, uncertain=policy)
+    decision = decide_alone(strict, "Verwandte Artikel")
+    assert decision.action == action
+    if policy == "report":
+        assert decision.reason.startswith("uncertain, reported")
+
+
+def test_extra_candidate_languages_are_recognised():
+    with_spanish = Detector("en", ["de"], also=["es"])
+    decision = decide_alone(with_spanish, "El perro duerme en el jardín todos los días.")
+    assert (decision.lang, decision.action) == ("es", "skip")
+
+
+def test_reason_names_the_detector(detector):
+    assert "langid+lingua+words" in decide_alone(detector, "Die Polizei sucht nach Zeugen.").reason
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"target": "xx", "sources": ["de"]}, "unknown language 'xx'"),
+        ({"target": "en", "sources": ["qq"]}, "unknown language 'qq'"),
+        ({"target": "en", "sources": ["de"], "also": ["zz"]}, "unknown language 'zz'"),
+        ({"target": "en", "sources": ["de"], "uncertain": "maybe"}, "unknown policy"),
+        ({"target": "en", "sources": ["de"], "min_confidence": 1.5}, "between 0 and 1"),
+    ],
+)
+def test_bad_options_are_config_errors(options, message):
+    target, sources = options.pop("target"), options.pop("sources")
+    with pytest.raises(ConfigError, match=message):
+        Detector(target, sources, **options)

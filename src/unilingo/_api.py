@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Callable, Iterable, Iterator, Union
 
-from ._detect import DEFAULT_MIN_CONFIDENCE, Detector
+from ._detect import DEFAULT_LOOK_ALIKES, DEFAULT_MIN_CONFIDENCE, Detector
 from ._errors import ConfigError
 from ._merge import Document, merge
 from ._models import ModelTable, load_models
@@ -24,7 +24,10 @@ class Normalizer:
 
     Models come from a models file (``models``: a path, a loaded ModelTable,
     or None for ``$UNILINGO_MODELS`` or the bundled models.txt) and are loaded
-    the first time a document needs them, once.
+    the first time a document needs them, once. ``also_detect`` are languages
+    recognised (and left alone) besides the target and those with a model;
+    ``uncertain`` (keep, translate, report) is what happens to segments under
+    ``min_confidence``.
     """
 
     def __init__(
@@ -33,6 +36,8 @@ class Normalizer:
         models: str | os.PathLike[str] | ModelTable | None = None,
         *,
         min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+        also_detect: Iterable[str] = DEFAULT_LOOK_ALIKES,
+        uncertain: str = "keep",
         batch_size: int = DEFAULT_BATCH_SIZE,
         num_beams: int | None = None,
     ) -> None:
@@ -42,7 +47,9 @@ class Normalizer:
             raise ConfigError(f"number of beams must be at least 1, got {num_beams}")
         self.models = models if isinstance(models, ModelTable) else load_models(models)
         self.target = target
-        self.detector = Detector(target, self.models.sources_for(target), min_confidence=min_confidence)
+        self.detector = Detector(
+            target, self.models.sources_for(target), min_confidence=min_confidence, also=also_detect, uncertain=uncertain
+        )
         self.translator = Translator(self.models, batch_size=batch_size, num_beams=num_beams)
 
     def detect(self, text: str, format: str = "text") -> Document:

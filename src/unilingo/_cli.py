@@ -11,7 +11,7 @@ import click
 
 from . import __version__
 from ._api import Normalizer
-from ._detect import DEFAULT_MIN_CONFIDENCE
+from ._detect import DEFAULT_LOOK_ALIKES, DEFAULT_MIN_CONFIDENCE, UNCERTAIN_POLICIES
 from ._errors import ExitCode, UnilingoError
 from ._files import (
     KEEP_ORIGINAL,
@@ -78,7 +78,22 @@ def _detection_options(command):
             type=click.FloatRange(0.0, 1.0),
             default=DEFAULT_MIN_CONFIDENCE,
             show_default=True,
-            help="Segments the detector is less sure of are left as they are.",
+            help="Segments the detector is less sure of are uncertain (see --uncertain).",
+        ),
+        click.option(
+            "--uncertain",
+            type=click.Choice(UNCERTAIN_POLICIES),
+            default="keep",
+            show_default=True,
+            help="Uncertain segments: keep them as they are, translate them by the best guess, "
+            "or keep them and list them on standard error.",
+        ),
+        click.option(
+            "--also-detect",
+            default=",".join(DEFAULT_LOOK_ALIKES),
+            show_default=True,
+            help="Languages to recognise besides the target and those with a model, so that they are "
+            "left alone rather than mistaken for one with a model; comma-separated, '' for none.",
         ),
     ]
     for option in reversed(options):
@@ -109,10 +124,21 @@ def cli() -> None:
 @click.option("--beams", type=click.IntRange(min=1), help="Beam size. [default: the model's own, 4 for opus-mt]")
 @click.option("--quiet", "-q", is_flag=True, help="No progress on standard error.")
 @_reports_errors
-def translate(paths, output, target, models_file, format_, min_confidence, keep_original, report, batch_size, beams, quiet):
+def translate(
+    paths, output, target, models_file, format_, min_confidence, uncertain, also_detect, keep_original, report,
+    batch_size, beams, quiet,
+):  # fmt: skip
     """Translate PATHS (files, folders, or - for standard input) into the target language."""
     jobs = plan(paths, output, format_)
-    normalizer = Normalizer(target, models_file, min_confidence=min_confidence, batch_size=batch_size, num_beams=beams)
+    normalizer = Normalizer(
+        target,
+        models_file,
+        min_confidence=min_confidence,
+        uncertain=uncertain,
+        also_detect=_languages(also_detect),
+        batch_size=batch_size,
+        num_beams=beams,
+    )
     texts = [_read(job) for job in jobs]
     records = []
     progress = _TranslationProgress(enabled=not quiet and sys.stderr.isatty())
@@ -124,6 +150,10 @@ def translate(paths, output, target, models_file, format_, min_confidence, keep_
             write_document(doc, job.output, keep_original)
         records.append(report_record(doc, job.label, with_output=True))
         progress.clear()
+        if uncertain == "report":
+            for segment in doc.segments:
+                if segment.reason.startswith("uncertain"):
+                    click.echo(_segment_line(job.label, doc.original, segment), err=True)
         if not quiet:
             counts = {action: sum(s.action == action for s in doc.segments) for action in ("translate", "keep", "skip")}
             where = f" -> {job.output}" if job.output else ""
@@ -158,10 +188,12 @@ class _TranslationProgress:
 @_detection_options
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per file.")
 @_reports_errors
-def detect(paths, target, models_file, format_, min_confidence, as_json):
+def detect(paths, target, models_file, format_, min_confidence, uncertain, also_detect, as_json):
     """Show what would be translated in PATHS, and why. Loads no model."""
     jobs = plan(paths, None, format_, writes=False)
-    normalizer = Normalizer(target, models_file, min_confidence=min_confidence)
+    normalizer = Normalizer(
+        target, models_file, min_confidence=min_confidence, uncertain=uncertain, also_detect=_languages(also_detect)
+    )
     records = []
     for job in jobs:
         text = _read(job)
@@ -170,14 +202,22 @@ def detect(paths, target, models_file, format_, min_confidence, as_json):
             records.append(report_record(doc, job.label, with_output=False))
             continue
         for segment in doc.segments:
-            column = segment.start - (text.rfind("\n", 0, segment.start) + 1) + 1
-            lang = segment.lang or "--"
-            click.echo(
-                f"{job.label}:{segment.line + 1}:{column}: {segment.action} {lang} "
-                f"({segment.confidence:.2f}) {json.dumps(segment.text, ensure_ascii=False)}: {segment.reason}"
-            )
+            click.echo(_segment_line(job.label, text, segment))
     if as_json:
         click.echo(json.dumps(records, ensure_ascii=False, indent=1))
+
+
+def _segment_line(label: str, text: str, segment) -> str:
+    """``path:line:col: action lang (confidence) "text": reason``, as compilers and linters print."""
+    column = segment.start - (text.rfind("\n", 0, segment.start) + 1) + 1
+    return (
+        f"{label}:{segment.line + 1}:{column}: {segment.action} {segment.lang or '--'} "
+        f"({segment.confidence:.2f}) {json.dumps(segment.text, ensure_ascii=False)}: {segment.reason}"
+    )
+
+
+def _languages(comma_separated: str) -> list[str]:
+    return [code.strip() for code in comma_separated.split(",") if code.strip()]
 
 
 @cli.command(epilog=EXIT_CODES)

@@ -24,6 +24,7 @@ class SegmentResult:
     text: str
     line: int
     block: int
+    group: int
     lang: str | None
     confidence: float
     action: str
@@ -106,6 +107,7 @@ def merge(segmented: SegmentedText, decisions: Sequence[Decision], outputs: dict
                 segment.text,
                 segment.line,
                 segment.block,
+                segment.group,
                 decision.lang,
                 decision.confidence,
                 decision.action,

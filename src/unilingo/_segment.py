@@ -38,6 +38,7 @@ class Segment:
     text: str
     line: int  # 0-based line number of the segment in the document
     block: int  # index of its paragraph (text) or top-level block (Markdown)
+    group: int  # index of its run of plain text: the sentences of one piece of prose share it
 
 
 @dataclass(frozen=True)
@@ -70,8 +71,8 @@ def segment(text: str, format: str = "text") -> SegmentedText:
     lines = _Lines(text)
     block_starts = [block.start for block in blocks]
     segments = tuple(
-        Segment(start, end, text[start:end], lines.line_of(start), bisect.bisect_right(block_starts, start) - 1)
-        for run_start, run_end in spans
+        Segment(start, end, text[start:end], lines.line_of(start), bisect.bisect_right(block_starts, start) - 1, group)
+        for group, (run_start, run_end) in enumerate(spans)
         for start, end in _sentences(text, run_start, run_end)
     )
     return SegmentedText(text, format, tuple(blocks), segments)

@@ -1,0 +1,108 @@
+"""Words that mark one language among its look-alikes.
+
+Short segments ("Ich bin müde.", "I'm rich.", "Impressum") give character
+n-gram models too little to go on; their function words, and the words of web
+page chrome, do not. Each list holds frequent words of one language that are
+rare or absent in the others that could be confused with it: words German or
+English share with another candidate ("die" in German and Afrikaans, "was" in
+German, Dutch and English, "du" in German, French and the Scandinavian
+languages, "an", "is", "den", "mit", "hier", "am", "kontakt", "artikel") are
+left out on purpose. Two guard languages may share a word ("et" in French
+and Luxembourgish): either way the segment stays away from the German model.
+"""
+
+from __future__ import annotations
+
+import re
+
+FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    "de": frozenset(
+        """ich wir ihr sie bin bist ist sind seid hat hast habe haben hatte hatten wird wirst werden wurde
+        nicht kein keine keinen keinem keiner und aber auch noch schon sehr nur doch nein mich dich
+        ihm ihn uns euch sich mein meine meinen dein deine seine ihre unser unsere das des
+        ein eine einen einem einer für auf von vom zur über unter zwischen gegen
+        ohne durch wer warum weil dass wenn ob jetzt heute immer nie nichts etwas viel gerne kann kannst
+        können muss musst müssen will willst soll sollte darf möchte geht gibt tut macht sagt dies diese
+        dieser dieses diesen jeder jede jedes wieder ab bitte danke
+        impressum datenschutz datenschutzerklärung startseite anmelden abmelden registrieren suche teilen
+        kommentare kommentar weiterlesen mehr zurück weiter schließen akzeptieren ablehnen einstellungen
+        anzeige werbung verwandte nachrichten meldungen lesen erfahren abonnieren seite""".split()
+    ),
+    "en": frozenset(
+        """the and of to it that this with for you he she they i me my your his their our are were be been
+        have has had do does did don't doesn't didn't isn't aren't wasn't weren't i'm i've i'll i'd it's
+        he's she's that's what's there's let's can't won't you're we're they're not what who where why
+        how when which there will would could should from by about into very just only also some any
+        one if or but than then out up now too please thank thanks every these those them him her
+        home search share comments login sign subscribe read more privacy policy settings accept
+        close next previous advertisement related""".split()
+    ),
+    "nl": frozenset(
+        """ik jij je wij zij ze het een niet geen van voor zijn ben bent heb hebt heeft hebben hoe waar
+        waarom deze dit maar ook nog naar bij uit worden wordt werd moet zal zou graag veel heel mij mijn
+        jouw jullie hun ons onze wel erg bedankt alsjeblieft alstublieft goedenacht goedemorgen
+        goedemiddag welterusten dank zeer""".split()
+    ),
+    "af": frozenset(
+        """ek jy hy sy hulle julle nie baie vir daardie hierdie 'n nou sodat wees""".split()
+    ),
+    "lb": frozenset(
+        """ech hien hatt ass sinn hunn huet hues gouf ginn gëtt net keen kee vun fir mat um ze d' dës
+        dëst dësen och awer wann wéi eng engem enger eis säin seng sech iwwer ënner duerch virun hei elo
+        ëmmer näischt eppes vill gutt wëll dierf mer gëschter datt e u vu hu keng deen déi dee
+        et si hie ouni mam ka dat wärend dacks eist senger sengem hirem hirer mäin mäi dësem dëser iech
+        géif goufen wéinst heescht""".split()
+    ),
+    "da": frozenset("""jeg ikke og af til på med som hvad hvor hvorfor meget også fra efter eller når ud hvis""".split()),
+    "nb": frozenset("""jeg ikke og av til på med som hva hvor hvorfor mye også fra etter eller når ut hvis""".split()),
+    "sv": frozenset("""jag inte och är av till på med som vad varför mycket också från efter eller när ut om""".split()),
+    "fr": frozenset(
+        """je tu il elle nous vous ils elles le la les une et est suis sont avec pour pas ne que qui dans
+        sur ce cette mais ou très aussi au aux été être avoir ai avez ont sa ses leur mon ma mes ton ta
+        tes lui""".split()
+    ),
+}
+
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|'n\b")
+# "du" next to a verb in -st is German only ("Bist du da?", "du hilfst"):
+# Luxembourgish says "bass du", the Scandinavian languages "du er/är".
+_GERMAN_SECOND_PERSON = re.compile(r"\b\w+st du\b|\bdu \w+st\b")
+
+
+# The label of an image credit or source line, by language: such a line is
+# decided by its label, as what follows is names that n-gram models misread.
+CREDIT_LABELS: dict[str, frozenset[str]] = {
+    "de": frozenset("foto fotos bild bilder quelle quellen bildquelle archivbild grafik".split()),
+    "en": frozenset("photo photos image images picture source sources credit photograph graphic".split()),
+    "nl": frozenset("beeld bron".split()),
+    "fr": frozenset("crédit".split()),
+}
+_CREDIT = re.compile(r"^\s*([^\W\d_]+)\s*:\s*\S")
+
+
+def credit_label(text: str) -> str | None:
+    """The label of a credit line such as "Foto: Max Mustermann/dpa", if it is one."""
+    match = _CREDIT.match(text)
+    if match and any(match.group(1).lower() in labels for labels in CREDIT_LABELS.values()):
+        return match.group(1)
+    return None
+
+
+def credit_languages(label: str) -> list[str]:
+    return [lang for lang, labels in CREDIT_LABELS.items() if label.lower() in labels]
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.lower().replace("\u2019", "'"))
+
+
+def function_word_hits(text: str, languages) -> dict[str, int]:
+    lowered = text.lower()
+    tokens = words(lowered)
+    hits = {lang: sum(token in FUNCTION_WORDS.get(lang, ()) for token in tokens) for lang in languages}
+    if "de" in hits:
+        hits["de"] += len(_GERMAN_SECOND_PERSON.findall(lowered))
+    if "lb" in hits:
+        # German writes no ë; Luxembourgish writes it constantly.
+        hits["lb"] += sum("ë" in token for token in tokens)
+    return hits
