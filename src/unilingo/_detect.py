@@ -99,7 +99,8 @@ class _Scorer:
         languages |= {lingua_codes[_LINGUA_STAND_INS[code]] for code in candidates if code in _LINGUA_STAND_INS}
         self._lingua = LanguageDetectorBuilder.from_languages(*languages).build() if len(languages) > 1 else None
         self._lingua_code = {language: code for code, language in lingua_codes.items()}
-        self._prior = {code: _ACTIONABLE_PRIOR if code in set(actionable) else 0.0 for code in self.candidates}
+        actionable = set(actionable)
+        self._prior = {code: _ACTIONABLE_PRIOR if code in actionable else 0.0 for code in self.candidates}
 
     def guess(self, text: str, marked: Iterable[str] = ()) -> _Guess:
         """The combined guess; ``marked`` languages count one marker word more."""
