@@ -1,6 +1,7 @@
 import os
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -95,6 +96,12 @@ def test_missing_local_folder(tmp_path):
     table = parse_models("de en ./gone", base=tmp_path, path="m.txt")
     with pytest.raises(ModelError, match=re.escape(f"model folder {tmp_path / 'gone'}") + ".*m.txt:1"):
         Translator(table).translate("de", "en", ["Hallo"])
+
+
+def test_missing_translation_stack_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "transformers", None)
+    with pytest.raises(ModelError, match=r"pip install 'unilingo\[translate\]'"):
+        Translator(load_models(FIXTURE_MODELS)).translate("de", "en", ["Niemand wurde verletzt."])
 
 
 def test_folder_that_is_not_a_model(tmp_path):

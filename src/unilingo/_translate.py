@@ -117,8 +117,13 @@ def _fit(text: str, loaded: LoadedModel) -> list[str]:
 
 
 def _load(spec: ModelSpec, models_path: str) -> LoadedModel:
-    import transformers
-
+    try:
+        import transformers
+    except ImportError:
+        raise ModelError(
+            "translating needs the translation stack, which is not installed: "
+            "pip install 'unilingo[translate]' (on a CPU-only machine, pip install torch==2.13.0 first)"
+        ) from None
     transformers.logging.set_verbosity_error()
     transformers.utils.logging.disable_progress_bar()
     if spec.is_local:
