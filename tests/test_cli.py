@@ -265,6 +265,8 @@ def test_help_documents_exit_codes():
         ["--help"],
         ["detect", str(GOLDEN / "article.md"), *MODELS],
         ["restore", "-o", "-", "{sidecar_output}"],
+        ["check", "{sidecar_output}", *MODELS],
+        ["fix", "{sidecar_output}", *MODELS],
     ],
 )
 def test_commands_that_need_no_model_never_import_torch(tmp_path, command):

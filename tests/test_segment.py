@@ -89,3 +89,16 @@ def test_unknown_format_is_refused():
 )
 def test_format_for_path(name, format):
     assert format_for_path(name) == format
+
+
+@pytest.mark.parametrize("format", ["text", "markdown"])
+def test_off_on_markers_and_ignore_lines_hide_text(format):
+    source = (
+        "Erste Zeile bleibt sichtbar.\n\n"
+        "<!-- unilingo: off -->\n\nDas Zitat bleibt Deutsch.\n\n<!-- unilingo: on -->\n\n"
+        "Zweite Zeile ist sichtbar.\n\n"
+        "Der Firmenname bleibt. <!-- unilingo: ignore -->\n"
+        "Dritte Zeile ist sichtbar.\n\n"
+        "<!-- unilingo: off -->\nBis zum Ende versteckt.\n"
+    )
+    assert texts(source, format) == ["Erste Zeile bleibt sichtbar.", "Zweite Zeile ist sichtbar.", "Dritte Zeile ist sichtbar."]

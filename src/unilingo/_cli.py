@@ -19,6 +19,7 @@ from ._files import (
     decode,
     original_of,
     plan,
+    restore_in_place,
     read_text,
     rendered,
     report_record,
@@ -31,6 +32,7 @@ from ._translate import DEFAULT_BATCH_SIZE, cached_snapshot, download
 EXIT_CODES = f"""\b
 Exit codes:
   {ExitCode.OK}  success
+  {ExitCode.FINDINGS}  check found text to translate; fix changed files
   {ExitCode.USAGE}  usage error: bad option, unknown language, bad models file line
   {ExitCode.INPUT}  input missing, unreadable, not UTF-8, or nothing to restore
   {ExitCode.MODEL}  a model cannot be found, downloaded or loaded
@@ -207,11 +209,81 @@ def detect(paths, target, models_file, format_, min_confidence, uncertain, also_
         click.echo(json.dumps(records, ensure_ascii=False, indent=1))
 
 
+@cli.command(epilog=EXIT_CODES)
+@click.argument("paths", nargs=-1, required=True)
+@_detection_options
+@click.option(
+    "--keep-original",
+    type=click.Choice(KEEP_ORIGINAL),
+    default="inline",
+    show_default=True,
+    help="inline: an HTML comment after each translated Markdown block, a sidecar for other files; "
+    "sidecar: always NAME.unilingo.json; none: keep nothing.",
+)
+@click.option("--batch-size", type=click.IntRange(min=1), default=DEFAULT_BATCH_SIZE, show_default=True)
+@click.option("--quiet", "-q", is_flag=True, help="No lines on standard error for fixed files.")
+@_reports_errors
+def fix(paths, target, models_file, format_, min_confidence, uncertain, also_detect, keep_original, batch_size, quiet):
+    """Translate, in place, what in PATHS is not in the target language, keeping the original.
+
+    Exits 1 when it changed a file, as formatters do, so a pre-commit run
+    shows the change; a second run changes nothing.
+    """
+    if STDIO in paths:
+        raise click.UsageError("fix rewrites files in place; for standard input use 'unilingo translate -'")
+    jobs = plan(paths, None, format_, writes=False)
+    normalizer = Normalizer(
+        target,
+        models_file,
+        min_confidence=min_confidence,
+        uncertain=uncertain,
+        also_detect=_languages(also_detect),
+        batch_size=batch_size,
+    )
+    texts = [_read(job) for job in jobs]
+    changed = 0
+    for job, doc in zip(jobs, normalizer.normalize_many(zip(texts, (job.format for job in jobs)))):
+        if not doc.translated:
+            continue
+        write_document(doc, job.source, keep_original, in_place=True)
+        changed += 1
+        if not quiet:
+            click.echo(f"fixed {job.label}: {doc.translated} segment(s) translated", err=True)
+    if changed:
+        sys.exit(int(ExitCode.FINDINGS))
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("paths", nargs=-1, required=True)
+@_detection_options
+@_reports_errors
+def check(paths, target, models_file, format_, min_confidence, uncertain, also_detect):
+    """Fail when PATHS hold text that would be translated. Loads no model."""
+    normalizer = Normalizer(
+        target, models_file, min_confidence=min_confidence, uncertain=uncertain, also_detect=_languages(also_detect)
+    )
+    findings = 0
+    for job in plan(paths, None, format_, writes=False):
+        text = _read(job)
+        for segment in normalizer.detect(text, job.format).segments:
+            if segment.action == "translate":
+                findings += 1
+                click.echo(f"{_position(job.label, text, segment)}: {segment.lang} ({segment.confidence:.2f}) "
+                           f"{json.dumps(segment.text, ensure_ascii=False)}")  # fmt: skip
+    if findings:
+        click.echo(f"unilingo: {findings} segment(s) not in {target}; 'unilingo fix' translates them", err=True)
+        sys.exit(int(ExitCode.FINDINGS))
+
+
+def _position(label: str, text: str, segment) -> str:
+    column = segment.start - (text.rfind("\n", 0, segment.start) + 1) + 1
+    return f"{label}:{segment.line + 1}:{column}"
+
+
 def _segment_line(label: str, text: str, segment) -> str:
     """``path:line:col: action lang (confidence) "text": reason``, as compilers and linters print."""
-    column = segment.start - (text.rfind("\n", 0, segment.start) + 1) + 1
     return (
-        f"{label}:{segment.line + 1}:{column}: {segment.action} {segment.lang or '--'} "
+        f"{_position(label, text, segment)}: {segment.action} {segment.lang or '--'} "
         f"({segment.confidence:.2f}) {json.dumps(segment.text, ensure_ascii=False)}: {segment.reason}"
     )
 
@@ -228,22 +300,22 @@ def restore(paths, output):
     """Give back the original of unilingo outputs, byte for byte.
 
     In place by default: the output file becomes the original again and its
-    sidecar, now redundant, is removed.
+    sidecar, now redundant, is removed (or, after several fix runs, steps
+    back to the run before).
     """
     if output is not None and len(paths) > 1:
         raise click.UsageError("restore -o takes one file; restore several in place instead")
     for raw in paths:
         path = Path(raw)
-        original, sidecar = original_of(path)
+        if output is None:
+            restore_in_place(path)
+            click.echo(f"restored {path}", err=True)
+            continue
+        original = original_of(path)[0]
         if output == STDIO:
             sys.stdout.buffer.write(original.encode("utf-8"))
-        elif output is not None:
-            write_atomic(Path(output), original.encode("utf-8"))
         else:
-            write_atomic(path, original.encode("utf-8"))
-            if sidecar is not None:
-                sidecar.unlink()
-            click.echo(f"restored {path}", err=True)
+            write_atomic(Path(output), original.encode("utf-8"))
 
 
 @cli.group()

@@ -7,7 +7,7 @@ from enum import IntEnum
 
 class ExitCode(IntEnum):
     OK = 0
-    # 1 is left to click/Python for crashes and to `check`-style findings.
+    FINDINGS = 1  # check found text to translate; fix changed files
     USAGE = 2
     INPUT = 3
     MODEL = 4

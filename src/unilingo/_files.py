@@ -147,17 +147,36 @@ def rendered(doc: Document, keep_original: str) -> str:
 
 
 def sidecar_text(doc: Document) -> str:
-    return json.dumps(doc.sidecar(), ensure_ascii=False, indent=1) + "\n"
+    return _json_text(doc.sidecar())
 
 
-def write_document(doc: Document, output: Path, keep_original: str) -> None:
+def _json_text(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False, indent=1) + "\n"
+
+
+def _read_sidecar(sidecar: Path) -> dict:
+    try:
+        return json.loads(read_text(sidecar))
+    except json.JSONDecodeError as error:
+        raise InputError(f"{sidecar} is not valid JSON (line {error.lineno}): it was damaged") from None
+
+
+def write_document(doc: Document, output: Path, keep_original: str, *, in_place: bool = False) -> None:
+    """Write the output and keep the original as asked.
+
+    In place (``fix``), an existing sidecar holds the original of an earlier
+    run: the new sidecar keeps it under "previous", so nothing is ever lost.
+    """
     if keep_original not in KEEP_ORIGINAL:
         raise ConfigError(f"unknown --keep-original {keep_original!r}: use one of {', '.join(KEEP_ORIGINAL)}")
     sidecar = sidecar_path(output)
     uses_sidecar = keep_original == "sidecar" or (keep_original == "inline" and doc.format != "markdown")
     if uses_sidecar:
-        write_atomic(sidecar, sidecar_text(doc).encode("utf-8"))
-    elif sidecar.exists():
+        record = doc.sidecar()
+        if in_place and sidecar.exists():
+            record["previous"] = _read_sidecar(sidecar)
+        write_atomic(sidecar, _json_text(record).encode("utf-8"))
+    elif sidecar.exists() and not in_place:
         # A sidecar from an earlier run would describe some other output.
         sidecar.unlink()
     write_atomic(output, rendered(doc, keep_original).encode("utf-8"))
@@ -169,16 +188,24 @@ def report_record(doc: Document, label: str, *, with_output: bool) -> dict:
     return {"path": label, "target": doc.target, "segments": segments}
 
 
-def original_of(path: Path) -> tuple[str, Path | None]:
-    """The original text behind a unilingo output, and the sidecar it came from (if any)."""
+def original_of(path: Path) -> tuple[str, Path | None, dict | None]:
+    """The original behind a unilingo output, its sidecar (if any), and that sidecar's previous record."""
     sidecar = sidecar_path(path)
     if sidecar.exists():
-        try:
-            data = json.loads(read_text(sidecar))
-        except json.JSONDecodeError as error:
-            raise InputError(f"{sidecar} is not valid JSON (line {error.lineno}): it was damaged") from None
-        return restore_sidecar(data, str(sidecar)), sidecar
+        data = _read_sidecar(sidecar)
+        return restore_sidecar(data, str(sidecar)), sidecar, data.get("previous")
     text = read_text(path)
     if has_inline_originals(text):
-        return restore_inline(text, str(path)), None
+        return restore_inline(text, str(path)), None, None
     raise InputError(f"nothing to restore: {path} has no sidecar {sidecar.name} and no inline originals")
+
+
+def restore_in_place(path: Path) -> None:
+    """The file becomes its original again; its sidecar steps back to the run before, or goes."""
+    original, sidecar, previous = original_of(path)
+    write_atomic(path, original.encode("utf-8"))
+    if sidecar is not None:
+        if previous is not None:
+            write_atomic(sidecar, _json_text(previous).encode("utf-8"))
+        else:
+            sidecar.unlink()

@@ -22,6 +22,10 @@ FORMATS = ("text", "markdown")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+# Inline markers that keep text away from the detector and the translator.
+_OFF = re.compile(r"<!--\s*unilingo:\s*off\s*-->")
+_ON = re.compile(r"<!--\s*unilingo:\s*on\s*-->")
+IGNORE_LINE_MARKER = "unilingo: ignore"
 _URL_OR_EMAIL = re.compile(
     r"(?:https?://|ftp://|www\.)[^\s<>]*[^\s<>.,;:!?)\]'\"]"
     r"|[\w.+-]+@[\w-]+\.[\w.-]*\w"
@@ -70,12 +74,28 @@ def segment(text: str, format: str = "text") -> SegmentedText:
         raise ValueError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}")
     lines = _Lines(text)
     block_starts = [block.start for block in blocks]
+    ignored = _ignored_spans(text, lines)
     segments = tuple(
         Segment(start, end, text[start:end], lines.line_of(start), bisect.bisect_right(block_starts, start) - 1, group)
         for group, (run_start, run_end) in enumerate(spans)
         for start, end in _sentences(text, run_start, run_end)
+        if not any(ignored_start <= start < ignored_end for ignored_start, ignored_end in ignored)
     )
     return SegmentedText(text, format, tuple(blocks), segments)
+
+
+def _ignored_spans(text: str, lines: "_Lines") -> list[tuple[int, int]]:
+    """From each ``<!-- unilingo: off -->`` to the next ``on`` (or the end), and every ``unilingo: ignore`` line."""
+    spans = []
+    for off in _OFF.finditer(text):
+        on = _ON.search(text, off.end())
+        spans.append((off.start(), on.end() if on else len(text)))
+    position = text.find(IGNORE_LINE_MARKER)
+    while position >= 0:
+        line = lines.line_of(position)
+        spans.append((lines.start(line), lines.end(line)))
+        position = text.find(IGNORE_LINE_MARKER, lines.end(line))
+    return spans
 
 
 class _Lines:

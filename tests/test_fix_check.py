@@ -1,0 +1,89 @@
+"""`check` (findings, exit 1) and `fix` (in place, original kept, exit 1 when it changed a file)."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import FIXTURE_MODELS
+from unilingo._cli import cli
+
+GOLDEN = Path(__file__).parent / "golden"
+MODELS = ["--models", str(FIXTURE_MODELS)]
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(arg) for arg in args])
+
+
+@pytest.fixture
+def repo(tmp_path):
+    shutil.copy(GOLDEN / "article.md", tmp_path / "article.md")
+    shutil.copy(GOLDEN / "article.txt", tmp_path / "article.txt")
+    shutil.copy(GOLDEN / "article.out.md", tmp_path / "clean.md")
+    return tmp_path
+
+
+def test_check_lists_each_finding_and_fails(repo):
+    result = run("check", repo / "article.md", repo / "clean.md", *MODELS)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert f'{repo / "article.md"}:17:4: de (1.00) "Verwandte Artikel"' in lines
+    assert len(lines) == 10 and all(line.startswith(str(repo / "article.md")) for line in lines)
+    assert "10 segment(s) not in en" in result.stderr
+
+
+def test_check_passes_clean_files(repo):
+    result = run("check", repo / "clean.md", *MODELS)
+    assert result.exit_code == 0 and result.stdout == ""
+
+
+def test_check_honours_skip_markers(repo):
+    page = repo / "quote.md"
+    page.write_text(
+        "An English page.\n\n<!-- unilingo: off -->\nDie Polizei sucht nach Zeugen.\n<!-- unilingo: on -->\n\n"
+        "Der Eintritt ist frei. <!-- unilingo: ignore -->\n",
+        encoding="utf-8",
+    )
+    assert run("check", page, *MODELS).exit_code == 0
+
+
+def test_fix_rewrites_markdown_with_inline_originals_then_changes_nothing(repo):
+    first = run("fix", repo / "article.md", repo / "clean.md", *MODELS)
+    assert first.exit_code == 1, first.output
+    assert f"fixed {repo / 'article.md'}: 10 segment(s) translated" in first.stderr
+    assert (repo / "article.md").read_bytes() == (GOLDEN / "article.inline.md").read_bytes()
+    assert (repo / "clean.md").read_bytes() == (GOLDEN / "article.out.md").read_bytes()
+    assert not (repo / "article.md.unilingo.json").exists()
+    second = run("fix", repo / "article.md", repo / "clean.md", *MODELS)
+    assert second.exit_code == 0 and second.stderr == ""
+    assert (repo / "article.md").read_bytes() == (GOLDEN / "article.inline.md").read_bytes()
+    assert run("check", repo / "article.md", *MODELS).exit_code == 0
+    assert run("restore", repo / "article.md").exit_code == 0
+    assert (repo / "article.md").read_bytes() == (GOLDEN / "article.md").read_bytes()
+
+
+def test_fix_keeps_every_earlier_original_of_plain_text(repo):
+    path = repo / "article.txt"
+    original = path.read_bytes()
+    assert run("fix", path, *MODELS).exit_code == 1
+    fixed_once = path.read_bytes()
+    assert fixed_once == (GOLDEN / "article.out.txt").read_bytes()
+    path.write_bytes(fixed_once + "\r\nDer Eintritt ist frei.".encode())
+    edited = path.read_bytes()
+    assert run("fix", path, *MODELS).exit_code == 1
+    assert path.read_bytes().endswith(b"\r\nAdmission is free.")
+    sidecar = json.loads((repo / "article.txt.unilingo.json").read_text(encoding="utf-8"))
+    assert sidecar["previous"]["original"].encode() == original
+    assert run("restore", path).exit_code == 0
+    assert path.read_bytes() == edited
+    assert run("restore", path).exit_code == 0
+    assert path.read_bytes() == original
+    assert not (repo / "article.txt.unilingo.json").exists()
+
+
+def test_fix_refuses_standard_input():
+    result = run("fix", "-", *MODELS)
+    assert result.exit_code == 2 and "fix rewrites files in place" in result.output
