@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
-from typing import Callable, Iterable, Iterator, Union
+from typing import Callable, Iterable, Iterator, Sequence, Union
 
 from ._detect import DEFAULT_LOOK_ALIKES, DEFAULT_MIN_CONFIDENCE, Detector
-from ._errors import ConfigError
+from ._errors import ConfigError, InputError
 from ._merge import Document, merge
 from ._models import ModelTable, load_models
 from ._segment import FORMATS, SegmentedText, segment
@@ -17,6 +18,9 @@ Source = Union[str, tuple[str, str]]
 # Documents whose segments are translated together: large enough to fill
 # batches across documents, small enough to stream without holding a corpus.
 _WINDOW_SEGMENTS = 4096
+# Records read before their fields are translated together and written out.
+_WINDOW_RECORDS = 256
+ON_ERROR = ("skip", "fail", "keep")
 
 
 class Normalizer:
@@ -82,6 +86,66 @@ class Normalizer:
                 window, size = [], 0
         yield from self._normalize_window(window, on_translated)
 
+    def normalize_records(
+        self,
+        records: Iterable[dict | str],
+        fields: Sequence[str],
+        format: str = "text",
+        *,
+        on_error: str = "skip",
+        on_bad_record: Callable[[int, str], None] | None = None,
+    ) -> Iterator[dict | str]:
+        """Records with ``fields`` normalized, ``<field>_original`` and a ``unilingo`` summary added.
+
+        ``records`` are dicts or JSON Lines strings; they stream through in
+        input order, in windows whose fields share translation batches. A bad
+        record (not JSON, not an object, a field missing or not a string) is
+        passed to ``on_bad_record(number, reason)`` (numbers start at 1) and then
+        dropped (``on_error="skip"``), passed through unchanged (``"keep"``), or
+        raised as an InputError (``"fail"``).
+        """
+        if on_error not in ON_ERROR:
+            raise ConfigError(f"unknown on-error policy {on_error!r}: use {', '.join(ON_ERROR)}")
+        if not fields:
+            raise ConfigError("name at least one field to normalize, e.g. --field text")
+        window: list[tuple[dict | str, bool]] = []
+        for number, raw in enumerate(records, start=1):
+            record, problem = _parse_record(raw, fields)
+            if problem is not None:
+                if on_error == "fail":
+                    raise InputError(f"record {number}: {problem}")
+                if on_bad_record is not None:
+                    on_bad_record(number, problem)
+                if on_error == "keep":
+                    window.append((raw, False))
+            else:
+                window.append((record, True))
+            if len(window) >= _WINDOW_RECORDS:
+                yield from self._normalize_records_window(window, fields, format)
+                window = []
+        yield from self._normalize_records_window(window, fields, format)
+
+    def _normalize_records_window(self, window, fields, format) -> Iterator[dict | str]:
+        texts = [record[field] for record, good in window if good for field in fields]
+        documents = iter(self.normalize_many(texts, format))
+        for record, good in window:
+            if not good:
+                yield record
+                continue
+            out = dict(record)
+            summary = {}
+            for field in fields:
+                doc = next(documents)
+                out[field] = doc.text
+                out[f"{field}_original"] = doc.original
+                summary[field] = {
+                    "languages": sorted({s.lang for s in doc.segments if s.lang}),
+                    "actions": {a: sum(s.action == a for s in doc.segments) for a in ("translate", "keep", "skip")},
+                    "models": doc.models,
+                }
+            out["unilingo"] = summary
+            yield out
+
     def _normalize_window(self, window: list[SegmentedText], on_translated) -> Iterator[Document]:
         decisions = [self.detector.decide(segmented.segments) for segmented in window]
         wanted: dict[str, list[tuple[int, int, str]]] = {}
@@ -99,6 +163,23 @@ class Normalizer:
                 used[doc_index][lang] = model_name
         for segmented, doc_decisions, doc_outputs, doc_models in zip(window, decisions, outputs, used):
             yield merge(segmented, doc_decisions, doc_outputs, self.target, doc_models)
+
+
+def _parse_record(raw: dict | str, fields: Sequence[str]) -> tuple[dict | None, str | None]:
+    record = raw
+    if isinstance(raw, str):
+        try:
+            record = json.loads(raw)
+        except json.JSONDecodeError as error:
+            return None, f"not JSON ({error.msg} at column {error.colno})"
+    if not isinstance(record, dict):
+        return None, f"not a JSON object but {type(record).__name__}"
+    for field in fields:
+        if field not in record:
+            return None, f"no field {field!r}"
+        if not isinstance(record[field], str):
+            return None, f"field {field!r} is {type(record[field]).__name__}, not a string"
+    return record, None
 
 
 def _segment(text: str, format: str) -> SegmentedText:

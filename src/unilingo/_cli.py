@@ -10,11 +10,12 @@ from pathlib import Path
 import click
 
 from . import __version__
-from ._api import Normalizer
+from ._api import ON_ERROR, Normalizer
 from ._detect import DEFAULT_LOOK_ALIKES, DEFAULT_MIN_CONFIDENCE, UNCERTAIN_POLICIES
-from ._errors import ExitCode, UnilingoError
+from ._errors import ExitCode, InputError, UnilingoError
 from ._files import (
     KEEP_ORIGINAL,
+    atomic_open,
     STDIO,
     decode,
     original_of,
@@ -125,13 +126,33 @@ def cli() -> None:
 @click.option("--batch-size", type=click.IntRange(min=1), default=DEFAULT_BATCH_SIZE, show_default=True)
 @click.option("--beams", type=click.IntRange(min=1), help="Beam size. [default: the model's own, 4 for opus-mt]")
 @click.option("--quiet", "-q", is_flag=True, help="No progress on standard error.")
+@click.option("--jsonl", is_flag=True, help="Inputs are JSON Lines: normalize the --field fields of every record.")
+@click.option("--field", "fields", multiple=True, help="With --jsonl: a string field to normalize; repeat for more.")
+@click.option(
+    "--on-error",
+    type=click.Choice(ON_ERROR),
+    default="skip",
+    show_default=True,
+    help="With --jsonl: a bad record (not JSON, field missing or not a string) is dropped, stops the job "
+    "(exit 3), or is passed through unchanged; each is reported on standard error with its line number.",
+)
 @_reports_errors
 def translate(
     paths, output, target, models_file, format_, min_confidence, uncertain, also_detect, keep_original, report,
-    batch_size, beams, quiet,
+    batch_size, beams, quiet, jsonl, fields, on_error,
 ):  # fmt: skip
     """Translate PATHS (files, folders, or - for standard input) into the target language."""
     jobs = plan(paths, output, format_)
+    if jsonl:
+        if any(Path(path).is_dir() for path in paths):
+            raise click.UsageError("--jsonl takes files or -, not folders")
+        normalizer = Normalizer(target, models_file, min_confidence=min_confidence, uncertain=uncertain,
+                                also_detect=_languages(also_detect), batch_size=batch_size, num_beams=beams)  # fmt: skip
+        for job in jobs:
+            _translate_jsonl(normalizer, job, list(fields), format_, on_error)
+        return
+    if fields:
+        raise click.UsageError("--field goes with --jsonl")
     normalizer = Normalizer(
         target,
         models_file,
@@ -166,6 +187,43 @@ def translate(
             )
     if report:
         write_atomic(Path(report), (json.dumps(records, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+
+
+def _translate_jsonl(normalizer, job, fields, format_, on_error) -> None:
+    def report(number: int, reason: str) -> None:
+        click.echo(f"unilingo: {job.label}:{number}: bad record, {reason}", err=True)
+
+    records = normalizer.normalize_records(
+        _jsonl_lines(job), fields, "text" if format_ == "auto" else format_, on_error=on_error, on_bad_record=report
+    )
+    if job.output is None:
+        _write_records(records, sys.stdout.buffer)
+    else:
+        with atomic_open(job.output) as handle:
+            _write_records(records, handle)
+
+
+def _jsonl_lines(job):
+    stream = sys.stdin.buffer if job.source is None else _open_input(job.source)
+    with stream:
+        for number, line in enumerate(stream, start=1):
+            try:
+                yield line.decode("utf-8").rstrip("\r\n")
+            except UnicodeDecodeError:
+                raise InputError(f"{job.label}:{number} is not UTF-8: convert the file first") from None
+
+
+def _open_input(path: Path):
+    try:
+        return open(path, "rb")
+    except OSError as error:
+        raise InputError(f"cannot read {path}: {error.strerror}") from None
+
+
+def _write_records(records, handle) -> None:
+    for record in records:
+        line = record if isinstance(record, str) else json.dumps(record, ensure_ascii=False)
+        handle.write((line + "\n").encode("utf-8"))
 
 
 class _TranslationProgress:

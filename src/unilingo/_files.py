@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import BinaryIO, Iterator, Sequence
 
 from ._errors import ConfigError, InputError, OutputError
 from ._merge import SIDECAR_SUFFIX, Document, has_inline_originals, restore_inline, restore_sidecar
@@ -113,24 +114,34 @@ def read_text(path: Path) -> str:
     return decode(data, str(path))
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write all of ``data`` or nothing: a temporary file beside ``path``, then a rename."""
+@contextmanager
+def atomic_open(path: Path) -> Iterator[BinaryIO]:
+    """A binary file that appears at ``path`` complete, or not at all: a temporary file beside it, then a rename."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        mode = path.stat().st_mode & 0o7777 if path.exists() else None
+        mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
         handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False)
-        try:
-            with handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(handle.name, mode if mode is not None else 0o666 & ~_umask())
-            os.replace(handle.name, path)
-        except BaseException:
-            os.unlink(handle.name)
-            raise
     except OSError as error:
         raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
+    try:
+        with handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(handle.name, mode)
+        os.replace(handle.name, path)
+    except OSError as error:
+        os.unlink(handle.name)
+        raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
+    except BaseException:
+        os.unlink(handle.name)
+        raise
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write all of ``data`` or nothing."""
+    with atomic_open(path) as handle:
+        handle.write(data)
 
 
 def _umask() -> int:
