@@ -143,25 +143,15 @@ def translate(
 ):  # fmt: skip
     """Translate PATHS (files, folders, or - for standard input) into the target language."""
     jobs = plan(paths, output, format_)
+    normalizer = _normalizer(target, models_file, min_confidence, uncertain, also_detect, batch_size, beams)
     if jsonl:
         if any(Path(path).is_dir() for path in paths):
             raise click.UsageError("--jsonl takes files or -, not folders")
-        normalizer = Normalizer(target, models_file, min_confidence=min_confidence, uncertain=uncertain,
-                                also_detect=_languages(also_detect), batch_size=batch_size, num_beams=beams)  # fmt: skip
         for job in jobs:
             _translate_jsonl(normalizer, job, list(fields), format_, on_error)
         return
     if fields:
         raise click.UsageError("--field goes with --jsonl")
-    normalizer = Normalizer(
-        target,
-        models_file,
-        min_confidence=min_confidence,
-        uncertain=uncertain,
-        also_detect=_languages(also_detect),
-        batch_size=batch_size,
-        num_beams=beams,
-    )
     texts = [_read(job) for job in jobs]
     records = []
     progress = _TranslationProgress(enabled=not quiet and sys.stderr.isatty())
@@ -251,9 +241,7 @@ class _TranslationProgress:
 def detect(paths, target, models_file, format_, min_confidence, uncertain, also_detect, as_json):
     """Show what would be translated in PATHS, and why. Loads no model."""
     jobs = plan(paths, None, format_, writes=False)
-    normalizer = Normalizer(
-        target, models_file, min_confidence=min_confidence, uncertain=uncertain, also_detect=_languages(also_detect)
-    )
+    normalizer = _normalizer(target, models_file, min_confidence, uncertain, also_detect)
     records = []
     for job in jobs:
         text = _read(job)
@@ -290,14 +278,7 @@ def fix(paths, target, models_file, format_, min_confidence, uncertain, also_det
     if STDIO in paths:
         raise click.UsageError("fix rewrites files in place; for standard input use 'unilingo translate -'")
     jobs = plan(paths, None, format_, writes=False)
-    normalizer = Normalizer(
-        target,
-        models_file,
-        min_confidence=min_confidence,
-        uncertain=uncertain,
-        also_detect=_languages(also_detect),
-        batch_size=batch_size,
-    )
+    normalizer = _normalizer(target, models_file, min_confidence, uncertain, also_detect, batch_size)
     texts = [_read(job) for job in jobs]
     changed = 0
     for job, doc in zip(jobs, normalizer.normalize_many(zip(texts, (job.format for job in jobs)))):
@@ -317,9 +298,7 @@ def fix(paths, target, models_file, format_, min_confidence, uncertain, also_det
 @_reports_errors
 def check(paths, target, models_file, format_, min_confidence, uncertain, also_detect):
     """Fail when PATHS hold text that would be translated. Loads no model."""
-    normalizer = Normalizer(
-        target, models_file, min_confidence=min_confidence, uncertain=uncertain, also_detect=_languages(also_detect)
-    )
+    normalizer = _normalizer(target, models_file, min_confidence, uncertain, also_detect)
     findings = 0
     for job in plan(paths, None, format_, writes=False):
         text = _read(job)
@@ -343,6 +322,19 @@ def _segment_line(label: str, text: str, segment) -> str:
     return (
         f"{_position(label, text, segment)}: {segment.action} {segment.lang or '--'} "
         f"({segment.confidence:.2f}) {json.dumps(segment.text, ensure_ascii=False)}: {segment.reason}"
+    )
+
+
+def _normalizer(target, models_file, min_confidence, uncertain, also_detect, batch_size=DEFAULT_BATCH_SIZE, beams=None):
+    """The Normalizer the shared detection options describe."""
+    return Normalizer(
+        target,
+        models_file,
+        min_confidence=min_confidence,
+        uncertain=uncertain,
+        also_detect=_languages(also_detect),
+        batch_size=batch_size,
+        num_beams=beams,
     )
 
 
