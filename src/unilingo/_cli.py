@@ -5,13 +5,14 @@ from __future__ import annotations
 import functools
 import json
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
 
 from . import __version__
 from ._api import ON_ERROR, Normalizer
-from ._detect import DEFAULT_LOOK_ALIKES, DEFAULT_MIN_CONFIDENCE, UNCERTAIN_POLICIES
+from ._detect import DEFAULT_LOOK_ALIKES, DEFAULT_MIN_CONFIDENCE, UNCERTAIN_POLICIES, UNCERTAIN_REASON
 from ._errors import ExitCode, InputError, UnilingoError
 from ._files import (
     KEEP_ORIGINAL,
@@ -165,7 +166,7 @@ def translate(
         progress.clear()
         if uncertain == "report":
             for segment in doc.segments:
-                if segment.reason.startswith("uncertain"):
+                if segment.reason.startswith(UNCERTAIN_REASON):
                     click.echo(_segment_line(job.label, doc.original, segment), err=True)
         if not quiet:
             counts = {action: sum(s.action == action for s in doc.segments) for action in ("translate", "keep", "skip")}
@@ -194,9 +195,10 @@ def _translate_jsonl(normalizer, job, fields, format_, on_error) -> None:
 
 
 def _jsonl_lines(job):
-    stream = sys.stdin.buffer if job.source is None else _open_input(job.source)
-    with stream:
-        for number, line in enumerate(stream, start=1):
+    # Standard input is read, never closed; a file is closed when the records end.
+    stream = nullcontext(sys.stdin.buffer) if job.source is None else _open_input(job.source)
+    with stream as lines:
+        for number, line in enumerate(lines, start=1):
             try:
                 yield line.decode("utf-8").rstrip("\r\n")
             except UnicodeDecodeError:

@@ -32,6 +32,8 @@ UNCERTAIN_POLICIES = ("keep", "translate", "report")
 DEFAULT_LOOK_ALIKES = ("nl", "da", "sv", "nb", "af", "lb", "fr")
 DEFAULT_MIN_CONFIDENCE = 0.5
 DETECTOR_NAME = "langid+lingua+words"
+# Every decision left uncertain has a reason starting so; --uncertain report lists them by it.
+UNCERTAIN_REASON = "uncertain"
 
 _LANGID_WEIGHT = 0.5
 _LINGUA_WEIGHT = 1.0
@@ -260,7 +262,7 @@ class Detector:
             return Decision(guess.lang, guess.confidence, "skip", f"looks like a name ({how})")
         lang, confidence = guess.lang, guess.confidence
         if confidence < self.min_confidence and not (self.uncertain == "translate" and lang in self.sources):
-            label = "uncertain, reported" if self.uncertain == "report" else "uncertain"
+            label = f"{UNCERTAIN_REASON}, reported" if self.uncertain == "report" else UNCERTAIN_REASON
             return Decision(lang, confidence, "skip", f"{label}: {how} < {self.min_confidence}")
         if lang == self.target:
             return Decision(lang, confidence, "keep", f"already {lang} ({how})")
