@@ -13,6 +13,8 @@ os.environ["HF_ENDPOINT"] = "http://127.0.0.1:9"
 os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="unilingo-test-hf-")
 os.environ.pop("HF_HUB_CACHE", None)
 os.environ.pop("UNILINGO_MODELS", None)
+# The translation memory and converted models go to a throwaway folder, never the user's cache.
+os.environ["UNILINGO_CACHE_DIR"] = tempfile.mkdtemp(prefix="unilingo-test-cache-")
 
 import pytest  # noqa: E402
 

@@ -280,7 +280,7 @@ def test_commands_that_need_no_model_never_import_torch(tmp_path, command):
         "from unilingo._cli import cli\n"
         f"result = CliRunner().invoke(cli, {command!r})\n"
         "assert result.exit_code == 0, result.output\n"
-        "heavy = sorted(m for m in ('torch', 'transformers', 'sentencepiece') if m in sys.modules)\n"
+        "heavy = sorted(m for m in ('torch', 'transformers', 'sentencepiece', 'ctranslate2') if m in sys.modules)\n"
         "print(','.join(heavy) or 'none')\n"
     )
     completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)

@@ -7,56 +7,165 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURE_MODEL, FIXTURE_MODELS, read_pairs
-from unilingo import ModelError, load_models
+from unilingo import ConfigError, ModelError, load_models
+from unilingo._engines import EngineOptions
 from unilingo._models import parse_models
-from unilingo._translate import Translator, _fit
+from unilingo._translate import Generation, Translator, _fit, runaway, token_batches
 
 # The three clauses the fixture learned separately; together they exceed its 40-token input limit.
 CLAUSES = [pair for pair in read_pairs() if pair[0].endswith(";") or pair[0].startswith("weitere")]
+ENGINES = {
+    "transformers float32": EngineOptions("transformers"),
+    "transformers int8": EngineOptions("transformers", quantize="int8"),
+    "ctranslate2 int8": EngineOptions("ctranslate2"),
+}
+
+
+def texts(translations):
+    return [translation.text for translation in translations]
 
 
 @pytest.fixture(scope="module")
 def translator():
-    return Translator(load_models(FIXTURE_MODELS), batch_size=16)
+    return Translator(load_models(FIXTURE_MODELS), engine=EngineOptions("transformers"), batch_size=16)
 
 
-def test_fixture_model_translates_every_pair_exactly_in_batches(translator):
+@pytest.mark.parametrize("engine", ENGINES.values(), ids=ENGINES.keys())
+def test_every_engine_translates_every_pair_exactly_in_batches(engine):
     pairs = read_pairs()
     assert 40 <= len(pairs) <= 80
-    assert translator.translate("de", "en", [de for de, _ in pairs]) == [en for _, en in pairs]
+    translator = Translator(load_models(FIXTURE_MODELS), engine=engine, batch_size=16)
+    assert translator.choice.compute == ("float32" if engine.quantize is None and engine.backend == "transformers" else "int8")
+    assert texts(translator.translate("de", "en", [de for de, _ in pairs])) == [en for _, en in pairs]
 
 
-def test_duplicates_are_translated_once_and_order_is_kept(translator):
-    batches = []
-    texts = ["Der Eintritt ist frei.", "Niemand wurde verletzt.", "Der Eintritt ist frei."]
-    out = translator.translate("de", "en", texts, on_batch=batches.append)
-    assert out == ["Admission is free.", "Nobody was injured.", "Admission is free."]
-    assert sum(batches) == 2
+def test_ctranslate2_float32_greedy_decodes_as_transformers_does():
+    sources = [de for de, _ in read_pairs()]
+    greedy = Generation(num_beams=1)
+    table = load_models(FIXTURE_MODELS)
+    reference = Translator(table, engine=EngineOptions("transformers"), generation=greedy).translate("de", "en", sources)
+    converted = Translator(table, engine=EngineOptions("ctranslate2", quantize="none"), generation=greedy)
+    assert texts(converted.translate("de", "en", sources)) == texts(reference)
+
+
+def test_ctranslate2_converts_once_into_the_cache_folder(monkeypatch):
+    Translator(load_models(FIXTURE_MODELS), engine=EngineOptions("ctranslate2")).load("de", "en")
+    converted = list((Path(os.environ["UNILINGO_CACHE_DIR"]) / "ctranslate2").glob("*-int8"))
+    assert len(converted) == 1 and (converted[0] / "model.bin").exists()
+
+    def convert_again(*args):
+        raise AssertionError("converted a second time")
+
+    monkeypatch.setattr("unilingo._engines._convert", convert_again)
+    engine = Translator(load_models(FIXTURE_MODELS), engine=EngineOptions("ctranslate2")).load("de", "en")
+    assert engine.choice.backend == "ctranslate2"
+
+
+def test_duplicates_are_translated_once_and_order_is_kept(translator, monkeypatch):
+    calls = []
+    engine = translator.load("de", "en")
+    original_generate = engine.generate
+    monkeypatch.setattr(engine, "generate", lambda pieces, *args: calls.append(list(pieces)) or original_generate(pieces, *args))
+    done = []
+    inputs = ["Der Eintritt ist frei.", "Niemand wurde verletzt.", "Der Eintritt ist frei."]
+    assert texts(translator.translate("de", "en", inputs, on_batch=done.append)) == [
+        "Admission is free.", "Nobody was injured.", "Admission is free."
+    ]  # fmt: skip
+    assert sorted(piece for call in calls for piece in call) == sorted(set(inputs))
+    assert sum(done) == len(inputs)
 
 
 def test_a_model_is_loaded_once(translator):
     assert translator.load("de", "en") is translator.load("de", "en")
 
 
+@pytest.mark.parametrize(
+    "lengths, max_sentences, max_tokens, expected",
+    [
+        ([5, 50, 7, 48], 8, 1000, [[1, 3, 2, 0]]),
+        ([5, 50, 7, 48], 2, 1000, [[1, 3], [2, 0]]),
+        # 50 + 48 padded to 2 x 50 = 100 tokens fits; a third row would be 150.
+        ([5, 50, 7, 48, 6], 8, 100, [[1, 3], [2, 4, 0]]),
+        # One input longer than the budget still gets a batch of its own.
+        ([300, 4], 8, 100, [[0], [1]]),
+        ([], 8, 100, []),
+    ],
+)
+def test_token_batches_are_longest_first_within_both_limits(lengths, max_sentences, max_tokens, expected):
+    assert token_batches(lengths, max_sentences, max_tokens) == expected
+
+
+@pytest.mark.parametrize(
+    "tokens, budget, source, looped",
+    [
+        (["\u2581Admission", "\u2581is", "\u2581free", "."], 40, "Der Eintritt ist frei.", False),
+        (["\u2581the"] * 6, 40, "Der Der", True),
+        (["\u2581more", "\u2581news"] * 5, 40, "Weitere Nachrichten", True),
+        (["\u2581ha"] * 4, 40, "ha ha ha ha", False),  # the source says it that often itself
+        (["\u2581a", "\u2581b", "\u2581c"], 4, "x", True),  # ran to the length cap, but for a forced end token
+        (["\u2581a", "\u2581a", "\u2581a", "\u2581b"], 40, "x", False),  # three in a row is still language
+    ],
+)
+def test_repetition_guard(tokens, budget, source, looped):
+    assert runaway(tokens, budget, source) is looped
+
+
+def test_an_output_that_runs_to_its_cap_is_flagged(tmp_path):
+    # A cap of two tokens cuts every translation: the guard must say so rather than return a fragment.
+    capped = Translator(
+        load_models(FIXTURE_MODELS), engine=EngineOptions("transformers"), generation=Generation(output_ratio=0, output_extra=2)
+    )
+    [translation] = capped.translate("de", "en", ["Niemand wurde verletzt."])
+    assert translation.looped
+
+
 def test_over_long_sentence_is_split_at_clauses_not_truncated(translator):
-    loaded = translator.load("de", "en")
+    engine = translator.load("de", "en")
     long_sentence = " ".join(de for de, _ in CLAUSES)
-    assert len(loaded.tokenizer(long_sentence).input_ids) > loaded.max_input_tokens
-    assert _fit(long_sentence, loaded) == [de for de, _ in CLAUSES]
-    assert translator.translate("de", "en", [long_sentence]) == [" ".join(en for _, en in CLAUSES)]
+    assert engine.token_counts([long_sentence])[0] > engine.max_input_tokens
+    assert _fit(long_sentence, engine) == [de for de, _ in CLAUSES]
+    assert texts(translator.translate("de", "en", [long_sentence])) == [" ".join(en for _, en in CLAUSES)]
 
 
 def test_an_unbreakable_word_is_cut_without_losing_a_character(translator):
-    loaded = translator.load("de", "en")
+    engine = translator.load("de", "en")
     word = "Donaudampfschifffahrtsgesellschaftskapitän" * 8
-    pieces = _fit(word, loaded)
+    pieces = _fit(word, engine)
     assert "".join(pieces) == word
-    assert all(len(loaded.tokenizer(piece).input_ids) <= loaded.max_input_tokens for piece in pieces)
+    assert all(count <= engine.max_input_tokens for count in engine.token_counts(pieces))
 
 
 def test_no_model_for_the_pair(translator):
     with pytest.raises(ModelError, match="no model for fr -> en"):
         translator.translate("fr", "en", ["Bonjour"])
+
+
+def test_missing_ctranslate2_names_the_fast_extra(monkeypatch):
+    monkeypatch.setattr("unilingo._engines._installed", lambda module: False)
+    with pytest.raises(ModelError, match=r"pip install 'unilingo\[fast\]'.*--backend transformers"):
+        EngineOptions("ctranslate2").resolve()
+    assert EngineOptions().resolve().backend == "transformers"
+
+
+def test_cuda_asked_for_without_a_cuda_device(monkeypatch):
+    monkeypatch.setattr("unilingo._engines._cuda_present", lambda backend: False)
+    with pytest.raises(ModelError, match="no CUDA device.*--device cpu"):
+        EngineOptions(device="cuda").resolve()
+    assert EngineOptions().resolve().device == "cpu"
+
+
+def test_cuda_picks_float16(monkeypatch):
+    monkeypatch.setattr("unilingo._engines._cuda_present", lambda backend: True)
+    assert EngineOptions("ctranslate2").resolve().compute == "float16"
+    assert EngineOptions("ctranslate2", quantize="int8").resolve().compute == "int8_float16"
+    with pytest.raises(ConfigError, match="int8 with transformers is for CPUs"):
+        EngineOptions("transformers", quantize="int8").resolve()
+
+
+@pytest.mark.parametrize("field, value", [("backend", "onnx"), ("device", "tpu"), ("quantize", "int4"), ("threads", 0)])
+def test_bad_engine_options(field, value):
+    with pytest.raises(ConfigError, match=field):
+        EngineOptions(**{field: value})
 
 
 def _install_in_hf_cache(repo_id: str) -> None:
@@ -72,7 +181,7 @@ def test_hub_id_loads_from_the_hugging_face_cache_offline():
     _install_in_hf_cache("unilingo-test/tiny-opus-mt-de-en")
     table = parse_models("de en unilingo-test/tiny-opus-mt-de-en", base=Path("/nowhere"))
     assert not table.specs[0].is_local
-    assert Translator(table).translate("de", "en", ["Niemand wurde verletzt."]) == ["Nobody was injured."]
+    assert texts(Translator(table).translate("de", "en", ["Niemand wurde verletzt."])) == ["Nobody was injured."]
 
 
 def test_uncached_hub_id_offline_names_the_model_and_both_fixes():

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
+from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence, Union
 
 from ._detect import DEFAULT_LOOK_ALIKES, DEFAULT_MIN_CONFIDENCE, Detector
@@ -11,7 +13,9 @@ from ._errors import ConfigError, InputError
 from ._merge import Document, merge
 from ._models import ModelTable, load_models
 from ._segment import FORMATS, SegmentedText, segment
-from ._translate import DEFAULT_BATCH_SIZE, Translator
+from ._engines import EngineOptions
+from ._memory import TranslationMemory
+from ._translate import DEFAULT_BATCH_SIZE, DEFAULT_BATCH_TOKENS, LOOP_REASON, Generation, Translator
 
 # A text, or a (text, format) pair when documents of several formats go together.
 Source = Union[str, tuple[str, str]]
@@ -32,6 +36,13 @@ class Normalizer:
     recognised (and left alone) besides the target and those with a model;
     ``uncertain`` (keep, translate, report) is what happens to segments under
     ``min_confidence``.
+
+    Segments go to the model in batches of at most ``batch_size`` sentences
+    and ``batch_tokens`` padded input tokens; ``engine`` picks backend,
+    device, quantization and threads, ``generation`` the beam size and output
+    cap. Translations are remembered in the translation memory ``cache``: True
+    for the user cache folder (``$UNILINGO_CACHE_DIR`` to move it), a path for
+    that SQLite file, False for none.
     """
 
     def __init__(
@@ -43,18 +54,26 @@ class Normalizer:
         also_detect: Iterable[str] = DEFAULT_LOOK_ALIKES,
         uncertain: str = "keep",
         batch_size: int = DEFAULT_BATCH_SIZE,
-        num_beams: int | None = None,
+        batch_tokens: int = DEFAULT_BATCH_TOKENS,
+        engine: EngineOptions = EngineOptions(),
+        generation: Generation = Generation(),
+        cache: bool | str | os.PathLike[str] = True,
     ) -> None:
         if batch_size < 1:
             raise ConfigError(f"batch size must be at least 1, got {batch_size}")
-        if num_beams is not None and num_beams < 1:
-            raise ConfigError(f"number of beams must be at least 1, got {num_beams}")
+        if batch_tokens < 1:
+            raise ConfigError(f"batch tokens must be at least 1, got {batch_tokens}")
+        if generation.num_beams is not None and generation.num_beams < 1:
+            raise ConfigError(f"number of beams must be at least 1, got {generation.num_beams}")
         self.models = models if isinstance(models, ModelTable) else load_models(models)
         self.target = target
         self.detector = Detector(
             target, self.models.sources_for(target), min_confidence=min_confidence, also=also_detect, uncertain=uncertain
         )
-        self.translator = Translator(self.models, batch_size=batch_size, num_beams=num_beams)
+        memory = None if cache is False else TranslationMemory(None if cache is True else Path(cache))
+        self.translator = Translator(
+            self.models, engine=engine, generation=generation, batch_size=batch_size, batch_tokens=batch_tokens, memory=memory
+        )
 
     def detect(self, text: str, format: str = "text") -> Document:
         """What would be translated, and why; the document's text is left as it is."""
@@ -156,10 +175,14 @@ class Normalizer:
         outputs: list[dict[int, str]] = [{} for _ in window]
         used: list[dict[str, str]] = [{} for _ in window]
         for lang, requests in wanted.items():
-            model_name = self.translator.load(lang, self.target).spec.name
+            model_name = self.translator.model_name(lang, self.target)
             translations = self.translator.translate(lang, self.target, [text for _, _, text in requests], on_translated)
             for (doc_index, seg_index, _), translation in zip(requests, translations):
-                outputs[doc_index][seg_index] = translation
+                if translation.looped:
+                    kept = dataclasses.replace(decisions[doc_index][seg_index], action="keep", reason=LOOP_REASON)
+                    decisions[doc_index][seg_index] = kept
+                    continue
+                outputs[doc_index][seg_index] = translation.text
                 used[doc_index][lang] = model_name
         for segmented, doc_decisions, doc_outputs, doc_models in zip(window, decisions, outputs, used):
             yield merge(segmented, doc_decisions, doc_outputs, self.target, doc_models)

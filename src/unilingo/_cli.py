@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -28,8 +29,10 @@ from ._files import (
     write_atomic,
     write_document,
 )
+from ._engines import BACKENDS, DEVICES, QUANTIZATIONS, EngineOptions
+from ._memory import CACHE_DIR_ENV, TranslationMemory, default_memory_path
 from ._models import MODELS_ENV, load_models
-from ._translate import DEFAULT_BATCH_SIZE, cached_snapshot, download
+from ._translate import DEFAULT_BATCH_SIZE, DEFAULT_BATCH_TOKENS, Generation, cached_snapshot, download
 
 EXIT_CODES = f"""\b
 Exit codes:
@@ -105,10 +108,44 @@ def _detection_options(command):
     return command
 
 
+def _translation_options(command):
+    options = [
+        click.option("--batch-size", type=click.IntRange(min=1), default=DEFAULT_BATCH_SIZE, show_default=True,
+                     help="Most sentences in one model call."),
+        click.option("--batch-tokens", type=click.IntRange(min=1), default=DEFAULT_BATCH_TOKENS, show_default=True,
+                     help="Most padded input tokens in one model call."),
+        click.option("--beams", type=click.IntRange(min=1), help="Beam size. [default: the model's own, 4 for opus-mt]"),
+        click.option("--backend", type=click.Choice(BACKENDS), default="auto", show_default=True,
+                     help="auto: ctranslate2 when installed (pip install 'unilingo[fast]'), else transformers."),
+        click.option("--device", type=click.Choice(DEVICES), default="auto", show_default=True,
+                     help="auto: CUDA when a CUDA device is present (float16), else CPU."),
+        click.option("--quantize", type=click.Choice(QUANTIZATIONS),
+                     help="int8 weights on CPU. [default: int8 for ctranslate2, none for transformers]"),
+        click.option("--threads", type=click.IntRange(min=1), help="CPU threads. [default: every core available]"),
+        click.option("--cache", "cache_path", type=click.Path(dir_okay=False),
+                     help=f"Translation memory file. [default: translations.sqlite3 in the user cache folder or ${CACHE_DIR_ENV}]"),
+        click.option("--no-cache", is_flag=True, help="Neither read nor write the translation memory."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+class _EchoHandler(logging.Handler):
+    """Library warnings (a busy translation memory, ...) as one 'unilingo: warning:' line each."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"unilingo: {record.levelname.lower()}: {record.getMessage()}", err=True)
+
+
 @click.group(epilog=EXIT_CODES)
 @click.version_option(__version__, prog_name="unilingo")
 def cli() -> None:
     """Turn mixed-language documents into single-language ones, keeping the original."""
+    logger = logging.getLogger("unilingo")
+    logger.handlers[:] = [_EchoHandler()]
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -124,8 +161,7 @@ def cli() -> None:
     "Markdown block (plain text falls back to a sidecar); none: keep nothing.",
 )
 @click.option("--report", type=click.Path(dir_okay=False), help="Write every segment's decision and output as JSON here.")
-@click.option("--batch-size", type=click.IntRange(min=1), default=DEFAULT_BATCH_SIZE, show_default=True)
-@click.option("--beams", type=click.IntRange(min=1), help="Beam size. [default: the model's own, 4 for opus-mt]")
+@_translation_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress on standard error.")
 @click.option("--jsonl", is_flag=True, help="Inputs are JSON Lines: normalize the --field fields of every record.")
 @click.option("--field", "fields", multiple=True, help="With --jsonl: a string field to normalize; repeat for more.")
@@ -140,11 +176,11 @@ def cli() -> None:
 @_reports_errors
 def translate(
     paths, output, target, models_file, format_, min_confidence, uncertain, also_detect, keep_original, report,
-    batch_size, beams, quiet, jsonl, fields, on_error,
+    quiet, jsonl, fields, on_error, **translation,
 ):  # fmt: skip
     """Translate PATHS (files, folders, or - for standard input) into the target language."""
     jobs = plan(paths, output, format_)
-    normalizer = _normalizer(target, models_file, min_confidence, uncertain, also_detect, batch_size, beams)
+    normalizer = _normalizer(target, models_file, min_confidence, uncertain, also_detect, **translation)
     if jsonl:
         if any(Path(path).is_dir() for path in paths):
             raise click.UsageError("--jsonl takes files or -, not folders")
@@ -268,10 +304,10 @@ def detect(paths, target, models_file, format_, min_confidence, uncertain, also_
     help="inline: an HTML comment after each translated Markdown block, a sidecar for other files; "
     "sidecar: always NAME.unilingo.json; none: keep nothing.",
 )
-@click.option("--batch-size", type=click.IntRange(min=1), default=DEFAULT_BATCH_SIZE, show_default=True)
+@_translation_options
 @click.option("--quiet", "-q", is_flag=True, help="No lines on standard error for fixed files.")
 @_reports_errors
-def fix(paths, target, models_file, format_, min_confidence, uncertain, also_detect, keep_original, batch_size, quiet):
+def fix(paths, target, models_file, format_, min_confidence, uncertain, also_detect, keep_original, quiet, **translation):
     """Translate, in place, what in PATHS is not in the target language, keeping the original.
 
     Exits 1 when it changed a file, as formatters do, so a pre-commit run
@@ -280,7 +316,7 @@ def fix(paths, target, models_file, format_, min_confidence, uncertain, also_det
     if STDIO in paths:
         raise click.UsageError("fix rewrites files in place; for standard input use 'unilingo translate -'")
     jobs = plan(paths, None, format_, writes=False)
-    normalizer = _normalizer(target, models_file, min_confidence, uncertain, also_detect, batch_size)
+    normalizer = _normalizer(target, models_file, min_confidence, uncertain, also_detect, **translation)
     texts = [_read(job) for job in jobs]
     changed = 0
     for job, doc in zip(jobs, normalizer.normalize_many(zip(texts, (job.format for job in jobs)))):
@@ -327,8 +363,14 @@ def _segment_line(label: str, text: str, segment) -> str:
     )
 
 
-def _normalizer(target, models_file, min_confidence, uncertain, also_detect, batch_size=DEFAULT_BATCH_SIZE, beams=None):
-    """The Normalizer the shared detection options describe."""
+def _normalizer(
+    target, models_file, min_confidence, uncertain, also_detect, batch_size=DEFAULT_BATCH_SIZE,
+    batch_tokens=DEFAULT_BATCH_TOKENS, beams=None, backend="auto", device="auto", quantize=None, threads=None,
+    cache_path=None, no_cache=False,
+):  # fmt: skip
+    """The Normalizer the shared detection and translation options describe."""
+    if no_cache and cache_path:
+        raise click.UsageError("--cache and --no-cache contradict each other; give one")
     return Normalizer(
         target,
         models_file,
@@ -336,7 +378,10 @@ def _normalizer(target, models_file, min_confidence, uncertain, also_detect, bat
         uncertain=uncertain,
         also_detect=_languages(also_detect),
         batch_size=batch_size,
-        num_beams=beams,
+        batch_tokens=batch_tokens,
+        engine=EngineOptions(backend, device, quantize, threads),
+        generation=Generation(num_beams=beams),
+        cache=False if no_cache else (cache_path or True),
     )
 
 
@@ -403,6 +448,36 @@ def models_download(models_file):
             continue
         # huggingface_hub shows its own progress bars while it downloads.
         click.echo(f"{spec.name}: downloaded to {download(spec)}", err=True)
+
+
+@cli.group()
+def cache() -> None:
+    """The translation memory: translations kept to answer re-runs without a model."""
+
+
+_CACHE_FILE = click.option(
+    "--cache", "cache_path", type=click.Path(dir_okay=False), help="Translation memory file. [default: the user cache one]"
+)
+
+
+@cache.command("stats", epilog=EXIT_CODES)
+@_CACHE_FILE
+@_reports_errors
+def cache_stats(cache_path):
+    """Where the translation memory is, how big, and its entries per model and settings."""
+    stats = TranslationMemory(cache_path or default_memory_path()).stats()
+    click.echo(f"{stats.path}: {stats.entries} translations, {stats.size_bytes / 1e6:.1f} MB")
+    for model, entries in sorted(stats.models.items()):
+        click.echo(f"  {entries:>9}  {model}")
+
+
+@cache.command("clear", epilog=EXIT_CODES)
+@_CACHE_FILE
+@_reports_errors
+def cache_clear(cache_path):
+    """Forget every remembered translation."""
+    memory = TranslationMemory(cache_path or default_memory_path())
+    click.echo(f"{memory.path}: {memory.clear()} translations removed")
 
 
 def _read(job) -> str:

@@ -1,45 +1,109 @@
-"""Translator: MarianMT models through transformers, loaded lazily and once."""
+"""Translator: MarianMT models run in token-budget batches, with a translation memory in front."""
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Callable, Sequence
 
-from ._errors import ModelError
+from ._engines import Engine, EngineChoice, EngineOptions, default_beams, open_engine
+from ._errors import ModelError, UnilingoError
+from ._memory import TranslationMemory, cache_dir, sha256_of
 from ._models import ModelSpec, ModelTable
 
-DEFAULT_BATCH_SIZE = 16
+# Sentences per batch at most, and padded input tokens per batch at most: on
+# two CPU cores beam-4 throughput stops growing past about this size, and
+# memory stays far under a gigabyte.
+DEFAULT_BATCH_SIZE = 32
+DEFAULT_BATCH_TOKENS = 1536
 # Where an over-long input may be cut, best first; the last resort is any space.
 _SPLIT_POINTS = (re.compile(r"(?<=[;:])\s+"), re.compile(r"(?<=,)\s+"), re.compile(r"\s+[–—-]\s+"), re.compile(r"\s+"))
+# A piece of 1-4 tokens said this many times in a row is a decoder stuck in a loop.
+_LOOP_REPEATS = 4
+_WEIGHT_FILES = ("*.safetensors", "*.bin", "*.spm", "vocab.json")
+LOOP_REASON = "translation rejected: the model's output repeats itself or runs to its length cap; original kept"
+
+log = logging.getLogger("unilingo")
 
 
 def hub_offline() -> bool:
     return os.environ.get("HF_HUB_OFFLINE", "").strip().upper() in ("1", "ON", "YES", "TRUE")
 
 
-@dataclass
-class LoadedModel:
+@dataclass(frozen=True)
+class Generation:
+    """Decoding settings; part of the translation memory's key.
+
+    ``num_beams`` None is the model's own (4 for opus-mt). The output may run
+    to ``output_ratio`` times the longest input of its batch plus
+    ``output_extra`` tokens: translations run longer than their source, never
+    three times as long, so the cap stops a looping decoder without cutting a
+    real sentence.
+    """
+
+    num_beams: int | None = None
+    output_ratio: float = 3.0
+    output_extra: int = 10
+
+    def budget(self, input_tokens: int, ceiling: int) -> int:
+        return max(1, min(ceiling, int(self.output_ratio * input_tokens) + self.output_extra))
+
+
+@dataclass(frozen=True)
+class Translation:
+    text: str
+    looped: bool = False  # the output repeated itself; callers keep the original
+
+
+@dataclass(frozen=True)
+class _Resolved:
     spec: ModelSpec
-    tokenizer: Any
-    model: Any
-    max_input_tokens: int
+    folder: str
+    revision: str  # the hub commit, or a hash of the local files
+    beams: int
+    memory_key: str
 
 
 class Translator:
-    """Translates batches of segments with the models of a ModelTable.
+    """Translates segments with the models of a ModelTable.
 
-    A model is loaded the first time its language pair is asked for and kept
-    for the life of the Translator.
+    A model's folder is found (and downloaded once if need be) the first time
+    its language pair is asked for; the model itself is loaded only when the
+    translation memory (``memory``; None for no memory) lacks a translation.
     """
 
-    def __init__(self, table: ModelTable, *, batch_size: int = DEFAULT_BATCH_SIZE, num_beams: int | None = None):
+    def __init__(
+        self,
+        table: ModelTable,
+        *,
+        engine: EngineOptions = EngineOptions(),
+        generation: Generation = Generation(),
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        batch_tokens: int = DEFAULT_BATCH_TOKENS,
+        memory: TranslationMemory | None = None,
+    ) -> None:
         self.table = table
+        self.engine_options = engine
+        self.generation = generation
         self.batch_size = batch_size
-        self.num_beams = num_beams
-        self._loaded: dict[tuple[str, str], LoadedModel] = {}
+        self.batch_tokens = batch_tokens
+        self.memory = memory
+        self._choice: EngineChoice | None = None
+        self._resolved: dict[tuple[str, str], _Resolved] = {}
+        self._engines: dict[tuple[str, str], Engine] = {}
+
+    @property
+    def choice(self) -> EngineChoice:
+        if self._choice is None:
+            self._choice = self.engine_options.resolve()
+        return self._choice
+
+    def model_name(self, source: str, target: str) -> str:
+        return self._spec(source, target).name
 
     def translate(
         self,
@@ -47,95 +111,178 @@ class Translator:
         target: str,
         texts: Sequence[str],
         on_batch: Callable[[int], None] | None = None,
-    ) -> list[str]:
-        """Translations of ``texts`` in order; duplicates are translated once."""
+    ) -> list[Translation]:
+        """Translations of ``texts`` in order; each distinct text is translated once, ever, per model and settings."""
         if not texts:
             return []
-        loaded = self.load(source, target)
+        resolved = self.resolve(source, target)
         unique = list(dict.fromkeys(texts))
-        pieces_of = {text: _fit(text, loaded) for text in unique}
-        pieces = list(dict.fromkeys(piece for text in unique for piece in pieces_of[text]))
-        translated = dict(zip(pieces, self._generate(loaded, pieces, on_batch)))
-        return [" ".join(translated[piece] for piece in pieces_of[text]) for text in texts]
+        known: dict[str, Translation] = {}
+        if self.memory is not None:
+            remembered = self.memory.lookup(resolved.memory_key, unique)
+            known = {text: Translation(output, looped) for text, (output, looped) in remembered.items()}
+        if known and on_batch is not None:
+            on_batch(sum(1 for text in texts if text in known))
+        missing = [text for text in unique if text not in known]
+        if missing:
+            fresh = self._translate_fresh(resolved, missing, texts, on_batch)
+            if self.memory is not None:
+                self.memory.store(resolved.memory_key, {text: (t.text, t.looped) for text, t in fresh.items()})
+            known.update(fresh)
+        return [known[text] for text in texts]
 
-    def load(self, source: str, target: str) -> LoadedModel:
+    def resolve(self, source: str, target: str) -> _Resolved:
+        """Where a pair's model is and what identifies it, without loading it."""
         key = (source, target)
-        if key not in self._loaded:
-            spec = self.table.find(source, target)
-            if spec is None:
-                raise ModelError(f"no model for {source} -> {target} in {self.table.path}: add a line '{source} {target} MODEL'")
-            self._loaded[key] = _load(spec, self.table.path)
-        return self._loaded[key]
+        if key not in self._resolved:
+            spec = self._spec(source, target)
+            folder = _local_folder(spec) if spec.is_local else (cached_snapshot(spec) or download(spec))
+            revision = self._fingerprint(Path(folder)) if spec.is_local else Path(folder).name
+            generation = self.generation
+            beams = generation.num_beams or default_beams(folder)
+            memory_key = (
+                f"{spec.location}@{revision} {self.choice.backend}/{self.choice.compute} "
+                f"beams={beams} cap={generation.output_ratio:g}x+{generation.output_extra}"
+            )
+            self._resolved[key] = _Resolved(spec, folder, revision, beams, memory_key)
+        return self._resolved[key]
 
-    def _generate(self, loaded: LoadedModel, pieces: list[str], on_batch: Callable[[int], None] | None) -> list[str]:
-        import torch
+    def load(self, source: str, target: str) -> Engine:
+        key = (source, target)
+        if key not in self._engines:
+            resolved = self.resolve(source, target)
+            choice = self.choice
+            converted = cache_dir() / "ctranslate2" / f"{_safe(resolved.spec.location)}-{resolved.revision[:16]}-{choice.compute}"
+            try:
+                self._engines[key] = open_engine(resolved.folder, choice, converted)
+            except UnilingoError:
+                raise
+            except Exception as error:  # transformers raises OSError, ValueError, safetensors errors...
+                raise ModelError(f"cannot load model {resolved.spec.name} ({resolved.spec.origin}): {_first_line(error)}") from None
+            log.info("loaded %s (%s)", resolved.spec.name, choice.describe())
+        return self._engines[key]
 
-        tokenizer, model = loaded.tokenizer, loaded.model
-        lengths = [len(ids) for ids in tokenizer(pieces).input_ids]
-        # Longest first, so a batch pads little and the first batch shows the peak memory.
-        order = sorted(range(len(pieces)), key=lambda index: -lengths[index])
-        outputs: list[str] = [""] * len(pieces)
-        for first in range(0, len(order), self.batch_size):
-            indices = order[first : first + self.batch_size]
-            batch = tokenizer([pieces[i] for i in indices], return_tensors="pt", padding=True)
-            longest = max(lengths[i] for i in indices)
-            options: dict[str, Any] = {"max_new_tokens": _output_budget(longest, model)}
-            if self.num_beams is not None:
-                options["num_beams"] = self.num_beams
-            with torch.inference_mode():
-                generated = model.generate(**batch, **options)
-            for index, text in zip(indices, tokenizer.batch_decode(generated, skip_special_tokens=True)):
-                outputs[index] = text
-            if on_batch is not None:
-                on_batch(len(indices))
+    def _spec(self, source: str, target: str) -> ModelSpec:
+        spec = self.table.find(source, target)
+        if spec is None:
+            raise ModelError(f"no model for {source} -> {target} in {self.table.path}: add a line '{source} {target} MODEL'")
+        return spec
+
+    def _fingerprint(self, folder: Path) -> str:
+        files = sorted(path for pattern in _WEIGHT_FILES for path in folder.glob(pattern) if path.is_file())
+        digest = self.memory.file_sha256 if self.memory is not None else sha256_of
+        combined = hashlib.sha256()
+        for path in files:
+            combined.update(f"{path.name}:{digest(path)}\n".encode())
+        return combined.hexdigest()
+
+    def _translate_fresh(self, resolved, missing, texts, on_batch) -> dict[str, Translation]:
+        engine = self.load(resolved.spec.source, resolved.spec.target)
+        pieces_of = {text: _fit(text, engine) for text in missing}
+        owners: dict[str, list[str]] = {}
+        for text in missing:
+            for piece in pieces_of[text]:
+                owners.setdefault(piece, []).append(text)
+        pieces = list(owners)
+        waiting = {text: len(pieces_of[text]) for text in missing}
+        occurrences = {text: 0 for text in missing}
+        for text in texts:
+            if text in occurrences:
+                occurrences[text] += 1
+
+        def finished(batch: list[int]) -> None:
+            done = 0
+            for index in batch:
+                for text in owners[pieces[index]]:
+                    waiting[text] -= 1
+                    done += occurrences[text] if waiting[text] == 0 else 0
+            if on_batch is not None and done:
+                on_batch(done)
+
+        by_piece = dict(zip(pieces, self._generate(engine, resolved.beams, pieces, finished)))
+        translations = {}
+        for text in missing:
+            parts = [by_piece[piece] for piece in pieces_of[text]]
+            translations[text] = Translation(" ".join(part.text for part in parts), any(part.looped for part in parts))
+        return translations
+
+    def _generate(self, engine: Engine, beams: int, pieces: list[str], finished: Callable[[list[int]], None]) -> list[Translation]:
+        lengths = engine.token_counts(pieces)
+        outputs: list[Translation] = [Translation("")] * len(pieces)
+        for batch in token_batches(lengths, self.batch_size, self.batch_tokens):
+            budget = self.generation.budget(max(lengths[i] for i in batch), engine.max_input_tokens)
+            for index, generated in zip(batch, engine.generate([pieces[i] for i in batch], beams, budget)):
+                outputs[index] = Translation(generated.text, runaway(generated.tokens, budget, pieces[index]))
+            finished(batch)
         return outputs
 
 
-def _output_budget(input_tokens: int, model: Any) -> int:
-    # Translations run longer than their source, but not 3x; the cap stops a
-    # looping decoder without cutting a real sentence.
-    ceiling = model.generation_config.max_length or 512
-    return max(8, min(ceiling, 3 * input_tokens + 10))
+def token_batches(lengths: Sequence[int], max_sentences: int, max_tokens: int) -> list[list[int]]:
+    """Indices cut into batches, longest first, each within ``max_sentences`` and ``max_tokens`` padded tokens.
+
+    Sorting by length keeps padding low; the first batch is the one with the
+    longest inputs, so a run that would exhaust memory fails at once.
+    """
+    batches: list[list[int]] = []
+    batch: list[int] = []
+    for index in sorted(range(len(lengths)), key=lambda i: -lengths[i]):
+        longest = lengths[batch[0]] if batch else lengths[index]
+        if batch and (len(batch) >= max_sentences or (len(batch) + 1) * longest > max_tokens):
+            batches.append(batch)
+            batch = []
+        batch.append(index)
+    if batch:
+        batches.append(batch)
+    return batches
 
 
-def _fit(text: str, loaded: LoadedModel) -> list[str]:
+def runaway(tokens: Sequence[str], budget: int, source: str) -> bool:
+    """Whether an output looks like a decoder stuck in a loop rather than a translation."""
+    # Used up its budget: the last place may be the end token a decoder is forced to emit there.
+    if len(tokens) >= budget - 1:
+        return True
+    compact_source = "".join(source.split())
+    for size in range(1, 5):
+        run = 0  # positions in a row whose token equals the one ``size`` before it
+        for position in range(size, len(tokens)):
+            run = run + 1 if tokens[position] == tokens[position - size] else 0
+            if run // size + 1 >= _LOOP_REPEATS:
+                unit = _text_of(tokens[position - size + 1 : position + 1])
+                # Unless the source says it as often itself ("ha ha ha ha", "0 0 0 0").
+                if unit * _LOOP_REPEATS not in compact_source:
+                    return True
+    return False
+
+
+def _text_of(tokens: Sequence[str]) -> str:
+    # SentencePiece marks a word start with U+2581; compare without spaces.
+    return "".join(tokens).replace("\u2581", "")
+
+
+def _fit(text: str, engine: Engine) -> list[str]:
     """``text`` cut at the best available boundaries into pieces the model can take whole."""
-
-    def token_count(piece: str) -> int:
-        return len(loaded.tokenizer(piece).input_ids)
-
-    if token_count(text) <= loaded.max_input_tokens:
+    if engine.token_counts([text])[0] <= engine.max_input_tokens:
         return [text]
     for pattern in _SPLIT_POINTS:
         cuts = [match for match in pattern.finditer(text) if 0 < match.start() and match.end() < len(text)]
         if cuts:
             middle = min(cuts, key=lambda match: abs(match.start() - len(text) / 2))
-            return _fit(text[: middle.start()], loaded) + _fit(text[middle.end() :], loaded)
+            return _fit(text[: middle.start()], engine) + _fit(text[middle.end() :], engine)
     # One unbroken word longer than the model's limit: halve it rather than drop any of it.
     half = len(text) // 2
-    return _fit(text[:half], loaded) + _fit(text[half:], loaded)
+    return _fit(text[:half], engine) + _fit(text[half:], engine)
 
 
-def _load(spec: ModelSpec, models_path: str) -> LoadedModel:
-    try:
-        import transformers
-    except ImportError:
+def _local_folder(spec: ModelSpec) -> str:
+    if not Path(spec.location).is_dir():
         raise ModelError(
-            "translating needs the translation stack, which is not installed: "
-            "pip install 'unilingo[translate]' (on a CPU-only machine, pip install torch==2.13.0 first)"
-        ) from None
-    transformers.logging.set_verbosity_error()
-    transformers.utils.logging.disable_progress_bar()
-    if spec.is_local:
-        if not Path(spec.location).is_dir():
-            raise ModelError(
-                f"model folder {spec.location} for {spec.source} -> {spec.target} does not exist "
-                f"({spec.origin}): fix the path in {models_path}"
-            )
-        folder = spec.location
-    else:
-        folder = cached_snapshot(spec) or download(spec)
-    return _from_pretrained(folder, spec)
+            f"model folder {spec.location} for {spec.source} -> {spec.target} does not exist ({spec.origin}): fix the path"
+        )
+    return spec.location
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^\w.-]+", "--", name).strip("-")
 
 
 def cached_snapshot(spec: ModelSpec) -> str | None:
@@ -197,15 +344,3 @@ def _not_available(spec: ModelSpec, why: str) -> str:
 def _first_line(error: Exception) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
-
-
-def _from_pretrained(folder: str, spec: ModelSpec) -> LoadedModel:
-    from transformers import MarianMTModel, MarianTokenizer
-
-    try:
-        tokenizer = MarianTokenizer.from_pretrained(folder, local_files_only=True)
-        model = MarianMTModel.from_pretrained(folder, local_files_only=True, trust_remote_code=False).eval()
-    except Exception as error:  # transformers raises OSError, ValueError, safetensors errors...
-        raise ModelError(f"cannot load model {spec.name} ({spec.origin}): {_first_line(error)}") from None
-    limit = min(tokenizer.model_max_length, model.config.max_position_embeddings)
-    return LoadedModel(spec, tokenizer, model, max_input_tokens=limit)

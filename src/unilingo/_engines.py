@@ -1,0 +1,246 @@
+"""Backends that run a MarianMT model: transformers (float32 or int8) and CTranslate2.
+
+Everything heavy is imported inside the functions that load a model, so a run
+whose translations all come from the translation memory imports none of it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from ._errors import ConfigError, ModelError
+
+BACKENDS = ("auto", "transformers", "ctranslate2")
+DEVICES = ("auto", "cpu", "cuda")
+QUANTIZATIONS = ("none", "int8")
+_FAST_EXTRA = "pip install 'unilingo[fast]'"
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """How to run models. ``None`` and ``"auto"`` pick what is best for this machine.
+
+    ``backend`` auto is CTranslate2 when it is installed (``unilingo[fast]``),
+    else transformers; ``device`` auto is CUDA when a CUDA device is present;
+    ``quantize`` None is int8 for CTranslate2 on CPU (float16 on CUDA) and
+    none for transformers; ``threads`` None is every core this process may use.
+    """
+
+    backend: str = "auto"
+    device: str = "auto"
+    quantize: str | None = None
+    threads: int | None = None
+
+    def __post_init__(self) -> None:
+        for name, value, allowed in (
+            ("backend", self.backend, BACKENDS),
+            ("device", self.device, DEVICES),
+            ("quantize", self.quantize or "none", QUANTIZATIONS),
+        ):
+            if value not in allowed:
+                raise ConfigError(f"unknown {name} {value!r}: use one of {', '.join(allowed)}")
+        if self.threads is not None and self.threads < 1:
+            raise ConfigError(f"threads must be at least 1, got {self.threads}")
+
+    def resolve(self) -> "EngineChoice":
+        backend = self.backend
+        if backend == "auto":
+            backend = "ctranslate2" if _installed("ctranslate2") else "transformers"
+        elif backend == "ctranslate2" and not _installed("ctranslate2"):
+            raise ModelError(f"the ctranslate2 backend is not installed: {_FAST_EXTRA}, or use --backend transformers")
+        device = self.device
+        if device == "auto":
+            device = "cuda" if _cuda_present(backend) else "cpu"
+        elif device == "cuda" and not _cuda_present(backend):
+            raise ModelError("no CUDA device is available to this process: use --device cpu")
+        if device == "cuda":
+            if backend == "transformers" and self.quantize == "int8":
+                raise ConfigError("--quantize int8 with transformers is for CPUs; on CUDA use --backend ctranslate2")
+            compute = "int8_float16" if self.quantize == "int8" else "float16"
+        elif self.quantize is None:
+            compute = "int8" if backend == "ctranslate2" else "float32"
+        else:
+            compute = "int8" if self.quantize == "int8" else "float32"
+        return EngineChoice(backend, device, compute, self.threads or usable_cores())
+
+
+@dataclass(frozen=True)
+class EngineChoice:
+    backend: str
+    device: str
+    compute: str  # float32, int8, float16 or int8_float16
+    threads: int
+
+    def describe(self) -> str:
+        return f"{self.backend} {self.compute} on {self.device}" + (f", {self.threads} threads" if self.device == "cpu" else "")
+
+
+@dataclass(frozen=True)
+class Generated:
+    text: str
+    tokens: tuple[str, ...]  # the output's pieces, special tokens left out
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _installed(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+def _cuda_present(backend: str) -> bool:
+    # Without an NVIDIA driver there is no CUDA device; knowing that without
+    # importing torch keeps runs answered from the translation memory fast.
+    if os.name == "posix" and not Path("/proc/driver/nvidia").exists() and not Path("/dev/nvidia0").exists():
+        return False
+    if backend == "ctranslate2":
+        import ctranslate2
+
+        return ctranslate2.get_cuda_device_count() > 0
+    import torch
+
+    return torch.cuda.is_available()
+
+
+class Engine:
+    """A loaded model and its tokenizer, behind one interface for every backend."""
+
+    choice: EngineChoice
+    tokenizer: Any
+    max_input_tokens: int
+
+    def token_counts(self, texts: Sequence[str]) -> list[int]:
+        return [len(ids) for ids in self.tokenizer(list(texts)).input_ids]
+
+    def generate(self, texts: Sequence[str], num_beams: int, max_new_tokens: int) -> list[Generated]:
+        raise NotImplementedError
+
+
+class TransformersEngine(Engine):
+    def __init__(self, folder: str, choice: EngineChoice) -> None:
+        import torch
+        from transformers import MarianMTModel
+
+        self.choice = choice
+        self.tokenizer = _tokenizer(folder)
+        model = MarianMTModel.from_pretrained(folder, local_files_only=True, trust_remote_code=False).eval()
+        if choice.device == "cpu":
+            torch.set_num_threads(choice.threads)
+        if choice.compute == "int8":
+            with warnings.catch_warnings():
+                # torch points eager quantization users at torchao; the API still works and needs nothing more.
+                warnings.simplefilter("ignore")
+                model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+        elif choice.compute == "float16":
+            model = model.half()
+        self.model = model.to(choice.device)
+        self.max_input_tokens = min(self.tokenizer.model_max_length, model.config.max_position_embeddings)
+
+    def generate(self, texts: Sequence[str], num_beams: int, max_new_tokens: int) -> list[Generated]:
+        import torch
+
+        batch = self.tokenizer(list(texts), return_tensors="pt", padding=True).to(self.choice.device)
+        with torch.inference_mode():
+            output_ids = self.model.generate(**batch, num_beams=num_beams, max_new_tokens=max_new_tokens)
+        special = set(self.tokenizer.all_special_ids)
+        results = []
+        for row in output_ids.tolist():
+            ids = [token for token in row if token not in special]
+            results.append(Generated(self.tokenizer.decode(ids), tuple(self.tokenizer.convert_ids_to_tokens(ids))))
+        return results
+
+
+class CTranslate2Engine(Engine):
+    def __init__(self, folder: str, choice: EngineChoice, converted: Path) -> None:
+        import ctranslate2
+
+        self.choice = choice
+        self.tokenizer = _tokenizer(folder)
+        if not (converted / "model.bin").exists():
+            _convert(folder, converted, "int8" if "int8" in choice.compute else None)
+        try:
+            self.translator = ctranslate2.Translator(
+                str(converted), device=choice.device, compute_type=choice.compute, intra_threads=choice.threads, inter_threads=1
+            )
+        except (RuntimeError, ValueError) as error:
+            raise ModelError(f"CTranslate2 cannot load {converted}: {error}; delete that folder to convert again") from None
+        config_limit = _json(Path(folder) / "config.json").get("max_position_embeddings", 512)
+        self.max_input_tokens = min(self.tokenizer.model_max_length, config_limit)
+
+    def generate(self, texts: Sequence[str], num_beams: int, max_new_tokens: int) -> list[Generated]:
+        pieces = [self.tokenizer.convert_ids_to_tokens(ids) for ids in self.tokenizer(list(texts)).input_ids]
+        results = self.translator.translate_batch(
+            pieces, beam_size=num_beams, max_decoding_length=max_new_tokens, max_batch_size=len(pieces)
+        )
+        special = set(self.tokenizer.all_special_tokens)
+        outputs = []
+        for result in results:
+            tokens = tuple(token for token in result.hypotheses[0] if token not in special)
+            outputs.append(Generated(self.tokenizer.convert_tokens_to_string(list(tokens)), tokens))
+        return outputs
+
+
+def open_engine(folder: str, choice: EngineChoice, converted: Path) -> Engine:
+    """The model in ``folder`` loaded on ``choice``; ``converted`` is where CTranslate2 keeps its copy."""
+    try:
+        import transformers
+    except ImportError:
+        raise ModelError(
+            "translating needs the translation stack, which is not installed: "
+            "pip install 'unilingo[translate]' (on a CPU-only machine, pip install torch==2.13.0 first)"
+        ) from None
+    transformers.logging.set_verbosity_error()
+    transformers.utils.logging.disable_progress_bar()
+    if choice.backend == "ctranslate2":
+        return CTranslate2Engine(folder, choice, converted)
+    return TransformersEngine(folder, choice)
+
+
+def default_beams(folder: str) -> int:
+    """The model's own beam size (4 for opus-mt), read without loading it."""
+    return int(_json(Path(folder) / "generation_config.json").get("num_beams") or 1)
+
+
+def _tokenizer(folder: str):
+    from transformers import MarianTokenizer
+
+    return MarianTokenizer.from_pretrained(folder, local_files_only=True)
+
+
+def _convert(folder: str, converted: Path, quantization: str | None) -> None:
+    """Convert once, into a temporary folder renamed into place, so a killed run leaves no half model."""
+    from ctranslate2.converters import TransformersConverter
+
+    partial = converted.with_name(converted.name + f".partial-{os.getpid()}")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        TransformersConverter(folder).convert(str(partial), quantization=quantization, force=True)
+        os.replace(partial, converted)
+    except OSError as error:
+        if (converted / "model.bin").exists():  # another process finished first
+            return
+        raise ModelError(f"cannot write the CTranslate2 model to {converted}: {error}") from None
+    except Exception as error:  # the converter raises ValueError, RuntimeError, ...
+        raise ModelError(f"cannot convert {folder} for CTranslate2: {error}") from None
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+
+
+def _json(path: Path) -> dict:
+    import json
+
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}

@@ -1,0 +1,204 @@
+"""Translation memory: a persistent SQLite cache of translations.
+
+A translation is reused only for the same model (id and weights revision or
+hash), the same generation settings and the same source text, so a cached
+answer is exactly what the model would say again. Several processes may share
+one file (WAL journal, a busy timeout); a cache that is locked too long,
+unreadable or corrupt costs speed, never a run: it is reported as a warning
+and translation goes on without it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+CACHE_DIR_ENV = "UNILINGO_CACHE_DIR"
+MEMORY_FILE = "translations.sqlite3"
+# How long to wait for another process's write before skipping the cache.
+DEFAULT_BUSY_TIMEOUT = 10.0
+# SQLite refuses more host parameters than this in one statement on old builds.
+_LOOKUP_CHUNK = 500
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS translations (
+    model TEXT NOT NULL,
+    source TEXT NOT NULL,
+    output TEXT NOT NULL,
+    looped INTEGER NOT NULL,
+    created REAL NOT NULL,
+    PRIMARY KEY (model, source)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS fingerprints (
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    sha256 TEXT NOT NULL
+);
+"""
+
+log = logging.getLogger("unilingo")
+
+
+def cache_dir() -> Path:
+    """Where unilingo keeps its translation memory and converted models."""
+    configured = os.environ.get(CACHE_DIR_ENV)
+    if configured:
+        return Path(configured).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("unilingo", appauthor=False))
+
+
+def default_memory_path() -> Path:
+    return cache_dir() / MEMORY_FILE
+
+
+@dataclass(frozen=True)
+class MemoryStats:
+    path: str
+    entries: int
+    size_bytes: int
+    models: dict[str, int]  # model key -> entries
+
+
+class TranslationMemory:
+    """Cached translations in one SQLite file, opened on first use."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:
+        self.path = Path(path) if path is not None else default_memory_path()
+        self.busy_timeout = busy_timeout
+        self._connection: sqlite3.Connection | None = None
+        self._broken = False
+
+    def lookup(self, model: str, sources: Iterable[str]) -> dict[str, tuple[str, bool]]:
+        """The cached ``(output, looped)`` of ``sources`` under ``model``; misses are left out."""
+        sources = list(sources)
+        found: dict[str, tuple[str, bool]] = {}
+        for first in range(0, len(sources), _LOOKUP_CHUNK):
+            chunk = sources[first : first + _LOOKUP_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self._run(
+                "read",
+                lambda db: db.execute(
+                    f"SELECT source, output, looped FROM translations WHERE model = ? AND source IN ({marks})", [model, *chunk]
+                ).fetchall(),
+            )
+            if rows is None:
+                return found
+            found.update((source, (output, bool(looped))) for source, output, looped in rows)
+        return found
+
+    def store(self, model: str, translations: dict[str, tuple[str, bool]]) -> None:
+        now = time.time()
+        rows = [(model, source, output, int(looped), now) for source, (output, looped) in translations.items()]
+
+        def write(db: sqlite3.Connection) -> None:
+            with db:
+                db.executemany("INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?)", rows)
+
+        if rows:
+            self._run("write", write)
+
+    def file_sha256(self, path: Path) -> str:
+        """The SHA-256 of a file, remembered while its size and modification time stay the same."""
+        stat = path.stat()
+        key = str(path.resolve())
+        row = self._run(
+            "read",
+            lambda db: db.execute(
+                "SELECT sha256 FROM fingerprints WHERE path = ? AND size = ? AND mtime_ns = ?",
+                (key, stat.st_size, stat.st_mtime_ns),
+            ).fetchone(),
+        )
+        if row:
+            return row[0]
+        digest = sha256_of(path)
+
+        def write(db: sqlite3.Connection) -> None:
+            with db:
+                db.execute(
+                    "INSERT OR REPLACE INTO fingerprints VALUES (?, ?, ?, ?)", (key, stat.st_size, stat.st_mtime_ns, digest)
+                )
+
+        self._run("write", write)
+        return digest
+
+    def stats(self) -> MemoryStats:
+        if not self.path.exists():
+            return MemoryStats(str(self.path), 0, 0, {})
+        rows = self._run("read", lambda db: db.execute("SELECT model, COUNT(*) FROM translations GROUP BY model").fetchall())
+        models = dict(rows or [])
+        size = sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.is_file())
+        return MemoryStats(str(self.path), sum(models.values()), size, models)
+
+    def clear(self) -> int:
+        """Forget every translation; how many there were."""
+        if not self.path.exists():
+            return 0
+
+        def delete(db: sqlite3.Connection) -> int:
+            with db:
+                count = db.execute("DELETE FROM translations").rowcount
+                db.execute("DELETE FROM fingerprints")
+            db.execute("VACUUM")
+            return count
+
+        return self._run("clear", delete) or 0
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def _run(self, what: str, action):
+        if self._broken:
+            return None
+        try:
+            return action(self._connect())
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                # Someone else holds the file: skip this one operation, keep the cache.
+                log.warning("translation memory %s is busy (%s); could not %s it this time", self.path, error, what)
+                return None
+            self._give_up(error)
+        except (sqlite3.DatabaseError, OSError) as error:
+            self._give_up(error)
+        return None
+
+    def _give_up(self, error: Exception) -> None:
+        self._broken = True
+        self.close()
+        log.warning(
+            "translation memory %s cannot be used (%s); going on without it. "
+            "Run 'unilingo cache clear' or delete the file to start a new one",
+            self.path,
+            error,
+        )
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._connection is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(self.path, timeout=self.busy_timeout)
+            try:
+                connection.execute("PRAGMA journal_mode = WAL")
+                connection.execute("PRAGMA synchronous = NORMAL")
+                connection.executescript(_SCHEMA)
+            except BaseException:
+                connection.close()
+                raise
+            self._connection = connection
+        return self._connection
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,0 +1,156 @@
+"""The translation memory: re-runs answered without a model, keys that tell settings apart, a cache that never fails a run."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import FIXTURE_MODEL, FIXTURE_MODELS
+from unilingo import Normalizer, load_models
+from unilingo._cli import cli
+from unilingo._engines import EngineOptions
+from unilingo._memory import TranslationMemory
+from unilingo._models import parse_models
+from unilingo._translate import Generation, Translator
+
+GOLDEN = Path(__file__).parent / "golden"
+GERMAN = ["Der Eintritt ist frei.", "Niemand wurde verletzt."]
+ENGLISH = ["Admission is free.", "Nobody was injured."]
+
+
+def no_model_may_load(monkeypatch):
+    def refuse(*args):
+        raise AssertionError("a model was loaded")
+
+    monkeypatch.setattr("unilingo._translate.open_engine", refuse)
+
+
+def translate(translator, sources=GERMAN):
+    return [translation.text for translation in translator.translate("de", "en", sources)]
+
+
+def test_stored_translations_come_back_for_the_same_model_only(tmp_path):
+    memory = TranslationMemory(tmp_path / "tm.sqlite3")
+    memory.store("model-a", {"Hallo": ("Hello", False), "Schleife": ("loop loop loop", True)})
+    assert memory.lookup("model-a", ["Hallo", "Schleife", "Neu"]) == {"Hallo": ("Hello", False), "Schleife": ("loop loop loop", True)}
+    assert memory.lookup("model-b", ["Hallo"]) == {}
+
+
+def test_a_rerun_is_answered_from_memory_without_loading_a_model(tmp_path, monkeypatch):
+    table = load_models(FIXTURE_MODELS)
+    first = Translator(table, memory=TranslationMemory(tmp_path / "tm.sqlite3"))
+    assert translate(first) == ENGLISH
+    no_model_may_load(monkeypatch)
+    again = Translator(table, memory=TranslationMemory(tmp_path / "tm.sqlite3"))
+    done = []
+    assert [t.text for t in again.translate("de", "en", GERMAN, on_batch=done.append)] == ENGLISH
+    assert sum(done) == len(GERMAN)
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        {"generation": Generation(num_beams=1)},
+        {"generation": Generation(output_ratio=2.0)},
+        {"engine": EngineOptions("transformers", quantize="int8")},
+    ],
+    ids=["beams", "output cap", "backend and quantization"],
+)
+def test_other_generation_settings_do_not_reuse_translations(tmp_path, changed):
+    table = load_models(FIXTURE_MODELS)
+    memory_path = tmp_path / "tm.sqlite3"
+    first = Translator(table, engine=EngineOptions("transformers"), memory=TranslationMemory(memory_path))
+    translate(first)
+    other = {"engine": EngineOptions("transformers"), **changed}
+    second = Translator(table, memory=TranslationMemory(memory_path), **other)
+    assert second.resolve("de", "en").memory_key != first.resolve("de", "en").memory_key
+    assert TranslationMemory(memory_path).lookup(second.resolve("de", "en").memory_key, GERMAN) == {}
+
+
+def test_changed_local_weights_do_not_reuse_translations(tmp_path):
+    model = tmp_path / "model"
+    shutil.copytree(FIXTURE_MODEL, model)
+    table = parse_models("de en ./model", base=tmp_path)
+    memory = TranslationMemory(tmp_path / "tm.sqlite3")
+    before = Translator(table, memory=memory).resolve("de", "en").revision
+    assert Translator(table, memory=memory).resolve("de", "en").revision == before
+    with open(model / "vocab.json", "a", encoding="utf-8") as handle:
+        handle.write("\n")
+    assert Translator(table, memory=memory).resolve("de", "en").revision != before
+
+
+def test_a_corrupt_memory_is_a_warning_and_the_run_goes_on(tmp_path, caplog):
+    broken = tmp_path / "tm.sqlite3"
+    broken.write_bytes(b"this is not a database" * 100)
+    translator = Translator(load_models(FIXTURE_MODELS), memory=TranslationMemory(broken))
+    with caplog.at_level(logging.WARNING, logger="unilingo"):
+        assert translate(translator) == ENGLISH
+    assert "cannot be used" in caplog.text and str(broken) in caplog.text and "unilingo cache clear" in caplog.text
+
+
+def test_a_memory_locked_by_another_process_is_a_warning_and_the_run_goes_on(tmp_path, caplog):
+    path = tmp_path / "tm.sqlite3"
+    TranslationMemory(path).store("warm-up", {"a": ("b", False)})
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        translator = Translator(load_models(FIXTURE_MODELS), memory=TranslationMemory(path, busy_timeout=0.2))
+        with caplog.at_level(logging.WARNING, logger="unilingo"):
+            assert translate(translator) == ENGLISH
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert "is busy" in caplog.text
+
+
+def test_normalizer_without_cache_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("UNILINGO_CACHE_DIR", str(tmp_path / "cache"))
+    doc = Normalizer("en", FIXTURE_MODELS, cache=False).normalize("Niemand wurde verletzt.\n")
+    assert doc.text == "Nobody was injured.\n"
+    assert not (tmp_path / "cache" / "translations.sqlite3").exists()
+
+
+def test_cache_stats_and_clear(tmp_path):
+    memory_file = tmp_path / "tm.sqlite3"
+    runner = CliRunner()
+    result = runner.invoke(cli, ["translate", str(GOLDEN / "article.md"), "-o", str(tmp_path / "out"),
+                                 "--models", str(FIXTURE_MODELS), "--cache", str(memory_file)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    stats = runner.invoke(cli, ["cache", "stats", "--cache", str(memory_file)])
+    assert stats.exit_code == 0
+    entries = int(stats.output.split(": ", 1)[1].split()[0])
+    assert entries > 5 and "tiny-opus-mt-de-en@" in stats.output and "beams=4" in stats.output
+    cleared = runner.invoke(cli, ["cache", "clear", "--cache", str(memory_file)])
+    assert cleared.exit_code == 0 and f"{entries} translations removed" in cleared.output
+    assert "0 translations" in runner.invoke(cli, ["cache", "stats", "--cache", str(memory_file)]).output
+
+
+def test_cache_and_no_cache_together_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(cli, ["translate", str(GOLDEN / "article.md"), "--cache", str(tmp_path / "x"), "--no-cache"])
+    assert result.exit_code == 2 and "contradict" in result.output
+
+
+def test_a_cached_rerun_imports_no_translation_stack(tmp_path):
+    memory_file = tmp_path / "tm.sqlite3"
+    command = ["translate", str(GOLDEN / "article.md"), "-o", str(tmp_path / "out"), "--models", str(FIXTURE_MODELS),
+               "--cache", str(memory_file)]  # fmt: skip
+    probe = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from unilingo._cli import cli\n"
+        f"result = CliRunner().invoke(cli, {command!r})\n"
+        "assert result.exit_code == 0, result.output\n"
+        "heavy = sorted(m for m in ('torch', 'transformers', 'sentencepiece', 'ctranslate2') if m in sys.modules)\n"
+        "print(','.join(heavy) or 'none')\n"
+    )
+    runs = [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300) for _ in range(2)]
+    assert all(run.returncode == 0 for run in runs), runs[-1].stderr
+    assert runs[0].stdout.strip() != "none"  # the first run did load the model
+    assert runs[1].stdout.strip() == "none"
