@@ -288,6 +288,25 @@ def test_commands_that_need_no_model_never_import_torch(tmp_path, command):
     assert completed.stdout.strip() == "none"
 
 
+def test_check_over_a_megabyte_of_english_imports_no_translation_stack(tmp_path):
+    # The speed floor (under a second) is measured by benchmarks/throughput.py; this holds the part that makes it possible.
+    english = (GOLDEN / "article.out.md").read_text(encoding="utf-8")
+    big = tmp_path / "big.md"
+    big.write_text(english * (1_000_000 // len(english) + 1), encoding="utf-8")
+    probe = (
+        "import sys\n"
+        "from unilingo._cli import main\n"
+        f"sys.argv = ['unilingo', 'check', {str(big)!r}, '--models', {str(FIXTURE_MODELS)!r}]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exit:\n"
+        "    heavy = sorted(m for m in ('torch', 'transformers', 'sentencepiece', 'ctranslate2') if m in sys.modules)\n"
+        "    print(exit.code, ','.join(heavy) or 'none')\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert completed.stdout.split() == ["0", "none"], completed.stderr
+
+
 def test_bundled_example_normalizes_fully_with_the_fixture_models(tmp_path):
     example = Path(__file__).parents[1] / "examples" / "mixed-news.md"
     result = run("translate", example, "-o", tmp_path, *MODELS)

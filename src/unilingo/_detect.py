@@ -4,9 +4,16 @@ Three opinions, combined in log space over one candidate set (the target, the
 languages with a model, and look-alike guard languages):
 
 - langid (character n-grams, naive Bayes), weight 0.5;
-- lingua (n-grams up to five characters; best of the two on short text), weight 1.0;
+- lingua, weight 1.0: its fast trigram models, and its full 1- to 5-gram
+  models (best of all on short text) for short segments not surely in the
+  target language;
 - distinctive function words (``_lexicon.py``), 4.0 per word: what settles
   "Ich bin Bäcker." or "I'm rich." when n-grams cannot.
+
+A segment with four or more marker words of one language and none of another
+is decided by them alone, since nothing the n-gram models say could outweigh
+them; that, and loading lingua's full models only when needed, is what lets
+``check`` read a megabyte of English in well under a second.
 
 Languages the user can act on (the target and every language with a model)
 get a prior of 2.0: in a content repository they are far likelier than a
@@ -17,8 +24,12 @@ with benchmarks/detect_accuracy.py; the README has the figures.
 from __future__ import annotations
 
 import math
+import os
+import pickle
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Iterable, Sequence
 
 from ._errors import ConfigError
@@ -50,8 +61,17 @@ _CONTEXT_FLOOR = 0.05
 _SHORT_WORDS = 3
 # A sentence this sure of its language may decide a short one beside it.
 _SURE = 0.9
+# A longer text that lingua's fast models and the marker words alone give the
+# target this surely is not looked at further.
+_SETTLED = 0.99
+# lingua's fast models are as good as its full ones on texts this long (its documentation says so; the dev set agrees).
+_FAST_MODELS_SUFFICE = 120
 # How strongly the languages a document is surely written in pull its short segments.
 _DOCUMENT_PRIOR = 0.5
+# A segment with this many marker words of one language and none of another
+# is decided by them alone: 4 words x 4.0 outweigh the most langid and lingua
+# together can say against them (1.5 x ln 10^4 = 13.8) plus the prior (2.0).
+_DECISIVE_WORDS = 4
 # "Olaf Scholz" reads as German to n-gram models about as surely as "Li Wei"
 # does; real two-word headings ("Verwandte Artikel") score higher.
 _NAME_CONFIDENCE = 0.85
@@ -75,9 +95,41 @@ class _Guess:
 
 @lru_cache(maxsize=1)
 def _full_langid():
-    from langid.langid import LanguageIdentifier, model
+    """langid's model; unpacked once per installation into the cache folder.
 
-    return LanguageIdentifier.from_modelstring(model, norm_probs=True)
+    langid ships its model base64- and bz2-packed, which costs a second to
+    unpack on every start; the unpacked arrays load in milliseconds.
+    """
+    from langid.langid import LanguageIdentifier
+
+    unpacked = _langid_cache_file()
+    try:
+        with open(unpacked, "rb") as handle:
+            return LanguageIdentifier(*pickle.load(handle), True)
+    except (OSError, EOFError, pickle.UnpicklingError, TypeError, ValueError, AttributeError):
+        pass  # not written yet, or by another version: unpack again
+    from langid.langid import model
+
+    identifier = LanguageIdentifier.from_modelstring(model, norm_probs=True)
+    arrays = (identifier.nb_ptc, identifier.nb_pc, identifier.nb_numfeats, identifier.nb_classes,
+              identifier.tk_nextmove, identifier.tk_output)  # fmt: skip
+    partial = unpacked.with_name(f"{unpacked.name}.{os.getpid()}.partial")
+    try:
+        unpacked.parent.mkdir(parents=True, exist_ok=True)
+        with open(partial, "wb") as handle:
+            pickle.dump(arrays, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, unpacked)
+    except OSError:
+        partial.unlink(missing_ok=True)  # a read-only cache only costs the second again
+    return identifier
+
+
+def _langid_cache_file() -> Path:
+    from importlib.metadata import version
+
+    from ._memory import cache_dir
+
+    return cache_dir() / f"langid-{version('langid')}-model.pickle"
 
 
 def known_languages() -> list[str]:
@@ -85,9 +137,9 @@ def known_languages() -> list[str]:
 
 
 class _Scorer:
-    def __init__(self, candidates: Sequence[str], actionable: Iterable[str]) -> None:
+    def __init__(self, candidates: Sequence[str], actionable: Iterable[str], target: str) -> None:
         from langid.langid import LanguageIdentifier
-        from lingua import LanguageDetectorBuilder, Language
+        from lingua import Language
 
         full = _full_langid()
         # A new identifier over the shared arrays: restricting it leaves the cached one whole.
@@ -96,29 +148,80 @@ class _Scorer:
         )
         self._langid.set_languages(list(candidates))
         self.candidates = list(self._langid.nb_classes)
+        self.target = target
         lingua_codes = {language.iso_code_639_1.name.lower(): language for language in Language.all()}
         languages = {lingua_codes[code] for code in candidates if code in lingua_codes}
         languages |= {lingua_codes[_LINGUA_STAND_INS[code]] for code in candidates if code in _LINGUA_STAND_INS}
-        self._lingua = LanguageDetectorBuilder.from_languages(*languages).build() if len(languages) > 1 else None
+        self._lingua_languages = languages
         self._lingua_code = {language: code for code, language in lingua_codes.items()}
+        self._lingua_fast = self._lingua_detector(low_accuracy=True)
+        self._lingua_precise = self._lingua_detector(low_accuracy=False)
+        if self._lingua_precise is not None:
+            # The full models take a second to load and nearly every document
+            # has a short segment that needs them: load them on another core
+            # while files are read and segmented (lingua releases the GIL).
+            threading.Thread(target=self._lingua_precise.compute_language_confidence_values, args=("warm up",), daemon=True).start()
         actionable = set(actionable)
         self._prior = {code: _ACTIONABLE_PRIOR if code in actionable else 0.0 for code in self.candidates}
 
     def guess(self, text: str, marked: Iterable[str] = ()) -> _Guess:
         """The combined guess; ``marked`` languages count one marker word more."""
+        return self.guess_many([text], [marked])[0]
+
+    def guess_many(self, texts: Sequence[str], marked: Sequence[Iterable[str]] | None = None) -> list[_Guess]:
+        """Guesses for many texts, cheapest opinion first.
+
+        Marker words alone settle most sentences. A longer text that lingua's
+        fast trigram models and the marker words put surely in the target
+        language is settled next. The rest get langid too, and a short text
+        that is still not surely in the target language gets lingua's full
+        models (1- to 5-grams, a second to load), which is where they make
+        the difference. lingua runs over each stage's texts at once, on every
+        core.
+        """
+        hits = [function_word_hits(text, self.candidates) for text in texts]
+        for text_hits, codes in zip(hits, marked or ()):
+            for code in codes:
+                if code in text_hits:
+                    text_hits[code] += 1
+        guesses: list[_Guess | None] = [None] * len(texts)
+        undecided = []
+        for index, text_hits in enumerate(hits):
+            present = [code for code, count in text_hits.items() if count]
+            if len(present) == 1 and text_hits[present[0]] >= _DECISIVE_WORDS:
+                guesses[index] = self._combine({}, {}, text_hits)
+            else:
+                undecided.append(index)
+        fast = self._lingua_batch(self._lingua_fast, [texts[i] for i in undecided])
+        full = []
+        for index, lingua in zip(undecided, fast):
+            guess = self._combine({}, lingua, hits[index])
+            if guess.lang == self.target and guess.confidence >= _SETTLED and not _is_short(texts[index]):
+                guesses[index] = guess
+            else:
+                full.append((index, lingua))
+        langid = {index: self._langid_probabilities(texts[index]) for index, _ in full}
+        precise = []
+        for index, lingua in full:
+            guesses[index] = self._combine(langid[index], lingua, hits[index])
+            if len(texts[index]) < _FAST_MODELS_SUFFICE and (guesses[index].lang != self.target or guesses[index].confidence < _SETTLED):
+                precise.append(index)
+        for index, lingua in zip(precise, self._lingua_batch(self._lingua_precise, [texts[i] for i in precise])):
+            guesses[index] = self._combine(langid[index], lingua, hits[index])
+        return guesses  # type: ignore[return-value]
+
+    def _langid_probabilities(self, text: str) -> dict[str, float]:
         log_probs = self._langid.nb_classprobs(self._langid.instance2fv(text))
-        langid = _softmax(dict(zip(self.candidates, map(float, log_probs))))
-        lingua = self._lingua_probabilities(text)
-        hits = function_word_hits(text, self.candidates)
-        for code in marked:
-            if code in hits:
-                hits[code] += 1
+        return _softmax(dict(zip(self.candidates, map(float, log_probs))))
+
+    def _combine(self, langid: dict[str, float], lingua: dict[str, float], hits: dict[str, int]) -> _Guess:
+        """Opinions added in log space; an opinion left out (empty) counts the same for every language."""
         uniform = 1.0 / len(self.candidates)
         scores = {}
         for code in self.candidates:
             lingua_p = lingua.get(code, lingua.get(_LINGUA_STAND_INS.get(code, ""), uniform))
             scores[code] = (
-                _LANGID_WEIGHT * math.log(langid[code] + _FLOOR)
+                _LANGID_WEIGHT * math.log(langid.get(code, uniform) + _FLOOR)
                 + _LINGUA_WEIGHT * math.log(lingua_p + _FLOOR)
                 + _FUNCTION_WORD_WEIGHT * hits[code]
                 + self._prior[code]
@@ -127,11 +230,22 @@ class _Scorer:
         best = max(probabilities, key=probabilities.__getitem__)
         return _Guess(best, probabilities[best], probabilities)
 
-    def _lingua_probabilities(self, text: str) -> dict[str, float]:
-        if self._lingua is None:
-            return {}
-        values = self._lingua.compute_language_confidence_values(text)
-        return {self._lingua_code[value.language]: value.value for value in values}
+    def _lingua_detector(self, low_accuracy: bool):
+        from lingua import LanguageDetectorBuilder
+
+        if len(self._lingua_languages) < 2:
+            return None
+        builder = LanguageDetectorBuilder.from_languages(*self._lingua_languages)
+        return (builder.with_low_accuracy_mode() if low_accuracy else builder).build()
+
+    def _lingua_batch(self, detector, texts: Sequence[str]) -> list[dict[str, float]]:
+        if detector is None or not texts:
+            return [{} for _ in texts]
+        if len(texts) == 1:
+            rows = [detector.compute_language_confidence_values(texts[0])]
+        else:
+            rows = detector.compute_language_confidence_values_in_parallel(list(texts))
+        return [{self._lingua_code[value.language]: value.value for value in row} for row in rows]
 
 
 def _softmax(scores: dict[str, float]) -> dict[str, float]:
@@ -178,10 +292,10 @@ class Detector:
         self.min_confidence = min_confidence
         self.uncertain = uncertain
         self.candidates = sorted({target, *sources, *also})
-        self._scorer = _Scorer(self.candidates, [target, *sources]) if len(self.candidates) > 1 else None
+        self._scorer = _Scorer(self.candidates, [target, *sources], target) if len(self.candidates) > 1 else None
 
     def decide(self, segments: Sequence[Segment]) -> list[Decision]:
-        guesses = _with_document_prior(segments, [self._guess(segment.text) for segment in segments])
+        guesses = _with_document_prior(segments, self._guesses([segment.text for segment in segments]))
         line_guesses = self._line_guesses(segments, guesses)
         prose = self._prose_languages(segments, guesses)
         return [
@@ -189,16 +303,20 @@ class Detector:
             for index, (segment, guess) in enumerate(zip(segments, guesses))
         ]
 
-    def _guess(self, text: str) -> _Guess | None:
-        if not _has_words(text):
-            return None
+    def _guesses(self, texts: Sequence[str]) -> list[_Guess | None]:
+        with_words = [index for index, text in enumerate(texts) if _has_words(text)]
+        guesses: list[_Guess | None] = [None] * len(texts)
         if self._scorer is None:
-            return _Guess(self.target, 1.0, {self.target: 1.0})
-        label = credit_label(text)
-        if label is not None:
-            guess = self._scorer.guess(label, marked=credit_languages(label))
-            return _Guess(guess.lang, guess.confidence, guess.probabilities, f"its label '{label}'")
-        return self._scorer.guess(text)
+            for index in with_words:
+                guesses[index] = _Guess(self.target, 1.0, {self.target: 1.0})
+            return guesses
+        labels = {index: credit_label(texts[index]) for index in with_words}
+        scored = [labels[index] or texts[index] for index in with_words]
+        marked = [credit_languages(labels[index]) if labels[index] else () for index in with_words]
+        for index, guess in zip(with_words, self._scorer.guess_many(scored, marked)):
+            label = labels[index]
+            guesses[index] = guess if label is None else _Guess(guess.lang, guess.confidence, guess.probabilities, f"its label '{label}'")
+        return guesses
 
     def _prose_languages(self, segments, guesses) -> dict[int, list[tuple[int, _Guess]]]:
         """For each run of prose, its sentences that are decided beyond doubt."""
@@ -218,7 +336,10 @@ class Detector:
             for segment, guess in zip(segments, guesses)
             if guess is not None and guess.confidence < self.min_confidence and len(texts[segment.line]) > 1
         }
-        return {line: self._scorer.guess(" ".join(texts[line])) for line in wanted if self._scorer is not None}
+        if self._scorer is None or not wanted:
+            return {}
+        lines = sorted(wanted)
+        return dict(zip(lines, self._scorer.guess_many([" ".join(texts[line]) for line in lines])))
 
     def _context(self, index, segments, guesses, line_guesses, prose) -> tuple[_Guess, str] | None:
         """A confident guess from the segment's sentence, line or block neighbours that its own guess allows."""
@@ -308,12 +429,14 @@ def _with_document_prior(segments, guesses: list[_Guess | None]) -> list[_Guess 
 
 
 def _has_words(text: str) -> bool:
+    if sum(len(word) >= 3 for word in words(text)) >= 2:
+        return True
     letters = sum(char.isalpha() for char in text)
     if letters < 2:
         return False
     # "ISBN 978-3-16-148410-0", "H5N1", "v2.0.1": codes, not language.
     visible = sum(not char.isspace() for char in text)
-    return letters >= 0.3 * visible or sum(len(word) >= 3 for word in words(text)) >= 2
+    return letters >= 0.3 * visible
 
 
 def _is_short(text: str) -> bool:

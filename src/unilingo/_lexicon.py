@@ -96,10 +96,26 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower().replace("\u2019", "'"))
 
 
+def _languages_of_words() -> dict[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = {}
+    for lang, marker_words in FUNCTION_WORDS.items():
+        for word in marker_words:
+            index.setdefault(word, []).append(lang)
+    return {word: tuple(langs) for word, langs in index.items()}
+
+
+# Each marker word and the languages it marks: one lookup per word, not one per word and language.
+_LANGUAGES_OF = _languages_of_words()
+
+
 def function_word_hits(text: str, languages) -> dict[str, int]:
     lowered = text.lower()
     tokens = words(lowered)
-    hits = {lang: sum(token in FUNCTION_WORDS.get(lang, ()) for token in tokens) for lang in languages}
+    hits = dict.fromkeys(languages, 0)
+    for token in tokens:
+        for lang in _LANGUAGES_OF.get(token, ()):
+            if lang in hits:
+                hits[lang] += 1
     if "de" in hits:
         hits["de"] += len(_GERMAN_SECOND_PERSON.findall(lowered))
     if "lb" in hits:
