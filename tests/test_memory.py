@@ -154,3 +154,20 @@ def test_a_cached_rerun_imports_no_translation_stack(tmp_path):
     assert all(run.returncode == 0 for run in runs), runs[-1].stderr
     assert runs[0].stdout.strip() != "none"  # the first run did load the model
     assert runs[1].stdout.strip() == "none"
+
+
+def test_language_guesses_are_remembered_so_a_recheck_runs_no_language_model(tmp_path, monkeypatch):
+    text = (GOLDEN / "article.md").read_text(encoding="utf-8")
+    first = Normalizer("en", FIXTURE_MODELS, cache=tmp_path / "tm.sqlite3").detect(text, "markdown")
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the language models ran again")
+
+    again = Normalizer("en", FIXTURE_MODELS, cache=tmp_path / "tm.sqlite3")
+    monkeypatch.setattr(again.detector._scorer, "guess_many", refuse)
+    assert again.detect(text, "markdown").segments == first.segments
+    # Other detection settings are other guesses.
+    other = Normalizer("en", FIXTURE_MODELS, cache=tmp_path / "tm.sqlite3", also_detect=["nl"])
+    monkeypatch.setattr(other.detector._scorer, "guess_many", refuse)
+    with pytest.raises(AssertionError, match="ran again"):
+        other.detect(text, "markdown")

@@ -42,7 +42,7 @@ class Normalizer:
     device, quantization and threads, ``generation`` the beam size and output
     cap. Translations are remembered in the translation memory ``cache``: True
     for the user cache folder (``$UNILINGO_CACHE_DIR`` to move it), a path for
-    that SQLite file, False for none.
+    that SQLite file, False for none; it keeps language guesses too.
     """
 
     def __init__(
@@ -67,10 +67,15 @@ class Normalizer:
             raise ConfigError(f"number of beams must be at least 1, got {generation.num_beams}")
         self.models = models if isinstance(models, ModelTable) else load_models(models)
         self.target = target
-        self.detector = Detector(
-            target, self.models.sources_for(target), min_confidence=min_confidence, also=also_detect, uncertain=uncertain
-        )
         memory = None if cache is False else TranslationMemory(None if cache is True else Path(cache))
+        self.detector = Detector(
+            target,
+            self.models.sources_for(target),
+            min_confidence=min_confidence,
+            also=also_detect,
+            uncertain=uncertain,
+            memory=memory,
+        )
         self.translator = Translator(
             self.models, engine=engine, generation=generation, batch_size=batch_size, batch_tokens=batch_tokens, memory=memory
         )

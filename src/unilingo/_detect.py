@@ -27,14 +27,17 @@ import math
 import os
 import pickle
 import threading
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from ._errors import ConfigError
 from ._lexicon import FUNCTION_WORDS, credit_label, credit_languages, function_word_hits, words
 from ._segment import Segment
+
+if TYPE_CHECKING:
+    from ._memory import TranslationMemory
 
 ACTIONS = ("translate", "keep", "skip")
 UNCERTAIN_POLICIES = ("keep", "translate", "report")
@@ -68,6 +71,8 @@ _SETTLED = 0.99
 _FAST_MODELS_SUFFICE = 120
 # How strongly the languages a document is surely written in pull its short segments.
 _DOCUMENT_PRIOR = 0.5
+# Changes when the scorer would guess differently, so remembered guesses are not reused.
+_GUESS_VERSION = 2
 # A segment with this many marker words of one language and none of another
 # is decided by them alone: 4 words x 4.0 outweigh the most langid and lingua
 # together can say against them (1.5 x ln 10^4 = 13.8) plus the prior (2.0).
@@ -156,11 +161,7 @@ class _Scorer:
         self._lingua_code = {language: code for code, language in lingua_codes.items()}
         self._lingua_fast = self._lingua_detector(low_accuracy=True)
         self._lingua_precise = self._lingua_detector(low_accuracy=False)
-        if self._lingua_precise is not None:
-            # The full models take a second to load and nearly every document
-            # has a short segment that needs them: load them on another core
-            # while files are read and segmented (lingua releases the GIL).
-            threading.Thread(target=self._lingua_precise.compute_language_confidence_values, args=("warm up",), daemon=True).start()
+        self._warming = False
         actionable = set(actionable)
         self._prior = {code: _ACTIONABLE_PRIOR if code in actionable else 0.0 for code in self.candidates}
 
@@ -186,6 +187,12 @@ class _Scorer:
                     text_hits[code] += 1
         guesses: list[_Guess | None] = [None] * len(texts)
         undecided = []
+        if texts and not self._warming and self._lingua_precise is not None:
+            # The full models take a second to load and nearly every document
+            # has a short segment that needs them: load them on another core
+            # while the cheaper stages run (lingua releases the GIL).
+            self._warming = True
+            threading.Thread(target=self._lingua_precise.compute_language_confidence_values, args=("warm up",), daemon=True).start()
         for index, text_hits in enumerate(hits):
             present = [code for code, count in text_hits.items() if count]
             if len(present) == 1 and text_hits[present[0]] >= _DECISIVE_WORDS:
@@ -276,6 +283,7 @@ class Detector:
         min_confidence: float = DEFAULT_MIN_CONFIDENCE,
         also: Iterable[str] = DEFAULT_LOOK_ALIKES,
         uncertain: str = "keep",
+        memory: "TranslationMemory | None" = None,
     ) -> None:
         known = set(known_languages())
         sources = sorted(set(sources) - {target})
@@ -293,6 +301,9 @@ class Detector:
         self.uncertain = uncertain
         self.candidates = sorted({target, *sources, *also})
         self._scorer = _Scorer(self.candidates, [target, *sources], target) if len(self.candidates) > 1 else None
+        self.memory = memory
+        # Guesses depend on the candidates, which of them have models, and this code.
+        self._memory_key = f"{DETECTOR_NAME} {_GUESS_VERSION} target={target} sources={','.join(sources)} also={','.join(also)}"
 
     def decide(self, segments: Sequence[Segment]) -> list[Decision]:
         guesses = _with_document_prior(segments, self._guesses([segment.text for segment in segments]))
@@ -313,10 +324,23 @@ class Detector:
         labels = {index: credit_label(texts[index]) for index in with_words}
         scored = [labels[index] or texts[index] for index in with_words]
         marked = [credit_languages(labels[index]) if labels[index] else () for index in with_words]
-        for index, guess in zip(with_words, self._scorer.guess_many(scored, marked)):
+        for index, guess in zip(with_words, self._remembered_guesses(scored, marked)):
             label = labels[index]
             guesses[index] = guess if label is None else _Guess(guess.lang, guess.confidence, guess.probabilities, f"its label '{label}'")
         return guesses
+
+    def _remembered_guesses(self, texts: list[str], marked: list) -> list[_Guess]:
+        """The scorer's guesses, from the memory where it has them: a re-run loads no language model."""
+        if self.memory is None:
+            return self._scorer.guess_many(texts, marked)
+        keys = [f"{','.join(codes)}|{text}" for text, codes in zip(texts, marked)]
+        known = {key: _Guess(**fields) for key, fields in self.memory.lookup_detections(self._memory_key, list(set(keys))).items()}
+        missing = [index for index, key in enumerate(keys) if key not in known]
+        fresh = self._scorer.guess_many([texts[i] for i in missing], [marked[i] for i in missing])
+        new = {keys[index]: guess for index, guess in zip(missing, fresh)}
+        self.memory.store_detections(self._memory_key, {key: asdict(guess) for key, guess in new.items()})
+        known.update(new)
+        return [known[key] for key in keys]
 
     def _prose_languages(self, segments, guesses) -> dict[int, list[tuple[int, _Guess]]]:
         """For each run of prose, its sentences that are decided beyond doubt."""

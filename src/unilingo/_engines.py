@@ -140,7 +140,8 @@ class TransformersEngine(Engine):
             with warnings.catch_warnings():
                 # torch points eager quantization users at torchao; the API still works and needs nothing more.
                 warnings.simplefilter("ignore")
-                model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+                # In place, so the float32 copies of the quantized layers are freed at once.
+                torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
         elif choice.compute == "float16":
             model = model.half()
         self.model = model.to(choice.device)

@@ -1,4 +1,4 @@
-"""Translation memory: a persistent SQLite cache of translations.
+"""Translation memory: a persistent SQLite cache of translations and language guesses.
 
 A translation is reused only for the same model (id and weights revision or
 hash), the same generation settings and the same source text, so a cached
@@ -11,13 +11,14 @@ and translation goes on without it.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 CACHE_DIR_ENV = "UNILINGO_CACHE_DIR"
 MEMORY_FILE = "translations.sqlite3"
@@ -33,6 +34,12 @@ CREATE TABLE IF NOT EXISTS translations (
     looped INTEGER NOT NULL,
     created REAL NOT NULL,
     PRIMARY KEY (model, source)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS detections (
+    detector TEXT NOT NULL,
+    source TEXT NOT NULL,
+    guess TEXT NOT NULL,
+    PRIMARY KEY (detector, source)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS fingerprints (
     path TEXT PRIMARY KEY,
@@ -94,6 +101,33 @@ class TranslationMemory:
             found.update((source, (output, bool(looped))) for source, output, looped in rows)
         return found
 
+    def lookup_detections(self, detector: str, sources: Sequence[str]) -> dict[str, dict]:
+        """Remembered language guesses (JSON objects) of ``sources`` by ``detector``."""
+        found: dict[str, dict] = {}
+        for first in range(0, len(sources), _LOOKUP_CHUNK):
+            chunk = list(sources[first : first + _LOOKUP_CHUNK])
+            marks = ",".join("?" * len(chunk))
+            rows = self._run(
+                "read",
+                lambda db: db.execute(
+                    f"SELECT source, guess FROM detections WHERE detector = ? AND source IN ({marks})", [detector, *chunk]
+                ).fetchall(),
+            )
+            if rows is None:
+                return found
+            found.update((source, json.loads(guess)) for source, guess in rows)
+        return found
+
+    def store_detections(self, detector: str, guesses: dict[str, dict]) -> None:
+        rows = [(detector, source, json.dumps(guess)) for source, guess in guesses.items()]
+
+        def write(db: sqlite3.Connection) -> None:
+            with db:
+                db.executemany("INSERT OR REPLACE INTO detections VALUES (?, ?, ?)", rows)
+
+        if rows:
+            self._run("write", write)
+
     def store(self, model: str, translations: dict[str, tuple[str, bool]]) -> None:
         now = time.time()
         rows = [(model, source, output, int(looped), now) for source, (output, looped) in translations.items()]
@@ -145,6 +179,7 @@ class TranslationMemory:
         def delete(db: sqlite3.Connection) -> int:
             with db:
                 count = db.execute("DELETE FROM translations").rowcount
+                db.execute("DELETE FROM detections")
                 db.execute("DELETE FROM fingerprints")
             db.execute("VACUUM")
             return count

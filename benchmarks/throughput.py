@@ -1,0 +1,309 @@
+"""How fast does unilingo translate a corpus, against the naive way? The opus-mt-de-en shape, real text.
+
+    python benchmarks/throughput.py [--quick] [--docs N]
+
+Builds (once) a model with the real Helsinki-NLP/opus-mt-de-en shape and
+seeded random weights (``opus_shape.py``), writes a corpus of Markdown news
+documents from the real text in ../shared/data/langid-dev/ (English FLORES
+articles carrying a German FLORES article's paragraph, German Tatoeba teasers
+and a German image credit), and translates it:
+
+- naive: what most scripts do, one transformers ``generate`` per paragraph
+  that plain langid calls German, batch of one, no sorting;
+- unilingo through its Python API (segment, detect, translate, merge, write)
+  with each backend: transformers float32, transformers int8 (torch dynamic
+  quantization), CTranslate2 int8 (``auto``, the default when installed).
+
+Random weights never end a sentence on their own, so every configuration is
+given the same output length: as many target tokens as the source has (the
+model's end-of-sentence logit is pushed down; unilingo runs with an output cap
+of 1.0 x input, the naive loop with min = max new tokens). "Target tokens" are
+therefore the source tokens of the German text, the same count for every row.
+
+Each configuration runs in its own process (its peak RSS is its own); the
+default one also reports its pipeline overhead (wall time outside model
+loading and the model's own calls), then runs again with a translation memory
+to time a cached re-run. Last, ``unilingo check`` over 1 MB of English
+Markdown, interpreter start included. The last line printed is one JSON
+object with the headline figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from itertools import groupby
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from opus_shape import DEV, build  # noqa: E402
+
+CACHE = HERE / ".build" / "cache"
+HEAVY = ("torch", "transformers", "ctranslate2", "sentencepiece")
+CREDITS = ["Foto: {name}/dpa", "Bild: {name}/AFP", "Quelle: Reuters"]
+NAMES = ["Anna Schmidt", "Max Mustermann", "Eva Novák", "Li Wei"]
+CONFIGS = {
+    # name: (backend, quantize, beams)
+    "naive beam 4": ("naive", None, 4),
+    "transformers fp32 beam 4": ("transformers", "none", 4),
+    "transformers int8 beam 4": ("transformers", "int8", 4),
+    "ctranslate2 int8 beam 4": ("ctranslate2", "int8", 4),
+    "naive greedy": ("naive", None, 1),
+    "transformers fp32 greedy": ("transformers", "none", 1),
+    "transformers int8 greedy": ("transformers", "int8", 1),
+    "ctranslate2 int8 greedy": ("ctranslate2", "int8", 1),
+}
+DEFAULT = "default (auto) beam 4"
+
+
+def lines(name: str) -> list[str]:
+    return [line for line in (DEV / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def articles(lang: str) -> list[list[str]]:
+    with open(DEV / "flores200-devtest-first506.metadata.tsv", encoding="utf-8") as handle:
+        urls = [row[0] for row in csv.reader(handle, delimiter="\t")][1:]
+    sentences = lines(f"flores200-devtest-first506.{lang}.txt")
+    return [[s for _, s in group] for _, group in groupby(zip(urls, sentences), key=lambda pair: pair[0])]
+
+
+def write_corpus(folder: Path, count: int, seed: int = 11) -> None:
+    """English articles, each with German inside it, as a news site's page would carry."""
+    rng = random.Random(seed)
+    english, german = articles("eng"), articles("deu")
+    teasers = [line for line in lines("tatoeba.deu-eng.de.txt") if 15 <= len(line) <= 60]
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in range(count):
+        article = english[number % len(english)]
+        other = german[(number * 7 + 3) % len(german)]
+        half = max(1, len(article) // 2)
+        parts = [f"# {article[0]}", " ".join(article[1:half]) or article[0],
+                 f"![]({number}.jpg)\n{rng.choice(CREDITS).format(name=rng.choice(NAMES))}",
+                 " ".join(other[:3]), " ".join(article[half:]) or article[-1],
+                 "## Verwandte Artikel", "\n".join(f"- {rng.choice(teasers)}" for _ in range(3))]  # fmt: skip
+        (folder / f"doc{number:04}.md").write_text("\n\n".join(parts) + "\n", encoding="utf-8")
+
+
+def english_megabyte(path: Path, seed: int = 5) -> None:
+    rng = random.Random(seed)
+    sentences = lines("flores200-devtest-first506.eng.txt")
+    short = [line for line in lines("tatoeba.deu-eng.en.txt") if len(line) <= 60]
+    blocks, size = [], 0
+    while size < 1_000_000:
+        block = (f"## {rng.choice(short)}\n\n{' '.join(rng.sample(sentences, 3))}\n\n"
+                 f"- {rng.choice(short)}\n- {rng.choice(short)}\n\n")  # fmt: skip
+        blocks.append(block)
+        size += len(block.encode("utf-8"))
+    path.write_text("".join(blocks), encoding="utf-8")
+
+
+# --- workers: one configuration in one process -------------------------------------
+
+
+def run_naive(corpus: Path, model: Path, beams: int) -> dict:
+    import langid
+    import torch
+    from transformers import MarianMTModel, MarianTokenizer
+
+    started = time.perf_counter()
+    tokenizer = MarianTokenizer.from_pretrained(model)
+    marian = MarianMTModel.from_pretrained(model).eval()
+    loaded = time.perf_counter()
+    out = Path(tempfile.mkdtemp(prefix="naive-"))
+    for path in sorted(corpus.glob("*.md")):
+        paragraphs = path.read_text(encoding="utf-8").split("\n\n")
+        translated = []
+        for paragraph in paragraphs:
+            if langid.classify(paragraph)[0] != "de":
+                translated.append(paragraph)
+                continue
+            batch = tokenizer([paragraph], return_tensors="pt", truncation=True)
+            length = batch["input_ids"].shape[1] - 1
+            with torch.no_grad():
+                ids = marian.generate(**batch, num_beams=beams, max_new_tokens=length, min_new_tokens=length)
+            translated.append(tokenizer.decode(ids[0], skip_special_tokens=True))
+        (out / path.name).write_text("\n\n".join(translated), encoding="utf-8")
+    return {"wall": time.perf_counter() - started, "load": loaded - started}
+
+
+def run_unilingo(corpus: Path, models: Path, backend: str, quantize: str | None, beams: int, cache: str | None) -> dict:
+    from unilingo import Normalizer
+    from unilingo._engines import Engine, EngineOptions
+    from unilingo._files import write_document
+    from unilingo._translate import Generation, Translator
+
+    model_time = [0.0]
+    load_time = [0.0]
+
+    def timed(function, bucket):
+        def wrapper(*args, **kwargs):
+            began = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                bucket[0] += time.perf_counter() - began
+
+        return wrapper
+
+    # The model's own work: its calls and the tokenizer's; loading is counted apart.
+    for cls in Engine.__subclasses__():
+        cls.generate = timed(cls.generate, model_time)
+    Engine.token_counts = timed(Engine.token_counts, model_time)
+    Translator.load = timed(Translator.load, load_time)
+
+    started = time.perf_counter()
+    normalizer = Normalizer(
+        "en",
+        models,
+        engine=EngineOptions(backend=backend, quantize=quantize),
+        # Random weights never stop: give every configuration exactly its input's length.
+        generation=Generation(num_beams=beams, output_ratio=1.0, output_extra=0),
+        cache=cache if cache else False,
+    )
+    out = Path(tempfile.mkdtemp(prefix="unilingo-"))
+    paths = sorted(corpus.glob("*.md"))
+    sources = ((path.read_text(encoding="utf-8"), "markdown") for path in paths)
+    translated = 0
+    for path, doc in zip(paths, normalizer.normalize_many(sources)):
+        write_document(doc, out / path.name, "sidecar")
+        translated += sum(segment.action == "translate" or "rejected" in segment.reason for segment in doc.segments)
+    wall = time.perf_counter() - started
+    return {
+        "wall": wall,
+        "load": load_time[0] - model_time[0] if load_time[0] > model_time[0] else load_time[0],
+        "model": model_time[0],
+        "engine": normalizer.translator.choice.describe() if normalizer.translator._engines else "none loaded",
+        "segments": translated,
+        "heavy_imported": [name for name in HEAVY if name in sys.modules],
+    }
+
+
+def worker(args) -> None:
+    spec = json.loads(args.worker)
+    if spec["backend"] == "naive":
+        result = run_naive(Path(spec["corpus"]), Path(spec["model"]), spec["beams"])
+    else:
+        result = run_unilingo(Path(spec["corpus"]), Path(spec["models"]), spec["backend"], spec["quantize"], spec["beams"], spec.get("cache"))
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result))
+
+
+def in_process(spec: dict, env: dict) -> dict:
+    started = time.perf_counter()
+    completed = subprocess.run([sys.executable, __file__, "--worker", json.dumps(spec)], capture_output=True, text=True, env=env)
+    if completed.returncode != 0:
+        sys.exit(f"{spec} failed:\n{completed.stderr[-3000:]}")
+    result = json.loads(completed.stdout.strip().splitlines()[-1])
+    result["process_wall"] = time.perf_counter() - started
+    return result
+
+
+def source_tokens(corpus: Path, model: Path, models: Path) -> tuple[int, int]:
+    """The German segments unilingo translates and their token count: every row's target tokens."""
+    from transformers import MarianTokenizer
+
+    from unilingo import Normalizer
+
+    tokenizer = MarianTokenizer.from_pretrained(model)
+    normalizer = Normalizer("en", models, cache=False)
+    texts = [segment.text for path in sorted(corpus.glob("*.md"))
+             for segment in normalizer.detect(path.read_text(encoding="utf-8"), "markdown").segments
+             if segment.action == "translate"]  # fmt: skip
+    return len(texts), sum(len(ids) - 1 for ids in tokenizer(texts).input_ids)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a small corpus: under 3 minutes")
+    parser.add_argument("--docs", type=int, help="documents in the corpus [default: 48, --quick 10]")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        return worker(args)
+
+    model = build()
+    docs = args.docs or (10 if args.quick else 48)
+    work = Path(tempfile.mkdtemp(prefix="unilingo-bench-"))
+    corpus = work / "corpus"
+    write_corpus(corpus, docs)
+    models = work / "models.txt"
+    models.write_text(f"de en {model}\n", encoding="utf-8")
+    env = dict(os.environ, UNILINGO_CACHE_DIR=str(CACHE), TOKENIZERS_PARALLELISM="false")
+    os.environ.update(env)
+    segments, tokens = source_tokens(corpus, model, models)
+    print(f"corpus: {docs} documents, {sum(p.stat().st_size for p in corpus.glob('*.md')) / 1024:.0f} KiB, "
+          f"{segments} German segments, {tokens} source tokens = target tokens per configuration", flush=True)  # fmt: skip
+
+    # Convert for CTranslate2 and unpack langid once, outside every timing.
+    in_process({"corpus": str(corpus), "models": str(models), "backend": "ctranslate2", "quantize": "int8", "beams": 1,
+                "model": str(model)}, env)  # fmt: skip
+
+    results = {}
+    for name, (backend, quantize, beams) in CONFIGS.items():
+        spec = {"corpus": str(corpus), "models": str(models), "model": str(model), "backend": backend,
+                "quantize": quantize, "beams": beams}  # fmt: skip
+        results[name] = in_process(spec, env)
+        print(f"  {name}: {results[name]['wall']:.1f} s", flush=True)
+    memory = work / "memory.sqlite3"
+    default_spec = {"corpus": str(corpus), "models": str(models), "model": str(model), "backend": "auto",
+                    "quantize": None, "beams": 4, "cache": str(memory)}  # fmt: skip
+    results[DEFAULT] = first = in_process(default_spec, env)
+    rerun = in_process(default_spec, env)
+
+    check_file = work / "english-1mb.md"
+    english_megabyte(check_file)
+    check = [sys.executable, "-m", "unilingo", "check", str(check_file), "--models", str(models)]
+    subprocess.run(check, capture_output=True, env=env)  # warm the file cache and the unpacked langid model
+    check_times = []
+    for _ in range(3):
+        began = time.perf_counter()
+        subprocess.run(check, capture_output=True, env=env)
+        check_times.append(time.perf_counter() - began)
+    check_1mb = min(check_times)
+
+    print()
+    # Throughput leaves out the one-off model load (its own column), the same for every row.
+    print(f"{'configuration':<28}{'load s':>8}{'run s':>8}{'docs/s':>9}{'target tok/s':>14}{'in model s':>12}{'peak RSS MB':>13}")
+    for name, result in results.items():
+        run = result["wall"] - result["load"]
+        model_s = f"{result['model']:.1f}" if "model" in result else "-"
+        print(f"{name:<28}{result['load']:>8.1f}{run:>8.1f}{docs / run:>9.2f}{tokens / run:>14.0f}"
+              f"{model_s:>12}{result['peak_rss_mb']:>13.0f}")  # fmt: skip
+    overhead = first["wall"] - first["load"] - first["model"]
+    overhead_pct = 100 * overhead / first["wall"]
+    speedup = first["wall"] / rerun["wall"]
+    tok_s = {name: tokens / (result["wall"] - result["load"]) for name, result in results.items()}
+    print()
+    print(f"default configuration: {first['engine']}; {tok_s[DEFAULT] / tok_s['naive beam 4']:.1f}x the naive baseline at beam 4")
+    print(f"ctranslate2 int8 / transformers fp32 at beam 4: {tok_s['ctranslate2 int8 beam 4'] / tok_s['transformers fp32 beam 4']:.1f}x")
+    print(f"pipeline overhead (wall - model load - model calls) of the default run: {overhead:.2f} s = {overhead_pct:.1f}%")
+    print(f"cached re-run: {rerun['wall']:.2f} s vs {first['wall']:.1f} s = {speedup:.0f}x; "
+          f"model loaded: {rerun['engine']}; heavy modules imported: {rerun['heavy_imported'] or 'none'}")
+    print(f"unilingo check, 1 MB of English Markdown, interpreter start included: {check_1mb:.2f} s (best of 3)")
+    summary = {
+        "naive_beam4_tok_s": round(tok_s["naive beam 4"], 1),
+        "transformers_beam4_tok_s": round(tok_s["transformers fp32 beam 4"], 1),
+        "transformers_int8_beam4_tok_s": round(tok_s["transformers int8 beam 4"], 1),
+        "ctranslate2_int8_beam4_tok_s": round(tok_s["ctranslate2 int8 beam 4"], 1),
+        "transformers_greedy_tok_s": round(tok_s["transformers fp32 greedy"], 1),
+        "ctranslate2_int8_greedy_tok_s": round(tok_s["ctranslate2 int8 greedy"], 1),
+        "overhead_pct": round(overhead_pct, 2),
+        "cached_rerun_speedup": round(speedup, 1),
+        "peak_rss_mb": round(max(r["peak_rss_mb"] for name, r in results.items() if not name.startswith("naive"))),
+        "check_1mb_s": round(check_1mb, 3),
+    }
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()
