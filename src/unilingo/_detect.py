@@ -363,7 +363,8 @@ class Detector:
         if self._scorer is None or not wanted:
             return {}
         lines = sorted(wanted)
-        return dict(zip(lines, self._scorer.guess_many([" ".join(texts[line]) for line in lines])))
+        joined = [" ".join(texts[line]) for line in lines]
+        return dict(zip(lines, self._remembered_guesses(joined, [()] * len(lines))))
 
     def _context(self, index, segments, guesses, line_guesses, prose) -> tuple[_Guess, str] | None:
         """A confident guess from the segment's sentence, line or block neighbours that its own guess allows."""
