@@ -336,10 +336,11 @@ class Detector:
         keys = [f"{','.join(codes)}|{text}" for text, codes in zip(texts, marked)]
         known = {key: _Guess(**fields) for key, fields in self.memory.lookup_detections(self._memory_key, list(set(keys))).items()}
         missing = [index for index, key in enumerate(keys) if key not in known]
-        fresh = self._scorer.guess_many([texts[i] for i in missing], [marked[i] for i in missing])
-        new = {keys[index]: guess for index, guess in zip(missing, fresh)}
-        self.memory.store_detections(self._memory_key, {key: asdict(guess) for key, guess in new.items()})
-        known.update(new)
+        if missing:
+            fresh = self._scorer.guess_many([texts[i] for i in missing], [marked[i] for i in missing])
+            new = {keys[index]: guess for index, guess in zip(missing, fresh)}
+            self.memory.store_detections(self._memory_key, {key: asdict(guess) for key, guess in new.items()})
+            known.update(new)
         return [known[key] for key in keys]
 
     def _prose_languages(self, segments, guesses) -> dict[int, list[tuple[int, _Guess]]]:
