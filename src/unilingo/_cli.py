@@ -10,6 +10,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from . import __version__
 from ._api import ON_ERROR, Normalizer
@@ -29,6 +30,7 @@ from ._files import (
     write_atomic,
     write_document,
 )
+from ._config import config_for
 from ._engines import BACKENDS, DEVICES, QUANTIZATIONS, EngineOptions
 from ._memory import CACHE_DIR_ENV, TranslationMemory, default_memory_path
 from ._models import MODELS_ENV, load_models
@@ -174,60 +176,94 @@ def cli() -> None:
     "(exit 3), or is passed through unchanged; each is reported on standard error with its line number.",
 )
 @_reports_errors
-def translate(
-    paths, output, target, models_file, format_, min_confidence, uncertain, also_detect, keep_original, report,
-    quiet, jsonl, fields, on_error, **translation,
-):  # fmt: skip
+def translate(paths, output, format_, report, quiet, jsonl, fields, on_error, **options):
     """Translate PATHS (files, folders, or - for standard input) into the target language."""
     jobs = plan(paths, output, format_)
-    normalizer = _normalizer(target, models_file, min_confidence, uncertain, also_detect, **translation)
     if jsonl:
         if any(Path(path).is_dir() for path in paths):
             raise click.UsageError("--jsonl takes files or -, not folders")
-        for job in jobs:
-            _translate_jsonl(normalizer, job, list(fields), format_, on_error)
+        for settings, grouped in _configured(jobs, options):
+            for job in grouped:
+                _translate_jsonl(_normalizer(settings), job, list(fields), format_, on_error, quiet)
         return
     if fields:
         raise click.UsageError("--field goes with --jsonl")
-    texts = [_read(job) for job in jobs]
     records = []
-    progress = _TranslationProgress(enabled=not quiet and sys.stderr.isatty())
-    documents = normalizer.normalize_many(zip(texts, (job.format for job in jobs)), on_translated=progress.advance)
-    for number, (job, doc) in enumerate(zip(jobs, documents), start=1):
-        if job.output is None:
-            sys.stdout.buffer.write(rendered(doc, keep_original).encode("utf-8"))
-        else:
-            write_document(doc, job.output, keep_original)
-        records.append(report_record(doc, job.label, with_output=True))
-        progress.clear()
-        if uncertain == "report":
-            for segment in doc.segments:
-                if segment.reason.startswith(UNCERTAIN_REASON):
-                    click.echo(_segment_line(job.label, doc.original, segment), err=True)
-        if not quiet:
-            counts = {action: sum(s.action == action for s in doc.segments) for action in ("translate", "keep", "skip")}
-            where = f" -> {job.output}" if job.output else ""
-            click.echo(
-                f"[{number}/{len(jobs)}] {job.label}{where}: {doc.translated} translated, "
-                f"{counts['keep']} kept, {counts['skip']} skipped",
-                err=True,
-            )
+    progress = _Progress(len(jobs), "file", enabled=not quiet)
+    number = 0
+    for settings, grouped in _configured(jobs, options):
+        normalizer = _normalizer(settings)
+        sources = ((_read(job), job.format) for job in grouped)
+        for job, doc in zip(grouped, normalizer.normalize_many(sources, on_translated=progress.segments_done)):
+            number += 1
+            if job.output is None:
+                sys.stdout.buffer.write(rendered(doc, settings["keep_original"]).encode("utf-8"))
+            else:
+                write_document(doc, job.output, settings["keep_original"])
+            records.append(report_record(doc, job.label, with_output=True))
+            if settings["uncertain"] == "report":
+                for segment in doc.segments:
+                    if segment.reason.startswith(UNCERTAIN_REASON):
+                        progress.echo(_segment_line(job.label, doc.original, segment))
+            if not quiet:
+                counts = {action: sum(s.action == action for s in doc.segments) for action in ("translate", "keep", "skip")}
+                where = f" -> {job.output}" if job.output else ""
+                progress.echo(f"[{number}/{len(jobs)}] {job.label}{where}: {doc.translated} translated, "
+                              f"{counts['keep']} kept, {counts['skip']} skipped")  # fmt: skip
+            progress.advance()
+    progress.close()
     if report:
         write_atomic(Path(report), (json.dumps(records, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
 
 
-def _translate_jsonl(normalizer, job, fields, format_, on_error) -> None:
+# Settings a configuration file may give, by the option they stand in for.
+_CONFIGURABLE = {
+    "target": "target",
+    "models": "models_file",
+    "min_confidence": "min_confidence",
+    "uncertain": "uncertain",
+    "also_detect": "also_detect",
+    "keep_original": "keep_original",
+}
+
+
+def _configured(jobs, options):
+    """Jobs grouped by the settings that apply to them: the nearest configuration file's under the options given.
+
+    An option given on the command line or through the environment wins over
+    the file; files matched by the file's ``exclude`` globs are left out.
+    """
+    context = click.get_current_context()
+    groups: dict = {}
+    for job in jobs:
+        config = config_for(job.source)
+        if job.source is not None and config.excludes(job.source):
+            continue
+        groups.setdefault(config.path, (config, []))[1].append(job)
+    for config, grouped in groups.values():
+        settings = dict(options)
+        for key, value in config.values.items():
+            name = _CONFIGURABLE.get(key)
+            if name in settings and context.get_parameter_source(name) in (ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP):
+                settings[name] = ",".join(value) if key == "also_detect" else value
+        yield settings, grouped
+
+
+def _translate_jsonl(normalizer, job, fields, format_, on_error, quiet) -> None:
+    progress = _Progress(None, "record", enabled=not quiet)
+
     def report(number: int, reason: str) -> None:
-        click.echo(f"unilingo: {job.label}:{number}: bad record, {reason}", err=True)
+        progress.echo(f"unilingo: {job.label}:{number}: bad record, {reason}")
 
     records = normalizer.normalize_records(
         _jsonl_lines(job), fields, "text" if format_ == "auto" else format_, on_error=on_error, on_bad_record=report
     )
     if job.output is None:
-        _write_records(records, sys.stdout.buffer)
+        _write_records(records, sys.stdout.buffer, progress)
     else:
         with atomic_open(job.output) as handle:
-            _write_records(records, handle)
+            _write_records(records, handle, progress)
+    progress.close()
 
 
 def _jsonl_lines(job):
@@ -248,27 +284,42 @@ def _open_input(path: Path):
         raise InputError(f"cannot read {path}: {error.strerror}") from None
 
 
-def _write_records(records, handle) -> None:
+def _write_records(records, handle, progress) -> None:
     for record in records:
         line = record if isinstance(record, str) else json.dumps(record, ensure_ascii=False)
         handle.write((line + "\n").encode("utf-8"))
+        progress.advance()
 
 
-class _TranslationProgress:
-    """A running count of translated segments on a terminal's stderr, between the per-file lines."""
+class _Progress:
+    """A progress bar of files or records on standard error, when it is a terminal; lines printed above it."""
 
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.done = 0
+    def __init__(self, total: int | None, unit: str, enabled: bool) -> None:
+        self.bar = None
+        self.segments = 0
+        if enabled and sys.stderr.isatty():
+            from tqdm import tqdm
 
-    def advance(self, segments: int) -> None:
-        self.done += segments
-        if self.enabled:
-            click.echo(f"\rtranslating: {self.done} segments done", nl=False, err=True)
+            self.bar = tqdm(total=total, unit=unit, file=sys.stderr, dynamic_ncols=True, leave=False, desc="unilingo")
 
-    def clear(self) -> None:
-        if self.enabled and self.done:
-            click.echo("\r\033[K", nl=False, err=True)
+    def advance(self) -> None:
+        if self.bar is not None:
+            self.bar.update()
+
+    def segments_done(self, count: int) -> None:
+        self.segments += count
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"{self.segments} segments translated", refresh=True)
+
+    def echo(self, line: str) -> None:
+        if self.bar is not None:
+            self.bar.write(line, file=sys.stderr)
+        else:
+            click.echo(line, err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -276,19 +327,19 @@ class _TranslationProgress:
 @_detection_options
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per file.")
 @_reports_errors
-def detect(paths, target, models_file, format_, min_confidence, uncertain, also_detect, as_json):
+def detect(paths, format_, as_json, **options):
     """Show what would be translated in PATHS, and why. Loads no model."""
-    jobs = plan(paths, None, format_, writes=False)
-    normalizer = _normalizer(target, models_file, min_confidence, uncertain, also_detect)
     records = []
-    for job in jobs:
-        text = _read(job)
-        doc = normalizer.detect(text, job.format)
-        if as_json:
-            records.append(report_record(doc, job.label, with_output=False))
-            continue
-        for segment in doc.segments:
-            click.echo(_segment_line(job.label, text, segment))
+    for settings, grouped in _configured(plan(paths, None, format_, writes=False), options):
+        normalizer = _normalizer(settings)
+        for job in grouped:
+            text = _read(job)
+            doc = normalizer.detect(text, job.format)
+            if as_json:
+                records.append(report_record(doc, job.label, with_output=False))
+                continue
+            for segment in doc.segments:
+                click.echo(_segment_line(job.label, text, segment))
     if as_json:
         click.echo(json.dumps(records, ensure_ascii=False, indent=1))
 
@@ -307,7 +358,7 @@ def detect(paths, target, models_file, format_, min_confidence, uncertain, also_
 @_translation_options
 @click.option("--quiet", "-q", is_flag=True, help="No lines on standard error for fixed files.")
 @_reports_errors
-def fix(paths, target, models_file, format_, min_confidence, uncertain, also_detect, keep_original, quiet, **translation):
+def fix(paths, format_, quiet, **options):
     """Translate, in place, what in PATHS is not in the target language, keeping the original.
 
     Exits 1 when it changed a file, as formatters do, so a pre-commit run
@@ -316,16 +367,20 @@ def fix(paths, target, models_file, format_, min_confidence, uncertain, also_det
     if STDIO in paths:
         raise click.UsageError("fix rewrites files in place; for standard input use 'unilingo translate -'")
     jobs = plan(paths, None, format_, writes=False)
-    normalizer = _normalizer(target, models_file, min_confidence, uncertain, also_detect, **translation)
-    texts = [_read(job) for job in jobs]
     changed = 0
-    for job, doc in zip(jobs, normalizer.normalize_many(zip(texts, (job.format for job in jobs)))):
-        if not doc.translated:
-            continue
-        write_document(doc, job.source, keep_original, in_place=True)
-        changed += 1
-        if not quiet:
-            click.echo(f"fixed {job.label}: {doc.translated} segment(s) translated", err=True)
+    progress = _Progress(len(jobs), "file", enabled=not quiet)
+    for settings, grouped in _configured(jobs, options):
+        normalizer = _normalizer(settings)
+        sources = ((_read(job), job.format) for job in grouped)
+        for job, doc in zip(grouped, normalizer.normalize_many(sources, on_translated=progress.segments_done)):
+            progress.advance()
+            if not doc.translated:
+                continue
+            write_document(doc, job.source, settings["keep_original"], in_place=True)
+            changed += 1
+            if not quiet:
+                progress.echo(f"fixed {job.label}: {doc.translated} segment(s) translated")
+    progress.close()
     if changed:
         sys.exit(int(ExitCode.FINDINGS))
 
@@ -334,19 +389,22 @@ def fix(paths, target, models_file, format_, min_confidence, uncertain, also_det
 @click.argument("paths", nargs=-1, required=True)
 @_detection_options
 @_reports_errors
-def check(paths, target, models_file, format_, min_confidence, uncertain, also_detect):
+def check(paths, format_, **options):
     """Fail when PATHS hold text that would be translated. Loads no model."""
-    normalizer = _normalizer(target, models_file, min_confidence, uncertain, also_detect)
     findings = 0
-    for job in plan(paths, None, format_, writes=False):
-        text = _read(job)
-        for segment in normalizer.detect(text, job.format).segments:
-            if segment.action == "translate":
-                findings += 1
-                click.echo(f"{_position(job.label, text, segment)}: {segment.lang} ({segment.confidence:.2f}) "
-                           f"{json.dumps(segment.text, ensure_ascii=False)}")  # fmt: skip
+    targets = set()
+    for settings, grouped in _configured(plan(paths, None, format_, writes=False), options):
+        normalizer = _normalizer(settings)
+        targets.add(settings["target"])
+        for job in grouped:
+            text = _read(job)
+            for segment in normalizer.detect(text, job.format).segments:
+                if segment.action == "translate":
+                    findings += 1
+                    click.echo(f"{_position(job.label, text, segment)}: {segment.lang} ({segment.confidence:.2f}) "
+                               f"{json.dumps(segment.text, ensure_ascii=False)}")  # fmt: skip
     if findings:
-        click.echo(f"unilingo: {findings} segment(s) not in {target}; 'unilingo fix' translates them", err=True)
+        click.echo(f"unilingo: {findings} segment(s) not in {'/'.join(sorted(targets))}; 'unilingo fix' translates them", err=True)
         sys.exit(int(ExitCode.FINDINGS))
 
 
@@ -363,25 +421,30 @@ def _segment_line(label: str, text: str, segment) -> str:
     )
 
 
-def _normalizer(
-    target, models_file, min_confidence, uncertain, also_detect, batch_size=DEFAULT_BATCH_SIZE,
-    batch_tokens=DEFAULT_BATCH_TOKENS, beams=None, backend="auto", device="auto", quantize=None, threads=None,
-    cache_path=None, no_cache=False,
-):  # fmt: skip
-    """The Normalizer the shared detection and translation options describe."""
-    if no_cache and cache_path:
+def _normalizer(settings: dict) -> Normalizer:
+    """The Normalizer the detection and translation options describe; one per distinct settings, so one model load."""
+    options = {name: value for name, value in settings.items() if name != "keep_original"}
+    made = click.get_current_context().meta.setdefault("unilingo.normalizers", {})
+    key = tuple(sorted(options.items()))
+    if key not in made:
+        made[key] = _make_normalizer(options)
+    return made[key]
+
+
+def _make_normalizer(options: dict) -> Normalizer:
+    if options.get("no_cache") and options.get("cache_path"):
         raise click.UsageError("--cache and --no-cache contradict each other; give one")
     return Normalizer(
-        target,
-        models_file,
-        min_confidence=min_confidence,
-        uncertain=uncertain,
-        also_detect=_languages(also_detect),
-        batch_size=batch_size,
-        batch_tokens=batch_tokens,
-        engine=EngineOptions(backend, device, quantize, threads),
-        generation=Generation(num_beams=beams),
-        cache=False if no_cache else (cache_path or True),
+        options["target"],
+        options["models_file"],
+        min_confidence=options["min_confidence"],
+        uncertain=options["uncertain"],
+        also_detect=_languages(options["also_detect"]),
+        batch_size=options.get("batch_size", DEFAULT_BATCH_SIZE),
+        batch_tokens=options.get("batch_tokens", DEFAULT_BATCH_TOKENS),
+        engine=EngineOptions(options.get("backend", "auto"), options.get("device", "auto"), options.get("quantize"), options.get("threads")),
+        generation=Generation(num_beams=options.get("beams")),
+        cache=False if options.get("no_cache") else (options.get("cache_path") or True),
     )
 
 

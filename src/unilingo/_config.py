@@ -1,0 +1,150 @@
+"""Configuration files: ``.unilingo.toml`` or ``[tool.unilingo]`` in ``pyproject.toml``.
+
+The nearest one above a file applies to it, as with most linters: a content
+repository keeps its target language, models file and exclusions in one place,
+and command-line options override them.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+from ._detect import UNCERTAIN_POLICIES
+from ._errors import ConfigError
+from ._files import KEEP_ORIGINAL
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+CONFIG_FILE = ".unilingo.toml"
+PYPROJECT = "pyproject.toml"
+
+
+def _string(value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError("expected a non-empty string")
+    return value
+
+
+def _language(value: Any) -> str:
+    value = _string(value)
+    if not (2 <= len(value) <= 3 and value.isalpha() and value.islower()):
+        raise ValueError(f"{value!r} is not a language code such as 'en'")
+    return value
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValueError("expected a list of strings")
+    return tuple(value)
+
+
+def _languages(value: Any) -> tuple[str, ...]:
+    return tuple(_language(item) for item in _strings(value))
+
+
+def _confidence(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
+        raise ValueError("expected a number between 0 and 1")
+    return float(value)
+
+
+def _choice(choices: tuple[str, ...]) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        if value not in choices:
+            raise ValueError(f"expected one of {', '.join(choices)}")
+        return value
+
+    return check
+
+
+# key in the file -> (option name, validator)
+_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "target": ("target", _language),
+    "models": ("models", _string),
+    "exclude": ("exclude", _strings),
+    "keep-original": ("keep_original", _choice(KEEP_ORIGINAL)),
+    "min-confidence": ("min_confidence", _confidence),
+    "uncertain": ("uncertain", _choice(UNCERTAIN_POLICIES)),
+    "also-detect": ("also_detect", _languages),
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """The settings of one configuration file (``path`` None: no file, no settings)."""
+
+    path: Path | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return str(self.path) if self.path else "defaults"
+
+    def excludes(self, file: Path) -> bool:
+        """Whether an ``exclude`` glob (relative to the configuration's folder) matches ``file``."""
+        if self.path is None or not self.values.get("exclude"):
+            return False
+        try:
+            relative = file.resolve().relative_to(self.path.parent.resolve()).as_posix()
+        except ValueError:
+            return False
+        return any(
+            fnmatch.fnmatchcase(relative, pattern) or fnmatch.fnmatchcase(relative, pattern.rstrip("/") + "/*")
+            for pattern in self.values["exclude"]
+        )
+
+
+def config_for(path: Path | None) -> Config:
+    """The configuration that applies to a file (None: standard input, found from the working folder)."""
+    folder = Path.cwd() if path is None else path.resolve().parent
+    return _config_in(folder)
+
+
+@lru_cache(maxsize=None)
+def _config_in(folder: Path) -> Config:
+    for directory in (folder, *folder.parents):
+        found = _read(directory / CONFIG_FILE, table_path=())
+        if found is None:
+            found = _read(directory / PYPROJECT, table_path=("tool", "unilingo"))
+        if found is not None:
+            return found
+    return Config()
+
+
+def _read(path: Path, table_path: tuple[str, ...]) -> Config | None:
+    if not path.is_file():
+        return None
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot read {path}: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path} is not valid TOML: {error}") from None
+    table: Any = data
+    for key in table_path:
+        table = table.get(key) if isinstance(table, dict) else None
+    if table is None:
+        return None  # a pyproject.toml without [tool.unilingo]: keep looking upward
+    where = f"{path} [{'.'.join(table_path)}]" if table_path else str(path)
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table of settings")
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in _KEYS:
+            raise ConfigError(f"{where}: unknown key {key!r}; known keys: {', '.join(_KEYS)}")
+        name, validate = _KEYS[key]
+        try:
+            values[name] = validate(value)
+        except ValueError as error:
+            raise ConfigError(f"{where}: bad value for {key!r}: {error}") from None
+    if "models" in values:
+        values["models"] = str((path.parent / values["models"]).resolve())
+    return Config(path, values)
