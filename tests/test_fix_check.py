@@ -87,3 +87,33 @@ def test_fix_keeps_every_earlier_original_of_plain_text(repo):
 def test_fix_refuses_standard_input():
     result = run("fix", "-", *MODELS)
     assert result.exit_code == 2 and "fix rewrites files in place" in result.output
+
+
+def test_a_translation_edited_by_hand_under_its_inline_original_is_kept(repo):
+    assert run("fix", repo / "article.md", *MODELS).exit_code == 1
+    fixed = (repo / "article.md").read_text(encoding="utf-8")
+    # The person rewrites the heading's translation, even into words that read as German.
+    edited = fixed.replace("## Related articles\n", "## Verwandte Beiträge und mehr\n", 1)
+    assert edited != fixed
+    (repo / "article.md").write_text(edited, encoding="utf-8")
+    result = run("fix", repo / "article.md", *MODELS)
+    assert result.exit_code == 0, result.output
+    assert (repo / "article.md").read_text(encoding="utf-8") == edited
+    assert edited.count("<!-- unilingo:original") == fixed.count("<!-- unilingo:original")
+
+
+def test_an_original_edited_by_hand_is_translated_again(repo):
+    assert run("fix", repo / "article.md", *MODELS).exit_code == 1
+    fixed = (repo / "article.md").read_text(encoding="utf-8")
+    comment = "<!-- unilingo:original sha256="
+    start = fixed.index("## Related articles\n")
+    heading_comment = fixed[start : fixed.index("-->", start) + 3]
+    assert comment in heading_comment and "## Verwandte Artikel" in heading_comment
+    (repo / "article.md").write_text(fixed.replace("## Verwandte Artikel\n-->", "## Weitere Nachrichten\n-->", 1), encoding="utf-8")
+    result = run("fix", repo / "article.md", *MODELS)
+    assert result.exit_code == 1 and "edited originals translated again" in result.output
+    again = (repo / "article.md").read_text(encoding="utf-8")
+    assert "## More news\n" + comment in again and "## Related articles" not in again
+    restored = run("restore", "-o", "-", repo / "article.md")
+    assert "## Weitere Nachrichten\n" in restored.stdout and "## Verwandte Artikel" not in restored.stdout
+    assert run("fix", repo / "article.md", *MODELS).exit_code == 0

@@ -48,9 +48,10 @@ def test_ctranslate2_float32_greedy_decodes_as_transformers_does():
     assert texts(converted.translate("de", "en", sources)) == texts(reference)
 
 
-def test_ctranslate2_converts_once_into_the_cache_folder(monkeypatch):
+def test_ctranslate2_converts_once_into_the_cache_folder(monkeypatch, tmp_path):
+    monkeypatch.setenv("UNILINGO_CACHE_DIR", str(tmp_path))
     Translator(load_models(FIXTURE_MODELS), engine=EngineOptions("ctranslate2")).load("de", "en")
-    converted = list((Path(os.environ["UNILINGO_CACHE_DIR"]) / "ctranslate2").glob("*-int8"))
+    converted = list((tmp_path / "ctranslate2").glob("*-int8"))
     assert len(converted) == 1 and (converted[0] / "model.bin").exists()
 
     def convert_again(*args):

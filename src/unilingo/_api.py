@@ -10,7 +10,8 @@ from typing import Callable, Iterable, Iterator, Sequence, Union
 
 from ._detect import DEFAULT_LOOK_ALIKES, DEFAULT_MIN_CONFIDENCE, Detector
 from ._errors import ConfigError, InputError
-from ._merge import Document, merge
+from ._merge import Document, inline_originals, merge
+from ._segment import INLINE_MARK
 from ._models import ModelTable, load_models
 from ._segment import FORMATS, SegmentedText, segment
 from ._engines import EngineOptions
@@ -84,6 +85,25 @@ class Normalizer:
         """What would be translated, and why; the document's text is left as it is."""
         segmented = _segment(text, format)
         return merge(segmented, self.detector.decide(segmented.segments), {}, self.target, {})
+
+    def refresh_inline_originals(self, text: str) -> str:
+        """Markdown with each block whose inline original was edited by hand translated again from that original.
+
+        A block whose original is unchanged stays as it is, hand edits to the
+        translation included: the detector never looks at it again.
+        """
+        if INLINE_MARK not in text:
+            return text
+        edited = [kept for kept in inline_originals(text) if kept.edited]
+        if not edited:
+            return text
+        pieces, position = [], 0
+        for kept, doc in zip(edited, self.normalize_many([(kept.original, "markdown") for kept in edited])):
+            pieces.append(text[position : kept.block_start])
+            pieces.append(doc.with_inline_originals() if doc.translated else doc.text)
+            position = kept.comment_end
+        pieces.append(text[position:])
+        return "".join(pieces)
 
     def normalize(self, text: str, format: str = "text") -> Document:
         return next(self.normalize_many([(text, format)]))

@@ -371,15 +371,20 @@ def fix(paths, format_, quiet, **options):
     progress = _Progress(len(jobs), "file", enabled=not quiet)
     for settings, grouped in _configured(jobs, options):
         normalizer = _normalizer(settings)
-        sources = ((_read(job), job.format) for job in grouped)
-        for job, doc in zip(grouped, normalizer.normalize_many(sources, on_translated=progress.segments_done)):
+        texts = [_read(job) for job in grouped]
+        refreshed = [normalizer.refresh_inline_originals(text) if job.format == "markdown" else text
+                     for job, text in zip(grouped, texts)]  # fmt: skip
+        sources = zip(refreshed, (job.format for job in grouped))
+        documents = normalizer.normalize_many(sources, on_translated=progress.segments_done)
+        for job, text, doc in zip(grouped, texts, documents):
             progress.advance()
-            if not doc.translated:
+            if not doc.translated and doc.original == text:
                 continue
             write_document(doc, job.source, settings["keep_original"], in_place=True)
             changed += 1
             if not quiet:
-                progress.echo(f"fixed {job.label}: {doc.translated} segment(s) translated")
+                again = "; edited originals translated again" if doc.original != text else ""
+                progress.echo(f"fixed {job.label}: {doc.translated} segment(s) translated{again}")
     progress.close()
     if changed:
         sys.exit(int(ExitCode.FINDINGS))

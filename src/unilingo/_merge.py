@@ -10,11 +10,13 @@ from typing import Sequence
 
 from ._detect import Decision
 from ._errors import InputError
-from ._segment import Block, SegmentedText, _Lines, _parse_view, _parser
+from ._segment import INLINE_MARK, Block, SegmentedText, _Lines, _parse_view, _parser
 
 SIDECAR_SUFFIX = ".unilingo.json"
-INLINE_MARK = "<!-- unilingo:original"
-_BASE64_FLAG = " base64"
+_BASE64_FLAG = "base64"
+# The header names the original's checksum, so an original edited by hand is noticed and translated again.
+_CHECKSUM = "sha256="
+_CHECKSUM_LENGTH = 16
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ class Document:
             end = shifts.to_output(block.end)
             newline = _newline_after(self.original, block.end)
             pieces.append(self.text[position:end])
-            pieces.append(newline + _inline_comment(self.original[block.start : block.end], newline))
+            pieces.append(newline + inline_comment(self.original[block.start : block.end], newline))
             position = end
         pieces.append(self.text[position:])
         return "".join(pieces)
@@ -144,12 +146,13 @@ def _newline_after(text: str, offset: int) -> str:
     return "\n"
 
 
-def _inline_comment(original_block: str, newline: str) -> str:
+def inline_comment(original_block: str, newline: str) -> str:
+    header = f"{INLINE_MARK} {_CHECKSUM}{_sha256(original_block)[:_CHECKSUM_LENGTH]}"
     if "-->" in original_block:
         # The text would end the comment early; base64 keeps it exact.
         body = base64.b64encode(original_block.encode("utf-8")).decode("ascii")
-        return f"{INLINE_MARK}{_BASE64_FLAG}{newline}{body}{newline}-->"
-    return f"{INLINE_MARK}{newline}{original_block}{newline}-->"
+        return f"{header} {_BASE64_FLAG}{newline}{body}{newline}-->"
+    return f"{header}{newline}{original_block}{newline}-->"
 
 
 def _sha256(text: str) -> str:
@@ -172,28 +175,48 @@ def restore_sidecar(sidecar: dict, where: str = "sidecar") -> str:
     return original
 
 
-def restore_inline(text: str, where: str = "document") -> str:
-    """The original Markdown, from a document written with inline originals."""
+@dataclass(frozen=True)
+class InlineOriginal:
+    """A translated block and the comment after it that holds its original."""
+
+    block_start: int
+    comment_end: int
+    original: str
+    edited: bool  # the original no longer matches the checksum written with it
+    newline: str
+
+
+def inline_originals(text: str, where: str = "document") -> list[InlineOriginal]:
     view = _parse_view(text)
     lines = _Lines(text)
     top_level = [token for token in _parser().parse(view) if token.level == 0 and token.map and token.nesting >= 0]
-    pieces, position = [], 0
+    found = []
     for previous, token in zip([None, *top_level], top_level):
         if token.type != "html_block" or not token.content.startswith(INLINE_MARK):
             continue
         first, stop = token.map
         if previous is None or previous.map[1] != first:
             raise InputError(f"{where}:{first + 1}: an inline original that does not follow its block; was the file edited?")
-        block_start = lines.start(previous.map[0])
         comment_end = lines.end(stop - 1)
-        pieces.append(text[position:block_start])
-        pieces.append(_comment_body(text[lines.start(first) : comment_end], where, first))
-        position = comment_end
+        original, checksum, newline = _comment_body(text[lines.start(first) : comment_end], where, first)
+        edited = checksum is not None and checksum != _sha256(original)[:_CHECKSUM_LENGTH]
+        found.append(InlineOriginal(lines.start(previous.map[0]), comment_end, original, edited, newline))
+    return found
+
+
+def restore_inline(text: str, where: str = "document") -> str:
+    """The original Markdown, from a document written with inline originals."""
+    pieces, position = [], 0
+    for kept in inline_originals(text, where):
+        pieces.append(text[position : kept.block_start])
+        pieces.append(kept.original)
+        position = kept.comment_end
     pieces.append(text[position:])
     return "".join(pieces)
 
 
-def _comment_body(comment: str, where: str, line: int) -> str:
+def _comment_body(comment: str, where: str, line: int) -> tuple[str, str | None, str]:
+    """The original in an inline comment, the checksum its header gives (None in older files), and its newline."""
     header, newline, rest = comment.partition("\n")
     if header.endswith("\r"):
         header, newline = header[:-1], "\r\n"
@@ -203,8 +226,10 @@ def _comment_body(comment: str, where: str, line: int) -> str:
     if not rest.endswith("-->") or not (newline + rest).endswith(closing):
         raise InputError(f"{where}:{line + 1}: an inline original without its closing '-->' on a line of its own")
     body = rest[: len(rest) - len(closing)] if len(rest) >= len(closing) else ""
-    if header == INLINE_MARK + _BASE64_FLAG:
-        return base64.b64decode(body).decode("utf-8")
-    if header != INLINE_MARK:
+    words = header[len(INLINE_MARK) :].split()
+    checksums = [word[len(_CHECKSUM) :] for word in words if word.startswith(_CHECKSUM)]
+    if not header.startswith(INLINE_MARK) or any(word != _BASE64_FLAG and not word.startswith(_CHECKSUM) for word in words):
         raise InputError(f"{where}:{line + 1}: unreadable inline original header {header!r}")
-    return body
+    if _BASE64_FLAG in words:
+        body = base64.b64decode(body).decode("utf-8")
+    return body, (checksums[0] if checksums else None), newline or "\n"

@@ -26,6 +26,8 @@ _NEWLINE = re.compile(r"\r\n|\r|\n")
 _OFF = re.compile(r"<!--\s*unilingo:\s*off\s*-->")
 _ON = re.compile(r"<!--\s*unilingo:\s*on\s*-->")
 IGNORE_LINE_MARKER = "unilingo: ignore"
+# Opens the comment that keeps a translated Markdown block's original right after it.
+INLINE_MARK = "<!-- unilingo:original"
 _URL_OR_EMAIL = re.compile(
     r"(?:https?://|ftp://|www\.)[^\s<>]*[^\s<>.,;:!?)\]'\"]"
     r"|[\w.+-]+@[\w-]+\.[\w.-]*\w"
@@ -66,15 +68,18 @@ def format_for_path(path: str) -> str:
 
 
 def segment(text: str, format: str = "text") -> SegmentedText:
+    translated: list[tuple[int, int]] = []
     if format == "text":
         blocks, spans = _text_structure(text)
     elif format == "markdown":
-        blocks, spans = _markdown_structure(text)
+        blocks, spans, translated = _markdown_structure(text)
     else:
         raise ValueError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}")
     lines = _Lines(text)
     block_starts = [block.start for block in blocks]
-    ignored = _ignored_spans(text, lines)
+    # A block followed by its inline original is a translation already, perhaps
+    # edited by hand since: it is the person's now, never translated again.
+    ignored = _ignored_spans(text, lines) + translated
     segments = tuple(
         Segment(start, end, text[start:end], lines.line_of(start), bisect.bisect_right(block_starts, start) - 1, group)
         for group, (run_start, run_end) in enumerate(spans)
@@ -202,17 +207,23 @@ def _parse_view(text: str) -> str:
     return view
 
 
-def _markdown_structure(text: str) -> tuple[list[Block], list[tuple[int, int]]]:
+def _markdown_structure(text: str) -> tuple[list[Block], list[tuple[int, int]], list[tuple[int, int]]]:
+    """Top-level blocks, runs of prose, and the blocks that have their inline original after them."""
     view = _parse_view(text)
     lines = _Lines(view)
     # Same line starts as the view; the ends differ where a CR became a space.
     text_lines = _Lines(text)
     blocks: list[Block] = []
     runs: list[tuple[int, int]] = []
+    translated: list[tuple[int, int]] = []
+    previous_stop = None
     in_table_cell = False
     for token in _parser().parse(view):
         if token.level == 0 and token.map and token.nesting >= 0:
             first, stop = token.map
+            if token.type == "html_block" and token.content.startswith(INLINE_MARK) and blocks and previous_stop == first:
+                translated.append((blocks[-1].start, blocks[-1].end))
+            previous_stop = stop
             last = stop - 1
             while last > first and text_lines.is_blank(last):
                 last -= 1
@@ -226,7 +237,7 @@ def _markdown_structure(text: str) -> tuple[list[Block], list[tuple[int, int]]]:
                 runs.extend(_inline_runs(token, view, lines, in_table_cell))
             except _Unmappable:
                 continue
-    return blocks, runs
+    return blocks, runs, translated
 
 
 def _inline_runs(token, view: str, lines: _Lines, in_table_cell: bool) -> list[tuple[int, int]]:
