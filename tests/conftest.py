@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -21,6 +23,21 @@ import pytest  # noqa: E402
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_MODELS = FIXTURES / "models.txt"
 FIXTURE_MODEL = FIXTURES / "tiny-opus-mt-de-en"
+
+
+def heavy_modules_after(command: list[str]) -> list[str]:
+    """The translation stack's modules a unilingo command imports, run in a fresh interpreter; it must exit 0."""
+    probe = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from unilingo._cli import cli\n"
+        f"result = CliRunner().invoke(cli, {[str(arg) for arg in command]!r})\n"
+        "assert result.exit_code == 0, result.output\n"
+        "print(','.join(m for m in ('torch', 'transformers', 'sentencepiece', 'ctranslate2') if m in sys.modules))\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    return [name for name in completed.stdout.strip().split(",") if name]
 
 
 def read_pairs() -> list[tuple[str, str]]:

@@ -1,13 +1,11 @@
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURE_MODELS
+from conftest import FIXTURE_MODELS, heavy_modules_after
 from unilingo._cli import cli
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -274,18 +272,7 @@ def test_commands_that_need_no_model_never_import_torch(tmp_path, command):
     shutil.copy(GOLDEN / "article.out.md", output)
     shutil.copy(GOLDEN / "article.md.unilingo.json", tmp_path / "article.md.unilingo.json")
     command = [arg.format(sidecar_output=output) for arg in command]
-    probe = (
-        "import sys\n"
-        "from click.testing import CliRunner\n"
-        "from unilingo._cli import cli\n"
-        f"result = CliRunner().invoke(cli, {command!r})\n"
-        "assert result.exit_code == 0, result.output\n"
-        "heavy = sorted(m for m in ('torch', 'transformers', 'sentencepiece', 'ctranslate2') if m in sys.modules)\n"
-        "print(','.join(heavy) or 'none')\n"
-    )
-    completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
-    assert completed.returncode == 0, completed.stderr
-    assert completed.stdout.strip() == "none"
+    assert heavy_modules_after(command) == []
 
 
 def test_check_over_a_megabyte_of_english_imports_no_translation_stack(tmp_path):
@@ -293,18 +280,7 @@ def test_check_over_a_megabyte_of_english_imports_no_translation_stack(tmp_path)
     english = (GOLDEN / "article.out.md").read_text(encoding="utf-8")
     big = tmp_path / "big.md"
     big.write_text(english * (1_000_000 // len(english) + 1), encoding="utf-8")
-    probe = (
-        "import sys\n"
-        "from unilingo._cli import main\n"
-        f"sys.argv = ['unilingo', 'check', {str(big)!r}, '--models', {str(FIXTURE_MODELS)!r}]\n"
-        "try:\n"
-        "    main()\n"
-        "except SystemExit as exit:\n"
-        "    heavy = sorted(m for m in ('torch', 'transformers', 'sentencepiece', 'ctranslate2') if m in sys.modules)\n"
-        "    print(exit.code, ','.join(heavy) or 'none')\n"
-    )
-    completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
-    assert completed.stdout.split() == ["0", "none"], completed.stderr
+    assert heavy_modules_after(["check", big, *MODELS]) == []
 
 
 def test_bundled_example_normalizes_fully_with_the_fixture_models(tmp_path):

@@ -5,14 +5,12 @@ from __future__ import annotations
 import logging
 import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURE_MODEL, FIXTURE_MODELS
+from conftest import FIXTURE_MODEL, FIXTURE_MODELS, heavy_modules_after
 from unilingo import Normalizer, load_models
 from unilingo._cli import cli
 from unilingo._engines import EngineOptions
@@ -138,22 +136,10 @@ def test_cache_and_no_cache_together_is_a_usage_error(tmp_path):
 
 
 def test_a_cached_rerun_imports_no_translation_stack(tmp_path):
-    memory_file = tmp_path / "tm.sqlite3"
-    command = ["translate", str(GOLDEN / "article.md"), "-o", str(tmp_path / "out"), "--models", str(FIXTURE_MODELS),
-               "--cache", str(memory_file)]  # fmt: skip
-    probe = (
-        "import sys\n"
-        "from click.testing import CliRunner\n"
-        "from unilingo._cli import cli\n"
-        f"result = CliRunner().invoke(cli, {command!r})\n"
-        "assert result.exit_code == 0, result.output\n"
-        "heavy = sorted(m for m in ('torch', 'transformers', 'sentencepiece', 'ctranslate2') if m in sys.modules)\n"
-        "print(','.join(heavy) or 'none')\n"
-    )
-    runs = [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300) for _ in range(2)]
-    assert all(run.returncode == 0 for run in runs), runs[-1].stderr
-    assert runs[0].stdout.strip() != "none"  # the first run did load the model
-    assert runs[1].stdout.strip() == "none"
+    command = ["translate", GOLDEN / "article.md", "-o", tmp_path / "out", "--models", FIXTURE_MODELS,
+               "--cache", tmp_path / "tm.sqlite3"]  # fmt: skip
+    assert heavy_modules_after(command) != []  # the first run did load the model
+    assert heavy_modules_after(command) == []
 
 
 def test_language_guesses_are_remembered_so_a_recheck_runs_no_language_model(tmp_path, monkeypatch):

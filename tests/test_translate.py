@@ -219,3 +219,14 @@ def test_folder_that_is_not_a_model(tmp_path):
     table = parse_models("de en ./empty", base=tmp_path, path="m.txt")
     with pytest.raises(ModelError, match="cannot load model ./empty"):
         Translator(table).translate("de", "en", ["Hallo"])
+
+
+def test_a_looping_output_keeps_the_original_and_the_report_says_why():
+    from unilingo import Normalizer
+    from unilingo._translate import LOOP_REASON
+
+    capped = Normalizer("en", FIXTURE_MODELS, generation=Generation(output_ratio=0, output_extra=2), cache=False)
+    doc = capped.normalize("Niemand wurde verletzt.\n")
+    assert doc.text == "Niemand wurde verletzt.\n"
+    [segment] = doc.segments
+    assert segment.action == "keep" and segment.reason == LOOP_REASON and segment.output is None

@@ -104,6 +104,13 @@ def _detection_options(command):
             help="Languages to recognise besides the target and those with a model, so that they are "
             "left alone rather than mistaken for one with a model; comma-separated, '' for none.",
         ),
+        click.option(
+            "--cache",
+            "cache_path",
+            type=click.Path(dir_okay=False),
+            help=f"Translation memory (translations and language guesses). [default: translations.sqlite3 in the user cache folder or ${CACHE_DIR_ENV}]",
+        ),
+        click.option("--no-cache", is_flag=True, help="Neither read nor write the translation memory."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -124,9 +131,6 @@ def _translation_options(command):
         click.option("--quantize", type=click.Choice(QUANTIZATIONS),
                      help="int8 weights on CPU. [default: int8 for ctranslate2, none for transformers]"),
         click.option("--threads", type=click.IntRange(min=1), help="CPU threads. [default: every core available]"),
-        click.option("--cache", "cache_path", type=click.Path(dir_okay=False),
-                     help=f"Translation memory file. [default: translations.sqlite3 in the user cache folder or ${CACHE_DIR_ENV}]"),
-        click.option("--no-cache", is_flag=True, help="Neither read nor write the translation memory."),
     ]  # fmt: skip
     for option in reversed(options):
         command = option(command)

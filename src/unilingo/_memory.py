@@ -85,37 +85,24 @@ class TranslationMemory:
 
     def lookup(self, model: str, sources: Iterable[str]) -> dict[str, tuple[str, bool]]:
         """The cached ``(output, looped)`` of ``sources`` under ``model``; misses are left out."""
-        sources = list(sources)
-        found: dict[str, tuple[str, bool]] = {}
-        for first in range(0, len(sources), _LOOKUP_CHUNK):
-            chunk = sources[first : first + _LOOKUP_CHUNK]
-            marks = ",".join("?" * len(chunk))
-            rows = self._run(
-                "read",
-                lambda db: db.execute(
-                    f"SELECT source, output, looped FROM translations WHERE model = ? AND source IN ({marks})", [model, *chunk]
-                ).fetchall(),
-            )
-            if rows is None:
-                return found
-            found.update((source, (output, bool(looped))) for source, output, looped in rows)
-        return found
+        rows = self._rows("SELECT source, output, looped FROM translations WHERE model = ?", model, list(sources))
+        return {source: (output, bool(looped)) for source, output, looped in rows}
 
     def lookup_detections(self, detector: str, sources: Sequence[str]) -> dict[str, dict]:
         """Remembered language guesses (JSON objects) of ``sources`` by ``detector``."""
-        found: dict[str, dict] = {}
+        rows = self._rows("SELECT source, guess FROM detections WHERE detector = ?", detector, list(sources))
+        return {source: json.loads(guess) for source, guess in rows}
+
+    def _rows(self, query: str, key: str, sources: list[str]) -> list[tuple]:
+        """``query``'s rows for ``key`` and each of ``sources``, asked in chunks; as many as could be read."""
+        found: list[tuple] = []
         for first in range(0, len(sources), _LOOKUP_CHUNK):
-            chunk = list(sources[first : first + _LOOKUP_CHUNK])
-            marks = ",".join("?" * len(chunk))
-            rows = self._run(
-                "read",
-                lambda db: db.execute(
-                    f"SELECT source, guess FROM detections WHERE detector = ? AND source IN ({marks})", [detector, *chunk]
-                ).fetchall(),
-            )
+            chunk = sources[first : first + _LOOKUP_CHUNK]
+            sql = f"{query} AND source IN ({','.join('?' * len(chunk))})"
+            rows = self._run("read", lambda db: db.execute(sql, [key, *chunk]).fetchall())
             if rows is None:
-                return found
-            found.update((source, json.loads(guess)) for source, guess in rows)
+                break
+            found.extend(rows)
         return found
 
     def store_detections(self, detector: str, guesses: dict[str, dict]) -> None:
