@@ -31,7 +31,6 @@ DEV = SHARED / "data" / "langid-dev"
 FOLDER = HERE / ".build" / "opus-mt-de-en-shape"
 SEED = 20261125
 SPM_PIECES = 16000
-# The real model's tokenizer keeps inputs within its 512 positions.
 REFERENCE_FILES = ("config.json", "generation_config.json", "special_tokens_map.json", "tokenizer_config.json")
 
 

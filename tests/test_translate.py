@@ -76,6 +76,19 @@ def test_duplicates_are_translated_once_and_order_is_kept(translator, monkeypatc
     assert sum(done) == len(inputs)
 
 
+def test_each_text_is_counted_once_and_only_cut_pieces_again(monkeypatch):
+    translator = Translator(load_models(FIXTURE_MODELS), engine=EngineOptions("transformers"))
+    engine = translator.load("de", "en")
+    counted = []
+    original_counts = engine.token_counts
+    monkeypatch.setattr(engine, "token_counts", lambda pieces: counted.extend(pieces) or original_counts(pieces))
+    long_sentence = " ".join(de for de, _ in CLAUSES)
+    translator.translate("de", "en", ["Der Eintritt ist frei.", "Niemand wurde verletzt.", long_sentence])
+    assert counted.count("Der Eintritt ist frei.") == 1 and counted.count("Niemand wurde verletzt.") == 1
+    # A clause cut from the long sentence is counted while cutting and once more for batching.
+    assert [counted.count(de) for de, _ in CLAUSES] == [2, 2, 2]
+
+
 def test_a_model_is_loaded_once(translator):
     assert translator.load("de", "en") is translator.load("de", "en")
 

@@ -117,7 +117,7 @@ class Normalizer:
     ) -> Iterator[Document]:
         """Normalized documents, in input order, translating segments of many documents in shared batches.
 
-        ``on_translated`` is called with the number of segments each finished batch held.
+        ``on_translated`` is called with the number of segments each batch (or the translation memory) finished.
         """
         window: list[SegmentedText] = []
         size = 0

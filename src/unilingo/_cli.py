@@ -137,6 +137,18 @@ def _translation_options(command):
     return command
 
 
+def _keep_original_option(default: str):
+    """--keep-original: translate writes beside its output by default, fix inside the file."""
+    return click.option(
+        "--keep-original",
+        type=click.Choice(KEEP_ORIGINAL),
+        default=default,
+        show_default=True,
+        help="sidecar: NAME.unilingo.json beside the output; inline: an HTML comment after each translated "
+        "Markdown block (other files fall back to a sidecar); none: keep nothing.",
+    )
+
+
 class _EchoHandler(logging.Handler):
     """Library warnings (a busy translation memory, ...) as one 'unilingo: warning:' line each."""
 
@@ -147,7 +159,11 @@ class _EchoHandler(logging.Handler):
 @click.group(epilog=EXIT_CODES)
 @click.version_option(__version__, prog_name="unilingo")
 def cli() -> None:
-    """Turn mixed-language documents into single-language ones, keeping the original."""
+    """Turn mixed-language documents into single-language ones, keeping the original.
+
+    Settings may also come from .unilingo.toml or [tool.unilingo] in
+    pyproject.toml, the nearest one above each file; options given here win.
+    """
     logger = logging.getLogger("unilingo")
     logger.handlers[:] = [_EchoHandler()]
     logger.setLevel(logging.WARNING)
@@ -158,14 +174,7 @@ def cli() -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--output", "-o", help="Output folder (created if missing); '-' or none for one input: standard output.")
 @_detection_options
-@click.option(
-    "--keep-original",
-    type=click.Choice(KEEP_ORIGINAL),
-    default="sidecar",
-    show_default=True,
-    help="sidecar: NAME.unilingo.json beside the output; inline: an HTML comment after each translated "
-    "Markdown block (plain text falls back to a sidecar); none: keep nothing.",
-)
+@_keep_original_option("sidecar")
 @click.option("--report", type=click.Path(dir_okay=False), help="Write every segment's decision and output as JSON here.")
 @_translation_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress on standard error.")
@@ -351,14 +360,7 @@ def detect(paths, format_, as_json, **options):
 @cli.command(epilog=EXIT_CODES)
 @click.argument("paths", nargs=-1, required=True)
 @_detection_options
-@click.option(
-    "--keep-original",
-    type=click.Choice(KEEP_ORIGINAL),
-    default="inline",
-    show_default=True,
-    help="inline: an HTML comment after each translated Markdown block, a sidecar for other files; "
-    "sidecar: always NAME.unilingo.json; none: keep nothing.",
-)
+@_keep_original_option("inline")
 @_translation_options
 @click.option("--quiet", "-q", is_flag=True, help="No lines on standard error for fixed files.")
 @_reports_errors

@@ -29,6 +29,7 @@ import pickle
 import threading
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
 
@@ -130,8 +131,6 @@ def _full_langid():
 
 
 def _langid_cache_file() -> Path:
-    from importlib.metadata import version
-
     from ._memory import cache_dir
 
     return cache_dir() / f"langid-{version('langid')}-model.pickle"
@@ -172,12 +171,12 @@ class _Scorer:
     def guess_many(self, texts: Sequence[str], marked: Sequence[Iterable[str]] | None = None) -> list[_Guess]:
         """Guesses for many texts, cheapest opinion first.
 
-        Marker words alone settle most sentences. A longer text that lingua's
-        fast trigram models and the marker words put surely in the target
-        language is settled next. The rest get langid too, and a short text
-        that is still not surely in the target language gets lingua's full
-        models (1- to 5-grams, a second to load), which is where they make
-        the difference. lingua runs over each stage's texts at once, on every
+        Marker words alone settle most sentences. A text of more than three
+        words that lingua's fast trigram models and the marker words put
+        surely in the target language is settled next. The rest get langid
+        too, and a text under 120 characters that is still not surely in the
+        target language gets lingua's full models (1- to 5-grams, a second to
+        load), which is where they make the difference. lingua runs over each stage's texts at once, on every
         core.
         """
         hits = [function_word_hits(text, self.candidates) for text in texts]
@@ -187,18 +186,19 @@ class _Scorer:
                     text_hits[code] += 1
         guesses: list[_Guess | None] = [None] * len(texts)
         undecided = []
-        if texts and not self._warming and self._lingua_precise is not None:
-            # The full models take a second to load and nearly every document
-            # has a short segment that needs them: load them on another core
-            # while the cheaper stages run (lingua releases the GIL).
-            self._warming = True
-            threading.Thread(target=self._lingua_precise.compute_language_confidence_values, args=("warm up",), daemon=True).start()
         for index, text_hits in enumerate(hits):
             present = [code for code, count in text_hits.items() if count]
             if len(present) == 1 and text_hits[present[0]] >= _DECISIVE_WORDS:
                 guesses[index] = self._combine({}, {}, text_hits)
             else:
                 undecided.append(index)
+        if undecided and not self._warming and self._lingua_precise is not None:
+            # The full models take a second to load and nearly every document
+            # with text the marker words leave open has a short segment that
+            # needs them: load them on another core while the fast stage runs
+            # (lingua releases the GIL).
+            self._warming = True
+            threading.Thread(target=self._lingua_precise.compute_language_confidence_values, args=("warm up",), daemon=True).start()
         fast = self._lingua_batch(self._lingua_fast, [texts[i] for i in undecided])
         full = []
         for index, lingua in zip(undecided, fast):
@@ -302,8 +302,11 @@ class Detector:
         self.candidates = sorted({target, *sources, *also})
         self._scorer = _Scorer(self.candidates, [target, *sources], target) if len(self.candidates) > 1 else None
         self.memory = memory
-        # Guesses depend on the candidates, which of them have models, and this code.
-        self._memory_key = f"{DETECTOR_NAME} {_GUESS_VERSION} target={target} sources={','.join(sources)} also={','.join(also)}"
+        # Guesses depend on the candidates, which of them have models, this code and the two libraries.
+        self._memory_key = (
+            f"{DETECTOR_NAME} {_GUESS_VERSION} langid-{version('langid')} lingua-{version('lingua-language-detector')} "
+            f"target={target} sources={','.join(sources)} also={','.join(also)}"
+        )
 
     def decide(self, segments: Sequence[Segment]) -> list[Decision]:
         guesses = _with_document_prior(segments, self._guesses([segment.text for segment in segments]))

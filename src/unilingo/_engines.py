@@ -7,6 +7,7 @@ whose translations all come from the translation memory imports none of it.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import shutil
 import warnings
@@ -120,6 +121,8 @@ class Engine:
     max_input_tokens: int
 
     def token_counts(self, texts: Sequence[str]) -> list[int]:
+        if not texts:
+            return []
         return [len(ids) for ids in self.tokenizer(list(texts)).input_ids]
 
     def generate(self, texts: Sequence[str], num_beams: int, max_new_tokens: int) -> list[Generated]:
@@ -145,7 +148,7 @@ class TransformersEngine(Engine):
         elif choice.compute == "float16":
             model = model.half()
         self.model = model.to(choice.device)
-        self.max_input_tokens = min(self.tokenizer.model_max_length, model.config.max_position_embeddings)
+        self.max_input_tokens = _input_limit(self.tokenizer, folder)
 
     def generate(self, texts: Sequence[str], num_beams: int, max_new_tokens: int) -> list[Generated]:
         import torch
@@ -175,8 +178,7 @@ class CTranslate2Engine(Engine):
             )
         except (RuntimeError, ValueError) as error:
             raise ModelError(f"CTranslate2 cannot load {converted}: {error}; delete that folder to convert again") from None
-        config_limit = _json(Path(folder) / "config.json").get("max_position_embeddings", 512)
-        self.max_input_tokens = min(self.tokenizer.model_max_length, config_limit)
+        self.max_input_tokens = _input_limit(self.tokenizer, folder)
 
     def generate(self, texts: Sequence[str], num_beams: int, max_new_tokens: int) -> list[Generated]:
         pieces = [self.tokenizer.convert_ids_to_tokens(ids) for ids in self.tokenizer(list(texts)).input_ids]
@@ -212,6 +214,11 @@ def default_beams(folder: str) -> int:
     return int(_json(Path(folder) / "generation_config.json").get("num_beams") or 1)
 
 
+def _input_limit(tokenizer, folder: str) -> int:
+    """The most input tokens the model takes: its tokenizer's limit or its position embeddings, the smaller."""
+    return min(tokenizer.model_max_length, _json(Path(folder) / "config.json").get("max_position_embeddings", 512))
+
+
 def _tokenizer(folder: str):
     from transformers import MarianTokenizer
 
@@ -239,8 +246,6 @@ def _convert(folder: str, converted: Path, quantization: str | None) -> None:
 
 
 def _json(path: Path) -> dict:
-    import json
-
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):

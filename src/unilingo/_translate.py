@@ -16,8 +16,9 @@ from ._memory import TranslationMemory, cache_dir, sha256_of
 from ._models import ModelSpec, ModelTable
 
 # Sentences per batch at most, and padded input tokens per batch at most: on
-# two CPU cores beam-4 throughput stops growing past about this size, and
-# memory stays far under a gigabyte.
+# two CPU cores beam-4 throughput stops growing past about this size
+# (benchmarks/throughput.py; peak RSS 850 MB with CTranslate2, 1.5 GB with
+# transformers float32).
 DEFAULT_BATCH_SIZE = 32
 DEFAULT_BATCH_TOKENS = 1536
 # Where an over-long input may be cut, best first; the last resort is any space.
@@ -56,7 +57,7 @@ class Generation:
 @dataclass(frozen=True)
 class Translation:
     text: str
-    looped: bool = False  # the output repeated itself; callers keep the original
+    looped: bool = False  # the output repeated itself or ran to its cap; callers keep the original
 
 
 @dataclass(frozen=True)
@@ -178,12 +179,16 @@ class Translator:
 
     def _translate_fresh(self, resolved, missing, texts, on_batch) -> dict[str, Translation]:
         engine = self.load(resolved.spec.source, resolved.spec.target)
-        pieces_of = {text: _fit(text, engine) for text in missing}
+        # Each text is tokenized once here; only the few over the model's limit are cut and counted again.
+        lengths = dict(zip(missing, engine.token_counts(missing)))
+        pieces_of = {text: [text] if lengths[text] <= engine.max_input_tokens else _fit(text, engine) for text in missing}
         owners: dict[str, list[str]] = {}
         for text in missing:
             for piece in pieces_of[text]:
                 owners.setdefault(piece, []).append(text)
         pieces = list(owners)
+        cut = [piece for piece in pieces if piece not in lengths]
+        lengths.update(zip(cut, engine.token_counts(cut)))
         waiting = {text: len(pieces_of[text]) for text in missing}
         occurrences = {text: 0 for text in missing}
         for text in texts:
@@ -199,15 +204,17 @@ class Translator:
             if on_batch is not None and done:
                 on_batch(done)
 
-        by_piece = dict(zip(pieces, self._generate(engine, resolved.beams, pieces, finished)))
+        outputs = self._generate(engine, resolved.beams, pieces, [lengths[piece] for piece in pieces], finished)
+        by_piece = dict(zip(pieces, outputs))
         translations = {}
         for text in missing:
             parts = [by_piece[piece] for piece in pieces_of[text]]
             translations[text] = Translation(" ".join(part.text for part in parts), any(part.looped for part in parts))
         return translations
 
-    def _generate(self, engine: Engine, beams: int, pieces: list[str], finished: Callable[[list[int]], None]) -> list[Translation]:
-        lengths = engine.token_counts(pieces)
+    def _generate(
+        self, engine: Engine, beams: int, pieces: list[str], lengths: list[int], finished: Callable[[list[int]], None]
+    ) -> list[Translation]:
         outputs: list[Translation] = [Translation("")] * len(pieces)
         for batch in token_batches(lengths, self.batch_size, self.batch_tokens):
             budget = self.generation.budget(max(lengths[i] for i in batch), engine.max_input_tokens)
