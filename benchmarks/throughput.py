@@ -36,7 +36,6 @@ import csv
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -195,8 +194,17 @@ def worker(args) -> None:
         result = run_naive(Path(spec["corpus"]), Path(spec["model"]), spec["beams"])
     else:
         result = run_unilingo(Path(spec["corpus"]), Path(spec["models"]), spec["backend"], spec["quantize"], spec["beams"], spec.get("cache"))
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["peak_rss_mb"] = peak_rss_mb()
     print(json.dumps(result))
+
+
+def peak_rss_mb() -> float:
+    """This process's own peak RSS. Not getrusage: after fork and exec, ru_maxrss still counts the parent's pages."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status: peak RSS needs Linux")
 
 
 def in_process(spec: dict, env: dict) -> dict:

@@ -26,7 +26,6 @@ from __future__ import annotations
 import math
 import os
 import pickle
-import threading
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from importlib.metadata import version
@@ -73,7 +72,7 @@ _FAST_MODELS_SUFFICE = 120
 # How strongly the languages a document is surely written in pull its short segments.
 _DOCUMENT_PRIOR = 0.5
 # Changes when the scorer would guess differently, so remembered guesses are not reused.
-_GUESS_VERSION = 2
+_GUESS_VERSION = 3
 # A segment with this many marker words of one language and none of another
 # is decided by them alone: 4 words x 4.0 outweigh the most langid and lingua
 # together can say against them (1.5 x ln 10^4 = 13.8) plus the prior (2.0).
@@ -141,7 +140,7 @@ def known_languages() -> list[str]:
 
 
 class _Scorer:
-    def __init__(self, candidates: Sequence[str], actionable: Iterable[str], target: str) -> None:
+    def __init__(self, candidates: Sequence[str], sources: Iterable[str], target: str) -> None:
         from langid.langid import LanguageIdentifier
         from lingua import Language
 
@@ -159,28 +158,31 @@ class _Scorer:
         self._lingua_languages = languages
         self._lingua_code = {language: code for code, language in lingua_codes.items()}
         self._lingua_fast = self._lingua_detector(low_accuracy=True)
-        self._lingua_precise = self._lingua_detector(low_accuracy=False)
-        self._warming = False
-        actionable = set(actionable)
+        self._sources = set(sources)
+        self._lingua_precise = None
+        actionable = {target, *sources}
         self._prior = {code: _ACTIONABLE_PRIOR if code in actionable else 0.0 for code in self.candidates}
 
-    def guess(self, text: str, marked: Iterable[str] = ()) -> _Guess:
-        """The combined guess; ``marked`` languages count one marker word more."""
-        return self.guess_many([text], [marked])[0]
-
     def guess_many(self, texts: Sequence[str], marked: Sequence[Iterable[str]] | None = None) -> list[_Guess]:
-        """Guesses for many texts, cheapest opinion first.
+        """Guesses for many texts (each distinct one scored once), cheapest opinion first.
 
+        ``marked`` languages count one marker word more for their text.
         Marker words alone settle most sentences. A text of more than three
         words that lingua's fast trigram models and the marker words put
         surely in the target language is settled next. The rest get langid
-        too, and a text under 120 characters that is still not surely in the
-        target language gets lingua's full models (1- to 5-grams, a second to
-        load), which is where they make the difference. lingua runs over each stage's texts at once, on every
-        core.
+        too, and a text under 120 characters that may be headed for a model
+        gets lingua's full models (1- to 5-grams,
+        over a second of CPU to load), which is where they make the
+        difference. lingua runs over each stage's texts at once, on every core.
         """
+        keys = [(text, frozenset(codes)) for text, codes in zip(texts, marked or [()] * len(texts))]
+        distinct = list(dict.fromkeys(keys))
+        scored = dict(zip(distinct, self._guess_distinct([text for text, _ in distinct], [codes for _, codes in distinct])))
+        return [scored[key] for key in keys]
+
+    def _guess_distinct(self, texts: Sequence[str], marked: Sequence[frozenset[str]]) -> list[_Guess]:
         hits = [function_word_hits(text, self.candidates) for text in texts]
-        for text_hits, codes in zip(hits, marked or ()):
+        for text_hits, codes in zip(hits, marked):
             for code in codes:
                 if code in text_hits:
                     text_hits[code] += 1
@@ -192,13 +194,6 @@ class _Scorer:
                 guesses[index] = self._combine({}, {}, text_hits)
             else:
                 undecided.append(index)
-        if undecided and not self._warming and self._lingua_precise is not None:
-            # The full models take a second to load and nearly every document
-            # with text the marker words leave open has a short segment that
-            # needs them: load them on another core while the fast stage runs
-            # (lingua releases the GIL).
-            self._warming = True
-            threading.Thread(target=self._lingua_precise.compute_language_confidence_values, args=("warm up",), daemon=True).start()
         fast = self._lingua_batch(self._lingua_fast, [texts[i] for i in undecided])
         full = []
         for index, lingua in zip(undecided, fast):
@@ -211,11 +206,25 @@ class _Scorer:
         precise = []
         for index, lingua in full:
             guesses[index] = self._combine(langid[index], lingua, hits[index])
-            if len(texts[index]) < _FAST_MODELS_SUFFICE and (guesses[index].lang != self.target or guesses[index].confidence < _SETTLED):
+            if len(texts[index]) < _FAST_MODELS_SUFFICE and not self._surely_left_alone(guesses[index]):
                 precise.append(index)
+        if precise and self._lingua_precise is None:
+            # Built on first need, every language's models loaded at once on all cores (twice as fast as lazily).
+            self._lingua_precise = self._lingua_detector(low_accuracy=False)
         for index, lingua in zip(precise, self._lingua_batch(self._lingua_precise, [texts[i] for i in precise])):
             guesses[index] = self._combine(langid[index], lingua, hits[index])
         return guesses  # type: ignore[return-value]
+
+    def _surely_left_alone(self, guess: _Guess) -> bool:
+        """Whether a guess leaves a text out of every model's reach beyond doubt.
+
+        A second opinion could then only say which language it is left alone
+        in: "I'm hungry." at 0.95 English and 0.04 Dutch stays as it is either
+        way. A text headed for a model always gets one: false alarms of the
+        n-gram models ("I'm transgender." as German) are what the full models
+        catch.
+        """
+        return sum(guess.probabilities.get(code, 0.0) for code in self._sources) <= 1.0 - _SETTLED
 
     def _langid_probabilities(self, text: str) -> dict[str, float]:
         log_probs = self._langid.nb_classprobs(self._langid.instance2fv(text))
@@ -243,7 +252,7 @@ class _Scorer:
         if len(self._lingua_languages) < 2:
             return None
         builder = LanguageDetectorBuilder.from_languages(*self._lingua_languages)
-        return (builder.with_low_accuracy_mode() if low_accuracy else builder).build()
+        return (builder.with_low_accuracy_mode() if low_accuracy else builder.with_preloaded_language_models()).build()
 
     def _lingua_batch(self, detector, texts: Sequence[str]) -> list[dict[str, float]]:
         if detector is None or not texts:
@@ -300,7 +309,7 @@ class Detector:
         self.min_confidence = min_confidence
         self.uncertain = uncertain
         self.candidates = sorted({target, *sources, *also})
-        self._scorer = _Scorer(self.candidates, [target, *sources], target) if len(self.candidates) > 1 else None
+        self._scorer = _Scorer(self.candidates, sources, target) if len(self.candidates) > 1 else None
         self.memory = memory
         # Guesses depend on the candidates, which of them have models, this code and the two libraries.
         self._memory_key = (
