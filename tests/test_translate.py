@@ -89,6 +89,23 @@ def test_each_text_is_counted_once_and_only_cut_pieces_again(monkeypatch):
     assert [counted.count(de) for de, _ in CLAUSES] == [2, 2, 2]
 
 
+@pytest.mark.parametrize("beams", [1, 4])
+def test_beam_search_batches_stay_within_the_engines_memory_bound(beams, monkeypatch):
+    translator = Translator(load_models(FIXTURE_MODELS), engine=EngineOptions("transformers"),
+                            generation=Generation(num_beams=beams))  # fmt: skip
+    engine = translator.load("de", "en")
+    monkeypatch.setattr(engine, "max_beam_tokens", 160)
+    calls = []
+    original_generate = engine.generate
+    monkeypatch.setattr(engine, "generate", lambda pieces, *args: calls.append(list(pieces)) or original_generate(pieces, *args))
+    pairs = read_pairs()
+    assert texts(translator.translate("de", "en", [de for de, _ in pairs])) == [en for _, en in pairs]
+    for call in calls:
+        assert len(call) * max(engine.token_counts(call)) * beams <= 160 or len(call) == 1
+    # The default limit of 32 sentences alone would have made two calls.
+    assert len(calls) > 2
+
+
 def test_a_model_is_loaded_once(translator):
     assert translator.load("de", "en") is translator.load("de", "en")
 

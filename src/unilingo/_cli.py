@@ -31,7 +31,7 @@ from ._files import (
     write_document,
 )
 from ._config import config_for
-from ._engines import BACKENDS, DEVICES, QUANTIZATIONS, EngineOptions
+from ._engines import BACKENDS, DEVICES, QUANTIZATIONS, TRANSFORMERS_BEAM_TOKENS, EngineOptions
 from ._memory import CACHE_DIR_ENV, TranslationMemory, default_memory_path
 from ._models import MODELS_ENV, load_models
 from ._translate import DEFAULT_BATCH_SIZE, DEFAULT_BATCH_TOKENS, Generation, cached_snapshot, download
@@ -122,7 +122,7 @@ def _translation_options(command):
         click.option("--batch-size", type=click.IntRange(min=1), default=DEFAULT_BATCH_SIZE, show_default=True,
                      help="Most sentences in one model call."),
         click.option("--batch-tokens", type=click.IntRange(min=1), default=DEFAULT_BATCH_TOKENS, show_default=True,
-                     help="Most padded input tokens in one model call."),
+                     help=f"Most padded input tokens in one model call (transformers: also at most {TRANSFORMERS_BEAM_TOKENS} divided by the beams)."),
         click.option("--beams", type=click.IntRange(min=1), help="Beam size. [default: the model's own, 4 for opus-mt]"),
         click.option("--backend", type=click.Choice(BACKENDS), default="auto", show_default=True,
                      help="auto: ctranslate2 when installed (pip install 'unilingo[fast]'), else transformers."),

@@ -216,7 +216,10 @@ class Translator:
         self, engine: Engine, beams: int, pieces: list[str], lengths: list[int], finished: Callable[[list[int]], None]
     ) -> list[Translation]:
         outputs: list[Translation] = [Translation("")] * len(pieces)
-        for batch in token_batches(lengths, self.batch_size, self.batch_tokens):
+        max_tokens = self.batch_tokens
+        if engine.max_beam_tokens is not None:
+            max_tokens = max(1, min(max_tokens, engine.max_beam_tokens // beams))
+        for batch in token_batches(lengths, self.batch_size, max_tokens):
             budget = self.generation.budget(max(lengths[i] for i in batch), engine.max_input_tokens)
             for index, generated in zip(batch, engine.generate([pieces[i] for i in batch], beams, budget)):
                 outputs[index] = Translation(generated.text, runaway(generated.tokens, budget, pieces[index]))
