@@ -14,6 +14,7 @@ and Luxembourgish): either way the segment stays away from the German model.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "de": frozenset(
@@ -92,8 +93,10 @@ def credit_languages(label: str) -> list[str]:
     return [lang for lang, labels in CREDIT_LABELS.items() if label.lower() in labels]
 
 
-def words(text: str) -> list[str]:
-    return _WORD.findall(text.lower().replace("\u2019", "'"))
+@lru_cache(maxsize=1 << 16)
+def words(text: str) -> tuple[str, ...]:
+    # Cached: the detector asks for a segment's words several times over.
+    return tuple(_WORD.findall(text.lower().replace("\u2019", "'")))
 
 
 def _languages_of_words() -> dict[str, tuple[str, ...]]:
