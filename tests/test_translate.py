@@ -2,12 +2,13 @@ import os
 import re
 import shutil
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
 from conftest import FIXTURE_MODEL, FIXTURE_MODELS, read_pairs
-from unilingo import ConfigError, ModelError, load_models
+from unilingo import ConfigError, ModelError, Normalizer, load_models
 from unilingo._engines import EngineOptions
 from unilingo._models import parse_models
 from unilingo._translate import Generation, Translator, _fit, runaway, token_batches
@@ -260,3 +261,45 @@ def test_a_looping_output_keeps_the_original_and_the_report_says_why():
     assert doc.text == "Niemand wurde verletzt.\n"
     [segment] = doc.segments
     assert segment.action == "keep" and segment.reason == LOOP_REASON and segment.output is None
+
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def record_model_loads(monkeypatch) -> list[str]:
+    """The threads models are loaded on, in order."""
+    threads = []
+    original_open = Translator._open
+
+    def open_and_record(self, resolved):
+        threads.append(threading.current_thread().name)
+        return original_open(self, resolved)
+
+    monkeypatch.setattr(Translator, "_open", open_and_record)
+    return threads
+
+
+def test_the_model_loads_in_the_background_while_the_detector_loads_its_full_models(monkeypatch):
+    threads = record_model_loads(monkeypatch)
+    normalizer = Normalizer("en", FIXTURE_MODELS, cache=False, engine=EngineOptions("transformers"))
+    doc = normalizer.normalize((GOLDEN / "article.md").read_text(encoding="utf-8"), "markdown")
+    assert doc.text == (GOLDEN / "article.out.md").read_text(encoding="utf-8")
+    assert threads == ["unilingo-model-load"]
+
+
+def test_detect_never_loads_a_model_ahead(monkeypatch):
+    threads = record_model_loads(monkeypatch)
+    normalizer = Normalizer("en", FIXTURE_MODELS, cache=False)
+    assert normalizer.detect((GOLDEN / "article.md").read_text(encoding="utf-8"), "markdown").segments
+    assert threads == [] and not normalizer.translator._loading
+
+
+def test_a_model_that_fails_to_load_in_the_background_fails_the_call(tmp_path, monkeypatch):
+    threads = record_model_loads(monkeypatch)
+    (tmp_path / "not-a-model").mkdir()
+    (tmp_path / "not-a-model" / "config.json").write_text("{}")
+    (tmp_path / "models.txt").write_text("de en not-a-model\n")
+    normalizer = Normalizer("en", tmp_path / "models.txt", cache=False, engine=EngineOptions("transformers"))
+    with pytest.raises(ModelError, match="cannot load model not-a-model"):
+        normalizer.normalize((GOLDEN / "article.md").read_text(encoding="utf-8"), "markdown")
+    assert threads == ["unilingo-model-load"]

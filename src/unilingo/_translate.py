@@ -6,6 +6,7 @@ import hashlib
 import logging
 import os
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -96,6 +97,7 @@ class Translator:
         self._choice: EngineChoice | None = None
         self._resolved: dict[tuple[str, str], _Resolved] = {}
         self._engines: dict[tuple[str, str], Engine] = {}
+        self._loading: dict[tuple[str, str], _Background] = {}
 
     @property
     def choice(self) -> EngineChoice:
@@ -151,17 +153,31 @@ class Translator:
     def load(self, source: str, target: str) -> Engine:
         key = (source, target)
         if key not in self._engines:
-            resolved = self.resolve(source, target)
-            choice = self.choice
-            converted = cache_dir() / "ctranslate2" / f"{_safe(resolved.spec.location)}-{resolved.revision[:16]}-{choice.compute}"
-            try:
-                self._engines[key] = open_engine(resolved.folder, choice, converted)
-            except UnilingoError:
-                raise
-            except Exception as error:  # transformers raises OSError, ValueError, safetensors errors...
-                raise ModelError(f"cannot load model {resolved.spec.name} ({resolved.spec.origin}): {_first_line(error)}") from None
-            log.info("loaded %s (%s)", resolved.spec.name, choice.describe())
+            loading = self._loading.pop(key, None)
+            self._engines[key] = loading.result() if loading is not None else self._open(self.resolve(source, target))
         return self._engines[key]
+
+    def prefetch(self, source: str, target: str, texts: Sequence[str]) -> None:
+        """Start loading a pair's model in the background if ``texts`` will need it (the memory lacks some)."""
+        key = (source, target)
+        if key in self._engines or key in self._loading or self.table.find(source, target) is None:
+            return
+        resolved = self.resolve(source, target)
+        if self.memory is not None and len(self.memory.lookup(resolved.memory_key, texts)) == len(set(texts)):
+            return
+        self._loading[key] = _Background(self._open, resolved)
+
+    def _open(self, resolved: _Resolved) -> Engine:
+        choice = self.choice
+        converted = cache_dir() / "ctranslate2" / f"{_safe(resolved.spec.location)}-{resolved.revision[:16]}-{choice.compute}"
+        try:
+            engine = open_engine(resolved.folder, choice, converted)
+        except UnilingoError:
+            raise
+        except Exception as error:  # transformers raises OSError, ValueError, safetensors errors...
+            raise ModelError(f"cannot load model {resolved.spec.name} ({resolved.spec.origin}): {_first_line(error)}") from None
+        log.info("loaded %s (%s)", resolved.spec.name, choice.describe())
+        return engine
 
     def _spec(self, source: str, target: str) -> ModelSpec:
         spec = self.table.find(source, target)
@@ -225,6 +241,29 @@ class Translator:
                 outputs[index] = Translation(generated.text, runaway(generated.tokens, budget, pieces[index]))
             finished(batch)
         return outputs
+
+
+class _Background:
+    """A call run on a daemon thread; ``result()`` waits for it and returns or raises what it did."""
+
+    def __init__(self, function: Callable, *args) -> None:
+        self._outcome: tuple[bool, object] | None = None
+
+        def run() -> None:
+            try:
+                self._outcome = (True, function(*args))
+            except BaseException as error:  # handed to result(), in the caller's thread
+                self._outcome = (False, error)
+
+        self._thread = threading.Thread(target=run, name="unilingo-model-load", daemon=True)
+        self._thread.start()
+
+    def result(self):
+        self._thread.join()
+        done, value = self._outcome
+        if not done:
+            raise value
+        return value
 
 
 def token_batches(lengths: Sequence[int], max_sentences: int, max_tokens: int) -> list[list[int]]:
