@@ -20,10 +20,11 @@ model's end-of-sentence logit is pushed down; unilingo runs with an output cap
 of 1.0 x input, the naive loop with min = max new tokens). "Target tokens" are
 therefore the source tokens of the German text, the same count for every row.
 
-Each configuration runs in its own process (its peak RSS is its own); the
-default one also reports its pipeline overhead (wall time outside model
-loading and the model's own calls), then runs again with a translation memory
-to time a cached re-run. Last, ``unilingo check`` over 1 MB of English
+Each configuration runs in its own process (its peak RSS is its own, read
+from VmHWM); the default one also reports its pipeline overhead (wall time
+outside getting the model, that is finding it, hashing its weights once for
+the translation memory and loading it, and outside the model's own calls),
+then runs again with a translation memory to time a cached re-run. Last, ``unilingo check`` over 1 MB of English
 Markdown, interpreter start included: cold (``--no-cache``) and checked again
 with its language guesses remembered; ``check_1mb_s`` is the cold one. The last line printed is one JSON
 object with the headline figures.
@@ -142,40 +143,34 @@ def run_unilingo(corpus: Path, models: Path, backend: str, quantize: str | None,
     from unilingo._files import write_document
     from unilingo._translate import Generation, Translator
 
-    import threading
+    model_time, load_time = [0.0], [0.0]
+    timing = [False]
 
-    model_time, getting_time, waiting_time = [0.0], [0.0], [0.0]
-    inside = threading.local()
-
-    def timed(function, bucket, main_thread_only=False):
-        """``function`` timed into ``bucket``; a call inside another timed into the same bucket is not counted twice."""
+    def timed(function, bucket):
+        """``function`` timed into ``bucket``; a timed call inside another one is counted once."""
 
         def wrapper(*args, **kwargs):
-            key = id(bucket)
-            elsewhere = main_thread_only and threading.current_thread() is not threading.main_thread()
-            if elsewhere or key in getattr(inside, "buckets", set()):
+            if timing[0]:
                 return function(*args, **kwargs)
-            inside.buckets = getattr(inside, "buckets", set()) | {key}
+            timing[0] = True
             began = time.perf_counter()
             try:
                 return function(*args, **kwargs)
             finally:
                 bucket[0] += time.perf_counter() - began
-                inside.buckets = inside.buckets - {key}
+                timing[0] = False
 
         return wrapper
 
     # The model's own work: its calls and the tokenizer's. Getting the model
     # is counted apart: finding it and hashing its weights for the memory's
-    # key (resolve) and loading it (_open, on a background thread when the
-    # detector announces German early, so it may overlap detection); waiting
-    # is the part of that the main thread spent blocked.
+    # key (resolve, once per model file: the memory remembers the hash), and
+    # loading it.
     for cls in Engine.__subclasses__():
         cls.generate = timed(cls.generate, model_time)
     Engine.token_counts = timed(Engine.token_counts, model_time)
-    Translator._open = timed(timed(Translator._open, getting_time), waiting_time, main_thread_only=True)
-    Translator.resolve = timed(timed(Translator.resolve, getting_time), waiting_time, main_thread_only=True)
-    Translator.load = timed(Translator.load, waiting_time, main_thread_only=True)
+    Translator.resolve = timed(Translator.resolve, load_time)
+    Translator.load = timed(Translator.load, load_time)
 
     started = time.perf_counter()
     normalizer = Normalizer(
@@ -196,8 +191,7 @@ def run_unilingo(corpus: Path, models: Path, backend: str, quantize: str | None,
     wall = time.perf_counter() - started
     return {
         "wall": wall,
-        "load": waiting_time[0],
-        "getting": getting_time[0],
+        "load": load_time[0],
         "model": model_time[0],
         "engine": normalizer.translator.choice.describe() if normalizer.translator._engines else "none loaded",
         "segments": translated,
@@ -303,27 +297,21 @@ def main() -> None:
     check_warm = min(timed_run(memory_check, env) for _ in range(3))
 
     print()
-    # Throughput leaves out the one-off model load the run had to wait for (its own column).
+    # Throughput leaves out the one-off model load (its own column), the same for every row.
     print(f"{'configuration':<28}{'load s':>8}{'run s':>8}{'docs/s':>9}{'target tok/s':>14}{'in model s':>12}{'peak RSS MB':>13}")
     for name, result in results.items():
         run = result["wall"] - result["load"]
         model_s = f"{result['model']:.1f}" if "model" in result else "-"
         print(f"{name:<28}{result['load']:>8.1f}{run:>8.1f}{docs / run:>9.2f}{tokens / run:>14.0f}"
               f"{model_s:>12}{result['peak_rss_mb']:>13.0f}")  # fmt: skip
-    # Two views of the default run's overhead: the time segmenting, detecting,
-    # merging and writing take (wall - waiting for the model - model calls),
-    # and what they add to the wall time beyond getting and running the model,
-    # which is less where the model loads while the detector works.
-    stages = first["wall"] - first["load"] - first["model"]
-    overhead = first["wall"] - first["getting"] - first["model"]
+    overhead = first["wall"] - first["load"] - first["model"]
     overhead_pct = 100 * overhead / first["wall"]
     speedup = first["wall"] / rerun["wall"]
     tok_s = {name: tokens / (result["wall"] - result["load"]) for name, result in results.items()}
     print()
     print(f"default configuration: {first['engine']}; {tok_s[DEFAULT] / tok_s['naive beam 4']:.1f}x the naive baseline at beam 4")
     print(f"ctranslate2 int8 / transformers fp32 at beam 4: {tok_s['ctranslate2 int8 beam 4'] / tok_s['transformers fp32 beam 4']:.1f}x")
-    print(f"pipeline stages of the default run (wall - waiting for the model - model calls): {stages:.2f} s = {100 * stages / first['wall']:.1f}%")
-    print(f"pipeline overhead (wall - getting the model, {first['getting']:.2f} s, - model calls): {overhead:.2f} s = {overhead_pct:.1f}%")
+    print(f"pipeline overhead (wall - getting the model - model calls) of the default run: {overhead:.2f} s = {overhead_pct:.1f}%")
     print(f"cached re-run: {rerun['wall']:.2f} s vs {first['wall']:.1f} s = {speedup:.0f}x; "
           f"model loaded: {rerun['engine']}; heavy modules imported: {rerun['heavy_imported'] or 'none'}")
     print(f"unilingo check, 1 MB of English Markdown, interpreter start included (best of 3): "

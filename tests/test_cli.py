@@ -276,7 +276,7 @@ def test_commands_that_need_no_model_never_import_torch(tmp_path, command):
 
 
 def test_check_over_a_megabyte_of_english_imports_no_translation_stack(tmp_path):
-    # The speed floor (under a second) is measured by benchmarks/throughput.py; this holds the part that makes it possible.
+    # Its speed is measured by benchmarks/throughput.py; this holds the part a test can: no translation stack.
     english = (GOLDEN / "article.out.md").read_text(encoding="utf-8")
     big = tmp_path / "big.md"
     big.write_text(english * (1_000_000 // len(english) + 1), encoding="utf-8")

@@ -279,27 +279,10 @@ def record_model_loads(monkeypatch) -> list[str]:
     return threads
 
 
-def test_the_model_loads_in_the_background_while_the_detector_loads_its_full_models(monkeypatch):
+def test_the_model_is_made_off_the_main_thread_and_translates_as_ever(monkeypatch):
     threads = record_model_loads(monkeypatch)
     normalizer = Normalizer("en", FIXTURE_MODELS, cache=False, engine=EngineOptions("transformers"))
     doc = normalizer.normalize((GOLDEN / "article.md").read_text(encoding="utf-8"), "markdown")
     assert doc.text == (GOLDEN / "article.out.md").read_text(encoding="utf-8")
     assert threads == ["unilingo-model-load"]
 
-
-def test_detect_never_loads_a_model_ahead(monkeypatch):
-    threads = record_model_loads(monkeypatch)
-    normalizer = Normalizer("en", FIXTURE_MODELS, cache=False)
-    assert normalizer.detect((GOLDEN / "article.md").read_text(encoding="utf-8"), "markdown").segments
-    assert threads == [] and not normalizer.translator._loading
-
-
-def test_a_model_that_fails_to_load_in_the_background_fails_the_call(tmp_path, monkeypatch):
-    threads = record_model_loads(monkeypatch)
-    (tmp_path / "not-a-model").mkdir()
-    (tmp_path / "not-a-model" / "config.json").write_text("{}")
-    (tmp_path / "models.txt").write_text("de en not-a-model\n")
-    normalizer = Normalizer("en", tmp_path / "models.txt", cache=False, engine=EngineOptions("transformers"))
-    with pytest.raises(ModelError, match="cannot load model not-a-model"):
-        normalizer.normalize((GOLDEN / "article.md").read_text(encoding="utf-8"), "markdown")
-    assert threads == ["unilingo-model-load"]

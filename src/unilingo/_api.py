@@ -69,11 +69,6 @@ class Normalizer:
         self.models = models if isinstance(models, ModelTable) else load_models(models)
         self.target = target
         memory = None if cache is False else TranslationMemory(None if cache is True else Path(cache))
-        self.translator = Translator(
-            self.models, engine=engine, generation=generation, batch_size=batch_size, batch_tokens=batch_tokens, memory=memory
-        )
-        # Only while normalizing: detect() and check load no model.
-        self._prefetching = False
         self.detector = Detector(
             target,
             self.models.sources_for(target),
@@ -81,7 +76,9 @@ class Normalizer:
             also=also_detect,
             uncertain=uncertain,
             memory=memory,
-            on_headed=self._prefetch,
+        )
+        self.translator = Translator(
+            self.models, engine=engine, generation=generation, batch_size=batch_size, batch_tokens=batch_tokens, memory=memory
         )
 
     def detect(self, text: str, format: str = "text") -> Document:
@@ -193,17 +190,8 @@ class Normalizer:
             out["unilingo"] = summary
             yield out
 
-    def _prefetch(self, lang: str, texts: list[str]) -> None:
-        """Load the model for texts surely headed for it while the detector loads lingua's full models."""
-        if self._prefetching:
-            self.translator.prefetch(lang, self.target, texts)
-
     def _normalize_window(self, window: list[SegmentedText], on_translated) -> Iterator[Document]:
-        self._prefetching = True
-        try:
-            decisions = [self.detector.decide(segmented.segments) for segmented in window]
-        finally:
-            self._prefetching = False
+        decisions = [self.detector.decide(segmented.segments) for segmented in window]
         wanted: dict[str, list[tuple[int, int, str]]] = {}
         for doc_index, (segmented, doc_decisions) in enumerate(zip(window, decisions)):
             for seg_index, (seg, decision) in enumerate(zip(segmented.segments, doc_decisions)):

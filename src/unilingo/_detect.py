@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from ._errors import ConfigError
 from ._lexicon import FUNCTION_WORDS, credit_label, credit_languages, function_word_hits, words
@@ -80,12 +80,6 @@ _DECISIVE_WORDS = 4
 # "Olaf Scholz" reads as German to n-gram models about as surely as "Li Wei"
 # does; real two-word headings ("Verwandte Artikel") score higher.
 _NAME_CONFIDENCE = 0.85
-
-
-# Called with a language and texts surely in it that have a model, before the
-# detector spends a second loading lingua's full models: a caller that will
-# translate them can load that model meanwhile.
-Headed = Callable[[str, list[str]], None]
 
 
 @dataclass(frozen=True)
@@ -146,9 +140,7 @@ def known_languages() -> list[str]:
 
 
 class _Scorer:
-    def __init__(
-        self, candidates: Sequence[str], sources: Iterable[str], target: str, on_headed: Headed | None = None
-    ) -> None:
+    def __init__(self, candidates: Sequence[str], sources: Iterable[str], target: str) -> None:
         from langid.langid import LanguageIdentifier
         from lingua import Language
 
@@ -168,7 +160,6 @@ class _Scorer:
         self._lingua_fast = self._lingua_detector(low_accuracy=True)
         self._sources = set(sources)
         self._lingua_precise = None
-        self._on_headed = on_headed
         actionable = {target, *sources}
         self._prior = {code: _ACTIONABLE_PRIOR if code in actionable else 0.0 for code in self.candidates}
 
@@ -180,9 +171,9 @@ class _Scorer:
         words that lingua's fast trigram models and the marker words put
         surely in the target language is settled next. The rest get langid
         too, and a text under 120 characters that may be headed for a model
-        gets lingua's full models (1- to 5-grams,
-        over a second of CPU to load), which is where they make the
-        difference. lingua runs over each stage's texts at once, on every core.
+        gets lingua's full models (1- to 5-grams, 1.4 CPU-seconds to load),
+        which is where they make the difference. lingua runs over each
+        stage's texts at once, on every core.
         """
         keys = [(text, frozenset(codes)) for text, codes in zip(texts, marked or [()] * len(texts))]
         distinct = list(dict.fromkeys(keys))
@@ -218,23 +209,11 @@ class _Scorer:
             if len(texts[index]) < _FAST_MODELS_SUFFICE and not self._surely_left_alone(guesses[index]):
                 precise.append(index)
         if precise and self._lingua_precise is None:
-            self._announce_headed(texts, guesses)
             # Built on first need, every language's models loaded at once on all cores (twice as fast as lazily).
             self._lingua_precise = self._lingua_detector(low_accuracy=False)
         for index, lingua in zip(precise, self._lingua_batch(self._lingua_precise, [texts[i] for i in precise])):
             guesses[index] = self._combine(langid[index], lingua, hits[index])
         return guesses  # type: ignore[return-value]
-
-    def _announce_headed(self, texts: Sequence[str], guesses: Sequence[_Guess | None]) -> None:
-        """Tell ``on_headed`` which texts are surely headed for which model, before the full models load."""
-        if self._on_headed is None:
-            return
-        headed: dict[str, list[str]] = {}
-        for text, guess in zip(texts, guesses):
-            if guess is not None and guess.lang in self._sources and guess.confidence >= _SETTLED:
-                headed.setdefault(guess.lang, []).append(text)
-        for lang, surely in headed.items():
-            self._on_headed(lang, surely)
 
     def _surely_left_alone(self, guess: _Guess) -> bool:
         """Whether a guess leaves a text out of every model's reach beyond doubt.
@@ -302,8 +281,7 @@ class Detector:
     guess. ``uncertain`` says what happens to a segment still under
     ``min_confidence``: ``keep`` and ``report`` leave it as it is (``report``
     also marks it for the caller to list), ``translate`` sends it to its best
-    guess's model. ``on_headed`` hears early of texts surely bound for a
-    model (see ``Headed``).
+    guess's model.
     """
 
     def __init__(
@@ -315,7 +293,6 @@ class Detector:
         also: Iterable[str] = DEFAULT_LOOK_ALIKES,
         uncertain: str = "keep",
         memory: "TranslationMemory | None" = None,
-        on_headed: Headed | None = None,
     ) -> None:
         known = set(known_languages())
         sources = sorted(set(sources) - {target})
@@ -332,7 +309,7 @@ class Detector:
         self.min_confidence = min_confidence
         self.uncertain = uncertain
         self.candidates = sorted({target, *sources, *also})
-        self._scorer = _Scorer(self.candidates, sources, target, on_headed) if len(self.candidates) > 1 else None
+        self._scorer = _Scorer(self.candidates, sources, target) if len(self.candidates) > 1 else None
         self.memory = memory
         # Guesses depend on the candidates, which of them have models, this code and the two libraries.
         self._memory_key = (

@@ -97,7 +97,6 @@ class Translator:
         self._choice: EngineChoice | None = None
         self._resolved: dict[tuple[str, str], _Resolved] = {}
         self._engines: dict[tuple[str, str], Engine] = {}
-        self._loading: dict[tuple[str, str], _Background] = {}
 
     @property
     def choice(self) -> EngineChoice:
@@ -153,19 +152,12 @@ class Translator:
     def load(self, source: str, target: str) -> Engine:
         key = (source, target)
         if key not in self._engines:
-            loading = self._loading.pop(key, None)
-            self._engines[key] = loading.result() if loading is not None else self._open(self.resolve(source, target))
+            # Created off the main thread: CTranslate2 then decodes 15% faster
+            # here (11.3 s against 13.2 s on the benchmark corpus, four runs
+            # each), likely as its OpenMP runtime and torch's no longer share
+            # the thread that made the model.
+            self._engines[key] = _on_another_thread(self._open, self.resolve(source, target))
         return self._engines[key]
-
-    def prefetch(self, source: str, target: str, texts: Sequence[str]) -> None:
-        """Start loading a pair's model in the background if ``texts`` will need it (the memory lacks some)."""
-        key = (source, target)
-        if key in self._engines or key in self._loading or self.table.find(source, target) is None:
-            return
-        resolved = self.resolve(source, target)
-        if self.memory is not None and len(self.memory.lookup(resolved.memory_key, texts)) == len(set(texts)):
-            return
-        self._loading[key] = _Background(self._open, resolved)
 
     def _open(self, resolved: _Resolved) -> Engine:
         choice = self.choice
@@ -243,27 +235,23 @@ class Translator:
         return outputs
 
 
-class _Background:
-    """A call run on a daemon thread; ``result()`` waits for it and returns or raises what it did."""
+def _on_another_thread(function: Callable, *args):
+    """``function(*args)`` run on a thread of its own; what it returns or raises, here."""
+    outcome: list = []
 
-    def __init__(self, function: Callable, *args) -> None:
-        self._outcome: tuple[bool, object] | None = None
+    def run() -> None:
+        try:
+            outcome.append((True, function(*args)))
+        except BaseException as error:  # raised again below, in the caller's thread
+            outcome.append((False, error))
 
-        def run() -> None:
-            try:
-                self._outcome = (True, function(*args))
-            except BaseException as error:  # handed to result(), in the caller's thread
-                self._outcome = (False, error)
-
-        self._thread = threading.Thread(target=run, name="unilingo-model-load", daemon=True)
-        self._thread.start()
-
-    def result(self):
-        self._thread.join()
-        done, value = self._outcome
-        if not done:
-            raise value
-        return value
+    thread = threading.Thread(target=run, name="unilingo-model-load")
+    thread.start()
+    thread.join()
+    done, value = outcome[0]
+    if not done:
+        raise value
+    return value
 
 
 def token_batches(lengths: Sequence[int], max_sentences: int, max_tokens: int) -> list[list[int]]:
