@@ -72,7 +72,7 @@ _FAST_MODELS_SUFFICE = 120
 # How strongly the languages a document is surely written in pull its short segments.
 _DOCUMENT_PRIOR = 0.5
 # Changes when the scorer would guess differently, so remembered guesses are not reused.
-_GUESS_VERSION = 3
+_GUESS_VERSION = 4
 # A segment with this many marker words of one language and none of another
 # is decided by them alone: 4 words x 4.0 outweigh the most langid and lingua
 # together can say against them (1.5 x ln 10^4 = 13.8) plus the prior (2.0).
@@ -206,7 +206,10 @@ class _Scorer:
         precise = []
         for index, lingua in full:
             guesses[index] = self._combine(langid[index], lingua, hits[index])
-            if len(texts[index]) < _FAST_MODELS_SUFFICE and not self._surely_left_alone(guesses[index]):
+            guess = guesses[index]
+            if len(texts[index]) < _FAST_MODELS_SUFFICE and not (
+                self._surely_left_alone(guess) or self._surely_headed(guess, hits[index])
+            ):
                 precise.append(index)
         if precise and self._lingua_precise is None:
             # Built on first need, every language's models loaded at once on all cores (twice as fast as lazily).
@@ -214,6 +217,15 @@ class _Scorer:
         for index, lingua in zip(precise, self._lingua_batch(self._lingua_precise, [texts[i] for i in precise])):
             guesses[index] = self._combine(langid[index], lingua, hits[index])
         return guesses  # type: ignore[return-value]
+
+    def _surely_headed(self, guess: _Guess, hits: dict[str, int]) -> bool:
+        """Whether the n-gram models and the marker words agree, beyond doubt, on a language with a model.
+
+        "Ich habe Hunger." is German by every opinion; the full models are for
+        texts whose words say otherwise or nothing ("I'm transgender.").
+        """
+        others = sum(count for code, count in hits.items() if code != guess.lang)
+        return guess.lang in self._sources and guess.confidence >= _SETTLED and hits[guess.lang] > 0 and others == 0
 
     def _surely_left_alone(self, guess: _Guess) -> bool:
         """Whether a guess leaves a text out of every model's reach beyond doubt.
