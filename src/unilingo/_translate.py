@@ -18,7 +18,7 @@ from ._models import ModelSpec, ModelTable
 
 # Sentences per batch at most, and padded input tokens per batch at most: on
 # two CPU cores beam-4 throughput stops growing past about this size
-# (benchmarks/throughput.py; peak RSS 800 MB with CTranslate2, 1.5 GB with
+# (benchmarks/throughput.py; peak RSS 800 MB with CTranslate2, 1.4 GB with
 # transformers float32).
 DEFAULT_BATCH_SIZE = 32
 DEFAULT_BATCH_TOKENS = 1536
