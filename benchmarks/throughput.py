@@ -24,10 +24,11 @@ Each configuration runs in its own process (its peak RSS is its own, read
 from VmHWM); the default one also reports its pipeline overhead (wall time
 outside getting the model, that is finding it, hashing its weights once for
 the translation memory and loading it, and outside the model's own calls),
-then runs again with a translation memory to time a cached re-run. Last, ``unilingo check`` over 1 MB of English
-Markdown, interpreter start included: cold (``--no-cache``) and checked again
-with its language guesses remembered; ``check_1mb_s`` is the cold one. The last line printed is one JSON
-object with the headline figures.
+then runs again with a translation memory to time a cached re-run. Last,
+``unilingo check`` over 1 MB of English Markdown, interpreter start
+included: cold (``--no-cache``) and checked again with its language guesses
+remembered; ``check_1mb_s`` is the cold one. The last line printed is one
+JSON object with the headline figures.
 """
 
 from __future__ import annotations
@@ -144,33 +145,26 @@ def run_unilingo(corpus: Path, models: Path, backend: str, quantize: str | None,
     from unilingo._translate import Generation, Translator
 
     model_time, load_time = [0.0], [0.0]
-    timing = [False]
 
     def timed(function, bucket):
-        """``function`` timed into ``bucket``; a timed call inside another one is counted once."""
-
         def wrapper(*args, **kwargs):
-            if timing[0]:
-                return function(*args, **kwargs)
-            timing[0] = True
             began = time.perf_counter()
             try:
                 return function(*args, **kwargs)
             finally:
                 bucket[0] += time.perf_counter() - began
-                timing[0] = False
 
         return wrapper
 
     # The model's own work: its calls and the tokenizer's. Getting the model
     # is counted apart: finding it and hashing its weights for the memory's
     # key (resolve, once per model file: the memory remembers the hash), and
-    # loading it.
+    # loading it (_open).
     for cls in Engine.__subclasses__():
         cls.generate = timed(cls.generate, model_time)
     Engine.token_counts = timed(Engine.token_counts, model_time)
     Translator.resolve = timed(Translator.resolve, load_time)
-    Translator.load = timed(Translator.load, load_time)
+    Translator._open = timed(Translator._open, load_time)
 
     started = time.perf_counter()
     normalizer = Normalizer(

@@ -6,7 +6,7 @@ import hashlib
 import logging
 import os
 import re
-import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -156,7 +156,8 @@ class Translator:
             # here (11.3 s against 13.2 s on the benchmark corpus, four runs
             # each), likely as its OpenMP runtime and torch's no longer share
             # the thread that made the model.
-            self._engines[key] = _on_another_thread(self._open, self.resolve(source, target))
+            with ThreadPoolExecutor(1, thread_name_prefix="unilingo-model-load") as thread:
+                self._engines[key] = thread.submit(self._open, self.resolve(source, target)).result()
         return self._engines[key]
 
     def _open(self, resolved: _Resolved) -> Engine:
@@ -233,25 +234,6 @@ class Translator:
                 outputs[index] = Translation(generated.text, runaway(generated.tokens, budget, pieces[index]))
             finished(batch)
         return outputs
-
-
-def _on_another_thread(function: Callable, *args):
-    """``function(*args)`` run on a thread of its own; what it returns or raises, here."""
-    outcome: list = []
-
-    def run() -> None:
-        try:
-            outcome.append((True, function(*args)))
-        except BaseException as error:  # raised again below, in the caller's thread
-            outcome.append((False, error))
-
-    thread = threading.Thread(target=run, name="unilingo-model-load")
-    thread.start()
-    thread.join()
-    done, value = outcome[0]
-    if not done:
-        raise value
-    return value
 
 
 def token_batches(lengths: Sequence[int], max_sentences: int, max_tokens: int) -> list[list[int]]:
