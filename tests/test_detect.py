@@ -105,12 +105,12 @@ def test_lone_names_are_never_translated(detector, text):
 
 
 def test_a_short_sentence_follows_the_prose_around_it(detector):
-    segments = segment("Hallo! Ich heiße Tim.", "text").segments
-    alone = decide_alone(detector, "Hallo!")
-    hallo, rest = detector.decide(segments)
+    segments = segment("Ja! Ich heiße Tim.", "text").segments
+    alone = decide_alone(detector, "Ja!")
+    ja, rest = detector.decide(segments)
     assert alone.lang != "de"
-    assert (route(hallo), route(rest)) == ("de", "de")
-    assert "its sentence's neighbours" in hallo.reason
+    assert (route(ja), route(rest)) == ("de", "de")
+    assert "its sentence's neighbours" in ja.reason
 
 
 def test_a_short_english_sentence_stays_beside_english(detector):
@@ -180,3 +180,32 @@ def test_bad_options_are_config_errors(options, message):
     target, sources = options.pop("target"), options.pop("sources")
     with pytest.raises(ConfigError, match=message):
         Detector(target, sources, **options)
+
+
+def test_word_lists_are_read_as_wordfreq_reads_them():
+    import math
+
+    import wordfreq
+
+    from unilingo._lexicon import _UNSEEN_FREQUENCY, word_log_frequencies
+
+    expected = wordfreq.get_frequency_dict("de", wordlist="small")
+    read = word_log_frequencies("de")
+    assert read.keys() == expected.keys()
+    assert all(math.isclose(read[word], math.log(frequency + _UNSEEN_FREQUENCY)) for word, frequency in expected.items())
+    assert word_log_frequencies("lb") is None  # no list: the German one stands in
+
+
+def test_word_frequencies_settle_short_english_that_reads_german_without_the_full_models():
+    # Tatoeba (see above): langid and lingua's trigram models both call it German.
+    detector = Detector("en", ["de"])
+    decision = decide_alone(detector, "I'm transgender.")
+    assert decision.action == "keep", decision.reason
+    assert detector._scorer._lingua_precise is None  # lingua's 0.8 s full models were never loaded
+
+
+def test_names_still_get_the_full_models():
+    detector = Detector("en", ["de"])
+    decision = decide_alone(detector, "Olaf Scholz")
+    assert decision.action == "skip", decision.reason
+    assert detector._scorer._lingua_precise is not None

@@ -1,19 +1,24 @@
 """Detector: the language of each segment, and what to do with it.
 
-Three opinions, combined in log space over one candidate set (the target, the
+Opinions combined in log space over one candidate set (the target, the
 languages with a model, and look-alike guard languages):
 
 - langid (character n-grams, naive Bayes), weight 0.5;
-- lingua, weight 1.0: its fast trigram models, and its full 1- to 5-gram
-  models (best of all on short text) for short segments that the cheaper
-  opinions leave possibly headed for a model;
+- lingua's fast trigram models, weight 1.0;
 - distinctive function words (``_lexicon.py``), 4.0 per word: what settles
-  "Ich bin Bäcker." or "I'm rich." when n-grams cannot.
+  "Ich bin Bäcker." or "I'm rich." when n-grams cannot;
+- for short segments that the others leave possibly headed for a model, how
+  often each language writes their words (wordfreq's lists, weight 1.0):
+  "I'm transgender." reads German to both n-gram models, but its words are
+  English. Names are what word lists cannot weigh ("Scholz" is frequent in
+  German news), so two to four capitalised words get lingua's full 1- to
+  5-gram models instead, which are loaded (0.8 s) only then.
 
 A segment with four or more marker words of one language and none of another
 is decided by them alone, since nothing the n-gram models say could outweigh
-them. That, and loading lingua's full models (0.8 s) only when a text needs
-them, is what keeps ``check`` of a megabyte of English under two seconds.
+them. That, and word lists that load in 10 ms a language where lingua's full
+models took 0.8 s for all, is what keeps ``check`` of a megabyte of English
+near a second.
 
 Languages the user can act on (the target and every language with a model)
 get a prior of 2.0: in a content repository they are far likelier than a
@@ -33,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from ._errors import ConfigError
-from ._lexicon import FUNCTION_WORDS, credit_label, credit_languages, function_word_hits, words
+from ._lexicon import FUNCTION_WORDS, credit_label, credit_languages, function_word_hits, word_frequency_scores, words
 from ._segment import Segment
 
 if TYPE_CHECKING:
@@ -52,6 +57,7 @@ UNCERTAIN_REASON = "uncertain"
 _LANGID_WEIGHT = 0.5
 _LINGUA_WEIGHT = 1.0
 _FUNCTION_WORD_WEIGHT = 4.0
+_WORD_FREQUENCY_WEIGHT = 1.0
 _ACTIONABLE_PRIOR = 2.0
 _FLOOR = 1e-4
 # lingua has no model for these; it calls them by their nearest neighbour, so
@@ -60,7 +66,7 @@ _LINGUA_STAND_INS = {"lb": "de"}
 # A short segment's neighbours decide it only if its own guess gives their
 # language at least this much.
 _CONTEXT_FLOOR = 0.05
-# At most this many words make a segment short: "Hallo!", "Verwandte Artikel".
+# At most this many words make a segment short: "Ja!", "Verwandte Artikel".
 _SHORT_WORDS = 3
 # A sentence this sure of its language may decide a short one beside it.
 _SURE = 0.9
@@ -72,7 +78,7 @@ _FAST_MODELS_SUFFICE = 120
 # How strongly the languages a document is surely written in pull its short segments.
 _DOCUMENT_PRIOR = 0.5
 # Changes when the scorer would guess differently, so remembered guesses are not reused.
-_GUESS_VERSION = 4
+_GUESS_VERSION = 5
 # A segment with this many marker words of one language and none of another
 # is decided by them alone: 4 words x 4.0 outweigh the most langid and lingua
 # together can say against them (1.5 x ln 10^4 = 13.8) plus the prior (2.0).
@@ -80,6 +86,9 @@ _DECISIVE_WORDS = 4
 # "Olaf Scholz" reads as German to n-gram models about as surely as "Li Wei"
 # does; real two-word headings ("Verwandte Artikel") score higher.
 _NAME_CONFIDENCE = 0.85
+
+
+_UNMARKED: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -172,11 +181,12 @@ class _Scorer:
         surely in the target language is settled next. The rest get langid
         too, and a text under 120 characters that may be headed for a model,
         unless the n-gram models and its marker words agree on that model,
-        gets lingua's full models (1- to 5-grams, 1.4 CPU-seconds to load),
-        which is where they make the difference. lingua runs over each
-        stage's texts at once, on every core.
+        gets its words' frequencies, or, if it looks like a name, lingua's
+        full models (1- to 5-grams, 1.4 CPU-seconds to load). lingua runs
+        over each stage's texts at once, on every core.
         """
-        keys = [(text, frozenset(codes)) for text, codes in zip(texts, marked or [()] * len(texts))]
+        marked = marked or [()] * len(texts)
+        keys = [(text, frozenset(codes) if codes else _UNMARKED) for text, codes in zip(texts, marked)]
         distinct = list(dict.fromkeys(keys))
         scored = dict(zip(distinct, self._guess_distinct([text for text, _ in distinct], [codes for _, codes in distinct])))
         return [scored[key] for key in keys]
@@ -204,18 +214,20 @@ class _Scorer:
             else:
                 full.append((index, lingua))
         langid = {index: self._langid_probabilities(texts[index]) for index, _ in full}
-        precise = []
+        names = []
         for index, lingua in full:
-            guesses[index] = self._combine(langid[index], lingua, hits[index])
-            guess = guesses[index]
-            if len(texts[index]) < _FAST_MODELS_SUFFICE and not (
-                self._surely_left_alone(guess) or self._surely_headed(guess, hits[index])
-            ):
-                precise.append(index)
-        if precise and self._lingua_precise is None:
+            guesses[index] = guess = self._combine(langid[index], lingua, hits[index])
+            if len(texts[index]) >= _FAST_MODELS_SUFFICE or self._surely_left_alone(guess) or self._surely_headed(guess, hits[index]):
+                continue
+            if _looks_like_a_name(texts[index]):
+                names.append(index)
+            else:
+                frequencies = word_frequency_scores(texts[index], self.candidates)
+                guesses[index] = self._combine(langid[index], lingua, hits[index], frequencies)
+        if names and self._lingua_precise is None:
             # Built on first need, every language's models loaded at once on all cores (twice as fast as lazily).
             self._lingua_precise = self._lingua_detector(low_accuracy=False)
-        for index, lingua in zip(precise, self._lingua_batch(self._lingua_precise, [texts[i] for i in precise])):
+        for index, lingua in zip(names, self._lingua_batch(self._lingua_precise, [texts[i] for i in names])):
             guesses[index] = self._combine(langid[index], lingua, hits[index])
         return guesses  # type: ignore[return-value]
 
@@ -243,8 +255,11 @@ class _Scorer:
         log_probs = self._langid.nb_classprobs(self._langid.instance2fv(text))
         return _softmax(dict(zip(self.candidates, map(float, log_probs))))
 
-    def _combine(self, langid: dict[str, float], lingua: dict[str, float], hits: dict[str, int]) -> _Guess:
+    def _combine(
+        self, langid: dict[str, float], lingua: dict[str, float], hits: dict[str, int], frequencies: dict[str, float] | None = None
+    ) -> _Guess:
         """Opinions added in log space; an opinion left out (empty) counts the same for every language."""
+        frequencies = frequencies or {}
         uniform = 1.0 / len(self.candidates)
         scores = {}
         for code in self.candidates:
@@ -253,6 +268,7 @@ class _Scorer:
                 _LANGID_WEIGHT * math.log(langid.get(code, uniform) + _FLOOR)
                 + _LINGUA_WEIGHT * math.log(lingua_p + _FLOOR)
                 + _FUNCTION_WORD_WEIGHT * hits[code]
+                + _WORD_FREQUENCY_WEIGHT * frequencies.get(code, 0.0)
                 + self._prior[code]
             )
         probabilities = _softmax(scores)
@@ -324,9 +340,10 @@ class Detector:
         self.candidates = sorted({target, *sources, *also})
         self._scorer = _Scorer(self.candidates, sources, target) if len(self.candidates) > 1 else None
         self.memory = memory
-        # Guesses depend on the candidates, which of them have models, this code and the two libraries.
+        # Guesses depend on the candidates, which of them have models, this code and the three libraries.
         self._memory_key = (
             f"{DETECTOR_NAME} {_GUESS_VERSION} langid-{version('langid')} lingua-{version('lingua-language-detector')} "
+            f"wordfreq-{version('wordfreq')} "
             f"target={target} sources={','.join(sources)} also={','.join(also)}"
         )
 
@@ -399,7 +416,7 @@ class Detector:
         if own is None or own.basis:
             return None
         if _is_short(segment.text):
-            # "Hallo! Ich heiße Tim.": a short sentence is in the language of the prose around it.
+            # "Ja! Ich heiße Tim.": a short sentence is in the language of the prose around it.
             mates = [guess for other, guess in prose.get(segment.group, []) if other != index]
             if mates and len({mate.lang for mate in mates}) == 1 and own.probabilities.get(mates[0].lang, 0.0) >= _CONTEXT_FLOOR:
                 lang = mates[0].lang
@@ -480,8 +497,12 @@ def _with_document_prior(segments, guesses: list[_Guess | None]) -> list[_Guess 
 
 
 def _has_words(text: str) -> bool:
-    if sum(len(word) >= 3 for word in words(text)) >= 2:
-        return True
+    long_words = 0
+    for word in words(text):
+        if len(word) >= 3:
+            long_words += 1
+            if long_words == 2:
+                return True
     letters = sum(char.isalpha() for char in text)
     if letters < 2:
         return False

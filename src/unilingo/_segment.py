@@ -22,6 +22,7 @@ FORMATS = ("text", "markdown")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+_LF = re.compile("\n")
 # Inline markers that keep text away from the detector and the translator.
 _OFF = re.compile(r"<!--\s*unilingo:\s*off\s*-->")
 _ON = re.compile(r"<!--\s*unilingo:\s*on\s*-->")
@@ -243,7 +244,7 @@ def _markdown_structure(text: str) -> tuple[list[Block], list[tuple[int, int]], 
 def _inline_runs(token, view: str, lines: _Lines, in_table_cell: bool) -> list[tuple[int, int]]:
     content: str = token.content
     line_offsets = _content_line_offsets(content, token.map[0], view, lines, in_table_cell)
-    content_line_starts = [0] + [i + 1 for i, char in enumerate(content) if char == "\n"]
+    content_line_starts = [0] + [match.end() for match in _LF.finditer(content)]
     runs = []
     for run_start, run_end in _walk_inline(token.children or [], content):
         line = bisect.bisect_right(content_line_starts, run_start) - 1
