@@ -86,8 +86,7 @@ _DECISIVE_WORDS = 4
 # "Olaf Scholz" reads as German to n-gram models about as surely as "Li Wei"
 # does; real two-word headings ("Verwandte Artikel") score higher.
 _NAME_CONFIDENCE = 0.85
-
-
+# Most texts mark no language: one shared empty set, not 12,000 new ones for a megabyte.
 _UNMARKED: frozenset[str] = frozenset()
 
 
