@@ -25,15 +25,18 @@ FIXTURE_MODELS = FIXTURES / "models.txt"
 FIXTURE_MODEL = FIXTURES / "tiny-opus-mt-de-en"
 
 
-def heavy_modules_after(command: list[str]) -> list[str]:
-    """The translation stack's modules a unilingo command imports, run in a fresh interpreter; it must exit 0."""
+TRANSLATION_STACK = ("torch", "transformers", "sentencepiece", "ctranslate2")
+
+
+def heavy_modules_after(command: list[str], modules: tuple[str, ...] = TRANSLATION_STACK) -> list[str]:
+    """Which of ``modules`` (the translation stack's) a unilingo command imports, run in a fresh interpreter; it must exit 0."""
     probe = (
         "import sys\n"
         "from click.testing import CliRunner\n"
         "from unilingo._cli import cli\n"
         f"result = CliRunner().invoke(cli, {[str(arg) for arg in command]!r})\n"
         "assert result.exit_code == 0, result.output\n"
-        "print(','.join(m for m in ('torch', 'transformers', 'sentencepiece', 'ctranslate2') if m in sys.modules))\n"
+        f"print(','.join(m for m in {modules!r} if m in sys.modules))\n"
     )
     completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)
     assert completed.returncode == 0, completed.stderr

@@ -209,3 +209,18 @@ def test_names_still_get_the_full_models():
     decision = decide_alone(detector, "Olaf Scholz")
     assert decision.action == "skip", decision.reason
     assert detector._scorer._lingua_precise is not None
+
+
+def test_langid_scores_as_langid_itself_does():
+    from langid.langid import LanguageIdentifier, model
+
+    from unilingo._langid import LangidScorer, langid_model
+
+    candidates = ["af", "da", "de", "en", "fr", "lb", "nb", "nl", "sv"]
+    ours = LangidScorer(langid_model(), candidates)
+    theirs = LanguageIdentifier.from_modelstring(model)
+    theirs.set_languages(candidates)
+    assert ours.languages == list(theirs.nb_classes)
+    for text in ["Ich habe Hunger.", "I'm transgender.", "Verwandte Artikel", "ß € 日本語 ✓", "", *FLORES_LOOK_ALIKES.values()]:
+        expected = theirs.nb_classprobs(theirs.instance2fv(text))
+        assert ours.log_probabilities(text) == pytest.approx(list(expected), rel=1e-6)

@@ -29,15 +29,12 @@ with benchmarks/detect_accuracy.py; the README has the figures.
 from __future__ import annotations
 
 import math
-import os
-import pickle
 from dataclasses import asdict, dataclass
-from functools import lru_cache
-from importlib.metadata import version
-from pathlib import Path
+from functools import cached_property
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from ._errors import ConfigError
+from ._langid import LangidScorer, langid_model
 from ._lexicon import FUNCTION_WORDS, credit_label, credit_languages, function_word_hits, word_frequency_scores, words
 from ._segment import Segment
 
@@ -106,59 +103,16 @@ class _Guess:
     basis: str = ""  # what the guess rests on when it is not the segment's whole text
 
 
-@lru_cache(maxsize=1)
-def _full_langid():
-    """langid's model; unpacked once per installation into the cache folder.
-
-    langid ships its model base64- and bz2-packed, which costs a second to
-    unpack on every start; the unpacked arrays load in milliseconds.
-    """
-    from langid.langid import LanguageIdentifier
-
-    unpacked = _langid_cache_file()
-    try:
-        with open(unpacked, "rb") as handle:
-            return LanguageIdentifier(*pickle.load(handle), True)
-    except (OSError, EOFError, pickle.UnpicklingError, TypeError, ValueError, AttributeError):
-        pass  # not written yet, or by another version: unpack again
-    from langid.langid import model
-
-    identifier = LanguageIdentifier.from_modelstring(model, norm_probs=True)
-    arrays = (identifier.nb_ptc, identifier.nb_pc, identifier.nb_numfeats, identifier.nb_classes,
-              identifier.tk_nextmove, identifier.tk_output)  # fmt: skip
-    partial = unpacked.with_name(f"{unpacked.name}.{os.getpid()}.partial")
-    try:
-        unpacked.parent.mkdir(parents=True, exist_ok=True)
-        with open(partial, "wb") as handle:
-            pickle.dump(arrays, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, unpacked)
-    except OSError:
-        partial.unlink(missing_ok=True)  # a read-only cache only costs the second again
-    return identifier
-
-
-def _langid_cache_file() -> Path:
-    from ._memory import cache_dir
-
-    return cache_dir() / f"langid-{version('langid')}-model.pickle"
-
-
 def known_languages() -> list[str]:
-    return sorted(_full_langid().nb_classes)
+    return sorted(langid_model().languages)
 
 
 class _Scorer:
     def __init__(self, candidates: Sequence[str], sources: Iterable[str], target: str) -> None:
-        from langid.langid import LanguageIdentifier
         from lingua import Language
 
-        full = _full_langid()
-        # A new identifier over the shared arrays: restricting it leaves the cached one whole.
-        self._langid = LanguageIdentifier(
-            full.nb_ptc, full.nb_pc, full.nb_numfeats, full.nb_classes, full.tk_nextmove, full.tk_output, True
-        )
-        self._langid.set_languages(list(candidates))
-        self.candidates = list(self._langid.nb_classes)
+        self._langid = LangidScorer(langid_model(), candidates)
+        self.candidates = self._langid.languages
         self.target = target
         lingua_codes = {language.iso_code_639_1.name.lower(): language for language in Language.all()}
         languages = {lingua_codes[code] for code in candidates if code in lingua_codes}
@@ -251,8 +205,7 @@ class _Scorer:
         return sum(guess.probabilities.get(code, 0.0) for code in self._sources) <= 1.0 - _SETTLED
 
     def _langid_probabilities(self, text: str) -> dict[str, float]:
-        log_probs = self._langid.nb_classprobs(self._langid.instance2fv(text))
-        return _softmax(dict(zip(self.candidates, map(float, log_probs))))
+        return _softmax(dict(zip(self.candidates, self._langid.log_probabilities(text))))
 
     def _combine(
         self, langid: dict[str, float], lingua: dict[str, float], hits: dict[str, int], frequencies: dict[str, float] | None = None
@@ -339,11 +292,20 @@ class Detector:
         self.candidates = sorted({target, *sources, *also})
         self._scorer = _Scorer(self.candidates, sources, target) if len(self.candidates) > 1 else None
         self.memory = memory
-        # Guesses depend on the candidates, which of them have models, this code and the three libraries.
-        self._memory_key = (
+        self._also = also
+
+    @cached_property
+    def _memory_key(self) -> str:
+        """What guesses depend on: the candidates, which of them have models, this code and the three libraries.
+
+        Made only when a memory is used: importlib.metadata alone costs 30 ms to import.
+        """
+        from importlib.metadata import version
+
+        return (
             f"{DETECTOR_NAME} {_GUESS_VERSION} langid-{version('langid')} lingua-{version('lingua-language-detector')} "
             f"wordfreq-{version('wordfreq')} "
-            f"target={target} sources={','.join(sources)} also={','.join(also)}"
+            f"target={self.target} sources={','.join(self.sources)} also={','.join(self._also)}"
         )
 
     def decide(self, segments: Sequence[Segment]) -> list[Decision]:
