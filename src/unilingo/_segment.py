@@ -70,13 +70,13 @@ def format_for_path(path: str) -> str:
 
 def segment(text: str, format: str = "text") -> SegmentedText:
     translated: list[tuple[int, int]] = []
+    lines = _Lines(text)
     if format == "text":
-        blocks, spans = _text_structure(text)
+        blocks, spans = _text_structure(text, lines)
     elif format == "markdown":
-        blocks, spans, translated = _markdown_structure(text)
+        blocks, spans, translated = _markdown_structure(text, lines)
     else:
         raise ValueError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}")
-    lines = _Lines(text)
     block_starts = [block.start for block in blocks]
     # A block followed by its inline original is a translation already, perhaps
     # edited by hand since: it is the person's now, never translated again.
@@ -127,8 +127,7 @@ class _Lines:
         return bisect.bisect_right(self.starts, offset) - 1
 
 
-def _text_structure(text: str) -> tuple[list[Block], list[tuple[int, int]]]:
-    lines = _Lines(text)
+def _text_structure(text: str, lines: _Lines) -> tuple[list[Block], list[tuple[int, int]]]:
     blocks: list[Block] = []
     runs: list[tuple[int, int]] = []
     in_block = False
@@ -208,12 +207,11 @@ def _parse_view(text: str) -> str:
     return view
 
 
-def _markdown_structure(text: str) -> tuple[list[Block], list[tuple[int, int]], list[tuple[int, int]]]:
+def _markdown_structure(text: str, text_lines: _Lines) -> tuple[list[Block], list[tuple[int, int]], list[tuple[int, int]]]:
     """Top-level blocks, runs of prose, and the blocks that have their inline original after them."""
     view = _parse_view(text)
-    lines = _Lines(view)
-    # Same line starts as the view; the ends differ where a CR became a space.
-    text_lines = _Lines(text)
+    # Same line starts as the text; the ends differ only where a CR became a space.
+    lines = _Lines(view) if "\r" in text else text_lines
     blocks: list[Block] = []
     runs: list[tuple[int, int]] = []
     translated: list[tuple[int, int]] = []
