@@ -210,19 +210,23 @@ class _Scorer:
     def _combine(
         self, langid: dict[str, float], lingua: dict[str, float], hits: dict[str, int], frequencies: dict[str, float] | None = None
     ) -> _Guess:
-        """Opinions added in log space; an opinion left out (empty) counts the same for every language."""
-        frequencies = frequencies or {}
-        uniform = 1.0 / len(self.candidates)
-        scores = {}
-        for code in self.candidates:
-            lingua_p = lingua.get(code, lingua.get(_LINGUA_STAND_INS.get(code, ""), uniform))
-            scores[code] = (
-                _LANGID_WEIGHT * math.log(langid.get(code, uniform) + _FLOOR)
-                + _LINGUA_WEIGHT * math.log(lingua_p + _FLOOR)
-                + _FUNCTION_WORD_WEIGHT * hits[code]
-                + _WORD_FREQUENCY_WEIGHT * frequencies.get(code, 0.0)
-                + self._prior[code]
-            )
+        """Opinions added in log space.
+
+        An opinion left out (empty) would add the same to every language and
+        change no probability, so it is skipped: most texts are decided on
+        one or two opinions.
+        """
+        scores = {code: _FUNCTION_WORD_WEIGHT * hits[code] + self._prior[code] for code in self.candidates}
+        if langid:
+            for code in scores:
+                scores[code] += _LANGID_WEIGHT * math.log(langid[code] + _FLOOR)
+        if lingua:
+            uniform = 1.0 / len(self.candidates)
+            for code in scores:
+                scores[code] += _LINGUA_WEIGHT * math.log(lingua.get(code, lingua.get(_LINGUA_STAND_INS.get(code, ""), uniform)) + _FLOOR)
+        if frequencies:
+            for code in scores:
+                scores[code] += _WORD_FREQUENCY_WEIGHT * frequencies[code]
         probabilities = _softmax(scores)
         best = max(probabilities, key=probabilities.__getitem__)
         return _Guess(best, probabilities[best], probabilities)
