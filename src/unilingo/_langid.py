@@ -22,6 +22,10 @@ from pathlib import Path
 from typing import Iterable
 
 
+# Changes with LangidModel's fields, so an older unpacked file is unpacked again rather than misread.
+_FORMAT = 1
+
+
 @dataclass(frozen=True)
 class LangidModel:
     languages: tuple[str, ...]
@@ -83,7 +87,7 @@ def _cache_file() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise ModuleNotFoundError("langid is not installed: pip install langid")
     packed = (Path(spec.submodule_search_locations[0]) / "langid.py").stat()
-    return cache_dir() / f"langid-{packed.st_size}-{packed.st_mtime_ns}-arrays.pickle"
+    return cache_dir() / f"langid-{packed.st_size}-{packed.st_mtime_ns}-arrays-{_FORMAT}.pickle"
 
 
 class LangidScorer:
