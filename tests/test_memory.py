@@ -5,7 +5,12 @@ from __future__ import annotations
 import logging
 import shutil
 import sqlite3
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from click.testing import CliRunner
@@ -93,19 +98,97 @@ def test_a_corrupt_memory_is_a_warning_and_the_run_goes_on(tmp_path, caplog):
     assert "cannot be used" in caplog.text and str(broken) in caplog.text and "unilingo cache clear" in caplog.text
 
 
-def test_a_memory_locked_by_another_process_is_a_warning_and_the_run_goes_on(tmp_path, caplog):
+@contextmanager
+def locked_by_another_process(path: Path) -> Iterator[None]:
+    """``path`` with an exclusive transaction open in another process, as a crashed or slow tool would leave it."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"""
+import sqlite3, sys
+db = sqlite3.connect({str(path)!r}, isolation_level=None)
+db.execute("BEGIN EXCLUSIVE")
+print("locked", flush=True)
+sys.stdin.read()
+"""],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline() == "locked\n"
+        yield
+    finally:
+        holder.communicate()
+
+
+def warnings_in(caplog) -> list[str]:
+    return [record.getMessage() for record in caplog.records if record.name == "unilingo" and record.levelno == logging.WARNING]
+
+
+@pytest.fixture(params=["wal", "rollback journal"])
+def shared_memory_file(request, tmp_path) -> Path:
+    """A memory file another unilingo made (WAL: readers go on, writers wait), or another tool (everything waits)."""
+    path = tmp_path / "tm.sqlite3"
+    if request.param == "wal":
+        TranslationMemory(path).store("warm-up", {"a": ("b", False)})
+    else:
+        with sqlite3.connect(path) as db:
+            db.execute("CREATE TABLE other (x)")
+    return path
+
+
+def test_a_memory_locked_by_another_process_is_a_warning_and_the_run_goes_on(shared_memory_file, caplog):
+    translator = Translator(load_models(FIXTURE_MODELS), memory=TranslationMemory(shared_memory_file))
+    with locked_by_another_process(shared_memory_file), caplog.at_level(logging.WARNING, logger="unilingo"):
+        assert translate(translator) == ENGLISH
+    assert len(warnings_in(caplog)) == 1 and "is busy" in caplog.text and str(shared_memory_file) in caplog.text
+
+
+def test_a_locked_memory_costs_one_busy_timeout_and_one_warning_however_many_operations(shared_memory_file, tmp_path, caplog):
+    text = tmp_path / "file.txt"
+    text.write_text("Hallo", encoding="utf-8")
+    memory = TranslationMemory(shared_memory_file)  # the default busy timeout, as a run has it
+    with locked_by_another_process(shared_memory_file), caplog.at_level(logging.WARNING, logger="unilingo"):
+        start = time.monotonic()
+        for number in range(20):
+            memory.lookup("model", ["a", f"new {number}"])
+            memory.lookup_detections("detector", ["a"])
+            memory.file_sha256(text)
+            memory.store("model", {f"new {number}": ("neu", False)})
+            memory.store_detections("detector", {f"new {number}": {"language": "de"}})
+            memory.stats()
+        spent = time.monotonic() - start
+    assert spent < 2.5, f"a locked memory cost {spent:.1f} s"
+    assert len(warnings_in(caplog)) == 1, warnings_in(caplog)
+    assert "going on without it" in caplog.text
+
+
+def test_a_memory_written_by_another_unilingo_at_the_same_time_still_stores(tmp_path, caplog):
     path = tmp_path / "tm.sqlite3"
     TranslationMemory(path).store("warm-up", {"a": ("b", False)})
-    holder = sqlite3.connect(path, isolation_level=None)
-    holder.execute("BEGIN EXCLUSIVE")
-    try:
-        translator = Translator(load_models(FIXTURE_MODELS), memory=TranslationMemory(path, busy_timeout=0.2))
-        with caplog.at_level(logging.WARNING, logger="unilingo"):
-            assert translate(translator) == ENGLISH
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
-    assert "is busy" in caplog.text
+    # Write transactions a little shorter than the busy timeout, with a pause
+    # between them as a run translating its next batch has.
+    writer = subprocess.Popen(
+        [sys.executable, "-c", f"""
+import sqlite3, time
+db = sqlite3.connect({str(path)!r}, isolation_level=None)
+for number in range(4):
+    db.execute("BEGIN IMMEDIATE")
+    if number == 0:
+        print("writing", flush=True)
+    db.execute("INSERT OR REPLACE INTO translations VALUES ('other', ?, 'x', 0, 0)", (str(number),))
+    time.sleep(0.3)
+    db.execute("COMMIT")
+    time.sleep(0.1)
+"""],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert writer.stdout.readline() == "writing\n"
+    memory = TranslationMemory(path)
+    with caplog.at_level(logging.WARNING, logger="unilingo"):
+        for number in range(4):
+            memory.store("model", {str(number): ("neu", False)})
+    writer.communicate()
+    assert warnings_in(caplog) == []
+    assert len(memory.lookup("model", ["0", "1", "2", "3"])) == 4
+    assert len(memory.lookup("other", ["0", "1", "2", "3"])) == 4
 
 
 def test_normalizer_without_cache_writes_nothing(tmp_path, monkeypatch):
@@ -128,6 +211,61 @@ def test_cache_stats_and_clear(tmp_path):
     cleared = runner.invoke(cli, ["cache", "clear", "--cache", str(memory_file)])
     assert cleared.exit_code == 0 and f"{entries} translations removed" in cleared.output
     assert "0 translations" in runner.invoke(cli, ["cache", "stats", "--cache", str(memory_file)]).output
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [b"this is not a database" * 100, b"hi", "overwritten pages"],
+    ids=["garbage", "a few bytes", "overwritten pages"],
+)
+def test_cache_clear_replaces_a_damaged_memory_with_an_empty_one(tmp_path, damage, caplog):
+    path = tmp_path / "tm.sqlite3"
+    if isinstance(damage, bytes):
+        path.write_bytes(damage)
+    else:
+        memory = TranslationMemory(path)
+        memory.store("model", {f"Satz {number}" * 50: ("sentence", False) for number in range(200)})
+        memory.close()
+        with open(path, "r+b") as handle:
+            handle.seek(0)
+            handle.write(b"\xff" * 4096 * 3)
+    path.with_name(path.name + "-wal").write_bytes(b"stale")
+    with caplog.at_level(logging.WARNING, logger="unilingo"):
+        TranslationMemory(path).lookup("model", ["Hallo"])
+    assert "cannot be used" in caplog.text
+    cleared = CliRunner().invoke(cli, ["cache", "clear", "--cache", str(path)])
+    assert cleared.exit_code == 0, cleared.output
+    assert cleared.output == f"{path}: damaged, recreated\n"
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    memory = TranslationMemory(path)
+    memory.store("model", {"Hallo": ("Hello", False)})
+    assert memory.lookup("model", ["Hallo"]) == {"Hallo": ("Hello", False)}
+
+
+def test_clearing_a_memory_that_gave_up_makes_it_usable_again(tmp_path, caplog):
+    path = tmp_path / "tm.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    memory = TranslationMemory(path)
+    with caplog.at_level(logging.WARNING, logger="unilingo"):
+        memory.store("model", {"Hallo": ("Hello", False)})
+    assert memory.clear().recreated
+    memory.store("model", {"Hallo": ("Hello", False)})
+    assert memory.lookup("model", ["Hallo"]) == {"Hallo": ("Hello", False)}
+    assert len(warnings_in(caplog)) == 1
+
+
+def test_cache_clear_of_a_locked_memory_is_an_output_error_that_keeps_the_file(shared_memory_file):
+    def contents() -> list[str]:
+        with sqlite3.connect(shared_memory_file) as db:
+            return list(db.iterdump())
+
+    before = contents()
+    with locked_by_another_process(shared_memory_file):
+        cleared = CliRunner().invoke(cli, ["cache", "clear", "--cache", str(shared_memory_file)])
+    assert cleared.exit_code == 5, cleared.output
+    assert "in use by another process" in cleared.output and "Traceback" not in cleared.output
+    assert contents() == before
 
 
 def test_cache_and_no_cache_together_is_a_usage_error(tmp_path):

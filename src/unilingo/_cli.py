@@ -549,9 +549,13 @@ def cache_stats(cache_path):
 @_CACHE_FILE
 @_reports_errors
 def cache_clear(cache_path):
-    """Forget every remembered translation."""
+    """Forget every remembered translation; a damaged memory file is replaced by an empty one."""
     memory = TranslationMemory(cache_path or default_memory_path())
-    click.echo(f"{memory.path}: {memory.clear()} translations removed")
+    cleared = memory.clear()
+    if cleared.recreated:
+        click.echo(f"{memory.path}: damaged, recreated")
+    else:
+        click.echo(f"{memory.path}: {cleared.removed} translations removed")
 
 
 def _read(job) -> str:

@@ -3,9 +3,10 @@
 A translation is reused only for the same model (id and weights revision or
 hash), the same generation settings and the same source text, so a cached
 answer is exactly what the model would say again. Several processes may share
-one file (WAL journal, a busy timeout); a cache that is locked too long,
-unreadable or corrupt costs speed, never a run: it is reported as a warning
-and translation goes on without it.
+one file (WAL journal, a short busy timeout); a cache that is locked too long,
+unreadable or corrupt costs speed, never a run: it is reported once as a
+warning and translation goes on without it. ``clear`` replaces a file that is
+not a usable database with an empty one.
 """
 
 from __future__ import annotations
@@ -20,10 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from ._errors import OutputError
+
 CACHE_DIR_ENV = "UNILINGO_CACHE_DIR"
 MEMORY_FILE = "translations.sqlite3"
-# How long to wait for another process's write before skipping the cache.
-DEFAULT_BUSY_TIMEOUT = 10.0
+# How long to wait for another process's write before going on without the
+# cache: long enough for another unilingo's short write transactions, short
+# enough that a file held locked costs a run about a second, paid once.
+DEFAULT_BUSY_TIMEOUT = 1.0
 # SQLite refuses more host parameters than this in one statement on old builds.
 _LOOKUP_CHUNK = 500
 _SCHEMA = """
@@ -72,6 +77,12 @@ class MemoryStats:
     entries: int
     size_bytes: int
     models: dict[str, int]  # model key -> entries
+
+
+@dataclass(frozen=True)
+class Cleared:
+    removed: int  # translations forgotten
+    recreated: bool  # the file was not a usable database and was replaced by an empty one
 
 
 class TranslationMemory:
@@ -158,20 +169,39 @@ class TranslationMemory:
         size = sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.is_file())
         return MemoryStats(str(self.path), sum(models.values()), size, models)
 
-    def clear(self) -> int:
-        """Forget every translation; how many there were."""
-        if not self.path.exists():
-            return 0
+    def clear(self) -> Cleared:
+        """Forget every translation; a file that is not a usable SQLite database is replaced by an empty one.
 
-        def delete(db: sqlite3.Connection) -> int:
+        Raises OutputError when the file is locked by another process or cannot be written.
+        """
+        if not self.path.exists():
+            return Cleared(0, recreated=False)
+        try:
+            db = self._connect()
             with db:
                 count = db.execute("DELETE FROM translations").rowcount
                 db.execute("DELETE FROM detections")
                 db.execute("DELETE FROM fingerprints")
             db.execute("VACUUM")
-            return count
+            return Cleared(count, recreated=False)
+        except sqlite3.DatabaseError as error:
+            if not _is_damage(error):
+                raise self._cannot_clear(error) from error
+        self.close()
+        try:
+            # A stale journal or WAL beside the new file would be replayed into it.
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
+            self._connect()
+        except (sqlite3.DatabaseError, OSError) as error:
+            raise self._cannot_clear(error) from error
+        self._broken = False
+        return Cleared(0, recreated=True)
 
-        return self._run("clear", delete) or 0
+    def _cannot_clear(self, error: Exception) -> OutputError:
+        if _is_busy(error):
+            return OutputError(f"{self.path}: in use by another process ({error}); clear it when that one is done")
+        return OutputError(f"{self.path}: cannot clear the translation memory ({error})")
 
     def close(self) -> None:
         if self._connection is not None:
@@ -183,19 +213,19 @@ class TranslationMemory:
             return None
         try:
             return action(self._connect())
-        except sqlite3.OperationalError as error:
-            if "locked" in str(error) or "busy" in str(error):
-                # Someone else holds the file: skip this one operation, keep the cache.
-                log.warning("translation memory %s is busy (%s); could not %s it this time", self.path, error, what)
-                return None
-            self._give_up(error)
         except (sqlite3.DatabaseError, OSError) as error:
-            self._give_up(error)
+            self._give_up(what, error)
         return None
 
-    def _give_up(self, error: Exception) -> None:
+    def _give_up(self, what: str, error: Exception) -> None:
+        # Also when the file is only busy: whoever holds it may hold it all run
+        # long, and waiting the busy timeout on every operation is what made a
+        # locked cache cost minutes.
         self._broken = True
         self.close()
+        if _is_busy(error):
+            log.warning("translation memory %s is busy (%s): could not %s it; going on without it", self.path, error, what)
+            return
         log.warning(
             "translation memory %s cannot be used (%s); going on without it. "
             "Run 'unilingo cache clear' or delete the file to start a new one",
@@ -216,6 +246,20 @@ class TranslationMemory:
                 raise
             self._connection = connection
         return self._connection
+
+
+def _is_busy(error: Exception) -> bool:
+    """Another connection holds the lock (SQLITE_BUSY or SQLITE_LOCKED); the file itself may be fine."""
+    return isinstance(error, sqlite3.OperationalError) and ("locked" in str(error) or "busy" in str(error))
+
+
+def _is_damage(error: sqlite3.DatabaseError) -> bool:
+    """The file is not an SQLite database or a damaged one (SQLITE_NOTADB, SQLITE_CORRUPT).
+
+    The sqlite3 module raises those as plain DatabaseError; its subclasses are
+    about the situation (locks, permissions, a full disk), not the file.
+    """
+    return type(error) is sqlite3.DatabaseError
 
 
 def sha256_of(path: Path) -> str:
