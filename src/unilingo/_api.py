@@ -10,6 +10,7 @@ from typing import Callable, Iterable, Iterator, Sequence, Union
 
 from ._detect import DEFAULT_LOOK_ALIKES, DEFAULT_MIN_CONFIDENCE, Detector
 from ._errors import ConfigError, InputError
+from ._escape import escape_output
 from ._merge import Document, inline_originals, merge
 from ._segment import INLINE_MARK
 from ._models import ModelTable, load_models
@@ -207,7 +208,7 @@ class Normalizer:
                     kept = dataclasses.replace(decisions[doc_index][seg_index], action="keep", reason=LOOP_REASON)
                     decisions[doc_index][seg_index] = kept
                     continue
-                outputs[doc_index][seg_index] = translation.text
+                outputs[doc_index][seg_index] = escape_output(translation.text, window[doc_index], seg_index)
                 used[doc_index][lang] = model_name
         for segmented, doc_decisions, doc_outputs, doc_models in zip(window, decisions, outputs, used):
             yield merge(segmented, doc_decisions, doc_outputs, self.target, doc_models)

@@ -1,0 +1,120 @@
+"""Escaper: model output is text, so it must land in Markdown as text.
+
+A translation spliced in unescaped can open a list ("1. Bundesliga"), a
+heading, a quote, emphasis ("*wichtig*"), a link or raw HTML, and so change
+the document's structure. Each character is escaped only where CommonMark (with
+tables and strikethrough, as the segmenter parses) could read it as markup at
+the place the segment sits, so ordinary sentences land byte for byte as the
+model wrote them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ._segment import SegmentedText
+
+# What may stand before the first text of a line: indentation, quote markers,
+# list markers and an ATX heading's opening sequence.
+_CONTAINER_PREFIX = re.compile(r"(?:[ \t]*(?:>|(?:[-+*]|\d{1,9}[.)]|#{1,6})[ \t]))*[ \t]*")
+_HEADING_PREFIX = re.compile(r"[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+[ \t>]*)*#{1,6}[ \t]")
+# First characters that open a block (or a setext underline, thematic break or fence) at the start of a line.
+_BLOCK_STARTERS = frozenset("#>-+*=_~")
+_ORDERED_MARKER = re.compile(r"\d{1,9}(?=[.)](?:[ \t]|$))")
+# Escaped wherever they are: a backslash escapes what follows it (or breaks the
+# line at its end), backticks pair with any later backtick, brackets make links
+# (and "![" images), a pipe splits a table row.
+_ALWAYS = frozenset("\\`[]|")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# An autolink, raw HTML, an HTML comment or processing instruction starts with one of these after "<".
+_TAG_START = re.compile(r"<[A-Za-z/!?]")
+_LINE_BREAK = re.compile(r"\s*(?:\r\n|\r|\n)\s*")
+
+
+def escape_output(output: str, segmented: SegmentedText, index: int) -> str:
+    """The model's output for segment ``index``, as it must be spliced into ``segmented.text``."""
+    if segmented.format != "markdown":
+        return output
+    segment = segmented.segments[index]
+    return escape_markdown(output, segmented.text, segment.start, segment.end)
+
+
+def escape_markdown(output: str, text: str, start: int, end: int) -> str:
+    """``output`` escaped to render as exactly its own characters in place of ``text[start:end]``.
+
+    Whitespace around it goes (the segment had none, and a space next to an
+    emphasis marker unmakes it), and a line break inside it becomes a space,
+    since a segment lies within one line.
+    """
+    output = _LINE_BREAK.sub(" ", output).strip()
+    line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
+    prefix = text[line_start:start]
+    before = text[start - 1] if start > 0 else "\n"
+    after = text[end] if end < len(text) else "\n"
+    escaped = _escape_inline(output, before, after, _HEADING_PREFIX.match(prefix) is not None)
+    if _CONTAINER_PREFIX.fullmatch(prefix):
+        escaped = _escape_line_start(escaped)
+    return escaped
+
+
+def _escape_line_start(output: str) -> str:
+    """Keep the first text of a line from starting a block there."""
+    if output[:1] in _BLOCK_STARTERS:
+        return "\\" + output
+    marker = _ORDERED_MARKER.match(output)
+    if marker:
+        return f"{output[: marker.end()]}\\{output[marker.end() :]}"
+    return output
+
+
+def _escape_inline(output: str, before: str, after: str, in_heading: bool) -> str:
+    padded = f"{before}{output}{after}"
+    pieces = []
+    for position, char in enumerate(output, start=1):
+        if _needs_escape(padded, position, in_heading):
+            pieces.append("\\")
+        pieces.append(char)
+    return "".join(pieces)
+
+
+def _needs_escape(padded: str, position: int, in_heading: bool) -> bool:
+    """Whether ``padded[position]`` could be read as markup; ``padded`` is the output between its neighbours."""
+    char = padded[position]
+    if char in _ALWAYS:
+        return True
+    if char in "*_":
+        return _may_delimit(padded, position)
+    if char == "~":
+        return "~" in (padded[position - 1], padded[position + 1])
+    if char == "&":
+        return _ENTITY.match(padded, position) is not None
+    if char == "<":
+        return _TAG_START.match(padded, position) is not None
+    return char == "#" and in_heading and _may_close_heading(padded, position)
+
+
+def _may_delimit(padded: str, position: int) -> bool:
+    """Whether the run of '*' or '_' holding ``padded[position]`` could open or close emphasis.
+
+    It cannot when it has whitespace on both sides, nor, for '_', letters or
+    digits on both sides (inside a word); anywhere else it is escaped.
+    """
+    char = padded[position]
+    first = position
+    while padded[first - 1] == char and first - 1 > 0:
+        first -= 1
+    last = position
+    while padded[last + 1] == char and last + 1 < len(padded) - 1:
+        last += 1
+    left, right = padded[first - 1], padded[last + 1]
+    if left.isspace() and right.isspace():
+        return False
+    return not (char == "_" and left.isalnum() and right.isalnum())
+
+
+def _may_close_heading(padded: str, position: int) -> bool:
+    """Whether this '#' is in a run that ends the output after a space: an ATX heading would drop it."""
+    first = position
+    while padded[first - 1] == "#" and first - 1 > 0:
+        first -= 1
+    return padded[position:-1].strip("#") == "" and padded[first - 1].isspace()
