@@ -59,16 +59,41 @@ class Document:
     def translated(self) -> int:
         return sum(segment.output is not None for segment in self.segments)
 
-    def sidecar(self) -> dict:
+    def sidecar(self) -> dict[str, object]:
+        """The original and what was done to each segment, without what follows from them.
+
+        Each segment is ``[gap, length, lang, confidence]``, its translation
+        after that if it has one, and last ``{"action", "reason"}`` where it is
+        worth the bytes. ``gap`` counts the characters since the previous
+        segment's end: a few digits, where offsets into a large file take
+        seven. The action is the one the row implies (translate with a
+        translation, keep in the target language, skip otherwise) unless
+        given; the reason is given for a skip or another action, because the
+        reason for a plain keep or translate only restates the language and
+        confidence.
+        """
+        segments: list[list[object]] = []
+        end = 0
+        for segment in self.segments:
+            row: list[object] = [segment.start - end, segment.end - segment.start, segment.lang, round(segment.confidence, 4)]
+            if segment.output is not None:
+                row.append(segment.output)
+            implied = "translate" if segment.output is not None else "keep" if segment.lang == self.target else "skip"
+            if segment.action != implied:
+                row.append({"action": segment.action, "reason": segment.reason})
+            elif segment.action == "skip":
+                row.append({"reason": segment.reason})
+            segments.append(row)
+            end = segment.end
         return {
-            "unilingo": 1,
+            "unilingo": 2,
             "format": self.format,
             "target": self.target,
             "models": self.models,
             "original_sha256": _sha256(self.original),
             "output_sha256": _sha256(self.text),
             "original": self.original,
-            "segments": [segment.to_json() for segment in self.segments],
+            "segments": segments,
         }
 
     def with_inline_originals(self) -> str:

@@ -1,0 +1,118 @@
+"""The sidecar (version 2): small, complete enough to rebuild the output, and version 1 still restores."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from unilingo import Document, restore_sidecar
+from unilingo._files import _json_text, sidecar_text
+
+GOLDEN = Path(__file__).parent / "golden"
+FIXTURES = Path(__file__).parent / "fixtures"
+ARTICLE = (GOLDEN / "article.txt").read_bytes().decode("utf-8")
+# Lines the detector skips, each for its own reason, beside lines it keeps and translates.
+SKIPS = "Hello there, this is English.\n12345 67\nOlaf Scholz\nDet er en fin dag i dag.\nAlle Rechte vorbehalten.\n"
+
+
+def read_segments(sidecar: dict) -> list[dict]:
+    """A version 2 sidecar's segments with absolute offsets and every field spelled out."""
+    segments, end = [], 0
+    for gap, length, lang, confidence, *rest in sidecar["segments"]:
+        start, end = end + gap, end + gap + length
+        output = rest.pop(0) if rest and isinstance(rest[0], str) else None
+        extra = rest.pop(0) if rest else {}
+        assert not rest, "a segment holds at most a translation and one object"
+        implied = "translate" if output is not None else "keep" if lang == sidecar["target"] else "skip"
+        action = extra.get("action", implied)
+        segments.append(
+            {"start": start, "end": end, "lang": lang, "confidence": confidence, "action": action, "reason": extra.get("reason"), "output": output}
+        )
+    return segments
+
+
+def rebuilt_output(sidecar: dict) -> str:
+    original, pieces, position = sidecar["original"], [], 0
+    for segment in read_segments(sidecar):
+        if segment["output"] is not None:
+            pieces.append(original[position : segment["start"]])
+            pieces.append(segment["output"])
+            position = segment["end"]
+    pieces.append(original[position:])
+    return "".join(pieces)
+
+
+@pytest.fixture(scope="module")
+def large(normalizer) -> tuple[str, Document]:
+    # About 1 MB of the article's English and German lines; the issue's 10 MB
+    # input wrote a sidecar 7 times its size.
+    text = (ARTICLE + "\r\n\r\n") * 2100
+    return text, normalizer.normalize(text, "text")
+
+
+def test_sidecar_is_under_twice_its_input(large):
+    text, doc = large
+    assert len(text.encode("utf-8")) > 1_000_000
+    assert len(sidecar_text(doc).encode("utf-8")) < 2 * len(text.encode("utf-8"))
+
+
+def test_segments_rebuild_the_output(large, normalizer):
+    _, doc = large
+    for document in (doc, normalizer.normalize((GOLDEN / "article.md").read_bytes().decode("utf-8"), "markdown")):
+        sidecar = json.loads(sidecar_text(document))
+        assert sidecar["unilingo"] == 2
+        assert rebuilt_output(sidecar) == document.text
+        assert restore_sidecar(sidecar) == document.original
+
+
+def test_segments_keep_offsets_language_confidence_action_and_output(normalizer):
+    doc = normalizer.normalize(SKIPS, "text")
+    assert {"keep", "skip", "translate"} <= {segment.action for segment in doc.segments}
+    expected = [
+        {
+            "start": segment.start,
+            "end": segment.end,
+            "lang": segment.lang,
+            "confidence": round(segment.confidence, 4),
+            "action": segment.action,
+            "reason": segment.reason if segment.action == "skip" else None,
+            "output": segment.output,
+        }
+        for segment in doc.segments
+    ]
+    assert read_segments(json.loads(sidecar_text(doc))) == expected
+
+
+def test_an_action_the_row_does_not_imply_is_written_with_its_reason(normalizer):
+    doc = normalizer.normalize(SKIPS, "text")
+    # A translation rejected for looping keeps a German segment as it was.
+    rejected = [
+        dataclasses.replace(segment, action="keep", reason="translation rejected", output=None, output_end=segment.output_start + segment.end - segment.start)
+        if segment.output is not None
+        else segment
+        for segment in doc.segments
+    ]
+    doc = dataclasses.replace(doc, text=doc.original, segments=tuple(rejected))
+    segments = read_segments(json.loads(sidecar_text(doc)))
+    kept_german = [segment for segment in segments if segment["lang"] == "de" and segment["action"] == "keep"]
+    assert kept_german and all(segment["reason"] == "translation rejected" for segment in kept_german)
+    assert rebuilt_output(json.loads(sidecar_text(doc))) == doc.text
+
+
+def test_one_segment_a_line_also_in_the_previous_run(normalizer):
+    doc = normalizer.normalize(ARTICLE, "text")
+    record = doc.sidecar()
+    record["previous"] = doc.sidecar()
+    text = _json_text(record)
+    assert json.loads(text) == record
+    rows = [line.rstrip(",") for line in text.splitlines() if line.startswith("[")]
+    assert rows == [json.dumps(row, ensure_ascii=False, separators=(",", ":")) for row in record["segments"]] * 2
+
+
+def test_a_version_1_sidecar_still_restores_byte_for_byte():
+    sidecar = json.loads((FIXTURES / "sidecar-v1.article.txt.unilingo.json").read_bytes().decode("utf-8"))
+    assert sidecar["unilingo"] == 1
+    assert restore_sidecar(sidecar).encode("utf-8") == (GOLDEN / "article.txt").read_bytes()
