@@ -30,6 +30,14 @@ CONTEXTS = {
     "setext heading": "{}\n===\n",
     "table cell": "| A | B |\n| --- | --- |\n| {} | x |\n",
     "emphasis": "*{}*\n",
+    "strong": "**{}**\n",
+    "underscores": "_{}_\n",
+    "strikethrough": "~~{}~~\n",
+    "inline html": "<b>{}</b>\n",
+    "nested list": "- The weather is nice today.\n\n  10) {}\n",
+    "after a lone star": "A lone * star. {}\n",
+    "after a lone backtick": "A lone ` backtick. {}\n",
+    "after an open tag": "An open <a href=x title. {}\n",
     "link text": "[{}](https://example.com)\n",
     "after code": "`code` {}\n",
 }
@@ -51,6 +59,7 @@ MARKUP = [
     "~~~",
     "```",
     "5 * 3",
+    "x* y",
     "a_b_c",
     "*wichtig*",
     "__strong__",
@@ -59,6 +68,7 @@ MARKUP = [
     "![alt](image.png)",
     "[ref]: https://example.com",
     "<b>",
+    "x>",
     "<https://example.com>",
     "<!-- note -->",
     "\\",
@@ -131,7 +141,8 @@ def test_output_renders_as_text_in_the_source_structure(translate_to, context: s
 
 
 @pytest.mark.parametrize("output", PLAIN)
-@pytest.mark.parametrize("context", CONTEXTS)
+# There a '>' would close the tag, so "7 > 3" cannot land unchanged.
+@pytest.mark.parametrize("context", [context for context in CONTEXTS if context != "after an open tag"])
 def test_ordinary_output_lands_unchanged(translate_to, context: str, output: str) -> None:
     doc = translate_to(output).normalize(CONTEXTS[context].format(GERMAN), "markdown")
     assert [segment.output for segment in doc.segments if segment.output is not None] == [output]

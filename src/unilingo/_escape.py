@@ -22,9 +22,13 @@ _HEADING_PREFIX = re.compile(r"[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+[ \t>]*)*#{1
 _BLOCK_STARTERS = frozenset("#>-+*=_~")
 _ORDERED_MARKER = re.compile(r"\d{1,9}(?=[.)](?:[ \t]|$))")
 # Escaped wherever they are: a backslash escapes what follows it (or breaks the
-# line at its end), backticks pair with any later backtick, brackets make links
-# (and "![" images), a pipe splits a table row.
-_ALWAYS = frozenset("\\`[]|")
+# line at its end), brackets make links (and "![" images), a pipe splits a table row.
+_ALWAYS = frozenset("\\[]|")
+# A backslash does not stop a backtick from closing a code span that an
+# unmatched backtick before it opened, nor a '>' from closing a tag or autolink
+# that an unmatched '<' opened; a character reference does.
+_BACKTICK = "&#96;"
+_GREATER = "&gt;"
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # An autolink, raw HTML, an HTML comment or processing instruction starts with one of these after "<".
 _TAG_START = re.compile(r"<[A-Za-z/!?]")
@@ -51,7 +55,8 @@ def escape_markdown(output: str, text: str, start: int, end: int) -> str:
     prefix = text[line_start:start]
     before = text[start - 1] if start > 0 else "\n"
     after = text[end] if end < len(text) else "\n"
-    escaped = _escape_inline(output, before, after, _HEADING_PREFIX.match(prefix) is not None)
+    in_tag = text.rfind("<", line_start, start) > text.rfind(">", line_start, start)
+    escaped = _escape_inline(output, before, after, _HEADING_PREFIX.match(prefix) is not None, in_tag)
     if _CONTAINER_PREFIX.fullmatch(prefix):
         escaped = _escape_line_start(escaped)
     return escaped
@@ -67,13 +72,16 @@ def _escape_line_start(output: str) -> str:
     return output
 
 
-def _escape_inline(output: str, before: str, after: str, in_heading: bool) -> str:
+def _escape_inline(output: str, before: str, after: str, in_heading: bool, in_tag: bool) -> str:
     padded = f"{before}{output}{after}"
     pieces = []
     for position, char in enumerate(output, start=1):
-        if _needs_escape(padded, position, in_heading):
-            pieces.append("\\")
-        pieces.append(char)
+        if char == "`":
+            pieces.append(_BACKTICK)
+        elif char == ">" and in_tag:
+            pieces.append(_GREATER)
+        else:
+            pieces.append(f"\\{char}" if _needs_escape(padded, position, in_heading) else char)
     return "".join(pieces)
 
 
