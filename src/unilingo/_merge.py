@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import bisect
 import hashlib
+import re
 from dataclasses import asdict, dataclass
 from typing import Sequence
 
@@ -34,6 +35,11 @@ class SegmentResult:
     output_start: int
     output_end: int
     output: str | None = None  # the translation, for translated segments only
+
+    @property
+    def unsegmented(self) -> bool:
+        """Text the segmenter could not split, skipped as a whole (see ``reason``)."""
+        return self.group < 0
 
     def to_json(self) -> dict:
         record = asdict(self)
@@ -115,11 +121,30 @@ class Document:
 
 
 def merge(segmented: SegmentedText, decisions: Sequence[Decision], outputs: dict[int, str], target: str, models: dict[str, str]) -> Document:
-    """Replace the segments that have an output; every other character stays as it was."""
+    """Replace the segments that have an output; every other character stays as it was.
+
+    What the segmenter could not split is listed among the segments as a skip
+    with its reason, so that nothing is passed over in silence.
+    """
     original = segmented.text
     pieces, results = [], []
     position = shift = 0
+    # Skipped spans never overlap a segment; in start order they interleave with the segments.
+    skipped = iter(segmented.skipped)
+    upcoming = next(skipped, None)
+
+    def skips_before(offset: int) -> None:
+        nonlocal upcoming
+        while upcoming is not None and upcoming.start < offset:
+            start = upcoming.start + shift
+            results.append(
+                SegmentResult(upcoming.start, upcoming.end, original[upcoming.start : upcoming.end], upcoming.line,
+                              upcoming.block, -1, None, 0.0, "skip", upcoming.reason, start, start + upcoming.end - upcoming.start)
+            )  # fmt: skip
+            upcoming = next(skipped, None)
+
     for index, (segment, decision) in enumerate(zip(segmented.segments, decisions)):
+        skips_before(segment.start)
         output = outputs.get(index)
         replacement = segment.text if output is None else output
         pieces.append(original[position : segment.start])
@@ -144,6 +169,7 @@ def merge(segmented: SegmentedText, decisions: Sequence[Decision], outputs: dict
                 output,
             )
         )
+    skips_before(len(original) + 1)
     pieces.append(original[position:])
     return Document(original, "".join(pieces), segmented.format, target, tuple(results), segmented.blocks, models)
 
@@ -230,13 +256,32 @@ def inline_originals(text: str, where: str = "document") -> list[InlineOriginal]
 
 
 def restore_inline(text: str, where: str = "document") -> str:
-    """The original Markdown, from a document written with inline originals."""
+    """The original Markdown, from a document written with inline originals.
+
+    Every inline original in the text must be one the parser places after its
+    block; one it cannot place (inside a block nested past the parser's limit,
+    say) makes this an InputError rather than a restore that leaves it out.
+    """
     pieces, position = [], 0
-    for kept in inline_originals(text, where):
+    found = inline_originals(text, where)
+    for kept in found:
         pieces.append(text[position : kept.block_start])
         pieces.append(kept.original)
         position = kept.comment_end
     pieces.append(text[position:])
+    lines = _Lines(text)
+    placed = {lines.line_of(kept.comment_end) for kept in found}
+    stray = []
+    for match in re.finditer(re.escape(INLINE_MARK), text):
+        line = lines.line_of(match.start())
+        inside = any(kept.block_start <= match.start() < kept.comment_end for kept in found)
+        if not inside and line not in placed:
+            stray.append(line + 1)
+    if stray:
+        raise InputError(
+            f"{where}:{stray[0]}: {len(stray)} inline original(s) unilingo cannot place after their block; "
+            f"nothing was restored: restore those blocks by hand from the comments"
+        )
     return "".join(pieces)
 
 

@@ -4,7 +4,8 @@ A segment is the unit the detector decides and the translator translates: a
 sentence inside one line, holding no markup. In Markdown it is a run of plain
 text between inline markup (emphasis, links, code, HTML), so every marker, URL
 and link target stays where it was; whatever the parser cannot map back to the
-source exactly is left out, and so left untouched.
+source exactly is left out, and so left untouched; it is listed as a
+``Skipped`` span with the reason, so a report never passes over it in silence.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ _LF = re.compile("\n")
 _OFF = re.compile(r"<!--\s*unilingo:\s*off\s*-->")
 _ON = re.compile(r"<!--\s*unilingo:\s*on\s*-->")
 IGNORE_LINE_MARKER = "unilingo: ignore"
+# A byte-order mark belongs to the file, not to its first sentence: it stays outside every segment.
+BOM = "\ufeff"
 # Opens the comment that keeps a translated Markdown block's original right after it.
 INLINE_MARK = "<!-- unilingo:original"
 _URL_OR_EMAIL = re.compile(
@@ -51,6 +54,21 @@ class Segment:
 
 
 @dataclass(frozen=True)
+class Skipped:
+    """Text the segmenter could not split with exact offsets: left as it is, and reported."""
+
+    start: int
+    end: int
+    line: int
+    block: int
+    reason: str
+
+
+NESTING_REASON = "nested deeper than the Markdown parser follows ({limit} levels); left as it is"
+UNMAPPABLE_REASON = "inline markup unilingo cannot map to exact offsets; left as it is"
+
+
+@dataclass(frozen=True)
 class Block:
     """A paragraph or top-level Markdown block: whole lines, without the last line ending."""
 
@@ -64,6 +82,7 @@ class SegmentedText:
     format: str
     blocks: tuple[Block, ...]
     segments: tuple[Segment, ...]
+    skipped: tuple[Skipped, ...] = ()
 
 
 def format_for_path(path: str) -> str:
@@ -72,11 +91,12 @@ def format_for_path(path: str) -> str:
 
 def segment(text: str, format: str = "text") -> SegmentedText:
     translated: list[tuple[int, int]] = []
+    unsegmented: list[tuple[int, int, str]] = []
     lines = _Lines(text)
     if format == "text":
         blocks, spans = _text_structure(text, lines)
     elif format == "markdown":
-        blocks, spans, translated = _markdown_structure(text, lines)
+        blocks, spans, translated, unsegmented = _markdown_structure(text, lines)
     else:
         raise ValueError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}")
     block_starts = [block.start for block in blocks]
@@ -89,7 +109,12 @@ def segment(text: str, format: str = "text") -> SegmentedText:
         for start, end in _sentences(text, run_start, run_end)
         if not any(ignored_start <= start < ignored_end for ignored_start, ignored_end in ignored)
     )
-    return SegmentedText(text, format, tuple(blocks), segments)
+    skipped = tuple(
+        Skipped(start, end, lines.line_of(start), bisect.bisect_right(block_starts, start) - 1, reason)
+        for start, end, reason in unsegmented
+        if not any(ignored_start <= start < ignored_end for ignored_start, ignored_end in ignored)
+    )
+    return SegmentedText(text, format, tuple(blocks), segments, skipped)
 
 
 def _ignored_spans(text: str, lines: "_Lines") -> list[tuple[int, int]]:
@@ -138,12 +163,13 @@ def _text_structure(text: str, lines: _Lines) -> tuple[list[Block], list[tuple[i
         if lines.is_blank(number):
             in_block = False
             continue
+        start = lines.start(number) + (number == 0 and text.startswith(BOM))
         if in_block:
             blocks[-1] = Block(blocks[-1].start, lines.end(number))
         else:
-            blocks.append(Block(lines.start(number), lines.end(number)))
+            blocks.append(Block(start, lines.end(number)))
             in_block = True
-        runs.append((lines.start(number), lines.end(number)))
+        runs.append((start, lines.end(number)))
     return blocks, runs
 
 
@@ -198,9 +224,12 @@ def _parse_view(text: str) -> str:
     """The text as the parser should see it, character for character the same length.
 
     markdown-it turns CRLF into LF, which would shift offsets: a CR becomes a
-    space (trailing, harmless) or a newline. Front matter becomes blank lines.
+    space (trailing, harmless) or a newline. Front matter becomes blank lines,
+    and a byte-order mark a space (a block may start after up to three).
     """
     view = text.replace("\r\n", " \n").replace("\r", "\n")
+    if view.startswith(BOM):
+        view = " " + view[1:]
     lines = view.split("\n")
     if lines and lines[0].rstrip() == "---":
         for number in range(1, len(lines)):
@@ -211,17 +240,22 @@ def _parse_view(text: str) -> str:
     return view
 
 
-def _markdown_structure(text: str, text_lines: _Lines) -> tuple[list[Block], list[tuple[int, int]], list[tuple[int, int]]]:
-    """Top-level blocks, runs of prose, and the blocks that have their inline original after them."""
+def _markdown_structure(
+    text: str, text_lines: _Lines
+) -> tuple[list[Block], list[tuple[int, int]], list[tuple[int, int]], list[tuple[int, int, str]]]:
+    """Top-level blocks, runs of prose, the blocks that have their inline original after them, and what cannot be segmented."""
     view = _parse_view(text)
     # Same line starts as the text; the ends differ only where a CR became a space.
     lines = _Lines(view) if "\r" in text else text_lines
     blocks: list[Block] = []
     runs: list[tuple[int, int]] = []
     translated: list[tuple[int, int]] = []
+    unsegmented: list[tuple[int, int, str]] = []
     previous_stop = None
     in_table_cell = False
-    for token in _parser().parse(view):
+    parser = _parser()
+    max_nesting = parser.options["maxNesting"]
+    for token in parser.parse(view):
         if token.level == 0 and token.map and token.nesting >= 0:
             first, stop = token.map
             if token.type == "html_block" and token.content.startswith(INLINE_MARK) and blocks and previous_stop == first:
@@ -239,8 +273,25 @@ def _markdown_structure(text: str, text_lines: _Lines) -> tuple[list[Block], lis
             try:
                 runs.extend(_inline_runs(token, view, lines, in_table_cell))
             except _Unmappable:
-                continue
-    return blocks, runs, translated
+                unsegmented.append((*_line_span(text, text_lines, *token.map), UNMAPPABLE_REASON))
+        elif token.type in _CONTAINERS and token.level + 1 >= max_nesting and token.map:
+            # The parser skips a container's content at its nesting limit: none of it becomes a token.
+            unsegmented.append((*_line_span(text, text_lines, *token.map), NESTING_REASON.format(limit=max_nesting)))
+    return blocks, runs, translated, unsegmented
+
+
+# Blocks whose content the parser tokenizes one nesting level deeper.
+_CONTAINERS = ("list_item_open", "blockquote_open")
+
+
+def _line_span(text: str, lines: _Lines, first: int, stop: int) -> tuple[int, int]:
+    """From the first non-blank character of line ``first`` to the last one before line ``stop``."""
+    start, end = lines.start(first), lines.end(stop - 1)
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def _inline_runs(token, view: str, lines: _Lines, in_table_cell: bool) -> list[tuple[int, int]]:
