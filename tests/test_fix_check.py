@@ -79,8 +79,13 @@ def test_fix_keeps_every_earlier_original_of_plain_text(repo):
     assert sidecar["previous"]["original"].encode() == original
     assert run("restore", path).exit_code == 0
     assert path.read_bytes() == edited
-    assert run("restore", path).exit_code == 0
+    # The first run's output was edited before the second run: stepping back further would lose that edit.
+    refused = run("restore", path)
+    assert refused.exit_code == 3 and "was edited after unilingo wrote it" in refused.stderr and "--force" in refused.stderr
+    assert path.read_bytes() == edited
+    assert run("restore", "--force", path).exit_code == 0
     assert path.read_bytes() == original
+    assert (repo / "article.txt.edited").read_bytes() == edited
     assert not (repo / "article.txt.unilingo.json").exists()
 
 

@@ -87,15 +87,16 @@ class Normalizer:
         segmented = _segment(text, format)
         return merge(segmented, self.detector.decide(segmented.segments), {}, self.target, {})
 
-    def refresh_inline_originals(self, text: str) -> str:
+    def refresh_inline_originals(self, text: str, where: str = "document") -> str:
         """Markdown with each block whose inline original was edited by hand translated again from that original.
 
         A block whose original is unchanged stays as it is, hand edits to the
-        translation included: the detector never looks at it again.
+        translation included: the detector never looks at it again. ``where``
+        names the document in errors (an InputError for a damaged original).
         """
         if INLINE_MARK not in text:
             return text
-        edited = [kept for kept in inline_originals(text) if kept.edited]
+        edited = [kept for kept in inline_originals(text, where) if kept.edited]
         if not edited:
             return text
         pieces, position = [], 0
@@ -133,7 +134,7 @@ class Normalizer:
 
     def normalize_records(
         self,
-        records: Iterable[dict | str],
+        records: Iterable[dict | str | bytes],
         fields: Sequence[str],
         format: str = "text",
         *,
@@ -142,9 +143,9 @@ class Normalizer:
     ) -> Iterator[dict | str]:
         """Records with ``fields`` normalized, ``<field>_original`` and a ``unilingo`` summary added.
 
-        ``records`` are dicts or JSON Lines strings; they stream through in
+        ``records`` are dicts or JSON Lines (str, or bytes in UTF-8); they stream through in
         input order, in windows whose fields share translation batches. A bad
-        record (not JSON, not an object, a field missing or not a string) is
+        record (not UTF-8, not JSON, not an object, a field missing or not a string) is
         passed to ``on_bad_record(number, reason)`` (numbers start at 1) and then
         dropped (``on_error="skip"``), passed through unchanged (``"keep"``), or
         raised as an InputError (``"fail"``).
@@ -214,8 +215,13 @@ class Normalizer:
             yield merge(segmented, doc_decisions, doc_outputs, self.target, doc_models)
 
 
-def _parse_record(raw: dict | str, fields: Sequence[str]) -> tuple[dict | None, str | None]:
+def _parse_record(raw: dict | str | bytes, fields: Sequence[str]) -> tuple[dict | None, str | None]:
     record = raw
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            return None, f"not UTF-8 (byte {error.start + 1} is {raw[error.start]:#04x})"
     if isinstance(raw, str):
         try:
             record = json.loads(raw)

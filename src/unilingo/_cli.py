@@ -5,7 +5,9 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
 import sys
+from collections import deque
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -27,6 +29,7 @@ from ._files import (
     read_text,
     rendered,
     report_record,
+    with_inline_originals,
     write_atomic,
     write_document,
 )
@@ -191,7 +194,8 @@ def cli() -> None:
 @_reports_errors
 def translate(paths, output, format_, report, quiet, jsonl, fields, on_error, **options):
     """Translate PATHS (files, folders, or - for standard input) into the target language."""
-    jobs = plan(paths, output, format_)
+    # JSON Lines files are read as records whatever their name; --format is for their fields.
+    jobs = plan(paths, output, "text" if jsonl else format_)
     if jsonl:
         if any(Path(path).is_dir() for path in paths):
             raise click.UsageError("--jsonl takes files or -, not folders")
@@ -203,16 +207,25 @@ def translate(paths, output, format_, report, quiet, jsonl, fields, on_error, **
         raise click.UsageError("--field goes with --jsonl")
     records = []
     progress = _Progress(len(jobs), "file", enabled=not quiet)
+    failures = _Failures(progress)
     number = 0
     for settings, grouped in _configured(jobs, options):
         normalizer = _normalizer(settings)
-        sources = ((_read(job), job.format) for job in grouped)
-        for job, doc in zip(grouped, normalizer.normalize_many(sources, on_translated=progress.segments_done)):
+        read: deque = deque()
+        for doc in normalizer.normalize_many(_readable(grouped, read, failures), on_translated=progress.segments_done):
+            job = read.popleft()
             number += 1
-            if job.output is None:
-                sys.stdout.buffer.write(rendered(doc, settings["keep_original"]).encode("utf-8"))
-            else:
-                write_document(doc, job.output, settings["keep_original"])
+            _report_unsegmented(progress, job.label, doc)
+            try:
+                if job.output is None:
+                    _warn_if_original_lost(progress, doc, settings["keep_original"])
+                    sys.stdout.buffer.write(rendered(doc, settings["keep_original"]).encode("utf-8"))
+                else:
+                    write_document(doc, job.output, settings["keep_original"])
+            except UnilingoError as error:
+                failures.add(error)
+                progress.advance()
+                continue
             records.append(report_record(doc, job.label, with_output=True))
             if settings["uncertain"] == "report":
                 for segment in doc.segments:
@@ -227,6 +240,58 @@ def translate(paths, output, format_, report, quiet, jsonl, fields, on_error, **
     progress.close()
     if report:
         write_atomic(Path(report), (json.dumps(records, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    failures.exit_if_any(len(jobs))
+
+
+class _Failures:
+    """Inputs of a batch that failed: each reported on one line as it happens, the rest done, the exit code at the end."""
+
+    def __init__(self, progress: "_Progress | None" = None) -> None:
+        self.progress = progress
+        self.errors: list[UnilingoError] = []
+
+    def add(self, error: UnilingoError) -> None:
+        self.errors.append(error)
+        line = f"unilingo: error: {error}"
+        if self.progress is not None:
+            self.progress.echo(line)
+        else:
+            click.echo(line, err=True)
+
+    def exit_if_any(self, inputs: int) -> None:
+        """Exit with the first failure's code when any input failed."""
+        if self.errors:
+            if inputs > 1:
+                click.echo(f"unilingo: {len(self.errors)} of {inputs} inputs failed; the others are done", err=True)
+            sys.exit(int(self.errors[0].exit_code))
+
+
+def _readable(jobs, read: deque, failures: _Failures):
+    """(text, format) of each job that can be read, the job appended to ``read``; the others reported as failures."""
+    for job in jobs:
+        try:
+            text = _read(job)
+        except InputError as error:
+            failures.add(error)
+            continue
+        read.append(job)
+        yield text, job.format
+
+
+def _report_unsegmented(progress: "_Progress", label: str, doc) -> None:
+    for segment in doc.segments:
+        if segment.unsegmented:
+            progress.echo(f"unilingo: warning: {_position(label, doc.original, segment)}: not translated: {segment.reason}")
+
+
+def _warn_if_original_lost(progress: "_Progress", doc, keep_original: str) -> None:
+    """Standard output has no place for a sidecar: say that the original is not kept, unless asked for none."""
+    if not doc.translated or keep_original == "none":
+        return
+    if keep_original == "inline" and with_inline_originals(doc) is not None:
+        return
+    progress.echo("unilingo: warning: standard output has no sidecar, so the original is not kept: "
+                  "use --keep-original inline (Markdown) or --report FILE, or -o with a file input")  # fmt: skip
 
 
 # Settings a configuration file may give, by the option they stand in for.
@@ -283,11 +348,12 @@ def _jsonl_lines(job):
     # Standard input is read, never closed; a file is closed when the records end.
     stream = nullcontext(sys.stdin.buffer) if job.source is None else _open_input(job.source)
     with stream as lines:
-        for number, line in enumerate(lines, start=1):
+        for line in lines:
             try:
                 yield line.decode("utf-8").rstrip("\r\n")
             except UnicodeDecodeError:
-                raise InputError(f"{job.label}:{number} is not UTF-8: convert the file first") from None
+                # A bad record like any other: normalize_records reports it, and passes it through byte for byte on --on-error keep.
+                yield line.rstrip(b"\r\n")
 
 
 def _open_input(path: Path):
@@ -299,8 +365,11 @@ def _open_input(path: Path):
 
 def _write_records(records, handle, progress) -> None:
     for record in records:
-        line = record if isinstance(record, str) else json.dumps(record, ensure_ascii=False)
-        handle.write((line + "\n").encode("utf-8"))
+        if isinstance(record, bytes):
+            handle.write(record + b"\n")
+        else:
+            line = record if isinstance(record, str) else json.dumps(record, ensure_ascii=False)
+            handle.write((line + "\n").encode("utf-8"))
         progress.advance()
 
 
@@ -343,10 +412,11 @@ class _Progress:
 def detect(paths, format_, as_json, **options):
     """Show what would be translated in PATHS, and why. Loads no model."""
     records = []
-    for settings, grouped in _configured(plan(paths, None, format_, writes=False), options):
+    jobs = plan(paths, None, format_, writes=False)
+    failures = _Failures()
+    for settings, grouped in _configured(jobs, options):
         normalizer = _normalizer(settings)
-        for job in grouped:
-            text = _read(job)
+        for job, text in _each_readable(grouped, failures):
             doc = normalizer.detect(text, job.format)
             if as_json:
                 records.append(report_record(doc, job.label, with_output=False))
@@ -355,6 +425,14 @@ def detect(paths, format_, as_json, **options):
                 click.echo(_segment_line(job.label, text, segment))
     if as_json:
         click.echo(json.dumps(records, ensure_ascii=False, indent=1))
+    failures.exit_if_any(len(jobs))
+
+
+def _each_readable(jobs, failures: _Failures):
+    """(job, text) of each job that can be read; the others reported as failures."""
+    read: deque = deque()
+    for text, _ in _readable(jobs, read, failures):
+        yield read.popleft(), text
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -375,23 +453,35 @@ def fix(paths, format_, quiet, **options):
     jobs = plan(paths, None, format_, writes=False)
     changed = 0
     progress = _Progress(len(jobs), "file", enabled=not quiet)
+    failures = _Failures(progress)
     for settings, grouped in _configured(jobs, options):
         normalizer = _normalizer(settings)
-        texts = [_read(job) for job in grouped]
-        refreshed = [normalizer.refresh_inline_originals(text) if job.format == "markdown" else text
-                     for job, text in zip(grouped, texts)]  # fmt: skip
-        sources = zip(refreshed, (job.format for job in grouped))
-        documents = normalizer.normalize_many(sources, on_translated=progress.segments_done)
-        for job, text, doc in zip(grouped, texts, documents):
+        ready = []
+        for job, text in _each_readable(grouped, failures):
+            try:
+                refreshed = normalizer.refresh_inline_originals(text, where=job.label) if job.format == "markdown" else text
+            except InputError as error:
+                failures.add(error)
+                continue
+            ready.append((job, text, refreshed))
+        documents = normalizer.normalize_many(((refreshed, job.format) for job, _, refreshed in ready),
+                                              on_translated=progress.segments_done)  # fmt: skip
+        for (job, text, _), doc in zip(ready, documents):
             progress.advance()
+            _report_unsegmented(progress, job.label, doc)
             if not doc.translated and doc.original == text:
                 continue
-            write_document(doc, job.source, settings["keep_original"], in_place=True)
+            try:
+                write_document(doc, job.source, settings["keep_original"], in_place=True)
+            except UnilingoError as error:
+                failures.add(error)
+                continue
             changed += 1
             if not quiet:
                 again = "; edited originals translated again" if doc.original != text else ""
                 progress.echo(f"fixed {job.label}: {doc.translated} segment(s) translated{again}")
     progress.close()
+    failures.exit_if_any(len(jobs))
     if changed:
         sys.exit(int(ExitCode.FINDINGS))
 
@@ -401,19 +491,27 @@ def fix(paths, format_, quiet, **options):
 @_detection_options
 @_reports_errors
 def check(paths, format_, **options):
-    """Fail when PATHS hold text that would be translated. Loads no model."""
+    """Fail when PATHS hold text that would be translated. Loads no model.
+
+    With --uncertain report, segments the detector is unsure of are listed on
+    standard error too (they do not fail the check).
+    """
     findings = 0
     targets = set()
-    for settings, grouped in _configured(plan(paths, None, format_, writes=False), options):
+    jobs = plan(paths, None, format_, writes=False)
+    failures = _Failures()
+    for settings, grouped in _configured(jobs, options):
         normalizer = _normalizer(settings)
         targets.add(settings["target"])
-        for job in grouped:
-            text = _read(job)
+        for job, text in _each_readable(grouped, failures):
             for segment in normalizer.detect(text, job.format).segments:
                 if segment.action == "translate":
                     findings += 1
                     click.echo(f"{_position(job.label, text, segment)}: {segment.lang} ({segment.confidence:.2f}) "
                                f"{json.dumps(segment.text, ensure_ascii=False)}")  # fmt: skip
+                elif settings["uncertain"] == "report" and segment.reason.startswith(UNCERTAIN_REASON):
+                    click.echo(_segment_line(job.label, text, segment), err=True)
+    failures.exit_if_any(len(jobs))
     if findings:
         click.echo(f"unilingo: {findings} segment(s) not in {'/'.join(sorted(targets))}; 'unilingo fix' translates them", err=True)
         sys.exit(int(ExitCode.FINDINGS))
@@ -465,28 +563,40 @@ def _languages(comma_separated: str) -> list[str]:
 
 @cli.command(epilog=EXIT_CODES)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--output", "-o", help="Write the original here ('-': standard output) instead of in place.")
+@click.option("--output", "-o", help="Write the original to this file, into this folder (an existing one, or a name ending in /), or to standard output ('-'), instead of in place.")
+@click.option("--force", is_flag=True, help="Restore an output edited since unilingo wrote it, keeping the edited file as NAME.edited.")
 @_reports_errors
-def restore(paths, output):
+def restore(paths, output, force):
     """Give back the original of unilingo outputs, byte for byte.
 
     In place by default: the output file becomes the original again and its
     sidecar, now redundant, is removed (or, after several fix runs, steps
-    back to the run before).
+    back to the run before). An output edited since unilingo wrote it is
+    refused, so that the edit is not lost; --force keeps it as NAME.edited
+    and restores. A restore that cannot be exact is refused, the file left
+    as it is.
     """
     if output is not None and len(paths) > 1:
         raise click.UsageError("restore -o takes one file; restore several in place instead")
+    failures = _Failures()
     for raw in paths:
         path = Path(raw)
-        if output is None:
-            restore_in_place(path)
-            click.echo(f"restored {path}", err=True)
-            continue
-        original = original_of(path)[0]
-        if output == STDIO:
-            sys.stdout.buffer.write(original.encode("utf-8"))
-        else:
-            write_atomic(Path(output), original.encode("utf-8"))
+        try:
+            if output is None:
+                kept = restore_in_place(path, force=force)
+                click.echo(f"restored {path}" + (f"; the edited file is kept as {kept}" if kept else ""), err=True)
+                continue
+            original = original_of(path)[0]
+            if output == STDIO:
+                sys.stdout.buffer.write(original.encode("utf-8"))
+                continue
+            destination = Path(output)
+            if output.endswith(("/", os.sep)) or destination.is_dir():
+                destination = destination / path.name
+            write_atomic(destination, original.encode("utf-8"))
+        except UnilingoError as error:
+            failures.add(error)
+    failures.exit_if_any(len(paths))
 
 
 @cli.group()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
 from contextlib import contextmanager
+from glob import escape as glob_escape
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator, Sequence
@@ -39,9 +41,13 @@ def plan(paths: Sequence[str], output_dir: str | None, format: str = "auto", *, 
     if format != "auto" and format not in FORMATS:
         raise ConfigError(f"unknown format {format!r}: use auto, {', '.join(FORMATS)}")
     out = None if output_dir in (None, STDIO) else Path(output_dir)
+    if out is not None and out.exists() and not out.is_dir():
+        raise ConfigError(f"-o {output_dir} is a file: -o takes an output folder (standard output: leave -o out)")
     jobs: list[Job] = []
     for raw in paths:
         if raw == STDIO:
+            if out is not None:
+                raise ConfigError("standard input goes to standard output, not to -o: redirect it (> FILE) or leave -o out")
             jobs.append(Job(None, None, "text" if format == "auto" else format, "<stdin>"))
             continue
         path = Path(raw)
@@ -51,9 +57,16 @@ def plan(paths: Sequence[str], output_dir: str | None, format: str = "auto", *, 
                 continue
             if out is None:
                 raise ConfigError(f"{raw} is a folder: give an output folder with -o OUT")
+            if out.resolve() == path.resolve():
+                raise ConfigError(f"-o {output_dir} is the input folder {raw}: unilingo never writes over its input; choose another output folder")
             for file in _documents_under(path, out):
                 jobs.append(_job(file, out / file.relative_to(path), format))
         elif path.exists():
+            if format == "auto" and format_for_suffix(path.name) is None:
+                raise ConfigError(
+                    f"{raw}: unilingo does not read {path.suffix} files ({_KNOWN_FORMATS}); "
+                    f"'--format text' translates it as plain text"
+                )
             jobs.append(_job(path, None if out is None else out / path.name, format))
         else:
             raise InputError(f"{raw} does not exist")
@@ -74,32 +87,76 @@ def plan(paths: Sequence[str], output_dir: str | None, format: str = "auto", *, 
     return jobs
 
 
+def format_for_suffix(name: str) -> str | None:
+    """The format a file name implies: Markdown, text (a text suffix or none at all), or None for one unilingo does not read."""
+    if name.lower().endswith(MARKDOWN_SUFFIXES):
+        return "markdown"
+    if name.lower().endswith(TEXT_SUFFIXES) or not Path(name).suffix:
+        return "text"
+    return None
+
+
+_KNOWN_FORMATS = f"markdown: {' '.join(MARKDOWN_SUFFIXES)}; text: {' '.join(TEXT_SUFFIXES)} or no suffix"
+
+
 def _job(path: Path, output: Path | None, format: str) -> Job:
     return Job(path, output, format_for_path(path.name) if format == "auto" else format, str(path))
 
 
 def _documents_under(folder: Path, out: Path | None) -> list[Path]:
+    """Markdown and text files below ``folder``, hidden ones and ``out`` left out; links are not followed into folders."""
     out = out.resolve() if out is not None else None
     found = []
-    for file in sorted(folder.rglob("*")):
-        relative = file.relative_to(folder)
-        if any(part.startswith(".") for part in relative.parts):
+    for directory, subfolders, files in os.walk(folder):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        here = Path(directory)
+        if out is not None and _inside(here, out):
+            subfolders.clear()
             continue
-        if out is not None and (out == file.resolve() or out in file.resolve().parents):
-            continue
-        if file.is_file() and file.name.lower().endswith(MARKDOWN_SUFFIXES + TEXT_SUFFIXES):
-            found.append(file)
-    return found
+        for name in sorted(files):
+            file = here / name
+            if name.startswith(".") or not name.lower().endswith(MARKDOWN_SUFFIXES + TEXT_SUFFIXES):
+                continue
+            # A link that loops or leads nowhere is not a document; reading it would fail later.
+            if file.is_symlink() and not _resolves(file):
+                continue
+            if out is None or not _inside(file, out):
+                found.append(file)
+    return sorted(found)
+
+
+def _resolves(path: Path) -> bool:
+    try:
+        return path.resolve(strict=True).is_file()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
+        return False
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    resolved = path.resolve()
+    return resolved == folder or folder in resolved.parents
 
 
 def decode(data: bytes, label: str) -> str:
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
+        if _looks_binary(data):
+            raise InputError(f"{label} looks like a binary file, not text: leave it out of the inputs") from None
         raise InputError(
             f"{label} is not UTF-8 (byte {error.start} is {data[error.start]:#04x}): "
             f"convert it first, for example with 'iconv -f latin1 -t utf-8'"
         ) from None
+    return text
+
+
+# Image, PDF and archive signatures: files that often sit beside documents under a text-like name.
+_BINARY_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x1f\x8b")
+
+
+def _looks_binary(data: bytes) -> bool:
+    head = data[:8192]
+    return b"\0" in head or head.startswith(_BINARY_SIGNATURES)
 
 
 def read_text(path: Path) -> str:
@@ -120,7 +177,8 @@ def atomic_open(path: Path) -> Iterator[BinaryIO]:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
-        handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False)
+        _remove_stale_temporaries(path)
+        handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=_temporary_prefix(path, os.getpid()), suffix=".tmp", delete=False)
     except OSError as error:
         raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
     try:
@@ -138,6 +196,30 @@ def atomic_open(path: Path) -> Iterator[BinaryIO]:
         raise
 
 
+def _temporary_prefix(path: Path, pid: int) -> str:
+    # The writer's process id is in the name, so a later run can tell a killed writer's file from a live one's.
+    return f".{path.name}.{pid}."
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Temporary files of ``path`` left by writers that were killed before their rename."""
+    prefix = f".{path.name}."
+    for leftover in path.parent.glob(f"{glob_escape(prefix)}*.tmp"):
+        pid = leftover.name[len(prefix) :].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            leftover.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write all of ``data`` or nothing."""
     with atomic_open(path) as handle:
@@ -152,9 +234,26 @@ def _umask() -> int:
 
 def rendered(doc: Document, keep_original: str) -> str:
     """The output text, with inline originals when asked for and possible (Markdown)."""
-    if keep_original == "inline" and doc.format == "markdown" and doc.translated:
-        return doc.with_inline_originals()
+    if keep_original == "inline" and doc.translated:
+        return with_inline_originals(doc) or doc.text
     return doc.text
+
+
+def with_inline_originals(doc: Document) -> str | None:
+    """The output with its originals inline, or None where that could not be restored exactly.
+
+    The output is restored at once and compared: a block the parser cannot
+    place its comment after (nested past its limit, say) gets a sidecar instead.
+    """
+    if doc.format != "markdown":
+        return None
+    text = doc.with_inline_originals()
+    try:
+        # Originals kept inline by an earlier run come back too, as they would in a real restore.
+        expected = restore_inline(doc.original) if has_inline_originals(doc.original) else doc.original
+        return text if restore_inline(text) == expected else None
+    except InputError:
+        return None
 
 
 def sidecar_text(doc: Document) -> str:
@@ -196,7 +295,8 @@ def write_document(doc: Document, output: Path, keep_original: str, *, in_place:
     if keep_original not in KEEP_ORIGINAL:
         raise ConfigError(f"unknown --keep-original {keep_original!r}: use one of {', '.join(KEEP_ORIGINAL)}")
     sidecar = sidecar_path(output)
-    uses_sidecar = keep_original == "sidecar" or (keep_original == "inline" and doc.format != "markdown")
+    inline = with_inline_originals(doc) if keep_original == "inline" and doc.translated else None
+    uses_sidecar = keep_original == "sidecar" or (keep_original == "inline" and inline is None and (doc.translated or doc.format != "markdown"))
     if uses_sidecar:
         record = doc.sidecar()
         if in_place and sidecar.exists():
@@ -205,7 +305,7 @@ def write_document(doc: Document, output: Path, keep_original: str, *, in_place:
     elif sidecar.exists() and not in_place:
         # A sidecar from an earlier run would describe some other output.
         sidecar.unlink()
-    write_atomic(output, rendered(doc, keep_original).encode("utf-8"))
+    write_atomic(output, (inline or doc.text).encode("utf-8"))
 
 
 def report_record(doc: Document, label: str, *, with_output: bool) -> dict:
@@ -226,12 +326,33 @@ def original_of(path: Path) -> tuple[str, Path | None, dict | None]:
     raise InputError(f"nothing to restore: {path} has no sidecar {sidecar.name} and no inline originals")
 
 
-def restore_in_place(path: Path) -> None:
-    """The file becomes its original again; its sidecar steps back to the run before, or goes."""
+EDITED_SUFFIX = ".edited"
+
+
+def restore_in_place(path: Path, *, force: bool = False) -> Path | None:
+    """The file becomes its original again; its sidecar steps back to the run before, or goes.
+
+    An output edited since its sidecar was written is refused, since restoring
+    would lose the edit; with ``force`` the edited file is kept as
+    ``NAME.edited`` (returned) first.
+    """
     original, sidecar, previous = original_of(path)
+    kept = None
+    if sidecar is not None:
+        current = read_text(path)
+        written = _read_sidecar(sidecar).get("output_sha256")
+        if written is not None and written != hashlib.sha256(current.encode("utf-8")).hexdigest():
+            kept = path.with_name(path.name + EDITED_SUFFIX)
+            if not force:
+                raise InputError(
+                    f"{path} was edited after unilingo wrote it, and restoring would lose the edit: "
+                    f"'unilingo restore --force {path}' keeps the edited file as {kept.name}"
+                )
+            write_atomic(kept, current.encode("utf-8"))
     write_atomic(path, original.encode("utf-8"))
     if sidecar is not None:
         if previous is not None:
             write_atomic(sidecar, _json_text(previous).encode("utf-8"))
         else:
             sidecar.unlink()
+    return kept

@@ -1,0 +1,246 @@
+"""Never fail quietly: what cannot be segmented is reported, restore never claims what it did not do,
+one bad input never sinks a batch, and user errors are caught before any work."""
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import FIXTURE_MODELS
+from unilingo import InputError, restore_inline
+from unilingo._cli import cli
+
+GOLDEN = Path(__file__).parent / "golden"
+MODELS = ["--models", str(FIXTURE_MODELS)]
+GERMAN = "Die Polizei sucht nach Zeugen."
+ENGLISH = "The police are looking for witnesses."
+# A German item, nine deeper levels (past markdown-it's nesting limit of 20 tokens), German after them.
+DEEP_LIST = "\n".join([f"- {GERMAN}"] + ["  " * depth + "- x" for depth in range(1, 10)]) + f"\n\n{GERMAN}\n"
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(cli, [str(arg) for arg in args], input=input)
+
+
+def error_lines(result) -> list[str]:
+    return [line for line in result.stderr.splitlines() if line.startswith("unilingo: error: ")]
+
+
+# --- whatever cannot be segmented is reported ------------------------------------------
+
+
+def test_text_past_the_nesting_limit_is_a_reported_skip_not_silence(tmp_path):
+    path = tmp_path / "d.md"
+    path.write_text(DEEP_LIST, encoding="utf-8")
+    result = run("detect", "--json", path, *MODELS)
+    assert result.exit_code == 0, result.output
+    segments = json.loads(result.stdout)[0]["segments"]
+    [skipped] = [s for s in segments if "nested deeper" in s["reason"]]
+    assert skipped["action"] == "skip" and DEEP_LIST[skipped["start"] : skipped["end"]].endswith(GERMAN)
+    translated = run("translate", path, "-o", tmp_path / "out", *MODELS)
+    assert translated.exit_code == 0, translated.output
+    assert f"{path}:10:19: not translated: nested deeper than the Markdown parser follows" in translated.stderr
+
+
+def test_fix_keeps_an_original_it_cannot_place_inline_in_a_sidecar_and_restores_exactly(tmp_path):
+    path = tmp_path / "d.md"
+    path.write_text(DEEP_LIST, encoding="utf-8")
+    assert run("fix", path, *MODELS).exit_code == 1
+    assert path.read_text(encoding="utf-8").startswith(f"- {ENGLISH}\n")
+    assert (tmp_path / "d.md.unilingo.json").exists()
+    assert run("restore", path).exit_code == 0
+    assert path.read_text(encoding="utf-8") == DEEP_LIST
+
+
+def test_restore_refuses_inline_originals_it_cannot_place_and_leaves_the_file(tmp_path):
+    # An inline original inside the list nested past the parser's limit, where the parser does not look.
+    unplaceable = DEEP_LIST.replace("- x\n\n", "- x\n  <!-- unilingo:original sha256=0\n  x\n  -->\n\n", 1)
+    with pytest.raises(InputError, match="cannot place"):
+        restore_inline(unplaceable)
+    path = tmp_path / "d.md"
+    path.write_text(unplaceable, encoding="utf-8")
+    result = run("restore", path)
+    assert result.exit_code == 3 and "nothing was restored" in result.stderr and not result.stderr.startswith("restored")
+    assert path.read_text(encoding="utf-8") == unplaceable
+
+
+# --- restore never loses an edit ----------------------------------------------------------
+
+
+def test_restore_refuses_an_output_edited_since_it_was_written_and_force_keeps_the_edit(tmp_path):
+    source = tmp_path / "a.md"
+    shutil.copy(GOLDEN / "article.md", source)
+    out = tmp_path / "out"
+    assert run("translate", source, "-o", out, *MODELS).exit_code == 0
+    with open(out / "a.md", "a", encoding="utf-8") as handle:
+        handle.write("more\n")
+    edited = (out / "a.md").read_bytes()
+    refused = run("restore", out / "a.md")
+    assert refused.exit_code == 3
+    assert error_lines(refused) == [
+        f"unilingo: error: {out / 'a.md'} was edited after unilingo wrote it, and restoring would lose the edit: "
+        f"'unilingo restore --force {out / 'a.md'}' keeps the edited file as a.md.edited"
+    ]
+    assert (out / "a.md").read_bytes() == edited and (out / "a.md.unilingo.json").exists()
+    forced = run("restore", "--force", out / "a.md")
+    assert forced.exit_code == 0 and "a.md.edited" in forced.stderr
+    assert (out / "a.md").read_bytes() == source.read_bytes()
+    assert (out / "a.md.edited").read_bytes() == edited
+
+
+def test_restore_into_a_folder_keeps_the_name(tmp_path):
+    source = tmp_path / "r.md"
+    shutil.copy(GOLDEN / "article.md", source)
+    assert run("translate", source, "-o", tmp_path / "out", *MODELS).exit_code == 0
+    result = run("restore", tmp_path / "out" / "r.md", "-o", f"{tmp_path / 'newdir'}/")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "newdir" / "r.md").read_bytes() == source.read_bytes()
+
+
+# --- one bad input never sinks a batch ----------------------------------------------------
+
+
+@pytest.fixture
+def batch(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(GOLDEN / "article.md", folder / "a.md")
+    (folder / "b.txt").write_bytes("Die Stra\xdfe ist gesperrt.\n".encode("latin-1"))
+    (folder / "c.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    shutil.copy(GOLDEN / "article.txt", folder / "d.txt")
+    return folder
+
+
+def test_translate_folder_reports_each_bad_file_and_does_the_rest(batch, tmp_path):
+    out = tmp_path / "out"
+    result = run("translate", batch, "-o", out, *MODELS)
+    assert result.exit_code == 3, result.output
+    assert "Traceback" not in result.output
+    lines = error_lines(result)
+    assert len(lines) == 2
+    assert str(batch / "b.txt") in lines[0] and "not UTF-8" in lines[0] and "iconv" in lines[0]
+    assert str(batch / "c.md") in lines[1] and "binary" in lines[1]
+    assert "2 of 4 inputs failed" in result.stderr
+    assert (out / "a.md").read_bytes() == (GOLDEN / "article.out.md").read_bytes()
+    assert (out / "d.txt").read_bytes() == (GOLDEN / "article.out.txt").read_bytes()
+    assert not (out / "b.txt").exists() and not (out / "c.md").exists()
+
+
+def test_fix_folder_names_the_file_with_a_damaged_inline_original_and_fixes_the_rest(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "bad.md").write_text(f"# Title\n\n<!-- unilingo:original sha256=0\n{GERMAN}\n-->\n", encoding="utf-8")
+    (folder / "good.md").write_text(f"{GERMAN}\n", encoding="utf-8")
+    result = run("fix", folder, *MODELS)
+    assert result.exit_code == 3, result.output
+    [line] = error_lines(result)
+    assert line.startswith(f"unilingo: error: {folder / 'bad.md'}:3: an inline original that does not follow its block")
+    assert (folder / "good.md").read_text(encoding="utf-8").startswith(f"{ENGLISH}\n<!-- unilingo:original")
+
+
+def test_detect_and_check_go_on_past_an_unreadable_file(batch):
+    detected = run("detect", batch, *MODELS)
+    assert detected.exit_code == 3 and len(error_lines(detected)) == 2
+    assert f"{batch / 'd.txt'}:" in detected.stdout
+    checked = run("check", batch, *MODELS)
+    assert checked.exit_code == 3 and len(error_lines(checked)) == 2
+    assert f"{batch / 'a.md'}:" in checked.stdout
+
+
+@pytest.mark.parametrize("policy, kept", [("skip", False), ("keep", True)])
+def test_a_line_that_is_not_utf8_is_a_bad_record_like_any_other(tmp_path, policy, kept):
+    bad = b'{"text": "Stra\xdfe"}'
+    source = tmp_path / "r.jsonl"
+    source.write_bytes(b'{"text": "' + GERMAN.encode() + b'"}\n' + bad + b'\n{"text": "Hello world."}\n')
+    out = tmp_path / "out"
+    result = run("translate", "--jsonl", "--field", "text", source, "-o", out, "--on-error", policy, *MODELS)
+    assert result.exit_code == 0, result.output
+    assert f"{source}:2: bad record, not UTF-8" in result.stderr
+    lines = (out / "r.jsonl").read_bytes().splitlines()
+    assert json.loads(lines[0])["text"] == ENGLISH and json.loads(lines[-1])["text"] == "Hello world."
+    assert (bad in lines) is kept and len(lines) == (3 if kept else 2)
+
+
+def test_a_folder_with_a_symlink_loop_is_walked_without_a_traceback(tmp_path):
+    folder = tmp_path / "docs"
+    (folder / "sub").mkdir(parents=True)
+    shutil.copy(GOLDEN / "article.md", folder / "a.md")
+    (folder / "sub" / "loop").symlink_to("..", target_is_directory=True)
+    (folder / "self.md").symlink_to("self.md")
+    result = run("translate", folder, "-o", tmp_path / "out", *MODELS)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.md", "a.md.unilingo.json"]
+
+
+@pytest.mark.parametrize("name", ["bom.txt", "bom.md"])
+def test_a_byte_order_mark_is_kept_outside_every_segment(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(b"\xef\xbb\xbf" + f"{GERMAN}\nHello world.\n".encode())
+    out = tmp_path / "out"
+    assert run("translate", path, "-o", out, *MODELS).exit_code == 0
+    assert (out / name).read_bytes() == b"\xef\xbb\xbf" + f"{ENGLISH}\nHello world.\n".encode()
+    assert run("restore", out / name).exit_code == 0
+    assert (out / name).read_bytes() == path.read_bytes()
+
+
+def test_stale_temporary_files_of_killed_writers_are_removed_and_live_ones_kept(tmp_path):
+    source = tmp_path / "a.md"
+    shutil.copy(GOLDEN / "article.md", source)
+    out = tmp_path / "out"
+    out.mkdir()
+    dead_pid = 2**22 + 12345  # above Linux's pid_max: no such process
+    stale = out / f".a.md.{dead_pid}.abc123.tmp"
+    live = out / f".a.md.{os.getpid()}.def456.tmp"
+    stale.write_text("half")
+    live.write_text("half")
+    assert run("translate", source, "-o", out, *MODELS).exit_code == 0
+    assert not stale.exists() and live.exists()
+
+
+# --- errors up front ------------------------------------------------------------------------
+
+
+def test_an_unknown_extension_is_refused_and_format_text_forces_it(tmp_path):
+    page = tmp_path / "list.html"
+    page.write_text(f"<ul><li>{GERMAN}</li></ul>\n", encoding="utf-8")
+    refused = run("translate", page, "-o", tmp_path / "out", *MODELS)
+    assert refused.exit_code == 2 and "--format text" in refused.stderr and ".html" in refused.stderr
+    assert not (tmp_path / "out").exists()
+    assert run("translate", page, "-o", tmp_path / "out", "--format", "text", *MODELS).exit_code == 0
+
+
+@pytest.mark.parametrize("where", ["same file", "same folder"])
+def test_an_output_over_its_input_is_refused_before_any_work(tmp_path, where):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(GOLDEN / "article.md", folder / "a.md")
+    args = (folder / "a.md", "-o", folder / "a.md") if where == "same file" else (folder, "-o", folder)
+    result = run("translate", *args, *MODELS)
+    assert result.exit_code == 2 and len(error_lines(result)) == 1
+    assert (folder / "a.md").read_bytes() == (GOLDEN / "article.md").read_bytes()
+    assert sorted(p.name for p in folder.iterdir()) == ["a.md"]
+
+
+def test_standard_input_with_an_output_folder_is_refused(tmp_path):
+    result = run("translate", "-", "-o", tmp_path / "out", *MODELS, input=GERMAN)
+    assert result.exit_code == 2 and "standard input goes to standard output" in result.stderr
+
+
+def test_standard_output_says_the_original_is_not_kept(tmp_path):
+    result = run("translate", "-", *MODELS, input=f"{GERMAN}\n")
+    assert result.exit_code == 0 and result.stdout == f"{ENGLISH}\n"
+    assert "the original is not kept" in result.stderr
+    quiet = run("translate", "-", "--keep-original", "none", *MODELS, input=f"{GERMAN}\n")
+    assert "not kept" not in quiet.stderr
+
+
+def test_check_lists_uncertain_segments_when_asked(tmp_path):
+    path = tmp_path / "a.md"
+    shutil.copy(GOLDEN / "article.md", path)
+    result = run("check", path, "--min-confidence", "1.0", "--uncertain", "report", *MODELS)
+    uncertain = [line for line in result.stderr.splitlines() if line.startswith(f"{path}:")]
+    assert uncertain and all(": skip " in line and "uncertain, reported" in line for line in uncertain)
+    assert result.exit_code == 0 and result.stdout == ""
