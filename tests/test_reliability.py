@@ -244,3 +244,55 @@ def test_check_lists_uncertain_segments_when_asked(tmp_path):
     uncertain = [line for line in result.stderr.splitlines() if line.startswith(f"{path}:")]
     assert uncertain and all(": skip " in line and "uncertain, reported" in line for line in uncertain)
     assert result.exit_code == 0 and result.stdout == ""
+
+
+def test_an_empty_translation_keeps_the_original(monkeypatch):
+    from unilingo import Normalizer
+    from unilingo._api import EMPTY_REASON
+    from unilingo._translate import Translation
+
+    normalizer = Normalizer("en", FIXTURE_MODELS, cache=False)
+    monkeypatch.setattr(normalizer.translator, "translate", lambda source, target, texts, *args: [Translation(" ")] * len(texts))
+    doc = normalizer.normalize(f"*{GERMAN}*\n", "markdown")
+    assert doc.text == f"*{GERMAN}*\n"
+    [segment] = doc.segments
+    assert segment.action == "keep" and segment.reason == EMPTY_REASON
+
+
+@pytest.mark.parametrize("damage", [b"", b"\xff" * 64, "cut"])
+def test_damaged_weights_are_reported_before_the_translation_stack_loads(tmp_path, damage):
+    from conftest import FIXTURE_MODEL
+
+    model = tmp_path / "model"
+    shutil.copytree(FIXTURE_MODEL, model)
+    weights = model / "model.safetensors"
+    weights.write_bytes(weights.read_bytes()[:100_000] if damage == "cut" else damage)
+    (tmp_path / "models.txt").write_text("de en ./model\n")
+    (tmp_path / "a.txt").write_text(f"{GERMAN}\n")
+    probe = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from unilingo._cli import cli\n"
+        f"result = CliRunner().invoke(cli, ['translate', {str(tmp_path / 'a.txt')!r}, '--models', {str(tmp_path / 'models.txt')!r}, '--no-cache'])\n"
+        "print(result.exit_code, 'torch' in sys.modules)\n"
+        "print(result.stderr)\n"
+    )
+    import subprocess
+    import sys
+
+    completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    code, torch_imported = completed.stdout.splitlines()[0].split()
+    assert (code, torch_imported) == ("4", "False"), completed.stdout + completed.stderr
+    assert "has a damaged weights file: model.safetensors" in completed.stdout
+    assert "replace the model folder with a good copy" in completed.stdout
+
+
+def test_a_model_missing_offline_names_a_models_file_of_ones_own():
+    from unilingo import ModelError
+    from unilingo._models import parse_models
+    from unilingo._translate import Translator
+
+    table = parse_models("de en unilingo-test/not-downloaded", base=Path("/nowhere"), path="/site-packages/unilingo/models.txt")
+    with pytest.raises(ModelError) as raised:
+        Translator(table).translate("de", "en", [GERMAN])
+    assert "--models FILE or UNILINGO_MODELS=FILE" in str(raised.value) and "change /site-packages" not in str(raised.value)

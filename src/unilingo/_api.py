@@ -27,6 +27,8 @@ _WINDOW_SEGMENTS = 4096
 # Records read before their fields are translated together and written out.
 _WINDOW_RECORDS = 256
 ON_ERROR = ("skip", "fail", "keep")
+# Nothing to put in the sentence's place: an empty replacement could also leave markup around it dangling.
+EMPTY_REASON = "translation rejected: the model's output is empty; original kept"
 
 
 class Normalizer:
@@ -205,8 +207,9 @@ class Normalizer:
             model_name = self.translator.model_name(lang, self.target)
             translations = self.translator.translate(lang, self.target, [text for _, _, text in requests], on_translated)
             for (doc_index, seg_index, _), translation in zip(requests, translations):
-                if translation.looped:
-                    kept = dataclasses.replace(decisions[doc_index][seg_index], action="keep", reason=LOOP_REASON)
+                rejected = LOOP_REASON if translation.looped else EMPTY_REASON if not translation.text.strip() else None
+                if rejected:
+                    kept = dataclasses.replace(decisions[doc_index][seg_index], action="keep", reason=rejected)
                     decisions[doc_index][seg_index] = kept
                     continue
                 outputs[doc_index][seg_index] = escape_output(translation.text, window[doc_index], seg_index)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import re
@@ -14,7 +15,7 @@ from typing import Callable, Sequence
 from ._engines import Engine, EngineChoice, EngineOptions, default_beams, open_engine
 from ._errors import ModelError, UnilingoError
 from ._memory import TranslationMemory, cache_dir, sha256_of
-from ._models import ModelSpec, ModelTable
+from ._models import MODELS_ENV, ModelSpec, ModelTable
 
 # Sentences per batch at most, and padded input tokens per batch at most: on
 # two CPU cores beam-4 throughput stops growing past about this size
@@ -161,6 +162,12 @@ class Translator:
         return self._engines[key]
 
     def _open(self, resolved: _Resolved) -> Engine:
+        # Before the translation stack is imported (seconds), so damaged weights are reported at once.
+        damaged = damaged_weights(Path(resolved.folder))
+        if damaged:
+            fix = ("replace the model folder with a good copy" if resolved.spec.is_local
+                   else f"delete {resolved.folder} and run 'unilingo models download'")  # fmt: skip
+            raise ModelError(f"model {resolved.spec.name} ({resolved.spec.origin}) has a damaged weights file: {damaged}; {fix}")
         choice = self.choice
         converted = cache_dir() / "ctranslate2" / f"{_safe(resolved.spec.location)}-{resolved.revision[:16]}-{choice.compute}"
         try:
@@ -234,6 +241,25 @@ class Translator:
                 outputs[index] = Translation(generated.text, runaway(generated.tokens, budget, pieces[index]))
             finished(batch)
         return outputs
+
+
+def damaged_weights(folder: Path) -> str | None:
+    """What is wrong with a safetensors file in ``folder``, read from its header alone; None when nothing is."""
+    for path in sorted(folder.glob("*.safetensors")):
+        try:
+            size = path.stat().st_size
+            with open(path, "rb") as handle:
+                header_size = int.from_bytes(handle.read(8), "little")
+                if size < 8 or header_size > size - 8:
+                    return f"{path.name} is cut short or not a safetensors file"
+                header = json.loads(handle.read(header_size))
+        except (OSError, ValueError) as error:
+            return f"{path.name} cannot be read ({error})"
+        ends = [entry["data_offsets"][1] for name, entry in header.items() if name != "__metadata__" and isinstance(entry, dict)
+                and isinstance(entry.get("data_offsets"), list) and len(entry["data_offsets"]) == 2]  # fmt: skip
+        if len(ends) != len(header) - ("__metadata__" in header) or max(ends, default=0) > size - 8 - header_size:
+            return f"{path.name} is cut short: its header names more data than the file holds"
+    return None
 
 
 def token_batches(lengths: Sequence[int], max_sentences: int, max_tokens: int) -> list[list[int]]:
@@ -353,10 +379,12 @@ def _hub_unreachable() -> str | None:
 
 
 def _not_available(spec: ModelSpec, why: str) -> str:
+    # The bundled models file lives inside the installed package: point at one of the user's own instead.
     return (
-        f"model {spec.name} ({spec.source} -> {spec.target}) is not in the Hugging Face cache and "
+        f"model {spec.name} ({spec.source} -> {spec.target}, {spec.origin}) is not in the Hugging Face cache and "
         f"cannot be downloaded: {why}; run 'unilingo models download' on a machine with internet "
-        f"access and copy its Hugging Face cache here, or change {spec.origin} to a local folder"
+        f"access and copy its Hugging Face cache here, or use a models file of your own whose line "
+        f"'{spec.source} {spec.target} FOLDER' names a local folder (--models FILE or {MODELS_ENV}=FILE)"
     )
 
 
