@@ -45,9 +45,6 @@ Exit codes:
   {ExitCode.FINDINGS}  check found text to translate; fix changed files
   {ExitCode.USAGE}  usage error: bad option, unknown language, bad models file line, output over its input
   {ExitCode.INPUT}  input missing, unreadable, not UTF-8, binary, or nothing to restore; a restore that could not be exact
-
-In a batch, each input that fails is reported on its own line, the others are
-done, and the run exits with the first failure's code.
   {ExitCode.MODEL}  a model cannot be found, downloaded or loaded
   {ExitCode.OUTPUT}  an output cannot be written
 
