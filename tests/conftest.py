@@ -18,6 +18,25 @@ os.environ.pop("UNILINGO_MODELS", None)
 # The translation memory and converted models go to a throwaway folder, never the user's cache.
 os.environ["UNILINGO_CACHE_DIR"] = tempfile.mkdtemp(prefix="unilingo-test-cache-")
 
+
+def _cpu_has_avx2() -> bool:
+    try:
+        return " avx2 " in Path("/proc/cpuinfo").read_text().replace("\n", " ")
+    except OSError:
+        return False
+
+
+# CTranslate2 and its GEMM libraries pick int8 kernels by instruction set, and
+# they round differently: oneDNN without VNNI once turned "Alle akzeptieren"
+# into "Acccept all". Every test gets what an AVX2 CPU gets, so a CI machine
+# with AVX-512 proves what AVX2 users see (limits, not demands: a CPU without
+# AVX2 keeps its own). test_translate.py also runs int8 with this CPU's own kernels.
+INT8_KERNEL_LIMITS = {"ONEDNN_MAX_CPU_ISA": "AVX2", "MKL_ENABLE_INSTRUCTIONS": "AVX2"}
+if _cpu_has_avx2():
+    # CTranslate2's own ISA must exist on the CPU, or it refuses to start.
+    INT8_KERNEL_LIMITS["CT2_FORCE_CPU_ISA"] = "AVX2"
+os.environ.update(INT8_KERNEL_LIMITS)
+
 import pytest  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -17,6 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from unilingo import Document, restore_inline, restore_sidecar
+from unilingo._translate import LOOP_REASON
 
 SPEC = Path(__file__).parent / "fixtures" / "commonmark" / "spec-0.31.2.json"
 GERMAN = "Die Polizei sucht nach Zeugen."
@@ -54,10 +55,12 @@ def normalized(normalizer) -> dict[tuple[int, str], Document]:
     return dict(zip(keys, normalizer.normalize_many(sources)))
 
 
-# The detector takes these examples' placeholder words ("ddd", "bim", "baz",
-# "notcode") for German and the tiny model translates them: a detector matter,
-# not a structural one (the round-trip test passes for them).
-_PLACEHOLDERS_TAKEN_FOR_GERMAN = {220, 307, 308, 309, 418, 432, 470, 602, 621}
+# The detector routes these examples' placeholder words ("ccc", "ddd", "bim",
+# "baz", "notcode") to the German model: the detector defect that issue "Router
+# v2" names ("text whose words belong to no candidate language is no
+# language"), not a structural one (the round-trip test passes for them).
+# Strict: once the detector is fixed, these must be taken off the list.
+_PLACEHOLDERS_TAKEN_FOR_GERMAN = {220, 223, 307, 308, 309, 418, 432, 470, 602, 621}
 
 
 def _params(marked: set[int], reason: str) -> list:
@@ -86,5 +89,7 @@ def test_only_the_added_sentence_is_translated(normalized, example: dict, placem
     doc = normalized[example["example"], placement]
     # An unclosed fence or HTML block before it holds the sentence as code, never translated.
     is_prose = any(GERMAN in token.content for token in _renderer().parse(doc.original) if token.type == "inline")
-    translated = {segment.text: segment.output for segment in doc.segments if segment.output is not None}
-    assert translated == ({GERMAN: ENGLISH} if is_prose else {})
+    # Routed to the model, whatever the model then said: a rejected (looping) translation is kept, but was routed.
+    routed = {segment.text for segment in doc.segments if segment.action == "translate" or segment.reason == LOOP_REASON}
+    assert routed == ({GERMAN} if is_prose else set())
+    assert {s.text: s.output for s in doc.segments if s.output is not None} == ({GERMAN: ENGLISH} if is_prose else {})

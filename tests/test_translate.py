@@ -1,13 +1,14 @@
 import os
 import re
 import shutil
+import subprocess
 import sys
 import threading
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE_MODEL, FIXTURE_MODELS, read_pairs
+from conftest import FIXTURE_MODEL, FIXTURE_MODELS, INT8_KERNEL_LIMITS, read_pairs
 from unilingo import ConfigError, ModelError, Normalizer, load_models
 from unilingo._engines import EngineOptions
 from unilingo._models import parse_models
@@ -39,6 +40,27 @@ def test_every_engine_translates_every_pair_exactly_in_batches(engine):
     translator = Translator(load_models(FIXTURE_MODELS), engine=engine, batch_size=16)
     assert translator.choice.compute == ("float32" if engine.quantize is None and engine.backend == "transformers" else "int8")
     assert texts(translator.translate("de", "en", [de for de, _ in pairs])) == [en for _, en in pairs]
+
+
+def test_ctranslate2_int8_with_this_cpus_own_kernels_translates_every_pair_exactly():
+    # conftest limits the int8 kernels to AVX2's for every other test; here the CPU picks, as a user's run does.
+    pairs = read_pairs()
+    probe = (
+        "import sys\n"
+        "from unilingo import load_models\n"
+        "from unilingo._engines import EngineOptions\n"
+        "from unilingo._translate import Generation, Translator\n"
+        f"sources = {[de for de, _ in pairs]!r}\n"
+        "for beams in (1, 4):\n"
+        f"    translator = Translator(load_models({str(FIXTURE_MODELS)!r}), engine=EngineOptions('ctranslate2'),\n"
+        "                            generation=Generation(num_beams=beams), memory=None)\n"
+        "    for translation in translator.translate('de', 'en', sources):\n"
+        "        print(translation.text)\n"
+    )
+    env = {name: value for name, value in os.environ.items() if name not in INT8_KERNEL_LIMITS}
+    completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.splitlines() == [en for _, en in pairs] * 2
 
 
 def test_ctranslate2_float32_greedy_decodes_as_transformers_does():
