@@ -33,8 +33,10 @@ def _cpu_has_avx2() -> bool:
 # AVX2 keeps its own). test_translate.py also runs int8 with this CPU's own kernels.
 INT8_KERNEL_LIMITS = {"ONEDNN_MAX_CPU_ISA": "AVX2", "MKL_ENABLE_INSTRUCTIONS": "AVX2"}
 if _cpu_has_avx2():
-    # CTranslate2's own ISA must exist on the CPU, or it refuses to start.
-    INT8_KERNEL_LIMITS["CT2_FORCE_CPU_ISA"] = "AVX2"
+    # These name an instruction set the CPU must have: CTranslate2 refuses to
+    # start otherwise. fbgemm (torch's int8 for the transformers backend) and
+    # ATen's vector kernels read theirs the same way.
+    INT8_KERNEL_LIMITS.update(CT2_FORCE_CPU_ISA="AVX2", FBGEMM_ENABLE_INSTRUCTIONS="AVX2", ATEN_CPU_CAPABILITY="avx2")
 os.environ.update(INT8_KERNEL_LIMITS)
 
 import pytest  # noqa: E402
