@@ -55,23 +55,12 @@ def normalized(normalizer) -> dict[tuple[int, str], Document]:
     return dict(zip(keys, normalizer.normalize_many(sources)))
 
 
-# The detector routes these examples' placeholder words ("ccc", "ddd", "bim",
-# "baz", "notcode") to the German model: the detector defect that issue "Router
-# v2" names ("text whose words belong to no candidate language is no
-# language"), not a structural one (the round-trip test passes for them).
-# Strict: once the detector is fixed, these must be taken off the list.
-_PLACEHOLDERS_TAKEN_FOR_GERMAN = {220, 223, 307, 308, 309, 418, 432, 470, 602, 621}
-
-
-def _params(marked: set[int], reason: str) -> list:
-    return [
-        pytest.param(example, id=f"{example['example']}-{example['section']}", marks=[pytest.mark.xfail(strict=True, reason=reason)] if example["example"] in marked else [])
-        for example in _EXAMPLES
-    ]
+def _params() -> list:
+    return [pytest.param(example, id=f"{example['example']}-{example['section']}") for example in _EXAMPLES]
 
 
 @pytest.mark.parametrize("placement", PLACEMENTS)
-@pytest.mark.parametrize("example", _params(set(), ""))
+@pytest.mark.parametrize("example", _params())
 def test_example_round_trips_with_its_structure(normalized, example: dict, placement: str) -> None:
     doc = normalized[example["example"], placement]
     source = with_german(example["markdown"], placement)
@@ -84,9 +73,10 @@ def test_example_round_trips_with_its_structure(normalized, example: dict, place
 
 
 @pytest.mark.parametrize("placement", PLACEMENTS)
-@pytest.mark.parametrize("example", _params(_PLACEHOLDERS_TAKEN_FOR_GERMAN, "placeholder words detected as German"))
+@pytest.mark.parametrize("example", _params())
 def test_only_the_added_sentence_is_translated(normalized, example: dict, placement: str) -> None:
     doc = normalized[example["example"], placement]
+    # Placeholder words ("ccc", "bar *baz bim") are no language and stay as they are too.
     # An unclosed fence or HTML block before it holds the sentence as code, never translated.
     is_prose = any(GERMAN in token.content for token in _renderer().parse(doc.original) if token.type == "inline")
     # Routed to the model, whatever the model then said: a rejected (looping) translation is kept, but was routed.

@@ -162,6 +162,54 @@ def test_extra_candidate_languages_are_recognised():
     assert (decision.lang, decision.action) == ("es", "skip")
 
 
+# Issue "Router v2": a target with no model into it was the best guess for
+# English and German text, so `check --target fr` passed a German file.
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Die Polizei sucht nach Zeugen.", "de"),
+        ("Verwandte Artikel", "de"),
+        ("The police are looking for witnesses.", "en"),
+        ("Read the full report for the details.", "en"),
+    ],
+)
+@pytest.mark.parametrize("also", [(), ("nl", "da", "sv", "nb", "af", "lb")])
+def test_a_target_without_models_still_tells_english_and_german_apart(text, lang, also):
+    decision = decide_alone(Detector("fr", [], also=also), text)
+    assert (decision.lang, decision.action) == (lang, "skip"), decision.reason
+    assert decision.reason.startswith(f"no model for {lang} -> fr")
+
+
+def test_a_target_without_models_keeps_its_own_language():
+    decision = decide_alone(Detector("fr", []), "La police recherche des témoins.")
+    assert (decision.lang, decision.action) == ("fr", "keep"), decision.reason
+
+
+# Issue "Router v2": placeholder words were translated ("Contactact").
+@pytest.mark.parametrize("text", ["aaa", "bbb", "ccc", "ddd", "baz", "bim", "notcode", "bar *baz bim", "bim!bop />", "GitHub"])
+def test_placeholder_words_are_no_language(detector, text):
+    decision = decide_alone(detector, text)
+    assert (decision.lang, decision.action, decision.reason) == (None, "skip", "no words of a known language")
+
+
+def test_placeholder_words_beside_german_are_still_no_language(detector):
+    decisions = detector.decide(segment("aaa\nDie Polizei sucht nach Zeugen.\nbbb\n", "text").segments)
+    assert [route(d) for d in decisions] == [None, "de", None]
+    assert decisions[0].reason == decisions[2].reason == "no words of a known language"
+
+
+# Rare words, marker words and compounds too rare for the word lists are still language.
+@pytest.mark.parametrize(
+    "text, expected",
+    [("Kontakt", "de"), ("Impressum", "de"), ("Hallo", "de"), ("Du spinnst!", "de"), ("Er rennt.", "de"), ("Straßenbahnhaltestelle", "de"),
+     ("Rindfleischetikettierung", "de"), ("OK", None), ("foo bar", None)],
+)  # fmt: skip
+def test_real_short_words_are_not_taken_for_placeholders(detector, text, expected):
+    decision = decide_alone(detector, text)
+    assert route(decision) == expected, decision.reason
+    assert decision.reason != "no words of a known language" or expected is None
+
+
 def test_reason_names_the_detector(detector):
     assert "langid+lingua+words" in decide_alone(detector, "Die Polizei sucht nach Zeugen.").reason
 

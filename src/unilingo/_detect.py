@@ -1,7 +1,7 @@
 """Detector: the language of each segment, and what to do with it.
 
 Opinions combined in log space over one candidate set (the target, the
-languages with a model, and look-alike guard languages):
+languages with a model, English and German, and look-alike guard languages):
 
 - langid (character n-grams, naive Bayes), weight 0.5;
 - lingua's fast trigram models, weight 1.0;
@@ -20,6 +20,11 @@ them. That, word lists that load in 10 ms a language where lingua's full
 models took 0.8 s for all, and langid scored without numpy (``_langid.py``)
 are what keep ``check`` of a megabyte of English under a second.
 
+Text whose words are mostly neither marker words nor frequent words of any
+candidate ("aaa", "bar baz bim") is no language, whatever the n-gram models
+make of it, unless they are sure of it (a German compound too rare for the
+word lists) or it looks like a name.
+
 Languages the user can act on (the target and every language with a model)
 get a prior of 2.0: in a content repository they are far likelier than a
 look-alike. Weights and threshold were tuned on ../shared/data/langid-dev/
@@ -35,7 +40,15 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 
 from ._errors import ConfigError
 from ._langid import LangidScorer, langid_model
-from ._lexicon import FUNCTION_WORDS, credit_label, credit_languages, function_word_hits, word_frequency_scores, words
+from ._lexicon import (
+    FUNCTION_WORDS,
+    credit_label,
+    credit_languages,
+    function_word_hits,
+    mostly_unknown_words,
+    word_frequency_scores,
+    words,
+)
 from ._segment import Segment
 
 if TYPE_CHECKING:
@@ -46,6 +59,10 @@ UNCERTAIN_POLICIES = ("keep", "translate", "report")
 # Languages a German-to-English router confuses with German or English; as
 # candidates they are recognised and left alone unless a model is listed.
 DEFAULT_LOOK_ALIKES = ("nl", "da", "sv", "nb", "af", "lb", "fr")
+# The languages of the bundled models, always candidates: without them a
+# target with no model into it ("fr") is the best guess for English and German
+# text, and ``check`` passes a German file.
+_ALWAYS_RECOGNISED = ("en", "de")
 DEFAULT_MIN_CONFIDENCE = 0.5
 DETECTOR_NAME = "langid+lingua+words"
 # Every decision left uncertain has a reason starting so; --uncertain report lists them by it.
@@ -75,7 +92,7 @@ _FAST_MODELS_SUFFICE = 120
 # How strongly the languages a document is surely written in pull its short segments.
 _DOCUMENT_PRIOR = 0.5
 # Changes when the scorer would guess differently, so remembered guesses are not reused.
-_GUESS_VERSION = 5
+_GUESS_VERSION = 6
 # A segment with this many marker words of one language and none of another
 # is decided by them alone: 4 words x 4.0 outweigh the most langid and lingua
 # together can say against them (1.5 x ln 10^4 = 13.8) plus the prior (2.0).
@@ -281,7 +298,7 @@ class Detector:
     ) -> None:
         known = set(known_languages())
         sources = sorted(set(sources) - {target})
-        also = sorted(set(also) - {target} - set(sources))
+        also = sorted((set(also) | set(_ALWAYS_RECOGNISED)) - {target} - set(sources))
         for code in [target, *sources, *also]:
             if code not in known:
                 raise ConfigError(f"unknown language {code!r}: use an ISO 639-1 code langid knows, such as 'en' or 'de'")
@@ -406,6 +423,8 @@ class Detector:
     def _route(self, text: str, guess: _Guess | None, context: tuple[_Guess, str] | None) -> Decision:
         if guess is None:
             return Decision(None, 0.0, "skip", "no words")
+        if self._no_language(text, guess):
+            return Decision(None, 0.0, "skip", "no words of a known language")
         how = f"{DETECTOR_NAME} {guess.confidence:.2f}"
         if guess.basis:
             how = f"{DETECTOR_NAME} on {guess.basis} {guess.confidence:.2f}"
@@ -423,6 +442,18 @@ class Detector:
         if lang not in self.sources:
             return Decision(lang, confidence, "skip", f"no model for {lang} -> {self.target} ({how})")
         return Decision(lang, confidence, "translate", f"{lang} -> {self.target} ({how})")
+
+
+    def _no_language(self, text: str, guess: _Guess) -> bool:
+        """Whether the segment's words are mostly no candidate's, and nothing else says it is a language.
+
+        Decided before its neighbours are asked: "ddd" below a German
+        sentence is no more German for it. A credit line is its label's
+        language whatever names follow it.
+        """
+        if self._scorer is None or guess.basis or guess.confidence >= _SETTLED or _looks_like_a_name(text):
+            return False
+        return mostly_unknown_words(text, self.candidates)
 
 
 def _confident_neighbour(segments, guesses, index: int, step: int, threshold: float) -> _Guess | None:

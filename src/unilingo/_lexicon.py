@@ -142,6 +142,10 @@ _FREQUENCY_STAND_INS = {"lb": "de", "af": "nl"}
 _UNSEEN_FREQUENCY = 1e-7
 # Shorter words ("Nr.", "du") are abbreviations and marker words, which the frequency lists cannot weigh.
 _FREQUENCY_MIN_LETTERS = 3
+# The lists' rarest words are web noise as much as language ("aaa", "ccc" and
+# "bim" are there, just under this): a word rarer than this in every list is
+# no evidence of a language.
+_WORD_OF_A_LANGUAGE = 1e-5
 
 
 @lru_cache(maxsize=None)
@@ -192,3 +196,27 @@ def word_frequency_scores(text: str, languages: Sequence[str]) -> dict[str, floa
         return {}
     neutral = sum(scores.values()) / len(scores)
     return {lang: scores.get(lang, neutral) for lang in languages}
+
+
+def mostly_unknown_words(text: str, languages: Sequence[str]) -> bool:
+    """Whether ``text`` has no marker word and most of its words are frequent in none of ``languages``.
+
+    "aaa", "notcode", "bar baz bim": placeholders, which the n-gram models
+    give some language anyway. False when a language has no list, not even a
+    neighbour's: its words cannot be told from none.
+    """
+    tokens = [token.casefold() for token in words(text)]
+    # "Du spinnst!": a marker of any length, or "du" with its verb, is language enough.
+    if all(len(token) < _FREQUENCY_MIN_LETTERS for token in tokens) or any(function_word_hits(text, languages).values()):
+        return False
+    lists = []
+    for lang in languages:
+        log_frequencies = word_log_frequencies(_FREQUENCY_STAND_INS.get(lang, lang))
+        if log_frequencies is None:
+            return False
+        lists.append(log_frequencies)
+    floor = math.log(_WORD_OF_A_LANGUAGE)
+    frequent = [any(log_frequencies.get(token, floor - 1.0) >= floor for log_frequencies in lists) for token in tokens]
+    # A short word is no evidence against a language, but a frequent one is for it: "Er rennt."
+    counted = [is_frequent for token, is_frequent in zip(tokens, frequent) if is_frequent or len(token) >= _FREQUENCY_MIN_LETTERS]
+    return 2 * sum(counted) < len(counted)
