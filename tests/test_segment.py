@@ -85,7 +85,7 @@ def test_unknown_format_is_refused():
 
 
 @pytest.mark.parametrize(
-    "name, format", [("a.md", "markdown"), ("B.MARKDOWN", "markdown"), ("c.txt", "text"), ("README", "text")]
+    "name, format", [("a.md", "markdown"), ("B.MARKDOWN", "markdown"), ("c.txt", "text"), ("README", "text"), ("page.html", None), ("notes.v2.TEXT", "text")]
 )
 def test_format_for_path(name, format):
     assert format_for_path(name) == format

@@ -29,7 +29,6 @@ from ._files import (
     read_text,
     rendered,
     report_record,
-    with_inline_originals,
     write_atomic,
     write_document,
 )
@@ -216,14 +215,22 @@ def translate(paths, output, format_, report, quiet, jsonl, fields, on_error, **
     for settings, grouped in _configured(jobs, options):
         normalizer = _normalizer(settings)
         read: deque = deque()
-        for doc in normalizer.normalize_many(_readable(grouped, read, failures), on_translated=progress.segments_done):
+
+        def sources():
+            for job, text in _readable(grouped, failures):
+                read.append(job)
+                yield text, job.format
+
+        for doc in normalizer.normalize_many(sources(), on_translated=progress.segments_done):
             job = read.popleft()
             number += 1
             _report_unsegmented(progress, job.label, doc)
             try:
                 if job.output is None:
-                    _warn_if_original_lost(progress, doc, settings["keep_original"])
-                    sys.stdout.buffer.write(rendered(doc, settings["keep_original"]).encode("utf-8"))
+                    text = rendered(doc, settings["keep_original"])
+                    if doc.translated and settings["keep_original"] != "none" and text == doc.text:
+                        progress.echo(_ORIGINAL_NOT_KEPT)
+                    sys.stdout.buffer.write(text.encode("utf-8"))
                 else:
                     write_document(doc, job.output, settings["keep_original"])
             except UnilingoError as error:
@@ -270,16 +277,15 @@ class _Failures:
             sys.exit(int(self.errors[0].exit_code))
 
 
-def _readable(jobs, read: deque, failures: _Failures):
-    """(text, format) of each job that can be read, the job appended to ``read``; the others reported as failures."""
+def _readable(jobs, failures: _Failures):
+    """(job, text) of each job that can be read; the others reported as failures."""
     for job in jobs:
         try:
             text = _read(job)
         except InputError as error:
             failures.add(error)
             continue
-        read.append(job)
-        yield text, job.format
+        yield job, text
 
 
 def _report_unsegmented(progress: "_Progress", label: str, doc) -> None:
@@ -288,14 +294,9 @@ def _report_unsegmented(progress: "_Progress", label: str, doc) -> None:
             progress.echo(f"unilingo: warning: {_position(label, doc.original, segment)}: not translated: {segment.reason}")
 
 
-def _warn_if_original_lost(progress: "_Progress", doc, keep_original: str) -> None:
-    """Standard output has no place for a sidecar: say that the original is not kept, unless asked for none."""
-    if not doc.translated or keep_original == "none":
-        return
-    if keep_original == "inline" and with_inline_originals(doc) is not None:
-        return
-    progress.echo("unilingo: warning: standard output has no sidecar, so the original is not kept: "
-                  "use --keep-original inline (Markdown) or --report FILE, or -o with a file input")  # fmt: skip
+# Standard output has no place for a sidecar; said unless --keep-original none asked for nothing.
+_ORIGINAL_NOT_KEPT = ("unilingo: warning: standard output has no sidecar, so the original is not kept: "
+                      "use --keep-original inline (Markdown) or --report FILE, or -o with a file input")  # fmt: skip
 
 
 # Settings a configuration file may give, by the option they stand in for.
@@ -420,7 +421,7 @@ def detect(paths, format_, as_json, **options):
     failures = _Failures()
     for settings, grouped in _configured(jobs, options):
         normalizer = _normalizer(settings)
-        for job, text in _each_readable(grouped, failures):
+        for job, text in _readable(grouped, failures):
             doc = normalizer.detect(text, job.format)
             if as_json:
                 records.append(report_record(doc, job.label, with_output=False))
@@ -430,13 +431,6 @@ def detect(paths, format_, as_json, **options):
     if as_json:
         click.echo(json.dumps(records, ensure_ascii=False, indent=1))
     failures.exit_if_any(len(jobs))
-
-
-def _each_readable(jobs, failures: _Failures):
-    """(job, text) of each job that can be read; the others reported as failures."""
-    read: deque = deque()
-    for text, _ in _readable(jobs, read, failures):
-        yield read.popleft(), text
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -461,7 +455,7 @@ def fix(paths, format_, quiet, **options):
     for settings, grouped in _configured(jobs, options):
         normalizer = _normalizer(settings)
         ready = []
-        for job, text in _each_readable(grouped, failures):
+        for job, text in _readable(grouped, failures):
             try:
                 refreshed = normalizer.refresh_inline_originals(text, where=job.label) if job.format == "markdown" else text
             except InputError as error:
@@ -507,7 +501,7 @@ def check(paths, format_, **options):
     for settings, grouped in _configured(jobs, options):
         normalizer = _normalizer(settings)
         targets.add(settings["target"])
-        for job, text in _each_readable(grouped, failures):
+        for job, text in _readable(grouped, failures):
             for segment in normalizer.detect(text, job.format).segments:
                 if segment.action == "translate":
                     findings += 1

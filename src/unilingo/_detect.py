@@ -443,7 +443,6 @@ class Detector:
             return Decision(lang, confidence, "skip", f"no model for {lang} -> {self.target} ({how})")
         return Decision(lang, confidence, "translate", f"{lang} -> {self.target} ({how})")
 
-
     def _no_language(self, text: str, guess: _Guess) -> bool:
         """Whether the segment's words are mostly no candidate's, and nothing else says it is a language.
 

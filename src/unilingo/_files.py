@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
@@ -13,10 +12,9 @@ from pathlib import Path
 from typing import BinaryIO, Iterator, Sequence
 
 from ._errors import ConfigError, InputError, OutputError
-from ._merge import SIDECAR_SUFFIX, Document, has_inline_originals, restore_inline, restore_sidecar
-from ._segment import FORMATS, MARKDOWN_SUFFIXES, format_for_path
+from ._merge import SIDECAR_SUFFIX, Document, has_inline_originals, restore_inline, restore_sidecar, sha256_text
+from ._segment import FORMATS, MARKDOWN_SUFFIXES, TEXT_SUFFIXES, format_for_path
 
-TEXT_SUFFIXES = (".txt", ".text")
 KEEP_ORIGINAL = ("sidecar", "inline", "none")
 STDIO = "-"
 
@@ -62,7 +60,7 @@ def plan(paths: Sequence[str], output_dir: str | None, format: str = "auto", *, 
             for file in _documents_under(path, out):
                 jobs.append(_job(file, out / file.relative_to(path), format))
         elif path.exists():
-            if format == "auto" and format_for_suffix(path.name) is None:
+            if format == "auto" and format_for_path(path.name) is None:
                 raise ConfigError(
                     f"{raw}: unilingo does not read {path.suffix} files ({_KNOWN_FORMATS}); "
                     f"'--format text' translates it as plain text"
@@ -85,15 +83,6 @@ def plan(paths: Sequence[str], output_dir: str | None, format: str = "auto", *, 
             raise ConfigError(f"{seen[target]} and {job.label} would both be written to {job.output}")
         seen[target] = job.label
     return jobs
-
-
-def format_for_suffix(name: str) -> str | None:
-    """The format a file name implies: Markdown, text (a text suffix or none at all), or None for one unilingo does not read."""
-    if name.lower().endswith(MARKDOWN_SUFFIXES):
-        return "markdown"
-    if name.lower().endswith(TEXT_SUFFIXES) or not Path(name).suffix:
-        return "text"
-    return None
 
 
 _KNOWN_FORMATS = f"markdown: {' '.join(MARKDOWN_SUFFIXES)}; text: {' '.join(TEXT_SUFFIXES)} or no suffix"
@@ -234,19 +223,20 @@ def _umask() -> int:
 
 def rendered(doc: Document, keep_original: str) -> str:
     """The output text, with inline originals when asked for and possible (Markdown)."""
-    if keep_original == "inline" and doc.translated:
-        return with_inline_originals(doc) or doc.text
-    return doc.text
+    return (keep_original == "inline" and with_inline_originals(doc)) or doc.text
 
 
 def with_inline_originals(doc: Document) -> str | None:
-    """The output with its originals inline, or None where that could not be restored exactly.
+    """The Markdown output with its originals inline, or None where they cannot be kept inline exactly.
 
     The output is restored at once and compared: a block the parser cannot
-    place its comment after (nested past its limit, say) gets a sidecar instead.
+    place its comment after (nested past its limit, say) gets a sidecar
+    instead, as plain text always does.
     """
     if doc.format != "markdown":
         return None
+    if not doc.translated:
+        return doc.text
     text = doc.with_inline_originals()
     try:
         # Originals kept inline by an earlier run come back too, as they would in a real restore.
@@ -295,9 +285,8 @@ def write_document(doc: Document, output: Path, keep_original: str, *, in_place:
     if keep_original not in KEEP_ORIGINAL:
         raise ConfigError(f"unknown --keep-original {keep_original!r}: use one of {', '.join(KEEP_ORIGINAL)}")
     sidecar = sidecar_path(output)
-    inline = with_inline_originals(doc) if keep_original == "inline" and doc.translated else None
-    uses_sidecar = keep_original == "sidecar" or (keep_original == "inline" and inline is None and (doc.translated or doc.format != "markdown"))
-    if uses_sidecar:
+    inline = with_inline_originals(doc) if keep_original == "inline" else None
+    if keep_original == "sidecar" or (keep_original == "inline" and inline is None):
         record = doc.sidecar()
         if in_place and sidecar.exists():
             record["previous"] = _read_sidecar(sidecar)
@@ -315,11 +304,11 @@ def report_record(doc: Document, label: str, *, with_output: bool) -> dict:
 
 
 def original_of(path: Path) -> tuple[str, Path | None, dict | None]:
-    """The original behind a unilingo output, its sidecar (if any), and that sidecar's previous record."""
+    """The original behind a unilingo output, its sidecar's path and record (None for inline originals)."""
     sidecar = sidecar_path(path)
     if sidecar.exists():
         data = _read_sidecar(sidecar)
-        return restore_sidecar(data, str(sidecar)), sidecar, data.get("previous")
+        return restore_sidecar(data, str(sidecar)), sidecar, data
     text = read_text(path)
     if has_inline_originals(text):
         return restore_inline(text, str(path)), None, None
@@ -336,12 +325,12 @@ def restore_in_place(path: Path, *, force: bool = False) -> Path | None:
     would lose the edit; with ``force`` the edited file is kept as
     ``NAME.edited`` (returned) first.
     """
-    original, sidecar, previous = original_of(path)
+    original, sidecar, record = original_of(path)
     kept = None
     if sidecar is not None:
         current = read_text(path)
-        written = _read_sidecar(sidecar).get("output_sha256")
-        if written is not None and written != hashlib.sha256(current.encode("utf-8")).hexdigest():
+        written = record.get("output_sha256")
+        if written is not None and written != sha256_text(current):
             kept = path.with_name(path.name + EDITED_SUFFIX)
             if not force:
                 raise InputError(
@@ -351,8 +340,8 @@ def restore_in_place(path: Path, *, force: bool = False) -> Path | None:
             write_atomic(kept, current.encode("utf-8"))
     write_atomic(path, original.encode("utf-8"))
     if sidecar is not None:
-        if previous is not None:
-            write_atomic(sidecar, _json_text(previous).encode("utf-8"))
+        if record.get("previous") is not None:
+            write_atomic(sidecar, _json_text(record["previous"]).encode("utf-8"))
         else:
             sidecar.unlink()
     return kept

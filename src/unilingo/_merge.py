@@ -96,8 +96,8 @@ class Document:
             "format": self.format,
             "target": self.target,
             "models": self.models,
-            "original_sha256": _sha256(self.original),
-            "output_sha256": _sha256(self.text),
+            "original_sha256": sha256_text(self.original),
+            "output_sha256": sha256_text(self.text),
             "original": self.original,
             "segments": segments,
         }
@@ -198,7 +198,7 @@ def _newline_after(text: str, offset: int) -> str:
 
 
 def inline_comment(original_block: str, newline: str) -> str:
-    header = f"{INLINE_MARK} {_CHECKSUM}{_sha256(original_block)[:_CHECKSUM_LENGTH]}"
+    header = f"{INLINE_MARK} {_CHECKSUM}{sha256_text(original_block)[:_CHECKSUM_LENGTH]}"
     if "-->" in original_block:
         # The text would end the comment early; base64 keeps it exact.
         body = base64.b64encode(original_block.encode("utf-8")).decode("ascii")
@@ -206,7 +206,7 @@ def inline_comment(original_block: str, newline: str) -> str:
     return f"{header}{newline}{original_block}{newline}-->"
 
 
-def _sha256(text: str) -> str:
+def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -221,7 +221,7 @@ def restore_sidecar(sidecar: dict, where: str = "sidecar") -> str:
     original = sidecar.get("original") if isinstance(sidecar, dict) else None
     if not isinstance(original, str):
         raise InputError(f"{where} has no 'original' text: it was not written by unilingo")
-    if sidecar.get("original_sha256") not in (None, _sha256(original)):
+    if sidecar.get("original_sha256") not in (None, sha256_text(original)):
         raise InputError(f"{where} is damaged: its original does not match its checksum")
     return original
 
@@ -250,7 +250,7 @@ def inline_originals(text: str, where: str = "document") -> list[InlineOriginal]
             raise InputError(f"{where}:{first + 1}: an inline original that does not follow its block; was the file edited?")
         comment_end = lines.end(stop - 1)
         original, checksum, newline = _comment_body(text[lines.start(first) : comment_end], where, first)
-        edited = checksum is not None and checksum != _sha256(original)[:_CHECKSUM_LENGTH]
+        edited = checksum is not None and checksum != sha256_text(original)[:_CHECKSUM_LENGTH]
         found.append(InlineOriginal(lines.start(previous.map[0]), comment_end, original, edited, newline))
     return found
 
@@ -270,13 +270,11 @@ def restore_inline(text: str, where: str = "document") -> str:
         position = kept.comment_end
     pieces.append(text[position:])
     lines = _Lines(text)
-    placed = {lines.line_of(kept.comment_end) for kept in found}
-    stray = []
-    for match in re.finditer(re.escape(INLINE_MARK), text):
-        line = lines.line_of(match.start())
-        inside = any(kept.block_start <= match.start() < kept.comment_end for kept in found)
-        if not inside and line not in placed:
-            stray.append(line + 1)
+    stray = [
+        lines.line_of(match.start()) + 1
+        for match in re.finditer(re.escape(INLINE_MARK), text)
+        if not any(kept.block_start <= match.start() < kept.comment_end for kept in found)
+    ]
     if stray:
         raise InputError(
             f"{where}:{stray[0]}: {len(stray)} inline original(s) unilingo cannot place after their block; "

@@ -14,6 +14,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import PurePath
 
 import sentencex
 from markdown_it import MarkdownIt
@@ -21,6 +22,7 @@ from markdown_it.helpers import parseLinkDestination, parseLinkTitle
 
 FORMATS = ("text", "markdown")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
+TEXT_SUFFIXES = (".txt", ".text")
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _LF = re.compile("\n")
@@ -85,8 +87,14 @@ class SegmentedText:
     skipped: tuple[Skipped, ...] = ()
 
 
-def format_for_path(path: str) -> str:
-    return "markdown" if path.lower().endswith(MARKDOWN_SUFFIXES) else "text"
+def format_for_path(path: str) -> str | None:
+    """The format a file name implies: Markdown, text (a text suffix or none at all), or None for one unilingo does not read."""
+    name = path.lower()
+    if name.endswith(MARKDOWN_SUFFIXES):
+        return "markdown"
+    if name.endswith(TEXT_SUFFIXES) or not PurePath(name).suffix:
+        return "text"
+    return None
 
 
 def segment(text: str, format: str = "text") -> SegmentedText:

@@ -253,11 +253,10 @@ def damaged_weights(folder: Path) -> str | None:
                 if size < 8 or header_size > size - 8:
                     return f"{path.name} is cut short or not a safetensors file"
                 header = json.loads(handle.read(header_size))
-        except (OSError, ValueError) as error:
-            return f"{path.name} cannot be read ({error})"
-        ends = [entry["data_offsets"][1] for name, entry in header.items() if name != "__metadata__" and isinstance(entry, dict)
-                and isinstance(entry.get("data_offsets"), list) and len(entry["data_offsets"]) == 2]  # fmt: skip
-        if len(ends) != len(header) - ("__metadata__" in header) or max(ends, default=0) > size - 8 - header_size:
+            data_end = max((entry["data_offsets"][1] for name, entry in header.items() if name != "__metadata__"), default=0)
+        except (OSError, ValueError, TypeError, KeyError, IndexError) as error:
+            return f"{path.name} cannot be read ({type(error).__name__}: {error})"
+        if data_end > size - 8 - header_size:
             return f"{path.name} is cut short: its header names more data than the file holds"
     return None
 
