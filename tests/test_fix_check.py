@@ -122,3 +122,62 @@ def test_an_original_edited_by_hand_is_translated_again(repo):
     restored = run("restore", "-o", "-", repo / "article.md")
     assert "## Weitere Nachrichten\n" in restored.stdout and "## Verwandte Artikel" not in restored.stdout
     assert run("fix", repo / "article.md", *MODELS).exit_code == 0
+
+
+# Issue "Router v2": check flags text surely in any other language it knows,
+# not only text headed for a model, so `check --target fr` fails on a German
+# file; the look-alikes --also-detect lists are recognised to be left alone.
+# Sentences from FLORES-200 devtest (CC-BY-SA 4.0), the first of
+# ../shared/data/langid-dev/flores200-devtest-first506.*.txt.
+CHECKED = {
+    "de": "„Wir haben jetzt 4 Monate alte Mäuse, die Diabetes hatten und jetzt keinen mehr haben“, fügte er hinzu.",
+    "en": '"We now have 4-month-old mice that are non-diabetic that used to be diabetic," he added.',
+    "fr": "«\xa0Nous avons à présent des souris de 4\xa0mois qui ne sont pas diabétiques alors qu'elles l'étaient auparavant\xa0», a-t-il ajouté.",
+    "nl": "'Inmiddels hebben we muizen van 4 maanden oud die geen diabetes hebben, maar dat eerder wel hebben,' voegde hij er nog aan toe.",
+    "sv": "”Vi har nu 4 månader gamla möss som har blivit kvitt sin diabetes”, tillade han.",
+    "placeholders": "aaa bbb ccc",  # made up, as are the names
+    "a name": "Olaf Scholz",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "target, also, text, finding",
+    [
+        ("en", None, "de", "de (1.00)"),  # headed for the de->en model
+        ("en", None, "en", None),
+        ("en", None, "nl", None),  # look-alikes are left alone, as fix leaves them
+        ("en", None, "sv", None),
+        ("en", None, "fr", None),
+        ("en", None, "placeholders", None),
+        ("en", None, "a name", None),
+        ("fr", None, "de", "no model for de -> fr"),  # no model into fr: still not the target
+        ("fr", None, "en", "no model for en -> fr"),
+        ("fr", None, "fr", None),
+        ("fr", None, "nl", None),
+        ("fr", "de", "de", None),  # listed to be left alone
+        ("fr", "nl", "en", "no model for en -> fr"),
+        ("de", None, "en", "no model for en -> de"),
+        ("de", None, "de", None),
+    ],
+)
+def test_check_flags_text_surely_in_another_language(tmp_path, target, also, text, finding):
+    page = tmp_path / "page.md"
+    page.write_text(f"{CHECKED[text]}\n", encoding="utf-8")
+    options = ["--target", target, *MODELS, "--no-cache"] + ([] if also is None else ["--also-detect", also])
+    result = run("check", page, *options)
+    if finding is None:
+        assert (result.exit_code, result.stdout) == (0, ""), result.output
+        return
+    assert result.exit_code == 1, result.output
+    assert result.stdout.startswith(f"{page}:1:1: {text} (") and finding in result.stdout.splitlines()[0]
+    assert f"1 segment(s) not in {target}" in result.stderr
+    if "no model" in finding:
+        assert f"add '{text} {target} MODEL' to the models file" in result.stderr
+
+
+def test_check_names_every_missing_model_once(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(f"{CHECKED['de']}\n\n{CHECKED['en']}\n\n{CHECKED['de']}\n", encoding="utf-8")
+    result = run("check", page, "--target", "fr", *MODELS, "--no-cache")
+    assert result.exit_code == 1 and len(result.stdout.splitlines()) == 3
+    assert "3 segment(s) not in fr; for those with no model, add 'de fr MODEL' and 'en fr MODEL' to the models file" in result.stderr

@@ -41,7 +41,7 @@ from ._translate import DEFAULT_BATCH_SIZE, DEFAULT_BATCH_TOKENS, Generation, ca
 EXIT_CODES = f"""\b
 Exit codes:
   {ExitCode.OK}  success
-  {ExitCode.FINDINGS}  check found text to translate; fix changed files
+  {ExitCode.FINDINGS}  check found text not in the target language; fix changed files
   {ExitCode.USAGE}  usage error: bad option, unknown language, bad models file line, output over its input
   {ExitCode.INPUT}  input missing, unreadable, not UTF-8, binary, or nothing to restore; a restore that could not be exact
   {ExitCode.MODEL}  a model cannot be found, downloaded or loaded
@@ -489,13 +489,18 @@ def fix(paths, format_, quiet, **options):
 @_detection_options
 @_reports_errors
 def check(paths, format_, **options):
-    """Fail when PATHS hold text that would be translated. Loads no model.
+    """Fail when PATHS hold text not in the target language. Loads no model.
 
-    With --uncertain report, segments the detector is unsure of are listed on
-    standard error too (they do not fail the check).
+    Findings are text that would be translated, and text surely in English or
+    German with no model into the target (German under --target fr with no
+    'de fr' line in the models file; its line says so). Languages of
+    --also-detect are recognised to be left alone and never fail the check,
+    nor do names, codes or uncertain segments. With --uncertain report, the
+    uncertain ones are listed on standard error.
     """
     findings = 0
     targets = set()
+    without_model = set()
     jobs = plan(paths, None, format_, writes=False)
     failures = _Failures()
     for settings, grouped in _configured(jobs, options):
@@ -503,15 +508,23 @@ def check(paths, format_, **options):
         targets.add(settings["target"])
         for job, text in _readable(grouped, failures):
             for segment in normalizer.detect(text, job.format).segments:
-                if segment.action == "translate":
+                if normalizer.detector.is_finding(segment.lang, segment.action, segment.reason):
                     findings += 1
-                    click.echo(f"{_position(job.label, text, segment)}: {segment.lang} ({segment.confidence:.2f}) "
-                               f"{json.dumps(segment.text, ensure_ascii=False)}")  # fmt: skip
+                    line = (f"{_position(job.label, text, segment)}: {segment.lang} ({segment.confidence:.2f}) "
+                            f"{json.dumps(segment.text, ensure_ascii=False)}")  # fmt: skip
+                    if segment.action != "translate":
+                        without_model.add(f"{segment.lang} {settings['target']}")
+                        line += f": no model for {segment.lang} -> {settings['target']}"
+                    click.echo(line)
                 elif settings["uncertain"] == "report" and segment.reason.startswith(UNCERTAIN_REASON):
                     click.echo(_segment_line(job.label, text, segment), err=True)
     failures.exit_if_any(len(jobs))
     if findings:
-        click.echo(f"unilingo: {findings} segment(s) not in {'/'.join(sorted(targets))}; 'unilingo fix' translates them", err=True)
+        how = "'unilingo fix' translates them"
+        if without_model:
+            lines = " and ".join(f"'{pair} MODEL'" for pair in sorted(without_model))
+            how = f"for those with no model, add {lines} to the models file (--models), then 'unilingo fix' translates them"
+        click.echo(f"unilingo: {findings} segment(s) not in {'/'.join(sorted(targets))}; {how}", err=True)
         sys.exit(int(ExitCode.FINDINGS))
 
 

@@ -67,6 +67,8 @@ DEFAULT_MIN_CONFIDENCE = 0.5
 DETECTOR_NAME = "langid+lingua+words"
 # Every decision left uncertain has a reason starting so; --uncertain report lists them by it.
 UNCERTAIN_REASON = "uncertain"
+# Every decision skipped for want of a model into the target has a reason starting so.
+NO_MODEL_REASON = "no model for"
 
 _LANGID_WEIGHT = 0.5
 _LINGUA_WEIGHT = 1.0
@@ -298,7 +300,8 @@ class Detector:
     ) -> None:
         known = set(known_languages())
         sources = sorted(set(sources) - {target})
-        also = sorted((set(also) | set(_ALWAYS_RECOGNISED)) - {target} - set(sources))
+        left_alone = set(also) - {target} - set(sources)
+        also = sorted(left_alone | (set(_ALWAYS_RECOGNISED) - {target} - set(sources)))
         for code in [target, *sources, *also]:
             if code not in known:
                 raise ConfigError(f"unknown language {code!r}: use an ISO 639-1 code langid knows, such as 'en' or 'de'")
@@ -314,6 +317,10 @@ class Detector:
         self._scorer = _Scorer(self.candidates, sources, target) if len(self.candidates) > 1 else None
         self.memory = memory
         self._also = also
+        # What ``check`` flags besides text headed for a model: a language
+        # recognised only because it always is, not because the user listed it
+        # to be left alone ("de" under --target fr with no model into fr).
+        self.not_wanted = sorted(set(also) - left_alone)
 
     @cached_property
     def _memory_key(self) -> str:
@@ -352,6 +359,17 @@ class Detector:
             label = labels[index]
             guesses[index] = guess if label is None else _Guess(guess.lang, guess.confidence, guess.probabilities, f"its label '{label}'")
         return guesses
+
+    def is_finding(self, lang: str | None, action: str, reason: str) -> bool:
+        """Whether ``check`` should fail on a decision: text headed for a model, or surely in a language not wanted.
+
+        The look-alikes of ``also`` are recognised to be left alone, so they
+        pass: a Dutch quote in an English page is no finding. Decisions under
+        the minimum confidence, names and text of no language never are.
+        """
+        if action == "translate":
+            return True
+        return action == "skip" and lang in self.not_wanted and reason.startswith(NO_MODEL_REASON)
 
     def _remembered_guesses(self, texts: list[str], marked: list) -> list[_Guess]:
         """The scorer's guesses, from the memory where it has them: a re-run loads no language model."""
@@ -440,7 +458,7 @@ class Detector:
         if lang == self.target:
             return Decision(lang, confidence, "keep", f"already {lang} ({how})")
         if lang not in self.sources:
-            return Decision(lang, confidence, "skip", f"no model for {lang} -> {self.target} ({how})")
+            return Decision(lang, confidence, "skip", f"{NO_MODEL_REASON} {lang} -> {self.target} ({how})")
         return Decision(lang, confidence, "translate", f"{lang} -> {self.target} ({how})")
 
     def _no_language(self, text: str, guess: _Guess) -> bool:
