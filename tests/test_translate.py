@@ -12,7 +12,17 @@ from conftest import FIXTURE_MODEL, FIXTURE_MODELS, INT8_KERNEL_LIMITS, read_pai
 from unilingo import ConfigError, ModelError, Normalizer, load_models
 from unilingo._engines import EngineOptions
 from unilingo._models import parse_models
-from unilingo._translate import Generation, Translator, _fit, runaway, token_batches
+from unilingo._translate import (
+    CUDA_BATCH_SIZE,
+    CUDA_BATCH_TOKENS,
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_BATCH_TOKENS,
+    Generation,
+    Translator,
+    _fit,
+    runaway,
+    token_batches,
+)
 
 GOLDEN = Path(__file__).parent / "golden"
 # The three clauses the fixture learned separately; together they exceed its 40-token input limit.
@@ -211,10 +221,36 @@ def test_cuda_asked_for_without_a_cuda_device(monkeypatch):
 
 def test_cuda_picks_float16(monkeypatch):
     monkeypatch.setattr("unilingo._engines._cuda_present", lambda backend: True)
+    monkeypatch.setattr("unilingo._engines._missing_ctranslate2_cuda_library", lambda: None)
     assert EngineOptions("ctranslate2").resolve().compute == "float16"
     assert EngineOptions("ctranslate2", quantize="int8").resolve().compute == "int8_float16"
     with pytest.raises(ConfigError, match="int8 with transformers is for CPUs"):
         EngineOptions("transformers", quantize="int8").resolve()
+
+
+def test_without_cublas_12_ctranslate2_leaves_the_gpu_to_transformers_or_says_what_is_missing(monkeypatch):
+    # CTranslate2 4.x's CUDA build loads libcublas.so.12 at its first matrix product; on an
+    # H200 with only CUDA 13 it loaded the model, then failed mid-batch with a traceback.
+    monkeypatch.setattr("unilingo._engines._cuda_present", lambda backend: True)
+    monkeypatch.setattr("unilingo._engines._missing_ctranslate2_cuda_library", lambda: "libcublas.so.12")
+    monkeypatch.setattr("unilingo._engines._installed", lambda module: True)
+    auto = EngineOptions().resolve()
+    assert (auto.backend, auto.device, auto.compute) == ("transformers", "cuda", "float16")
+    assert "libcublas.so.12 is missing" in auto.describe()
+    on_cpu = EngineOptions("ctranslate2").resolve()
+    assert (on_cpu.backend, on_cpu.device, on_cpu.compute) == ("ctranslate2", "cpu", "int8")
+    with pytest.raises(ModelError, match="needs libcublas.so.12 .*--backend transformers or --device cpu"):
+        EngineOptions("ctranslate2", device="cuda").resolve()
+    with pytest.raises(ConfigError, match="libcublas.so.12 is missing; use --quantize none"):
+        EngineOptions(quantize="int8").resolve()
+
+
+def test_batch_limits_default_to_the_devices_own(monkeypatch):
+    monkeypatch.setattr("unilingo._engines._cuda_present", lambda backend: True)
+    on_gpu = Translator(load_models(FIXTURE_MODELS), engine=EngineOptions("transformers", device="cuda"))
+    assert on_gpu.batch_limits == (CUDA_BATCH_SIZE, CUDA_BATCH_TOKENS)
+    on_cpu = Translator(load_models(FIXTURE_MODELS), engine=EngineOptions("transformers", device="cpu"), batch_tokens=99)
+    assert on_cpu.batch_limits == (DEFAULT_BATCH_SIZE, 99)
 
 
 @pytest.mark.parametrize("field, value", [("backend", "onnx"), ("device", "tpu"), ("quantize", "int4"), ("threads", 0)])

@@ -36,7 +36,7 @@ from ._config import config_for
 from ._engines import BACKENDS, DEVICES, QUANTIZATIONS, TRANSFORMERS_BEAM_TOKENS, EngineOptions
 from ._memory import CACHE_DIR_ENV, TranslationMemory, default_memory_path
 from ._models import MODELS_ENV, load_models
-from ._translate import DEFAULT_BATCH_SIZE, DEFAULT_BATCH_TOKENS, Generation, cached_snapshot, download
+from ._translate import CUDA_BATCH_SIZE, CUDA_BATCH_TOKENS, DEFAULT_BATCH_SIZE, DEFAULT_BATCH_TOKENS, Generation, cached_snapshot, download
 
 EXIT_CODES = f"""\b
 Exit codes:
@@ -125,10 +125,11 @@ def _detection_options(command):
 
 def _translation_options(command):
     options = [
-        click.option("--batch-size", type=click.IntRange(min=1), default=DEFAULT_BATCH_SIZE, show_default=True,
-                     help="Most sentences in one model call."),
-        click.option("--batch-tokens", type=click.IntRange(min=1), default=DEFAULT_BATCH_TOKENS, show_default=True,
-                     help=f"Most padded input tokens in one model call (transformers: also at most {TRANSFORMERS_BEAM_TOKENS} divided by the beams)."),
+        click.option("--batch-size", type=click.IntRange(min=1),
+                     help=f"Most sentences in one model call. [default: {DEFAULT_BATCH_SIZE} on a CPU, {CUDA_BATCH_SIZE} on a GPU]"),
+        click.option("--batch-tokens", type=click.IntRange(min=1),
+                     help=f"Most padded input tokens in one model call (transformers on a CPU: also at most {TRANSFORMERS_BEAM_TOKENS} divided by the beams). "
+                          f"[default: {DEFAULT_BATCH_TOKENS} on a CPU, {CUDA_BATCH_TOKENS} on a GPU]"),
         click.option("--beams", type=click.IntRange(min=1), help="Beam size. [default: the model's own, 4 for opus-mt]"),
         click.option("--backend", type=click.Choice(BACKENDS), default="auto", show_default=True,
                      help="auto: ctranslate2 when installed (pip install 'unilingo[fast]'), else transformers."),
@@ -560,8 +561,8 @@ def _make_normalizer(options: dict) -> Normalizer:
         min_confidence=options["min_confidence"],
         uncertain=options["uncertain"],
         also_detect=_languages(options["also_detect"]),
-        batch_size=options.get("batch_size", DEFAULT_BATCH_SIZE),
-        batch_tokens=options.get("batch_tokens", DEFAULT_BATCH_TOKENS),
+        batch_size=options.get("batch_size"),
+        batch_tokens=options.get("batch_tokens"),
         engine=EngineOptions(options.get("backend", "auto"), options.get("device", "auto"), options.get("quantize"), options.get("threads")),
         generation=Generation(num_beams=options.get("beams")),
         cache=False if options.get("no_cache") else (options.get("cache_path") or True),

@@ -6,6 +6,7 @@ whose translations all come from the translation memory imports none of it.
 
 from __future__ import annotations
 
+import ctypes
 import importlib.util
 import json
 import os
@@ -60,20 +61,34 @@ class EngineOptions:
             backend = "ctranslate2" if _installed("ctranslate2") else "transformers"
         elif backend == "ctranslate2" and not _installed("ctranslate2"):
             raise ModelError(f"the ctranslate2 backend is not installed: {_FAST_EXTRA}, or use --backend transformers")
-        device = self.device
+        device, note = self.device, ""
+        if backend == "ctranslate2" and device != "cpu" and _cuda_present(backend):
+            missing = _missing_ctranslate2_cuda_library()
+            if missing and self.backend == "auto":
+                # torch's CUDA builds carry their own cuBLAS, so transformers can still use the GPU.
+                backend, note = "transformers", f"CTranslate2 cannot use the GPU: {missing} is missing"
+            elif missing and device == "cuda":
+                raise ModelError(
+                    f"CTranslate2's CUDA build needs {missing} (cuBLAS of CUDA 12), which this machine lacks: "
+                    "install it (pip install nvidia-cublas-cu12, its lib folder on LD_LIBRARY_PATH), "
+                    "or use --backend transformers or --device cpu"
+                )
+            elif missing:
+                device, note = "cpu", f"CTranslate2 cannot use the GPU: {missing} is missing"
         if device == "auto":
             device = "cuda" if _cuda_present(backend) else "cpu"
         elif device == "cuda" and not _cuda_present(backend):
             raise ModelError("no CUDA device is available to this process: use --device cpu")
         if device == "cuda":
             if backend == "transformers" and self.quantize == "int8":
-                raise ConfigError("--quantize int8 with transformers is for CPUs; on CUDA use --backend ctranslate2")
+                fix = f"{note}; use --quantize none" if note else "on CUDA use --backend ctranslate2"
+                raise ConfigError(f"--quantize int8 with transformers is for CPUs; {fix}")
             compute = "int8_float16" if self.quantize == "int8" else "float16"
         elif self.quantize is None:
             compute = "int8" if backend == "ctranslate2" else "float32"
         else:
             compute = "int8" if self.quantize == "int8" else "float32"
-        return EngineChoice(backend, device, compute, self.threads or usable_cores())
+        return EngineChoice(backend, device, compute, self.threads or usable_cores(), note)
 
 
 @dataclass(frozen=True)
@@ -82,9 +97,11 @@ class EngineChoice:
     device: str
     compute: str  # float32, int8, float16 or int8_float16
     threads: int
+    note: str = ""  # why auto chose other than it would have, e.g. a CUDA library missing
 
     def describe(self) -> str:
-        return f"{self.backend} {self.compute} on {self.device}" + (f", {self.threads} threads" if self.device == "cpu" else "")
+        threads = f", {self.threads} threads" if self.device == "cpu" else ""
+        return f"{self.backend} {self.compute} on {self.device}{threads}" + (f" ({self.note})" if self.note else "")
 
 
 @dataclass(frozen=True)
@@ -118,6 +135,21 @@ def _cuda_present(backend: str) -> bool:
     return torch.cuda.is_available()
 
 
+def _missing_ctranslate2_cuda_library() -> str | None:
+    """The cuBLAS that CTranslate2's CUDA build loads at its first matrix product, if it cannot be loaded here.
+
+    CTranslate2 4.x wheels are built for CUDA 12 and load libcublas.so.12 only
+    when a model first runs, so without this check a machine with only CUDA 13
+    (seen on an H200) loads the model and then fails mid-batch.
+    """
+    name = "cublas64_12.dll" if os.name == "nt" else "libcublas.so.12"
+    try:
+        ctypes.CDLL(name)
+    except OSError:
+        return name
+    return None
+
+
 class Engine:
     """A loaded model and its tokenizer, behind one interface for every backend."""
 
@@ -138,13 +170,13 @@ class Engine:
 
 
 class TransformersEngine(Engine):
-    max_beam_tokens = TRANSFORMERS_BEAM_TOKENS
-
     def __init__(self, folder: str, choice: EngineChoice) -> None:
         import torch
         from transformers import MarianMTModel
 
         self.choice = choice
+        # The bound keeps beam search near 1 GB of RAM; on a GPU the CUDA batch limits are the bound.
+        self.max_beam_tokens = TRANSFORMERS_BEAM_TOKENS if choice.device == "cpu" else None
         self.tokenizer = _tokenizer(folder)
         model = MarianMTModel.from_pretrained(folder, local_files_only=True, trust_remote_code=False).eval()
         if choice.device == "cpu":

@@ -23,6 +23,11 @@ from ._models import MODELS_ENV, ModelSpec, ModelTable
 # transformers float32).
 DEFAULT_BATCH_SIZE = 32
 DEFAULT_BATCH_TOKENS = 1536
+# On a GPU larger batches pay: with the CPU limits an H200 ran transformers
+# float16 at beam 4 slower than CTranslate2 int8 on 16 CPU cores
+# (benchmarks/gpu.py); the opus-mt size needs a few GB at these limits.
+CUDA_BATCH_SIZE = 256
+CUDA_BATCH_TOKENS = 16384
 # Where an over-long input may be cut, best first; the last resort is any space.
 _SPLIT_POINTS = (re.compile(r"(?<=[;:])\s+"), re.compile(r"(?<=,)\s+"), re.compile(r"\s+[–—-]\s+"), re.compile(r"\s+"))
 # A piece of 1-4 tokens said this many times in a row is a decoder stuck in a loop.
@@ -85,15 +90,15 @@ class Translator:
         *,
         engine: EngineOptions = EngineOptions(),
         generation: Generation = Generation(),
-        batch_size: int = DEFAULT_BATCH_SIZE,
-        batch_tokens: int = DEFAULT_BATCH_TOKENS,
+        batch_size: int | None = None,
+        batch_tokens: int | None = None,
         memory: TranslationMemory | None = None,
     ) -> None:
         self.table = table
         self.engine_options = engine
         self.generation = generation
-        self.batch_size = batch_size
-        self.batch_tokens = batch_tokens
+        self._batch_size = batch_size
+        self._batch_tokens = batch_tokens
         self.memory = memory
         self._choice: EngineChoice | None = None
         self._resolved: dict[tuple[str, str], _Resolved] = {}
@@ -104,6 +109,15 @@ class Translator:
         if self._choice is None:
             self._choice = self.engine_options.resolve()
         return self._choice
+
+    @property
+    def batch_limits(self) -> tuple[int, int]:
+        """Most sentences and padded input tokens per model call: as given, else the device's defaults."""
+        cuda = self.choice.device == "cuda"
+        return (
+            self._batch_size or (CUDA_BATCH_SIZE if cuda else DEFAULT_BATCH_SIZE),
+            self._batch_tokens or (CUDA_BATCH_TOKENS if cuda else DEFAULT_BATCH_TOKENS),
+        )
 
     def model_name(self, source: str, target: str) -> str:
         return self._spec(source, target).name
@@ -232,10 +246,10 @@ class Translator:
         self, engine: Engine, beams: int, pieces: list[str], lengths: list[int], finished: Callable[[list[int]], None]
     ) -> list[Translation]:
         outputs: list[Translation] = [Translation("")] * len(pieces)
-        max_tokens = self.batch_tokens
+        max_sentences, max_tokens = self.batch_limits
         if engine.max_beam_tokens is not None:
             max_tokens = max(1, min(max_tokens, engine.max_beam_tokens // beams))
-        for batch in token_batches(lengths, self.batch_size, max_tokens):
+        for batch in token_batches(lengths, max_sentences, max_tokens):
             budget = self.generation.budget(max(lengths[i] for i in batch), engine.max_input_tokens)
             for index, generated in zip(batch, engine.generate([pieces[i] for i in batch], beams, budget)):
                 outputs[index] = Translation(generated.text, runaway(generated.tokens, budget, pieces[index]))
