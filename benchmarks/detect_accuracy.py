@@ -1,30 +1,50 @@
 """How well does the detector route segments? Real text from ../shared/data/langid-dev/.
 
-Prints one table: for each detector, the share of segments routed right in
-each set, and its speed. "Routed right" means: German is sent to the de->en
-model; English is not sent to any model (kept, or skipped and so left as it
-is); a look-alike language (Dutch, Danish, ...) is not sent to the German
-model; text with no language is not sent to any model.
+Every figure comes in two columns: "tune", the part of the development set
+the detector may be tuned on, and "held", the part kept aside to check that
+what was tuned holds on text it was not tuned on. The split is fixed: every
+fifth line of each Tatoeba file (line numbers 4, 9, 14, ...) and every fifth
+FLORES article (all its sentences; articles numbered in file order) are held
+out, so a held-out paragraph never shares a sentence with a tuning one.
+Until this split existed the detector was tuned on the whole folder, so the
+held-out figures measure only what was tuned after it.
 
-    python benchmarks/detect_accuracy.py [--data DIR] [--quick]
+"Routed right" means: German is sent to the de->en model; English is not sent
+to any model (kept, or skipped and so left as it is); a look-alike language
+(Dutch, Danish, ...) is not sent to the German model; text with no language is
+not sent to any model. The mirror case (a German repository with English
+bits: --target de, an "en de" models line) swaps German and English.
+
+    python benchmarks/detect_accuracy.py [--data DIR] [--quick] [--misses N]
 
 Sets:
   short        Tatoeba sentences of at most 25 characters, one segment alone
   sentences    FLORES devtest sentences, one segment alone
   paragraphs   FLORES sentences of one article (same URL) joined, decided alone
-  look-alikes  FLORES nld/dan/swe/nob/afr/ltz/fra and Tatoeba nld: share NOT sent to de->en
+  look-alikes  FLORES nld/dan/swe/nob/afr/ltz/fra, Tatoeba nld and ltz: share NOT sent to de->en
   mixed        Markdown documents built from the above (English articles with German
                paragraphs, headings, captions with credit lines, list items and code
                blocks): share of lines whose every segment is routed right
-  no language  code, URLs, numbers, dates, lone names, punctuation: share not sent to a model
+  no language  code, URLs, numbers, dates, lone names, punctuation, placeholder words:
+               share not sent to a model (made up here, so in both columns)
+
+Then, for the default router: a reliability table and the expected
+calibration error (segments decided alone, grouped by confidence: the share
+whose language is right against the mean confidence), and the speed on
+unseen text: a fresh process on one core decides each short Tatoeba sentence
+once, alone, with no translation memory, after its first decision (the time
+to that first decision, from before importing unilingo, is printed too).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
+import os
 import random
-import statistics
+import subprocess
+import sys
 import time
 from collections import defaultdict
 from itertools import groupby
@@ -36,41 +56,62 @@ from unilingo._models import parse_models
 from unilingo._segment import segment
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "langid-dev"
+HELD_OUT_EVERY = 5
+PARTS = ("tune", "held")
 LOOK_ALIKES = {"nld": "Dutch", "dan": "Danish", "swe": "Swedish", "nob": "Norwegian", "afr": "Afrikaans",
                "ltz": "Luxembourgish", "fra": "French"}  # fmt: skip
+ISO_639_1 = {"deu": "de", "eng": "en", "nld": "nl", "dan": "da", "swe": "sv", "nob": "nb", "afr": "af", "ltz": "lb", "fra": "fr"}
 # Made-up credit lines of the kind news pages carry under an image.
 NAMES = ["Max Mustermann", "Sanae Takaichi", "Anna Schmidt", "Jean Dupont", "Li Wei", "Olu Adeyemi",
          "Maria Rossi", "John Smith", "Ayşe Yılmaz", "Pedro Alves", "Kenji Sato", "Eva Novák"]  # fmt: skip
 AGENCIES = ["dpa", "AFP", "Reuters", "AP", "epa", "picture alliance", "Getty Images", "imago"]
-GERMAN_CREDITS = ["Foto: {name}/{agency}", "Bild: {name}/{agency}", "Quelle: {agency}", "Foto: {agency}",
-                  "Fotos: {name}", "Bildquelle: {name}/{agency}", "Archivbild: {agency}"]  # fmt: skip
-ENGLISH_CREDITS = ["Photo: {name}/{agency}", "Image: {agency}", "Source: {agency}", "Photograph: {name}",
-                   "Picture: {name}/{agency}", "Credit: {agency}"]  # fmt: skip
+CREDITS = {
+    "de": ["Foto: {name}/{agency}", "Bild: {name}/{agency}", "Quelle: {agency}", "Foto: {agency}",
+           "Fotos: {name}", "Bildquelle: {name}/{agency}", "Archivbild: {agency}"],
+    "en": ["Photo: {name}/{agency}", "Image: {agency}", "Source: {agency}", "Photograph: {name}",
+           "Picture: {name}/{agency}", "Credit: {agency}"],
+}  # fmt: skip
 NO_LANGUAGE = [
     "2024", "12:30", "3.5 %", "1,000,000 €", "+49 30 1234567", "2024-11-25", "25.11.2024", "11/25/2024",
     "https://example.com/nachrichten/artikel-123", "www.example.de", "info@example.com", "Sanae Takaichi",
     "Olaf Scholz", "Emmanuel Macron", "Joe Biden", "Angela Merkel", "Li Wei", "...", "—", "→", "© 2024",
     "v1.2.3", "ISBN 978-3-16-148410-0", "x = y + 1", "print(x)", "foo_bar()", "#1", "No. 5", "Nr. 5",
+    "aaa", "bbb", "ccc", "ddd", "foo bar", "bar baz bim", "lorem ipsum", "qux quux",
 ]  # fmt: skip
 CODE_BLOCKS = [
     "```python\ndef lade_daten(pfad):\n    return open(pfad).read()\n```",
     "```bash\ncurl -s https://example.com/api?sprache=de | jq .titel\n```",
     "    SELECT name, stadt FROM kunden WHERE land = 'DE';",
 ]
+# Reliability bins: lower edges; the last bin holds confidences of 0.99 and up.
+BIN_EDGES = [0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0 + 1e-9]
 
 
-def read(data: Path, name: str) -> list[str]:
-    return [line.rstrip("\n") for line in (data / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+def held_out(number: int) -> bool:
+    return number % HELD_OUT_EVERY == HELD_OUT_EVERY - 1
 
 
-def flores(data: Path, lang: str) -> list[str]:
-    return read(data, f"flores200-devtest-first506.{lang}.txt")
+def lines_of(data: Path, name: str) -> list[str]:
+    return [line.rstrip("\n") for line in (data / name).read_text(encoding="utf-8").splitlines()]
 
 
-def flores_articles(data: Path, lang: str) -> list[list[str]]:
+def tatoeba(data: Path, name: str, part: str, longest: int | None = None) -> list[str]:
+    """A Tatoeba file's lines of one part, by line number, at most ``longest`` characters."""
+    return [line for number, line in enumerate(lines_of(data, name))
+            if line.strip() and held_out(number) == (part == "held") and (longest is None or len(line) <= longest)]  # fmt: skip
+
+
+def flores_articles(data: Path, lang: str, part: str) -> list[list[str]]:
+    """The sentences of each FLORES article of one part, articles numbered in file order."""
     with open(data / "flores200-devtest-first506.metadata.tsv", encoding="utf-8") as handle:
         urls = [row[0] for row in csv.reader(handle, delimiter="\t")][1:]
-    return [[line for _, line in group] for _, group in groupby(zip(urls, flores(data, lang)), key=lambda p: p[0])]
+    sentences = lines_of(data, f"flores200-devtest-first506.{lang}.txt")
+    articles = [[line for _, line in group] for _, group in groupby(zip(urls, sentences), key=lambda p: p[0])]
+    return [article for number, article in enumerate(articles) if held_out(number) == (part == "held")]
+
+
+def flores(data: Path, lang: str, part: str) -> list[str]:
+    return [sentence for article in flores_articles(data, lang, part) for sentence in article]
 
 
 # --- detectors under test -----------------------------------------------------
@@ -79,29 +120,32 @@ def flores_articles(data: Path, lang: str) -> list[list[str]]:
 class PlainLangid:
     """langid over all its 97 languages, one segment at a time: the baseline."""
 
-    name = "langid, 97 languages"
-
-    def __init__(self) -> None:
+    def __init__(self, target: str) -> None:
         from langid.langid import LanguageIdentifier, model
 
+        self.name = "langid 97"
+        self.target = target
         self.identifier = LanguageIdentifier.from_modelstring(model, norm_probs=True)
 
     def routes(self, text: str, format: str = "text") -> list[tuple[str, str | None]]:
         out = []
         for seg in segment(text, format).segments:
             lang = self.identifier.classify(seg.text)[0]
-            out.append((seg.text, lang if lang != "en" else None))
+            out.append((seg.text, lang if lang != self.target else None))
         return out
 
 
 class Unilingo:
-    def __init__(self, name: str, table: ModelTable, **options) -> None:
+    def __init__(self, name: str, target: str, table: ModelTable, **options) -> None:
         self.name = name
-        self.detector = Detector("en", table.sources_for("en"), **options)
+        self.detector = Detector(target, table.sources_for(target), **options)
+
+    def decisions(self, text: str, format: str = "text"):
+        segments = segment(text, format).segments
+        return segments, self.detector.decide(segments)
 
     def routes(self, text: str, format: str = "text") -> list[tuple[str, str | None]]:
-        segments = segment(text, format).segments
-        decisions = self.detector.decide(segments)
+        segments, decisions = self.decisions(text, format)
         return [(s.text, d.lang if d.action == "translate" else None) for s, d in zip(segments, decisions)]
 
 
@@ -121,8 +165,8 @@ def routed_alone(detector, texts: list[str], want: str | None) -> tuple[int, int
     return len(texts) - len(misses), len(texts), misses
 
 
-def not_to_german(detector, texts: list[str]) -> tuple[int, int, list[str]]:
-    misses = [text for text in texts if any(route == "de" for _, route in detector.routes(text))]
+def not_to(detector, texts: list[str], source: str) -> tuple[int, int, list[str]]:
+    misses = [text for text in texts if any(route == source for _, route in detector.routes(text))]
     return len(texts) - len(misses), len(texts), misses
 
 
@@ -131,14 +175,15 @@ def not_translated(detector, texts: list[str]) -> tuple[int, int, list[str]]:
     return len(texts) - len(misses), len(texts), misses
 
 
-def mixed_documents(data: Path, seed: int = 7) -> list[tuple[str, list[str | None]]]:
-    """English articles with German parts; for each document the expected route of every line."""
+def mixed_documents(data: Path, part: str, base: str = "en", inserted: str = "de", seed: int = 7):
+    """``base``-language articles with ``inserted``-language parts; for each document the expected route of every line."""
     rng = random.Random(seed)
-    english, german = flores_articles(data, "eng"), flores_articles(data, "deu")
-    short_de = [s for s in read(data, "tatoeba.deu-eng.de.txt") if len(s) <= 25]
-    short_en = [s for s in read(data, "tatoeba.deu-eng.en.txt") if len(s) <= 25]
+    flores_code = {"en": "eng", "de": "deu"}
+    articles_base = flores_articles(data, flores_code[base], part)
+    articles_inserted = flores_articles(data, flores_code[inserted], part)
+    short = {lang: tatoeba(data, f"tatoeba.deu-eng.{lang}.txt", part, longest=25) for lang in ("de", "en")}
     documents = []
-    for index, (article_en, article_de) in enumerate(zip(english, german)):
+    for index, (article_base, article_inserted) in enumerate(zip(articles_base, articles_inserted)):
         lines: list[tuple[str, str | None | bool]] = []  # (line, route); False: a line with no segments
 
         def add(block: list[tuple[str, str | None | bool]]) -> None:
@@ -146,18 +191,18 @@ def mixed_documents(data: Path, seed: int = 7) -> list[tuple[str, list[str | Non
                 lines.append(("", False))
             lines.extend(block)
 
-        heading_de = rng.random() < 0.3
-        add([("# " + rng.choice(short_de if heading_de else short_en), "de" if heading_de else None)])
-        # The article's sentences, in English, with one paragraph in German.
-        german_at = rng.randrange(len(article_en))
-        for number, (sentence_en, sentence_de) in enumerate(zip(article_en, article_de)):
-            add([(sentence_de, "de")] if number == german_at else [(sentence_en, None)])
-        credit = rng.choice(GERMAN_CREDITS if rng.random() < 0.7 else ENGLISH_CREDITS)
-        credit_is_german = credit in GERMAN_CREDITS
+        heading_inserted = rng.random() < 0.3
+        add([("# " + rng.choice(short[inserted] if heading_inserted else short[base]), inserted if heading_inserted else None)])
+        # The article's sentences, in the base language, with one paragraph in the other.
+        inserted_at = rng.randrange(len(article_base))
+        for number, (sentence_base, sentence_inserted) in enumerate(zip(article_base, article_inserted)):
+            add([(sentence_inserted, inserted)] if number == inserted_at else [(sentence_base, None)])
+        credit_inserted = rng.random() < 0.7
+        credit = rng.choice(CREDITS[inserted if credit_inserted else base])
         credit = credit.format(name=rng.choice(NAMES), agency=rng.choice(AGENCIES))
-        add([(rng.choice(short_en), None), (credit, "de" if credit_is_german else None)])
-        items = [("- " + rng.choice(short_en), None) for _ in range(3)]
-        items.insert(rng.randrange(4), ("- " + rng.choice(short_de), "de"))
+        add([(rng.choice(short[base]), None), (credit, inserted if credit_inserted else None)])
+        items = [("- " + rng.choice(short[base]), None) for _ in range(3)]
+        items.insert(rng.randrange(4), ("- " + rng.choice(short[inserted]), inserted))
         add(items)
         if index % 3 == 0:
             add([(line, False) for line in rng.choice(CODE_BLOCKS).splitlines()])
@@ -190,18 +235,148 @@ def mixed_lines(detector, documents) -> tuple[int, int, list[str]]:
     return hits, total, misses
 
 
-def speed(detector, texts: list[str], repeat: int) -> float:
-    segments = [seg for text in texts for seg in segment(text, "text").segments]
-    timings = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        if isinstance(detector, Unilingo):
-            detector.detector.decide(segments)
-        else:
-            for seg in segments:
-                detector.identifier.classify(seg.text)
-        timings.append(time.perf_counter() - started)
-    return len(segments) / statistics.median(timings)
+def router_rows(data: Path, part: str, step: int, source: str, kept: str, with_dutch_model: bool):
+    """(label, measure) for a router sending ``source`` to its model and keeping ``kept``."""
+    names = {"de": "German", "en": "English"}
+    short = {lang: tatoeba(data, f"tatoeba.deu-eng.{lang}.txt", part, longest=25)[::step] for lang in ("de", "en")}
+    sentences = {lang: flores(data, code, part)[::step] for lang, code in (("de", "deu"), ("en", "eng"))}
+    paragraphs = {lang: [" ".join(a) for a in flores_articles(data, code, part)][::step] for lang, code in (("de", "deu"), ("en", "eng"))}
+    look_alikes = {name: flores(data, code, part)[::step] for code, name in LOOK_ALIKES.items()}
+    look_alikes["Dutch (Tatoeba)"] = tatoeba(data, "tatoeba.deu-nld.nl.txt", part)[::step]
+    look_alikes["Luxembourgish (Tatoeba)"] = tatoeba(data, "tatoeba.deu-ltz.lb.txt", part)[::step]
+    if source == "en":
+        del look_alikes["French"]  # not a look-alike of English, and in the candidate set either way
+    documents = mixed_documents(data, part, base=kept, inserted=source)[::step]
+    rows = [
+        (f"short {names[source]} <=25 chars to {source}", lambda d: routed_alone(d, short[source], source)),
+        (f"short {names[kept]} <=25 chars kept", lambda d: routed_alone(d, short[kept], None)),
+        (f"FLORES sentences {source} to {source}", lambda d: routed_alone(d, sentences[source], source)),
+        (f"FLORES sentences {kept} kept", lambda d: routed_alone(d, sentences[kept], None)),
+        (f"FLORES paragraphs {source} to {source}", lambda d: routed_alone(d, paragraphs[source], source)),
+        (f"FLORES paragraphs {kept} kept", lambda d: routed_alone(d, paragraphs[kept], None)),
+    ]
+    rows += [(f"{name} not to {source}->{kept}", lambda d, n=name: not_to(d, look_alikes[n], source)) for name in look_alikes]
+    if with_dutch_model:
+        rows.append(("Dutch FLORES to nl->en, if listed", lambda d: routed_alone(d, look_alikes["Dutch"], "nl")))
+    rows += [
+        ("mixed documents, lines", lambda d: mixed_lines(d, documents)),
+        ("no language, untranslated", lambda d: not_translated(d, NO_LANGUAGE)),
+    ]
+    return rows
+
+
+def table(title: str, detectors, rows_of_part: dict, misses: int) -> None:
+    labels = [label for label, _ in rows_of_part["tune"]]
+    results = {}
+    for detector in detectors:
+        for part in PARTS:
+            for label, measure in rows_of_part[part]:
+                if label.startswith("Dutch FLORES to nl") and not detector.name.endswith("nl-en"):
+                    continue
+                results[detector.name, part, label] = measure(detector)
+    width = max(len(label) for label in labels) + 2
+    print(f"\n{title}\n{'set':<{width}}" + "".join(f"{d.name + ' ' + part:>22}" for d in detectors for part in PARTS))
+    for label in labels:
+        cells = []
+        for detector in detectors:
+            for part in PARTS:
+                found = results.get((detector.name, part, label))
+                cells.append("-" if found is None else f"{share(found[0], found[1])} of {found[1]}")
+        print(f"{label:<{width}}" + "".join(f"{cell:>22}" for cell in cells))
+    if misses:
+        for (name, part, label), (_, _, missed) in results.items():
+            if missed:
+                print(f"  {name} / {part} / {label}: {missed[:misses]}")
+
+
+# --- calibration ------------------------------------------------------------------
+
+
+def labelled(data: Path, part: str, step: int) -> list[tuple[str, str]]:
+    """(text, its language) for every set of one known language, each text decided alone."""
+    texts = [(t, lang) for lang in ("de", "en") for t in tatoeba(data, f"tatoeba.deu-eng.{lang}.txt", part, longest=25)]
+    texts += [(t, ISO_639_1[code]) for code in ISO_639_1 for t in flores(data, code, part)]
+    texts += [(t, "nl") for t in tatoeba(data, "tatoeba.deu-nld.nl.txt", part)]
+    texts += [(t, "lb") for t in tatoeba(data, "tatoeba.deu-ltz.lb.txt", part)]
+    return texts[::step]
+
+
+def reliability(detector: Unilingo, texts: list[tuple[str, str]]) -> tuple[list[tuple[float, float, int]], float]:
+    """Per confidence bin: mean confidence, share right, count; and the expected calibration error."""
+    bins: list[list[tuple[float, bool]]] = [[] for _ in BIN_EDGES[:-1]]
+    for text, lang in texts:
+        _, decisions = detector.decisions(text)
+        for decision in decisions:
+            if decision.lang is None:
+                continue  # no language: no claim to be right or wrong
+            at = next(i for i in range(len(bins)) if decision.confidence < BIN_EDGES[i + 1])
+            bins[at].append((decision.confidence, decision.lang == lang))
+    total = sum(len(b) for b in bins)
+    rows, ece = [], 0.0
+    for members in bins:
+        if not members:
+            rows.append((0.0, 0.0, 0))
+            continue
+        confidence = sum(c for c, _ in members) / len(members)
+        right = sum(ok for _, ok in members) / len(members)
+        rows.append((confidence, right, len(members)))
+        ece += len(members) / total * abs(confidence - right)
+    return rows, ece
+
+
+def calibration(data: Path, step: int, detector: Unilingo) -> None:
+    print(f"\nReliability, unilingo with models {detector.name} (segments of a known language decided alone; right = its language)")
+    by_part = {part: reliability(detector, labelled(data, part, step)) for part in PARTS}
+    print(f"{'confidence':<14}" + "".join(f"{part + ': mean conf / right / n':>34}" for part in PARTS))
+    for index in range(len(BIN_EDGES) - 1):
+        low, high = BIN_EDGES[index], min(BIN_EDGES[index + 1], 1.0)
+        cells = []
+        for part in PARTS:
+            confidence, right, count = by_part[part][0][index]
+            cells.append(f"{confidence:.3f} / {right:.3f} / {count}" if count else "-")
+        print(f"[{low:.2f}, {high:.2f}{']' if high == 1.0 else ')'}  " + "".join(f"{cell:>34}" for cell in cells))
+    print(f"{'ECE':<14}" + "".join(f"{100 * by_part[part][1]:>33.2f}%" for part in PARTS))
+
+
+# --- speed on unseen text -----------------------------------------------------------
+
+
+def unseen_speed_child(data: Path) -> None:
+    """Run in a fresh process pinned to one core: prints one JSON line."""
+    started = time.perf_counter()
+    from unilingo._detect import Detector
+    from unilingo._segment import segment
+
+    detector = Detector("en", ["de"])
+    detector.decide(segment("Die Polizei sucht nach Zeugen.", "text").segments)
+    first = time.perf_counter() - started
+    texts = list(dict.fromkeys(t for lang in ("de", "en") for part in PARTS
+                               for t in tatoeba(data, f"tatoeba.deu-eng.{lang}.txt", part, longest=25)))  # fmt: skip
+    random.Random(3).shuffle(texts)
+    segmented = [segment(text, "text").segments for text in texts]
+    timed = time.perf_counter()
+    slowest = 0.0
+    for segments in segmented:
+        one = time.perf_counter()
+        detector.decide(segments)
+        slowest = max(slowest, time.perf_counter() - one)
+    each = (time.perf_counter() - timed) / len(texts)
+    name_timed = time.perf_counter()
+    detector.decide(segment("Sanae Takaichi", "text").segments)
+    name = time.perf_counter() - name_timed
+    print(json.dumps({"first": first, "each": each, "slowest": slowest, "texts": len(texts), "name": name}))
+
+
+def unseen_speed(data: Path) -> None:
+    command = [sys.executable, __file__, "--data", str(data), "--speed-child"]
+    pin = ["taskset", "-c", "0"] if os.path.exists("/usr/bin/taskset") else []
+    result = json.loads(subprocess.run(pin + command, check=True, capture_output=True, text=True).stdout)
+    print(f"\nUnseen text, fresh process, one core ({'taskset -c 0' if pin else 'not pinned'}), no translation memory:")
+    print(f"  first decision: {result['first']:.3f} s after the process started importing unilingo")
+    print(f"  {result['texts']:,} short Tatoeba sentences (de and en, <= 25 chars), each decided once, alone: "
+          f"{result['each'] * 1e6:,.0f} us per segment ({1 / result['each']:,.0f} segments/s)")  # fmt: skip
+    print(f"  slowest of them: {result['slowest']:.3f} s (the first name-like text loads lingua's full models)")
+    print(f"  then a lone name (\"Sanae Takaichi\"): {result['name']:.3f} s")
 
 
 def main() -> None:
@@ -209,60 +384,32 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--quick", action="store_true", help="a fifth of each set")
     parser.add_argument("--misses", type=int, default=0, help="print this many misses per set and detector")
+    parser.add_argument("--speed-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.speed_child:
+        unseen_speed_child(args.data)
+        return
     step = 5 if args.quick else 1
     data = args.data
 
-    de_short = [s for s in read(data, "tatoeba.deu-eng.de.txt") if len(s) <= 25][::step]
-    en_short = [s for s in read(data, "tatoeba.deu-eng.en.txt") if len(s) <= 25][::step]
-    de_sentences, en_sentences = flores(data, "deu")[::step], flores(data, "eng")[::step]
-    de_paragraphs = [" ".join(a) for a in flores_articles(data, "deu")][::step]
-    en_paragraphs = [" ".join(a) for a in flores_articles(data, "eng")][::step]
-    look_alikes = {code: flores(data, code)[::step] for code in LOOK_ALIKES}
-    look_alikes["nld (Tatoeba)"] = read(data, "tatoeba.deu-nld.nl.txt")[::step]
-    documents = mixed_documents(data)[::step]
-
     de_en = parse_models("de en opus-mt-de-en", base=Path("/"))
     with_nl = parse_models("de en opus-mt-de-en\nnl en opus-mt-nl-en", base=Path("/"))
-    detectors = [
-        PlainLangid(),
-        Unilingo("unilingo, models de-en", de_en),
-        Unilingo("unilingo, models de-en + nl-en", with_nl),
-    ]
-    rows = [
-        ("short de <=25 chars", lambda d: routed_alone(d, de_short, "de")),
-        ("short en <=25 chars", lambda d: routed_alone(d, en_short, None)),
-        ("FLORES sentences de", lambda d: routed_alone(d, de_sentences, "de")),
-        ("FLORES sentences en", lambda d: routed_alone(d, en_sentences, None)),
-        ("FLORES paragraphs de", lambda d: routed_alone(d, de_paragraphs, "de")),
-        ("FLORES paragraphs en", lambda d: routed_alone(d, en_paragraphs, None)),
-    ]
-    rows += [(f"{name} not to de->en", lambda d, c=code: not_to_german(d, look_alikes[c]))
-             for code, name in [*LOOK_ALIKES.items(), ("nld (Tatoeba)", "Dutch (Tatoeba)")]]  # fmt: skip
-    rows += [
-        ("Dutch FLORES to nl->en", lambda d: routed_alone(d, look_alikes["nld"], "nl")),
-        ("mixed documents, lines", lambda d: mixed_lines(d, documents)),
-        ("no language, untranslated", lambda d: not_translated(d, NO_LANGUAGE)),
-    ]
-
-    results = {}
-    for detector in detectors:
-        for label, measure in rows:
-            results[detector.name, label] = measure(detector)
-    width = max(len(label) for label, _ in rows) + 2
-    print(f"{'set':<{width}}" + "".join(f"{d.name:>32}" for d in detectors))
-    for label, _ in rows:
-        cells = []
-        for detector in detectors:
-            hits, total, _ = results[detector.name, label]
-            cells.append(f"{share(hits, total)} of {total}")
-        print(f"{label:<{width}}" + "".join(f"{cell:>32}" for cell in cells))
-    mixed_short = de_short[:500] + en_short[:500]
-    print(f"{'segments/s, one core':<{width}}" + "".join(f"{speed(d, mixed_short, 3):>32,.0f}" for d in detectors))
-    if args.misses:
-        for (name, label), (_, _, misses) in results.items():
-            if misses:
-                print(f"\n{name} / {label}: {misses[: args.misses]}")
+    en_de = parse_models("en de opus-mt-en-de", base=Path("/"))
+    default = Unilingo("de-en", "en", de_en)
+    table(
+        "German -> English router (--target en); columns: detector (unilingo: its models) and part",
+        [PlainLangid("en"), default, Unilingo("de-en+nl-en", "en", with_nl)],
+        {part: router_rows(data, part, step, "de", "en", with_dutch_model=True) for part in PARTS},
+        args.misses,
+    )
+    table(
+        "Mirror: English -> German router (--target de, models en-de)",
+        [PlainLangid("de"), Unilingo("en-de", "de", en_de)],
+        {part: router_rows(data, part, step, "en", "de", with_dutch_model=False) for part in PARTS},
+        args.misses,
+    )
+    calibration(data, step, default)
+    unseen_speed(data)
 
 
 if __name__ == "__main__":

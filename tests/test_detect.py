@@ -272,3 +272,29 @@ def test_langid_scores_as_langid_itself_does():
     for text in ["Ich habe Hunger.", "I'm transgender.", "Verwandte Artikel", "ß € 日本語 ✓", "", *FLORES_LOOK_ALIKES.values()]:
         expected = theirs.nb_classprobs(theirs.instance2fv(text))
         assert ours.log_probabilities(text) == pytest.approx(list(expected), rel=1e-6)
+
+
+# Issue "Router v2": short Luxembourgish went to the German model (13% of the
+# Tatoeba sentences). Source: Tatoeba (CC-BY 2.0 FR), deu-ltz test set
+# v2021-08-07, copied from the tuning part (lines not numbered 4, 9, 14, ...)
+# of ../shared/data/langid-dev/tatoeba.deu-ltz.lb.txt.
+@pytest.mark.parametrize(
+    "text",
+    ["Bass du dat neit Kannermeedchen?", "Du bass aarteleg.", "Merci gläichfalls!", "Hutt Dir Facebook?",
+     "Ech fäerte meng Mamm.", "Ech kann muer net schaffen.", "Wat hutt dir gesot?"],
+)  # fmt: skip
+def test_short_luxembourgish_is_not_sent_to_the_german_model(detector, text):
+    decision = decide_alone(detector, text)
+    assert route(decision) is None and decision.lang == "lb", decision.reason
+
+
+# German that the Luxembourgish signs (-s verbs beside "du", "éi", "äe") must
+# not catch; the first four from Tatoeba (see above), the others made up.
+@pytest.mark.parametrize(
+    "text",
+    ["Hast du Zahnseide?", "Du spinnst!", "Bist du da?", "Es tut mir leid.", "Weißt du was?", "Hast du das gesehen?",
+     "Was machst du heute?", "Das Café schließt um acht Uhr.", "Der Bär säet nicht."],
+)  # fmt: skip
+def test_german_beside_du_stays_german(detector, text):
+    decision = decide_alone(detector, text)
+    assert route(decision) == "de", decision.reason

@@ -61,7 +61,7 @@ FUNCTION_WORDS: dict[str, frozenset[str]] = {
         dëst dësen och awer wann wéi eng engem enger eis säin seng sech iwwer ënner duerch virun hei elo
         ëmmer näischt eppes vill gutt wëll dierf mer gëschter datt e u vu hu keng deen déi dee
         et si hie ouni mam ka dat wärend dacks eist senger sengem hirem hirer mäin mäi dësem dëser iech
-        géif goufen wéinst heescht""".split()
+        géif goufen wéinst heescht hutt wou meng mengen menger mengem schonn muer gesot kanns""".split()
     ),
     "da": frozenset("""jeg ikke og af til på med som hvad hvor hvorfor meget også fra efter eller når ud hvis""".split()),
     "nb": frozenset("""jeg ikke og av til på med som hva hvor hvorfor mye også fra etter eller når ut hvis""".split()),
@@ -77,6 +77,12 @@ _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|'n\b")
 # "du" next to a verb in -st is German only ("Bist du da?", "du hilfst"):
 # Luxembourgish says "bass du", the Scandinavian languages "du er/är".
 _GERMAN_SECOND_PERSON = re.compile(r"\b\w+st du\b|\bdu \w+st\b")
+# Luxembourgish ends that verb in -s ("du kachs", "bass du", "kanns du");
+# German words in -s that stand beside "du" ("was du", "du das") are not verbs.
+_LUXEMBOURGISH_SECOND_PERSON = re.compile(r"\b(\w+s) du\b|\bdu (\w+s)\b")
+_GERMAN_WORDS_IN_S = frozenset("das was es uns dies alles aus bis als etwas nichts los des ins ans eins bereits".split())
+# Letters German does not write together and Luxembourgish does: "wéi", "Päerd", "gläichfalls".
+_LUXEMBOURGISH_SPELLING = re.compile(r"ë|éi|ä[ei]")
 
 
 # The label of an image credit or source line, by language: such a line is
@@ -131,8 +137,10 @@ def function_word_hits(text: str, languages) -> dict[str, int]:
     if "de" in hits:
         hits["de"] += len(_GERMAN_SECOND_PERSON.findall(lowered))
     if "lb" in hits:
-        # German writes no ë; Luxembourgish writes it constantly.
-        hits["lb"] += sum("ë" in token for token in tokens)
+        hits["lb"] += sum(bool(_LUXEMBOURGISH_SPELLING.search(token)) for token in tokens)
+        for pair in _LUXEMBOURGISH_SECOND_PERSON.findall(lowered):
+            verb = pair[0] or pair[1]
+            hits["lb"] += not verb.endswith("st") and verb not in _GERMAN_WORDS_IN_S
     return hits
 
 
