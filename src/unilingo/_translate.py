@@ -119,6 +119,11 @@ class Translator:
             self._batch_tokens or (CUDA_BATCH_TOKENS if cuda else DEFAULT_BATCH_TOKENS),
         )
 
+    @property
+    def loaded_models(self) -> tuple[tuple[str, str], ...]:
+        """The (source, target) pairs whose model this Translator has loaded."""
+        return tuple(self._engines)
+
     def model_name(self, source: str, target: str) -> str:
         return self._spec(source, target).name
 
