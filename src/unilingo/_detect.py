@@ -3,7 +3,8 @@
 Opinions combined in log space over one candidate set (the target, the
 languages with a model, English and German, and look-alike guard languages):
 
-- langid (character n-grams, naive Bayes), weight 0.5;
+- py3langid (character n-grams, naive Bayes; langid's maintained fork,
+  whose retrained model knows Luxembourgish), weight 0.75;
 - lingua's fast trigram models, weight 1.0;
 - distinctive function words (``_lexicon.py``), 4.0 per word: what settles
   "Ich bin Bäcker." or "I'm rich." when n-grams cannot;
@@ -14,10 +15,10 @@ languages with a model, English and German, and look-alike guard languages):
   German news), so two to four capitalised words get lingua's full 1- to
   5-gram models instead, which are loaded (0.8 s) only then.
 
-A segment with four or more marker words of one language and none of another
-is decided by them alone, since nothing the n-gram models say could outweigh
-them. That, word lists that load in 10 ms a language where lingua's full
-models took 0.8 s for all, and langid scored without numpy (``_langid.py``)
+A segment with four or more marker words of one language and none of another,
+or of nothing but marker words of one language, is decided by them alone,
+since nothing the n-gram models say could outweigh them. That, word lists that load in 10 ms a language where lingua's full
+models took 0.8 s for all, and py3langid scored without numpy (``_langid.py``)
 are what keep ``check`` of a megabyte of English under a second.
 
 Text whose words are mostly neither marker words nor frequent words of any
@@ -40,7 +41,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from ._errors import ConfigError
-from ._langid import LangidScorer, langid_model
+from ._langid import LangidScorer, known_codes, langid_model
 from ._lexicon import (
     FUNCTION_WORDS,
     credit_label,
@@ -71,7 +72,7 @@ UNCERTAIN_REASON = "uncertain"
 # Every decision skipped for want of a model into the target has a reason starting so.
 NO_MODEL_REASON = "no model for"
 
-_LANGID_WEIGHT = 0.5
+_LANGID_WEIGHT = 0.75
 _LINGUA_WEIGHT = 1.0
 _FUNCTION_WORD_WEIGHT = 4.0
 _WORD_FREQUENCY_WEIGHT = 1.0
@@ -95,10 +96,13 @@ _FAST_MODELS_SUFFICE = 120
 # How strongly the languages a document is surely written in pull its short segments.
 _DOCUMENT_PRIOR = 0.5
 # Changes when the scorer would guess differently, so remembered guesses are not reused.
-_GUESS_VERSION = 6
+_GUESS_VERSION = 7
 # A segment with this many marker words of one language and none of another
-# is decided by them alone: 4 words x 4.0 outweigh the most langid and lingua
-# together can say against them (1.5 x ln 10^4 = 13.8) plus the prior (2.0).
+# is decided by them alone: 4 words x 4.0 outweigh all that langid and lingua
+# together say against a language's own function words short of both ruling
+# it out (1.75 x ln 10^4 = 16.1, plus the prior, 2.0). So is a segment of
+# nothing but marker words of one language ("Impressum", "Ich bin"): too
+# short for the n-gram models, which read "Impressum" as French.
 _DECISIVE_WORDS = 4
 # "Olaf Scholz" reads as German to n-gram models about as surely as "Li Wei"
 # does; real two-word headings ("Verwandte Artikel") score higher.
@@ -124,7 +128,7 @@ class _Guess:
 
 
 def known_languages() -> list[str]:
-    return sorted(langid_model().languages)
+    return known_codes(langid_model())
 
 
 class _Scorer:
@@ -174,7 +178,7 @@ class _Scorer:
         undecided = []
         for index, text_hits in enumerate(hits):
             present = [code for code, count in text_hits.items() if count]
-            if len(present) == 1 and text_hits[present[0]] >= _DECISIVE_WORDS:
+            if len(present) == 1 and text_hits[present[0]] >= min(_DECISIVE_WORDS, len(words(texts[index]))):
                 guesses[index] = self._combine({}, {}, text_hits)
             else:
                 undecided.append(index)
@@ -201,7 +205,9 @@ class _Scorer:
             # Built on first need, every language's models loaded at once on all cores (twice as fast as lazily).
             self._lingua_precise = self._lingua_detector(low_accuracy=False)
         for index, lingua in zip(names, self._lingua_batch(self._lingua_precise, [texts[i] for i in names])):
-            guesses[index] = self._combine(langid[index], lingua, hits[index])
+            # Without langid: a name's letters say where the name comes from, and
+            # py3langid reads that surely ("Angela Merkel": German, 0.93 with it).
+            guesses[index] = self._combine({}, lingua, hits[index])
         return guesses  # type: ignore[return-value]
 
     def _surely_headed(self, guess: _Guess, hits: dict[str, int]) -> bool:
@@ -332,7 +338,7 @@ class Detector:
         from importlib.metadata import version
 
         return (
-            f"{DETECTOR_NAME} {_GUESS_VERSION} langid-{version('langid')} lingua-{version('lingua-language-detector')} "
+            f"{DETECTOR_NAME} {_GUESS_VERSION} py3langid-{version('py3langid')} lingua-{version('lingua-language-detector')} "
             f"wordfreq-{version('wordfreq')} "
             f"target={self.target} sources={','.join(self.sources)} also={','.join(self._also)}"
         )

@@ -1,119 +1,182 @@
-"""langid's model, scored in plain Python over the detector's few candidate languages.
+"""py3langid's model, scored in plain Python over the detector's few candidate languages.
 
-langid is a naive Bayes classifier over byte n-grams: a text's n-grams are
-found by walking a byte automaton, and each language's score is its prior
-plus the summed log-probabilities of those n-grams. The langid module scores
-with numpy over all 7,480 features; importing the two costs 0.15 s, more than
-``check`` of a megabyte spends scoring, since only a few hundred texts a
-megabyte reach langid and each has a few hundred features. Here the model is
-unpacked once per installation into plain arrays (no numpy needed to read
-them back) and a text is scored as a sparse sum over its own features.
+py3langid (a maintained fork of langid with a retrained model of 142
+languages, Luxembourgish among them) is a naive Bayes classifier over byte
+n-grams: a text's n-grams are found by walking a byte automaton, and each
+language's score is its prior plus the log-probabilities of those n-grams,
+each weighted by log(1 + its count). py3langid scores with numpy over all
+100,053 features; importing the two costs more than ``check`` of a megabyte
+spends scoring, since a short text has a few dozen features. Here the model
+is unpacked once per installation into plain arrays (no numpy needed to read
+them back), one file per language so that only the candidates' are read, and
+a text is scored as a sparse sum over its own features, exactly as
+py3langid scores it.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import math
+import mmap
 import os
 import pickle
+import unicodedata
 from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-
-# Changes with LangidModel's fields, so an older unpacked file is unpacked again rather than misread.
-_FORMAT = 1
+# Changes with the unpacked files' layout, so older ones are unpacked again rather than misread.
+_FORMAT = 3
+# py3langid says "no" for Norwegian (Bokmål); lingua, wordfreq and the look-alike list say "nb".
+_CODES = {"no": "nb"}
+# py3langid's label for text of no language: never a candidate.
+_NO_LANGUAGE = "zxx"
 
 
 @dataclass(frozen=True)
 class LangidModel:
-    languages: tuple[str, ...]
-    log_priors: array  # one per language
-    log_probabilities: array  # feature-major: feature * len(languages) + language
-    next_state: array  # the automaton: (state << 8) + byte -> state
-    features_of_state: dict[int, tuple[int, ...]]  # the n-grams that end where a state is entered
+    folder: Path
+    languages: tuple[str, ...]  # one per column; a few appear twice (two scripts)
+    log_priors: tuple[float, ...]
+    next_state: array | memoryview  # (row of the state << 8) + byte -> state
+    row_of_state: array | memoryview
+    feature_of_state: array | memoryview  # the n-gram that ends where a state is entered, or -1
+
+    def column(self, index: int) -> array:
+        """Log-probabilities of every feature for one language column, read from its file."""
+        path = self.folder / f"column-{index}.f32"
+        if not path.exists():
+            _unpack_columns(self.folder)
+        column = array("f")
+        with open(path, "rb") as handle:
+            column.frombytes(handle.read())
+        return column
 
 
 @lru_cache(maxsize=1)
 def langid_model() -> LangidModel:
-    """langid's model, unpacked once per installation into the cache folder.
+    """py3langid's model, unpacked once per installation into the cache folder.
 
-    langid ships it base64- and bz2-packed, which costs a second to unpack;
-    the unpacked arrays load in milliseconds.
+    py3langid ships it LZMA-packed for numpy (0.8 s to read); the unpacked
+    automaton (39 MB) is mapped into memory rather than read, which costs
+    nothing until a text walks it, and each language column is read on first
+    need.
     """
-    unpacked = _cache_file()
+    folder = _cache_folder()
     try:
-        with open(unpacked, "rb") as handle:
-            model = pickle.load(handle)
-        if isinstance(model, LangidModel):
-            return model
-    except (OSError, EOFError, pickle.UnpicklingError, TypeError, ValueError, AttributeError):
-        pass  # not written yet, or by another version: unpack again
-    model = _unpack()
-    partial = unpacked.with_name(f"{unpacked.name}.{os.getpid()}.partial")
+        with open(folder / "model.pickle", "rb") as handle:
+            languages, log_priors, typecodes = pickle.load(handle)
+        return LangidModel(folder, languages, log_priors, *map(_mapped, (folder / name for name in _AUTOMATON), typecodes))
+    except (OSError, EOFError, pickle.UnpicklingError, TypeError, ValueError):
+        pass  # not written yet, or damaged: unpack again
+    return _unpack(folder)
+
+
+_AUTOMATON = ("next_state.bin", "row_of_state.bin", "feature_of_state.bin")
+
+
+def _mapped(path: Path, typecode: str) -> memoryview:
+    with open(path, "rb") as handle:
+        return memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)).cast(typecode)
+
+
+def _write(path: Path, data: bytes) -> None:
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
     try:
-        unpacked.parent.mkdir(parents=True, exist_ok=True)
         with open(partial, "wb") as handle:
-            pickle.dump(model, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, unpacked)
+            handle.write(data)
+        os.replace(partial, path)
     except OSError:
-        partial.unlink(missing_ok=True)  # a read-only cache only costs the second again
-    return model
+        partial.unlink(missing_ok=True)  # a read-only cache only costs the unpacking again
 
 
-def _unpack() -> LangidModel:
-    from langid.langid import LanguageIdentifier, model
+def _load_packed():
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
+    from py3langid.modelio import load_model
 
-    identifier = LanguageIdentifier.from_modelstring(model)
-    return LangidModel(
-        tuple(identifier.nb_classes),
-        array("d", identifier.nb_pc.astype("float64").tobytes()),
-        array("f", identifier.nb_ptc.astype("float32").tobytes()),
-        array(identifier.tk_nextmove.typecode, identifier.tk_nextmove),
-        {int(state): tuple(map(int, features)) for state, features in identifier.tk_output.items() if features},
-    )
+    return load_model(MODEL_DIR / MODEL_FILE)
 
 
-def _cache_file() -> Path:
-    """Named after langid's model file as installed, so another langid unpacks its own.
+def _unpack(folder: Path) -> LangidModel:
+    ptc, pc, classes, next_state, row_of_state, feature_of_state = _load_packed()
+    features = array("i", feature_of_state)
+    languages = tuple(_CODES.get(code, code) for code in classes)
+    log_priors = tuple(float(prior) for prior in pc)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass
+    automaton = (next_state, row_of_state, features)
+    for name, values in zip(_AUTOMATON, automaton):
+        _write(folder / name, values.tobytes())
+    _write_columns(folder, ptc)
+    typecodes = tuple(values.typecode for values in automaton)
+    _write(folder / "model.pickle", pickle.dumps((languages, log_priors, typecodes), protocol=pickle.HIGHEST_PROTOCOL))
+    return LangidModel(folder, languages, log_priors, next_state, row_of_state, features)
 
-    Its size and time rather than langid's version: importlib.metadata alone
-    costs 30 ms to import, and finding the file imports nothing.
+
+def _unpack_columns(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_columns(folder, _load_packed()[0])
+
+
+def _write_columns(folder: Path, ptc) -> None:
+    for index in range(ptc.shape[1]):
+        _write(folder / f"column-{index}.f32", ptc[:, index].astype("float32").tobytes())
+
+
+def _cache_folder() -> Path:
+    """Named after py3langid's model file as installed, so another py3langid unpacks its own.
+
+    Its size and time rather than py3langid's version: importlib.metadata
+    alone costs 30 ms to import, and finding the file imports nothing.
     """
     from ._memory import cache_dir
 
-    spec = importlib.util.find_spec("langid")
+    spec = importlib.util.find_spec("py3langid")
     if spec is None or not spec.submodule_search_locations:
-        raise ModuleNotFoundError("langid is not installed: pip install langid")
-    packed = (Path(spec.submodule_search_locations[0]) / "langid.py").stat()
-    return cache_dir() / f"langid-{packed.st_size}-{packed.st_mtime_ns}-arrays-{_FORMAT}.pickle"
+        raise ModuleNotFoundError("py3langid is not installed: pip install py3langid")
+    packed = (Path(spec.submodule_search_locations[0]) / "data" / "model.npz.xz").stat()
+    return cache_dir() / f"py3langid-{packed.st_size}-{packed.st_mtime_ns}-arrays-{_FORMAT}"
+
+
+def known_codes(model: LangidModel) -> list[str]:
+    return sorted(set(model.languages) - {_NO_LANGUAGE})
 
 
 class LangidScorer:
-    """langid's log-probabilities of a text for some of its languages, in the model's order."""
+    """py3langid's log-probabilities of a text for some of its languages, in the model's order."""
 
     def __init__(self, model: LangidModel, languages: Iterable[str]) -> None:
-        wanted = set(languages)
-        indexes = [index for index, code in enumerate(model.languages) if code in wanted]
-        count = len(model.languages)
+        wanted = set(languages) - {_NO_LANGUAGE}
+        first = {}
+        for index, code in enumerate(model.languages):
+            first.setdefault(code, index)  # a language written in two scripts: its first column
+        indexes = sorted(index for code, index in first.items() if code in wanted)
         self.languages = [model.languages[index] for index in indexes]
         self._log_priors = [model.log_priors[index] for index in indexes]
-        self._columns = [model.log_probabilities[index::count] for index in indexes]
+        self._columns = [model.column(index) for index in indexes]
         self._next_state = model.next_state
-        self._features_of_state = model.features_of_state
+        self._row_of_state = model.row_of_state
+        self._feature_of_state = model.feature_of_state
 
     def log_probabilities(self, text: str) -> list[float]:
-        next_state, state = self._next_state, 0
-        visits: dict[int, int] = {}
-        for byte in text.encode("utf-8"):
-            state = next_state[(state << 8) + byte]
-            visits[state] = visits.get(state, 0) + 1
+        # As py3langid prepares a text: all capitals lowered, composed (NFC), UTF-8.
+        if text.isupper():
+            text = text.lower()
+        encoded = unicodedata.normalize("NFC", text).encode("utf-8", errors="surrogatepass")
+        next_state, row_of_state, feature_of_state = self._next_state, self._row_of_state, self._feature_of_state
+        state = 0
         counts: dict[int, int] = {}
-        for state, times in visits.items():
-            for feature in self._features_of_state.get(state, ()):
-                counts[feature] = counts.get(feature, 0) + times
+        for byte in encoded:
+            state = next_state[(row_of_state[state] << 8) + byte]
+            feature = feature_of_state[state]
+            if feature >= 0:
+                counts[feature] = counts.get(feature, 0) + 1
+        weights = [(feature, math.log1p(times)) for feature, times in counts.items()]
         return [
-            prior + sum(times * column[feature] for feature, times in counts.items())
+            prior + sum(weight * column[feature] for feature, weight in weights)
             for prior, column in zip(self._log_priors, self._columns)
         ]

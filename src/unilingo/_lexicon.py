@@ -75,7 +75,8 @@ FUNCTION_WORDS: dict[str, frozenset[str]] = {
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|'n\b")
 # "du" next to a verb in -st is German only ("Bist du da?", "du hilfst"):
-# Luxembourgish says "bass du", the Scandinavian languages "du er/är".
+# Luxembourgish says "bass du", the Scandinavian languages "du er/är". It
+# counts as two marker words: both n-gram models read "Du spinnst!" as Norwegian.
 _GERMAN_SECOND_PERSON = re.compile(r"\b\w+st du\b|\bdu \w+st\b")
 # Luxembourgish ends that verb in -s ("du kachs", "bass du", "kanns du");
 # German words in -s that stand beside "du" ("was du", "du das") are not verbs.
@@ -135,7 +136,7 @@ def function_word_hits(text: str, languages) -> dict[str, int]:
             if lang in hits:
                 hits[lang] += 1
     if "de" in hits:
-        hits["de"] += len(_GERMAN_SECOND_PERSON.findall(lowered))
+        hits["de"] += 2 * len(_GERMAN_SECOND_PERSON.findall(lowered))
     if "lb" in hits:
         hits["lb"] += sum(bool(_LUXEMBOURGISH_SPELLING.search(token)) for token in tokens)
         for pair in _LUXEMBOURGISH_SECOND_PERSON.findall(lowered):
