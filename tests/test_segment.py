@@ -18,8 +18,9 @@ def texts(source: str, format: str) -> list[str]:
         ("  indented line  \n", ["indented line"]),
         ("one\r\ntwo\rthree\nfour", ["one", "two", "three", "four"]),
         ("para one\n\n\xa0\n \t\npara two", ["para one", "para two"]),
-        ("Siehe https://example.com/a?b=c. Danke", ["Siehe", "Danke"]),
-        ("Mail an info@example.com bitte", ["Mail an", "bitte"]),
+        ("Siehe https://example.com/a?b=c. Danke", ["Siehe https://example.com/a?b=c.", "Danke"]),
+        ("Mail an info@example.com bitte", ["Mail an info@example.com bitte"]),
+            ("https://example.com", []),
         ("2024 -- 12:30 !!!", ["2024 -- 12:30 !!!"]),
         ("--- ... ***", []),
         ("Z. B. heute, z.B. morgen. Nr. 5 kommt.", ["Z. B. heute, z.B. morgen.", "Nr. 5 kommt."]),
@@ -44,22 +45,26 @@ def test_plain_text_blocks_are_paragraphs_and_lines_are_counted():
         ("- eins\n- zwei\n  drei\n", ["eins", "zwei", "drei"]),
         ("1. 1\n", ["1"]),
         ("> zitat\n> > tief\n", ["zitat", "tief"]),
-        ("Lies *das* hier\n", ["Lies", "das", "hier"]),
-        ("Lies **das**\n", ["Lies", "das"]),
-        ("Ein [Link](https://example.com/a_(b) \"Titel t\") und mehr\n", ["Ein", "Link", "und mehr"]),
-        ("Ein [Link][ref] hier\n\n[ref]: https://example.com\n", ["Ein", "Link", "hier"]),
-        ("Code `a b` b\n", ["Code", "b"]),
-        ("Bild ![Alt Text](bild.png) da\n", ["Bild", "da"]),
-        ("Auto <https://example.com/x> link\n", ["Auto", "link"]),
-        ("Zeile<br>zwei\n", ["Zeile", "zwei"]),
-        ("Preis \\* fünf &amp; sechs\n", ["Preis", "fünf", "sechs"]),
+        ("Lies *das* hier\n", ["Lies *das* hier"]),
+        ("Lies **das**\n", ["Lies **das**"]),
+        ("Ein [Link](https://example.com/a_(b) \"Titel t\") und mehr\n", ["Ein [Link](https://example.com/a_(b) \"Titel t\") und mehr"]),
+        ("Ein [Link][ref] hier\n\n[ref]: https://example.com\n", ["Ein [Link][ref] hier"]),
+        ("Code `a b` b\n", ["Code `a b` b"]),
+            ("`a b` `c`\n", []),
+        ("Bild ![Alt Text](bild.png) da\n", ["Bild ![Alt Text](bild.png) da"]),
+        ("Auto <https://example.com/x> link\n", ["Auto <https://example.com/x> link"]),
+        ("Zeile<br>zwei\n", ["Zeile<br>zwei"]),
+        ("Preis \\* fünf &amp; sechs\n", ["Preis \\* fünf &amp; sechs"]),
         ("```\nDer Code bleibt.\n```\n", []),
         ("    Eingerückter Code.\n", []),
         ("<!-- Kommentar bleibt -->\n", []),
         ("<div>\nHTML bleibt\n</div>\n", []),
         ("---\ntitle: Titel bleibt\n---\nText\n", ["Text"]),
         ("| Tag | Ort |\n|---|---|\n| heute | Berlin Mitte |\n", ["Tag", "Ort", "heute", "Berlin Mitte"]),
-        ("Text ~~alt~~ neu\n", ["Text", "alt", "neu"]),
+        ("Text ~~alt~~ neu\n", ["Text ~~alt~~ neu"]),
+            ("Erst **fett. Dann** weiter. Zweiter Satz.\n", ["Erst **fett. Dann** weiter.", "Zweiter Satz."]),
+            ("Ein *offener\nStern* hier\n", ["Ein", "offener", "Stern", "hier"]),
+            ("Code `über\nZeilen` und weiter\n", ["Code", "und weiter"]),
         ("Hart  \numbrochen\n", ["Hart", "umbrochen"]),
     ],
 )
@@ -102,3 +107,43 @@ def test_off_on_markers_and_ignore_lines_hide_text(format):
         "<!-- unilingo: off -->\nBis zum Ende versteckt.\n"
     )
     assert texts(source, format) == ["Erste Zeile bleibt sichtbar.", "Zweite Zeile ist sichtbar.", "Dritte Zeile ist sichtbar."]
+
+
+def test_a_sentence_holds_its_markup_for_the_model_and_the_detector():
+    source = "Die [Polizei](https://example.com) sucht mit `grep -r` nach **Zeugen**.\n"
+    (seg,) = segment(source, "markdown").segments
+    assert seg.text == source.strip()
+    inline = seg.inline
+    assert inline.source == "Die Polizei sucht mit X1 nach Zeugen."
+    assert inline.plain == "Die Polizei sucht mit nach Zeugen."
+    assert [(span.kind, source[span.start : span.end], source[span.inner_start : span.inner_end],
+             inline.source[span.source_start : span.source_end]) for span in inline.spans] == [
+        ("link", "[Polizei](https://example.com)", "Polizei", "Polizei"),
+        ("code", "`grep -r`", "`grep -r`", "X1"),
+        ("strong", "**Zeugen**", "Zeugen", "Zeugen"),
+    ]  # fmt: skip
+    # The fallback: today's runs between markup.
+    assert [source[start:end] for start, end in inline.pieces] == ["Die", "Polizei", "sucht mit", "nach", "Zeugen"]
+
+
+@pytest.mark.parametrize(
+    "source, kind",
+    [
+        ("Siehe [Label] hier\n\n[Label]: https://example.com\n", "reference"),
+        ("Siehe [Label][] hier\n\n[Label]: https://example.com\n", "reference"),
+        ("Siehe [](https://example.com) hier\n", "reference"),
+        ("Siehe ![Bild](a.png) hier\n", "image"),
+        ("Siehe <https://example.com> hier\n", "autolink"),
+        ("Siehe <kbd>hier</kbd>\n", "html"),
+        ("Mail an info@example.com bitte\n", "email"),
+    ],
+)
+def test_protected_spans(source, kind):
+    (seg,) = segment(source, "markdown").segments
+    assert seg.inline.spans[0].kind == kind
+    assert all(span.protected for span in seg.inline.spans)
+
+
+def test_plain_sentences_carry_no_inline():
+    doc = segment("Nur Text hier. Und mehr.\n", "markdown")
+    assert [seg.inline for seg in doc.segments] == [None, None]

@@ -10,11 +10,13 @@ from typing import Callable, Iterable, Iterator, Sequence, Union
 
 from ._detect import DEFAULT_LOOK_ALIKES, DEFAULT_MIN_CONFIDENCE, Detector
 from ._errors import ConfigError, InputError
+from ._glossary import Glossary, load_glossary
 from ._escape import escape_output
+from ._inline import PlacedSpan, in_pieces, needs_alignment, place
 from ._merge import Document, inline_originals, merge
 from ._segment import INLINE_MARK
 from ._models import ModelTable, load_models
-from ._segment import FORMATS, SegmentedText, segment
+from ._segment import FORMATS, Segment, SegmentedText, segment
 from ._engines import EngineOptions
 from ._memory import TranslationMemory
 from ._translate import LOOP_REASON, Generation, Translator
@@ -29,6 +31,9 @@ _WINDOW_RECORDS = 256
 ON_ERROR = ("skip", "fail", "keep")
 # Nothing to put in the sentence's place: an empty replacement could also leave markup around it dangling.
 EMPTY_REASON = "translation rejected: the model's output is empty; original kept"
+# A sentence whose inline markup cannot be carried onto its translation; the reason why follows.
+FALLBACK_REASON = "markup not carried across the sentence, so it was translated between its markup as before"
+KEPT_REASON = "markup not carried across the sentence, and no run between it translated; original kept"
 
 
 class Normalizer:
@@ -48,6 +53,8 @@ class Normalizer:
     cap. Translations are remembered in the translation memory ``cache``: True
     for the user cache folder (``$UNILINGO_CACHE_DIR`` to move it), a path for
     that SQLite file, False for none; it keeps language guesses too.
+    ``glossary`` (a TSV file or a Glossary) names terms kept as they are or
+    always translated one way, in every language pair into the target.
     """
 
     def __init__(
@@ -63,6 +70,7 @@ class Normalizer:
         engine: EngineOptions = EngineOptions(),
         generation: Generation = Generation(),
         cache: bool | str | os.PathLike[str] = True,
+        glossary: str | os.PathLike[str] | Glossary | None = None,
     ) -> None:
         if batch_size is not None and batch_size < 1:
             raise ConfigError(f"batch size must be at least 1, got {batch_size}")
@@ -71,6 +79,7 @@ class Normalizer:
         if generation.num_beams is not None and generation.num_beams < 1:
             raise ConfigError(f"number of beams must be at least 1, got {generation.num_beams}")
         self.models = models if isinstance(models, ModelTable) else load_models(models)
+        self.glossary = glossary if isinstance(glossary, Glossary) or glossary is None else load_glossary(glossary)
         self.target = target
         memory = None if cache is False else TranslationMemory(None if cache is True else Path(cache))
         self.detector = Detector(
@@ -87,8 +96,8 @@ class Normalizer:
 
     def detect(self, text: str, format: str = "text") -> Document:
         """What would be translated, and why; the document's text is left as it is."""
-        segmented = _segment(text, format)
-        return merge(segmented, self.detector.decide(segmented.segments), {}, self.target, {})
+        segmented = _segment(text, format, self.glossary)
+        return merge(segmented, self.detector.decide(_readable(segmented.segments)), {}, self.target, {})
 
     def refresh_inline_originals(self, text: str, where: str = "document") -> str:
         """Markdown with each block whose inline original was edited by hand translated again from that original.
@@ -128,7 +137,7 @@ class Normalizer:
         size = 0
         for source in sources:
             text, text_format = (source, format) if isinstance(source, str) else source
-            window.append(_segment(text, text_format))
+            window.append(_segment(text, text_format, self.glossary))
             size += len(window[-1].segments)
             if size >= _WINDOW_SEGMENTS:
                 yield from self._normalize_window(window, on_translated)
@@ -196,27 +205,87 @@ class Normalizer:
             yield out
 
     def _normalize_window(self, window: list[SegmentedText], on_translated) -> Iterator[Document]:
-        decisions = [self.detector.decide(segmented.segments) for segmented in window]
+        decisions = [self.detector.decide(_readable(segmented.segments)) for segmented in window]
         wanted: dict[str, list[tuple[int, int, str]]] = {}
         for doc_index, (segmented, doc_decisions) in enumerate(zip(window, decisions)):
             for seg_index, (seg, decision) in enumerate(zip(segmented.segments, doc_decisions)):
                 if decision.action == "translate":
-                    wanted.setdefault(decision.lang, []).append((doc_index, seg_index, seg.text))
+                    wanted.setdefault(decision.lang, []).append((doc_index, seg_index, seg.source))
         outputs: list[dict[int, str]] = [{} for _ in window]
+        spans: list[dict[int, tuple[PlacedSpan, ...]]] = [{} for _ in window]
         used: list[dict[str, str]] = [{} for _ in window]
         for lang, requests in wanted.items():
             model_name = self.translator.model_name(lang, self.target)
             translations = self.translator.translate(lang, self.target, [text for _, _, text in requests], on_translated)
+            with_markup, fallbacks = [], []
             for (doc_index, seg_index, _), translation in zip(requests, translations):
                 rejected = LOOP_REASON if translation.looped else EMPTY_REASON if not translation.text.strip() else None
-                if rejected:
+                inline = window[doc_index].segments[seg_index].inline
+                has_markup = inline is not None and bool(inline.spans)
+                if rejected and has_markup:
+                    # Rejected as one sentence, its runs between markup may still translate, as they did before.
+                    fallbacks.append((doc_index, seg_index, rejected))
+                elif rejected:
                     kept = dataclasses.replace(decisions[doc_index][seg_index], action="keep", reason=rejected)
                     decisions[doc_index][seg_index] = kept
-                    continue
-                outputs[doc_index][seg_index] = escape_output(translation.text, window[doc_index], seg_index)
+                elif has_markup:
+                    with_markup.append((doc_index, seg_index, translation.text))
+                else:
+                    outputs[doc_index][seg_index] = escape_output(translation.text, window[doc_index], seg_index)
+            fallbacks += self._place_markup(lang, window, with_markup, outputs, spans)
+            self._translate_between_markup(lang, window, fallbacks, decisions, outputs)
+            for doc_index, seg_index in _translated(outputs, requests):
                 used[doc_index][lang] = model_name
-        for segmented, doc_decisions, doc_outputs, doc_models in zip(window, decisions, outputs, used):
-            yield merge(segmented, doc_decisions, doc_outputs, self.target, doc_models)
+        for segmented, doc_decisions, doc_outputs, doc_spans, doc_models in zip(window, decisions, outputs, spans, used):
+            yield merge(segmented, doc_decisions, doc_outputs, self.target, doc_models, doc_spans)
+
+    def _place_markup(self, lang, window, requests, outputs, spans) -> list[tuple[int, int, str]]:
+        """Carry each sentence's markup onto its translation; those that cannot be carried, with the reason why."""
+        aligned = [(doc, seg, text) for doc, seg, text in requests if needs_alignment(window[doc].segments[seg])]
+        pairs = [(window[doc].segments[seg].source, " ".join(text.split())) for doc, seg, text in aligned]
+        found = self.translator.word_alignments(lang, self.target, pairs) if pairs else []
+        alignments = dict(zip([(doc, seg) for doc, seg, _ in aligned], found))
+        failed = []
+        for doc_index, seg_index, text in requests:
+            segmented = window[doc_index]
+            placed = place(segmented.text, segmented.format, segmented.segments[seg_index], text, alignments.get((doc_index, seg_index)))
+            if placed.output is None:
+                failed.append((doc_index, seg_index, placed.reason))
+            else:
+                outputs[doc_index][seg_index] = placed.output
+                spans[doc_index][seg_index] = placed.spans
+        return failed
+
+    def _translate_between_markup(self, lang, window, failed, decisions, outputs) -> None:
+        """The fallback: the runs of plain text between a sentence's markup translated one by one, as before sentences held markup."""
+        runs = [(doc, seg, run) for doc, seg, _ in failed for run in window[doc].segments[seg].inline.pieces]
+        texts = [window[doc].text[start:end] for doc, _, (start, end) in runs]
+        translated: dict[tuple[int, int], dict[tuple[int, int], str]] = {}
+        for (doc, seg, run), translation in zip(runs, self.translator.translate(lang, self.target, texts)):
+            if not translation.looped and translation.text.strip():
+                translated.setdefault((doc, seg), {})[run] = translation.text
+        for doc_index, seg_index, reason in failed:
+            segmented = window[doc_index]
+            decision = decisions[doc_index][seg_index]
+            pieces = translated.get((doc_index, seg_index))
+            rejected = reason in (LOOP_REASON, EMPTY_REASON)
+            if not pieces:
+                kept = reason if rejected else f"{KEPT_REASON}: {reason}"
+                decisions[doc_index][seg_index] = dataclasses.replace(decision, action="keep", reason=kept)
+                continue
+            why = reason.partition(";")[0] if rejected else reason
+            outputs[doc_index][seg_index] = in_pieces(segmented.text, segmented.format, segmented.segments[seg_index], pieces)
+            decisions[doc_index][seg_index] = dataclasses.replace(decision, reason=f"{decision.reason}; {FALLBACK_REASON}: {why}")
+
+
+def _translated(outputs: list[dict[int, str]], requests: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+    """The requests that got an output."""
+    return [(doc_index, seg_index) for doc_index, seg_index, _ in requests if seg_index in outputs[doc_index]]
+
+
+def _readable(segments: Sequence[Segment]) -> list[Segment]:
+    """The segments as the detector should read them: their words, without markup or protected spans."""
+    return [segment if segment.inline is None else dataclasses.replace(segment, text=segment.inline.plain) for segment in segments]
 
 
 def _parse_record(raw: dict | str | bytes, fields: Sequence[str]) -> tuple[dict | None, str | None]:
@@ -241,7 +310,7 @@ def _parse_record(raw: dict | str | bytes, fields: Sequence[str]) -> tuple[dict 
     return record, None
 
 
-def _segment(text: str, format: str) -> SegmentedText:
+def _segment(text: str, format: str, glossary: Glossary | None) -> SegmentedText:
     if format not in FORMATS:
         raise ConfigError(f"unknown format {format!r}: use one of {', '.join(FORMATS)}")
-    return segment(text, format)
+    return segment(text, format, glossary)

@@ -81,6 +81,11 @@ def _detection_options(command):
             help=f"Models file ('source target model' per line). [default: ${MODELS_ENV} or the bundled models.txt]",
         ),
         click.option(
+            "--glossary",
+            type=click.Path(dir_okay=False),
+            help="TSV of terms: 'term<TAB>translation', or a term alone to keep it as it is (whole words, case-sensitive).",
+        ),
+        click.option(
             "--format",
             "format_",
             type=click.Choice(["auto", "text", "markdown"]),
@@ -308,6 +313,7 @@ _CONFIGURABLE = {
     "uncertain": "uncertain",
     "also_detect": "also_detect",
     "keep_original": "keep_original",
+    "glossary": "glossary",
 }
 
 
@@ -566,6 +572,7 @@ def _make_normalizer(options: dict) -> Normalizer:
         engine=EngineOptions(options.get("backend", "auto"), options.get("device", "auto"), options.get("quantize"), options.get("threads")),
         generation=Generation(num_beams=options.get("beams")),
         cache=False if options.get("no_cache") else (options.get("cache_path") or True),
+        glossary=options.get("glossary"),
     )
 
 

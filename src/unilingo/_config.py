@@ -74,6 +74,7 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "min-confidence": ("min_confidence", _confidence),
     "uncertain": ("uncertain", _choice(UNCERTAIN_POLICIES)),
     "also-detect": ("also_detect", _languages),
+    "glossary": ("glossary", _string),
 }
 
 
@@ -145,6 +146,7 @@ def _read(path: Path, table_path: tuple[str, ...]) -> Config | None:
             values[name] = validate(value)
         except ValueError as error:
             raise ConfigError(f"{where}: bad value for {key!r}: {error}") from None
-    if "models" in values:
-        values["models"] = str((path.parent / values["models"]).resolve())
+    for relative in ("models", "glossary"):
+        if relative in values:
+            values[relative] = str((path.parent / values[relative]).resolve())
     return Config(path, values)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
+from ._align import Attention
 from ._errors import ConfigError, ModelError
 
 BACKENDS = ("auto", "transformers", "ctranslate2")
@@ -168,6 +169,16 @@ class Engine:
     def generate(self, texts: Sequence[str], num_beams: int, max_new_tokens: int) -> list[Generated]:
         raise NotImplementedError
 
+    def attention(self, sources: Sequence[str], targets: Sequence[str]) -> list[Attention]:
+        """The alignment head (first head, last decoder layer) with each target forced as the translation of its source."""
+        raise NotImplementedError
+
+    def _pieces(self, sources: Sequence[str], targets: Sequence[str]) -> tuple[list[list[str]], list[list[str]]]:
+        source_pieces = [self.tokenizer.convert_ids_to_tokens(ids) for ids in self.tokenizer(list(sources)).input_ids]
+        # Without the end-of-sentence token: the weights that place a word are those of its own pieces.
+        target_pieces = [self.tokenizer.convert_ids_to_tokens(ids)[:-1] for ids in self.tokenizer(text_target=list(targets)).input_ids]
+        return source_pieces, target_pieces
+
 
 class TransformersEngine(Engine):
     def __init__(self, folder: str, choice: EngineChoice) -> None:
@@ -190,6 +201,7 @@ class TransformersEngine(Engine):
         elif choice.compute == "float16":
             model = model.half()
         self.model = model.to(choice.device)
+        self._attention_implementation = model.config._attn_implementation
         self.max_input_tokens = _input_limit(self.tokenizer, folder)
 
     def generate(self, texts: Sequence[str], num_beams: int, max_new_tokens: int) -> list[Generated]:
@@ -204,6 +216,26 @@ class TransformersEngine(Engine):
             ids = [token for token in row if token not in special]
             results.append(Generated(self.tokenizer.decode(ids), tuple(self.tokenizer.convert_ids_to_tokens(ids))))
         return results
+
+    def attention(self, sources: Sequence[str], targets: Sequence[str]) -> list[Attention]:
+        import torch
+
+        source_pieces, target_pieces = self._pieces(sources, targets)
+        batch = self.tokenizer(list(sources), text_target=list(targets), return_tensors="pt", padding=True).to(self.choice.device)
+        labels = batch.pop("labels")
+        start = torch.full_like(labels[:, :1], self.model.config.decoder_start_token_id)
+        # Only the eager implementation returns attention weights; the fast one stays for generate.
+        self.model.set_attn_implementation("eager")
+        try:
+            with torch.inference_mode():
+                result = self.model(**batch, decoder_input_ids=torch.cat([start, labels[:, :-1]], dim=1), output_attentions=True)
+        finally:
+            self.model.set_attn_implementation(self._attention_implementation)
+        head = result.cross_attentions[-1][:, 0].float().cpu()
+        return [
+            Attention(tuple(src), tuple(tgt), tuple(tuple(row[: len(src)].tolist()) for row in head[i, : len(tgt)]))
+            for i, (src, tgt) in enumerate(zip(source_pieces, target_pieces))
+        ]
 
 
 class CTranslate2Engine(Engine):
@@ -233,6 +265,18 @@ class CTranslate2Engine(Engine):
             tokens = tuple(token for token in result.hypotheses[0] if token not in special)
             outputs.append(Generated(self.tokenizer.convert_tokens_to_string(list(tokens)), tokens))
         return outputs
+
+    def attention(self, sources: Sequence[str], targets: Sequence[str]) -> list[Attention]:
+        source_pieces, target_pieces = self._pieces(sources, targets)
+        # Forced decoding of the given translation; CTranslate2 returns the alignment head by default.
+        results = self.translator.translate_batch(
+            source_pieces, target_prefix=target_pieces, beam_size=1, return_attention=True,
+            max_decoding_length=max(map(len, target_pieces)) + 1, max_batch_size=len(source_pieces),
+        )  # fmt: skip
+        return [
+            Attention(tuple(src), tuple(tgt), tuple(tuple(row) for row in result.attention[0][: len(tgt)]))
+            for src, tgt, result in zip(source_pieces, target_pieces, results)
+        ]
 
 
 def open_engine(folder: str, choice: EngineChoice, converted: Path) -> Engine:

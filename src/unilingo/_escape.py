@@ -62,6 +62,23 @@ def escape_markdown(output: str, text: str, start: int, end: int) -> str:
     return escaped
 
 
+def escape_fragment(fragment: str, before: str, after: str) -> str:
+    """A piece of translated text escaped to render as its own characters between markup.
+
+    ``before`` is everything on its line before it (the document's line
+    prefix, then what the sentence has put out so far), ``after`` the
+    character that follows it. Unlike ``escape_markdown`` its spaces stay:
+    they separate it from the markers around it.
+    """
+    line_start = max(before.rfind("\n"), before.rfind("\r")) + 1
+    prefix = before[line_start:]
+    in_tag = prefix.rfind("<") > prefix.rfind(">")
+    escaped = _escape_inline(fragment, before[-1:] or "\n", after or "\n", _HEADING_PREFIX.match(prefix) is not None, in_tag)
+    if _CONTAINER_PREFIX.fullmatch(prefix):
+        escaped = _escape_line_start(escaped)
+    return escaped
+
+
 def _escape_line_start(output: str) -> str:
     """Keep the first text of a line from starting a block there."""
     if output[:1] in _BLOCK_STARTERS:

@@ -11,9 +11,12 @@ from typing import Sequence
 
 from ._detect import Decision
 from ._errors import InputError
+from ._inline import PlacedSpan
 from ._segment import INLINE_MARK, Block, SegmentedText, _Lines, _parse_view, _parser
 
 SIDECAR_SUFFIX = ".unilingo.json"
+# In the reason of a sentence translated between its markup because the markup could not be carried.
+FALLBACK_MARK = "markup not carried"
 _BASE64_FLAG = "base64"
 # The header names the original's checksum, so an original edited by hand is noticed and translated again.
 _CHECKSUM = "sha256="
@@ -35,6 +38,7 @@ class SegmentResult:
     output_start: int
     output_end: int
     output: str | None = None  # the translation, for translated segments only
+    spans: tuple[SpanResult, ...] = ()  # the inline markup the sentence holds
 
     @property
     def unsegmented(self) -> bool:
@@ -46,7 +50,20 @@ class SegmentResult:
         record["confidence"] = round(self.confidence, 4)
         if self.output is None:
             del record["output"]
+        if not self.spans:
+            del record["spans"]
         return record
+
+
+@dataclass(frozen=True)
+class SpanResult:
+    """A piece of inline markup in a segment: where it is in the original and in the output."""
+
+    kind: str  # em, strong, s, link (formatting); code, url, email, autolink, html, image, reference (protected)
+    start: int
+    end: int
+    output_start: int
+    output_end: int
 
 
 @dataclass(frozen=True)
@@ -69,8 +86,10 @@ class Document:
         """The original and what was done to each segment, without what follows from them.
 
         Each segment is ``[gap, length, lang, confidence]``, its translation
-        after that if it has one, and last ``{"action", "reason"}`` where it is
-        worth the bytes. ``gap`` counts the characters since the previous
+        after that if it has one, and last ``{"action", "reason", "spans"}``
+        where it is worth the bytes: ``spans`` lists a translated sentence's
+        inline markup as ``[kind, start, length, output start, output
+        length]``, offsets from the start of the segment and of its output. ``gap`` counts the characters since the previous
         segment's end: a few digits, where offsets into a large file take
         seven. The action is the one the row implies (translate with a
         translation, keep in the target language, skip otherwise) unless
@@ -85,10 +104,20 @@ class Document:
             if segment.output is not None:
                 row.append(segment.output)
             implied = "translate" if segment.output is not None else "keep" if segment.lang == self.target else "skip"
+            extra: dict[str, object] = {}
             if segment.action != implied:
-                row.append({"action": segment.action, "reason": segment.reason})
-            elif segment.action == "skip":
-                row.append({"reason": segment.reason})
+                extra = {"action": segment.action, "reason": segment.reason}
+            elif segment.action == "skip" or FALLBACK_MARK in segment.reason:
+                extra = {"reason": segment.reason}
+            if segment.spans and segment.output is not None:
+                # Relative to the segment, like the rows; a segment left as it was keeps its spans where they were.
+                extra["spans"] = [
+                    [span.kind, span.start - segment.start, span.end - span.start,
+                     span.output_start - segment.output_start, span.output_end - span.output_start]
+                    for span in segment.spans
+                ]  # fmt: skip
+            if extra:
+                row.append(extra)
             segments.append(row)
             end = segment.end
         return {
@@ -120,12 +149,22 @@ class Document:
         return "".join(pieces)
 
 
-def merge(segmented: SegmentedText, decisions: Sequence[Decision], outputs: dict[int, str], target: str, models: dict[str, str]) -> Document:
+def merge(
+    segmented: SegmentedText,
+    decisions: Sequence[Decision],
+    outputs: dict[int, str],
+    target: str,
+    models: dict[str, str],
+    placed: dict[int, tuple[PlacedSpan, ...]] | None = None,
+) -> Document:
     """Replace the segments that have an output; every other character stays as it was.
 
     What the segmenter could not split is listed among the segments as a skip
-    with its reason, so that nothing is passed over in silence.
+    with its reason, so that nothing is passed over in silence. ``placed``
+    gives, per segment whose markup was carried over, where each span landed
+    in its output; a segment kept as it was keeps its spans where they were.
     """
+    placed = placed or {}
     original = segmented.text
     pieces, results = [], []
     position = shift = 0
@@ -151,6 +190,13 @@ def merge(segmented: SegmentedText, decisions: Sequence[Decision], outputs: dict
         pieces.append(replacement)
         position = segment.end
         output_start = segment.start + shift
+        if index in placed:
+            spans = tuple(SpanResult(p.kind, p.start, p.end, output_start + p.output_start, output_start + p.output_end)
+                          for p in placed[index])  # fmt: skip
+        elif output is None and segment.inline is not None:
+            spans = tuple(SpanResult(s.kind, s.start, s.end, s.start + shift, s.end + shift) for s in segment.inline.spans)
+        else:
+            spans = ()
         shift += len(replacement) - len(segment.text)
         results.append(
             SegmentResult(
@@ -167,6 +213,7 @@ def merge(segmented: SegmentedText, decisions: Sequence[Decision], outputs: dict
                 output_start,
                 output_start + len(replacement),
                 output,
+                spans,
             )
         )
     skips_before(len(original) + 1)

@@ -1,16 +1,21 @@
 """Segmenter: paragraphs, lines and sentences with exact offsets into the text.
 
 A segment is the unit the detector decides and the translator translates: a
-sentence inside one line, holding no markup. In Markdown it is a run of plain
-text between inline markup (emphasis, links, code, HTML), so every marker, URL
-and link target stays where it was; whatever the parser cannot map back to the
-source exactly is left out, and so left untouched; it is listed as a
-``Skipped`` span with the reason, so a report never passes over it in silence.
+sentence inside one line, whatever inline markup it holds. Its ``inline``
+lists that markup: *formatting* spans (emphasis, strong, strikethrough, link
+text) whose text is translated and whose markers are carried over, and
+*protected* spans (inline code, URLs, e-mail addresses, autolinks, inline
+HTML, images, reference-style link labels) copied byte for byte; it also
+keeps the runs of plain text between the markup, the fallback when the
+markup cannot be carried. Whatever the parser cannot map back to the source
+exactly is left out, and so left untouched; it is listed as a ``Skipped``
+span with the reason, so a report never passes over it in silence.
 """
 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,6 +24,8 @@ from pathlib import PurePath
 import sentencex
 from markdown_it import MarkdownIt
 from markdown_it.helpers import parseLinkDestination, parseLinkTitle
+
+from ._glossary import Glossary
 
 FORMATS = ("text", "markdown")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
@@ -45,6 +52,47 @@ _URL_OR_EMAIL_MARKS = ("://", "www.", "@")
 _SENTENCE_RULES = "de"
 
 
+# Spans whose text is translated and whose markers are carried to the translated words.
+FORMATTING_KINDS = ("em", "strong", "s", "link")
+# Stand-ins for protected spans in what the model reads: X1, X2, ... (the fixture model learns to copy them).
+PLACEHOLDER = "X{number}"
+PLACEHOLDER_PATTERN = re.compile(r"X(\d+)")
+
+
+@dataclass(frozen=True)
+class InlineSpan:
+    """A piece of inline markup in a sentence.
+
+    ``start``/``end`` cover it in the document, markers included; for a
+    formatting span ``inner_start``/``inner_end`` cover its text, for a
+    protected one they equal ``start``/``end``. ``source_start``/``source_end``
+    are where it lies in what the model reads: its words, or its placeholder.
+    """
+
+    kind: str  # em, strong, s, link; or code, url, email, autolink, html, image, reference, glossary
+    start: int
+    end: int
+    inner_start: int
+    inner_end: int
+    source_start: int
+    source_end: int
+    replacement: str | None = None  # a glossary term: what it becomes (None: its own bytes)
+
+    @property
+    def protected(self) -> bool:
+        return self.kind not in FORMATTING_KINDS
+
+
+@dataclass(frozen=True)
+class Inline:
+    """A sentence's inline markup and what the model and the detector read of it."""
+
+    source: str  # markers left out, protected spans as placeholders
+    plain: str  # for the detector: protected spans left out as well
+    spans: tuple[InlineSpan, ...]
+    pieces: tuple[tuple[int, int], ...]  # runs of plain text between the markup, split into sentences: the fallback
+
+
 @dataclass(frozen=True)
 class Segment:
     start: int
@@ -52,7 +100,25 @@ class Segment:
     text: str
     line: int  # 0-based line number of the segment in the document
     block: int  # index of its paragraph (text) or top-level block (Markdown)
-    group: int  # index of its run of plain text: the sentences of one piece of prose share it
+    group: int  # index of its line of prose: the sentences of one line share it
+    inline: Inline | None = None  # None: plain text, what the model reads is ``text``
+
+    @property
+    def source(self) -> str:
+        """What the model reads."""
+        return self.inline.source if self.inline is not None else self.text
+
+
+@dataclass(frozen=True)
+class Element:
+    """A piece of a line of prose: text, a formatting span's marker, or a protected span."""
+
+    kind: str  # text; char (an escape or entity: it reads as ``plain``); open, close; or a protected kind
+    start: int
+    end: int
+    plain: str = ""  # text and char: what it reads as
+    span: str = ""  # open and close: the formatting kind
+    replacement: str | None = None  # a glossary term: what it becomes
 
 
 @dataclass(frozen=True)
@@ -97,7 +163,8 @@ def format_for_path(path: str) -> str | None:
     return None
 
 
-def segment(text: str, format: str = "text") -> SegmentedText:
+def segment(text: str, format: str = "text", glossary: Glossary | None = None) -> SegmentedText:
+    """The text's blocks and sentences; ``glossary`` terms become protected spans."""
     translated: list[tuple[int, int]] = []
     unsegmented: list[tuple[int, int, str]] = []
     lines = _Lines(text)
@@ -112,9 +179,9 @@ def segment(text: str, format: str = "text") -> SegmentedText:
     # edited by hand since: it is the person's now, never translated again.
     ignored = _ignored_spans(text, lines) + translated
     segments = tuple(
-        Segment(start, end, text[start:end], lines.line_of(start), bisect.bisect_right(block_starts, start) - 1, group)
-        for group, (run_start, run_end) in enumerate(spans)
-        for start, end in _sentences(text, run_start, run_end)
+        Segment(start, end, text[start:end], lines.line_of(start), bisect.bisect_right(block_starts, start) - 1, group, inline)
+        for group, elements in enumerate(spans)
+        for start, end, inline in _line_sentences(text, elements, glossary)
         if not any(ignored_start <= start < ignored_end for ignored_start, ignored_end in ignored)
     )
     skipped = tuple(
@@ -162,9 +229,9 @@ class _Lines:
         return bisect.bisect_right(self.starts, offset) - 1
 
 
-def _text_structure(text: str, lines: _Lines) -> tuple[list[Block], list[tuple[int, int]]]:
+def _text_structure(text: str, lines: _Lines) -> tuple[list[Block], list[list[Element]]]:
     blocks: list[Block] = []
-    runs: list[tuple[int, int]] = []
+    runs: list[list[Element]] = []
     in_block = False
     for number in range(len(lines)):
         # str.strip() also removes non-breaking spaces, so such lines are blank.
@@ -177,8 +244,181 @@ def _text_structure(text: str, lines: _Lines) -> tuple[list[Block], list[tuple[i
         else:
             blocks.append(Block(start, lines.end(number)))
             in_block = True
-        runs.append((start, lines.end(number)))
+        runs.append([Element("text", start, lines.end(number), text[start : lines.end(number)])])
     return blocks, runs
+
+
+def _line_sentences(text: str, elements: list[Element], glossary: Glossary | None = None) -> list[tuple[int, int, Inline | None]]:
+    """The sentences of one line of prose, each with the inline markup it holds."""
+    if glossary is not None and glossary.pattern is not None:
+        elements = _with_terms(text, elements, glossary)
+    runs = _plain_runs(elements)
+    pieces = [piece for run_start, run_end in runs for piece in _sentences(text, run_start, run_end)]
+    plain_line = len(runs) == len(elements) == 1 or all(element.kind == "text" for element in elements)
+    if plain_line and not any(text.find(mark, run[0], run[1]) >= 0 for run in runs for mark in _URL_OR_EMAIL_MARKS):
+        return [(start, end, None) for start, end in pieces]
+    line = _Line.build(text, _with_urls(text, elements))
+    if line is None:
+        # Markers opened on one line and closed on another: the runs between markup, as they are.
+        return [(start, end, None) for start, end in pieces]
+    return [sentence for start, end in line.sentences() if (sentence := line.segment(text, start, end, pieces))]
+
+
+def _with_terms(text: str, elements: list[Element], glossary: Glossary) -> list[Element]:
+    """The elements with each glossary term in plain text made a protected span of its own."""
+    result = []
+    for element in elements:
+        found = glossary.matches(text, element.start, element.end) if element.kind == "text" else []
+        position = element.start
+        for start, end, replacement in found:
+            if start > position:
+                result.append(Element("text", position, start, text[position:start]))
+            result.append(Element("glossary", start, end, replacement=replacement))
+            position = end
+        if position < element.end:
+            result.append(element if position == element.start else Element("text", position, element.end, text[position : element.end]))
+    return result
+
+
+def _plain_runs(elements: list[Element]) -> list[tuple[int, int]]:
+    """Runs of plain text between the markup (escapes and entities end them, too)."""
+    runs: list[tuple[int, int]] = []
+    for element in elements:
+        if element.kind != "text":
+            continue
+        if runs and runs[-1][1] == element.start:
+            runs[-1] = (runs[-1][0], element.end)
+        else:
+            runs.append((element.start, element.end))
+    return runs
+
+
+def _with_urls(text: str, elements: list[Element]) -> list[Element]:
+    """The elements with each URL and e-mail address in plain text made a protected span of its own."""
+    result = []
+    for element in elements:
+        if element.kind != "text" or not any(text.find(mark, element.start, element.end) >= 0 for mark in _URL_OR_EMAIL_MARKS):
+            result.append(element)
+            continue
+        position = element.start
+        for match in _URL_OR_EMAIL.finditer(text, element.start, element.end):
+            if match.start() > position:
+                result.append(Element("text", position, match.start(), text[position : match.start()]))
+            result.append(Element("email" if "@" in match.group() and "://" not in match.group() else "url", *match.span()))
+            position = match.end()
+        if position < element.end:
+            result.append(Element("text", position, element.end, text[position : element.end]))
+    return result
+
+
+@dataclass
+class _Formatting:
+    kind: str
+    opening: Element
+    closing: Element
+    plain_start: int
+    plain_end: int
+
+
+class _Line:
+    """A line of prose as the sentence splitter reads it: markers left out, each protected span one placeholder."""
+
+    # What a protected span reads as while the line is split into sentences.
+    _STAND_IN = "X0"
+
+    def __init__(self) -> None:
+        self.chars: list[str] = []
+        self.starts: list[int] = []  # per character, its first and last offset in the document
+        self.ends: list[int] = []
+        self.protected: dict[int, Element] = {}  # by where its stand-in starts
+        self.formatting: list[_Formatting] = []
+
+    @classmethod
+    def build(cls, text: str, elements: list[Element]) -> "_Line | None":
+        line = cls()
+        open_spans: list[tuple[Element, int]] = []
+        for element in elements:
+            if element.kind == "open":
+                open_spans.append((element, len(line.chars)))
+            elif element.kind == "close":
+                if not open_spans or open_spans[-1][0].span != element.span:
+                    return None
+                opening, plain_start = open_spans.pop()
+                line.formatting.append(_Formatting(element.span, opening, element, plain_start, len(line.chars)))
+            elif element.kind in ("text", "char"):
+                for offset, char in enumerate(element.plain):
+                    line.chars.append(char)
+                    line.starts.append(element.start + offset if element.kind == "text" else element.start)
+                    line.ends.append(element.start + offset + 1 if element.kind == "text" else element.end)
+            else:
+                line.protected[len(line.chars)] = element
+                line.chars.extend(cls._STAND_IN)
+                line.starts.extend((element.start,) * len(cls._STAND_IN))
+                line.ends.extend((element.end,) * len(cls._STAND_IN))
+        return None if open_spans else line
+
+    def sentences(self) -> list[tuple[int, int]]:
+        """Sentences in offsets of the line's characters, joined where a span would cross their boundary."""
+        plain = "".join(self.chars)
+        found: list[tuple[int, int]] = []
+        cursor = 0
+        for sentence in _split_sentences(plain):
+            sentence = sentence.strip()
+            position = plain.find(sentence, cursor) if sentence else -1
+            if position < 0:
+                continue
+            cursor = position + len(sentence)
+            found.append((position, cursor))
+        ranges = [(f.plain_start, f.plain_end) for f in self.formatting]
+        ranges += [(start, start + len(self._STAND_IN)) for start in self.protected]
+        joined: list[tuple[int, int]] = []
+        for start, end in found:
+            if joined and any(low < joined[-1][1] and high > start for low, high in ranges):
+                joined[-1] = (joined[-1][0], end)
+            else:
+                joined.append((start, end))
+        return joined
+
+    def segment(self, text: str, start: int, end: int, pieces: list[tuple[int, int]]) -> tuple[int, int, Inline | None] | None:
+        """The sentence ``start``-``end`` of the line: its offsets in the document and its markup; None without words."""
+        stand_ins = [position for position in self.protected if start <= position < end]
+        covered = {position + offset for position in stand_ins for offset in range(len(self._STAND_IN))}
+        if not any(self.chars[i].isalnum() for i in range(start, end) if i not in covered):
+            return None
+        formatting = [f for f in self.formatting if f.plain_start < end and f.plain_end > start]
+        first = min([self.starts[start]] + [f.opening.start for f in formatting])
+        last = max([self.ends[end - 1]] + [f.closing.end for f in formatting])
+        source: list[str] = []
+        plain: list[str] = []
+        to_source = {}
+        spans: list[InlineSpan] = []
+        length = 0
+        position = start
+        while position < end:
+            to_source[position] = length
+            element = self.protected.get(position)
+            if element is None:
+                source.append(self.chars[position])
+                plain.append(self.chars[position])
+                position += 1
+                length += 1
+                continue
+            placeholder = PLACEHOLDER.format(number=len(spans) + 1)
+            spans.append(InlineSpan(element.kind, element.start, element.end, element.start, element.end,
+                                    length, length + len(placeholder), element.replacement))  # fmt: skip
+            source.append(placeholder)
+            position += len(self._STAND_IN)
+            length += len(placeholder)
+        to_source[end] = length
+        for f in formatting:
+            at, until = to_source[max(f.plain_start, start)], to_source[min(f.plain_end, end)]
+            spans.append(InlineSpan(f.kind, f.opening.start, f.closing.end, f.opening.end, f.closing.start, at, until))
+        source_text = "".join(source)
+        if not spans and text[first:last] == source_text:
+            return first, last, None
+        spans.sort(key=lambda span: (span.start, -span.end))
+        own_pieces = tuple(piece for piece in pieces if first <= piece[0] and piece[1] <= last)
+        return first, last, Inline(source_text, " ".join("".join(plain).split()), tuple(spans), own_pieces)
 
 
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -250,13 +490,13 @@ def _parse_view(text: str) -> str:
 
 def _markdown_structure(
     text: str, text_lines: _Lines
-) -> tuple[list[Block], list[tuple[int, int]], list[tuple[int, int]], list[tuple[int, int, str]]]:
-    """Top-level blocks, runs of prose, the blocks that have their inline original after them, and what cannot be segmented."""
+) -> tuple[list[Block], list[list[Element]], list[tuple[int, int]], list[tuple[int, int, str]]]:
+    """Top-level blocks, lines of prose, the blocks that have their inline original after them, and what cannot be segmented."""
     view = _parse_view(text)
     # Same line starts as the text; the ends differ only where a CR became a space.
     lines = _Lines(view) if "\r" in text else text_lines
     blocks: list[Block] = []
-    runs: list[tuple[int, int]] = []
+    runs: list[list[Element]] = []
     translated: list[tuple[int, int]] = []
     unsegmented: list[tuple[int, int, str]] = []
     previous_stop = None
@@ -279,7 +519,7 @@ def _markdown_structure(
             in_table_cell = False
         elif token.type == "inline" and token.map:
             try:
-                runs.extend(_inline_runs(token, view, lines, in_table_cell))
+                runs.extend(_inline_lines(token, view, lines, in_table_cell))
             except _Unmappable:
                 unsegmented.append((*_line_span(text, text_lines, *token.map), UNMAPPABLE_REASON))
         elif token.type in _CONTAINERS and token.level + 1 >= max_nesting and token.map:
@@ -302,19 +542,34 @@ def _line_span(text: str, lines: _Lines, first: int, stop: int) -> tuple[int, in
     return start, end
 
 
-def _inline_runs(token, view: str, lines: _Lines, in_table_cell: bool) -> list[tuple[int, int]]:
+def _inline_lines(token, view: str, lines: _Lines, in_table_cell: bool) -> list[list[Element]]:
+    """The token's prose, line by line, in document offsets.
+
+    A piece of markup that runs over a line break (a code span or a link
+    title, say) is left where it is: the text on either side of it belongs to
+    different lines of prose.
+    """
     content: str = token.content
     line_offsets = _content_line_offsets(content, token.map[0], view, lines, in_table_cell)
     content_line_starts = [0] + [match.end() for match in _LF.finditer(content)]
-    runs = []
-    for run_start, run_end in _walk_inline(token.children or [], content):
-        line = bisect.bisect_right(content_line_starts, run_start) - 1
-        shift = line_offsets[line] - content_line_starts[line]
-        start, end = run_start + shift, run_end + shift
-        if view[start:end] != content[run_start:run_end]:
+    result: list[list[Element]] = []
+    current: list[Element] = []
+    for element in _walk_inline(token.children or [], content):
+        first = bisect.bisect_right(content_line_starts, element.start) - 1 if element is not None else -1
+        last = bisect.bisect_right(content_line_starts, max(element.start, element.end - 1)) - 1 if element is not None else -2
+        if first != last:
+            if current:
+                result.append(current)
+            current = []
+            continue
+        shift = line_offsets[first] - content_line_starts[first]
+        start, end = element.start + shift, element.end + shift
+        if view[start:end] != content[element.start : element.end]:
             raise _Unmappable
-        runs.append((start, end))
-    return runs
+        current.append(dataclasses.replace(element, start=start, end=end))
+    if current:
+        result.append(current)
+    return result
 
 
 def _content_line_offsets(content: str, first_line: int, view: str, lines: _Lines, in_table_cell: bool) -> list[int]:
@@ -344,11 +599,11 @@ def _locate(source_line: str, needle: str, in_table_cell: bool) -> int:
     return found if found >= 0 and source_line.count(needle) == 1 else -1
 
 
-def _walk_inline(children, content: str) -> list[tuple[int, int]]:
-    """Spans of plain text in ``content``, split at every piece of inline markup."""
-    runs: list[tuple[int, int]] = []
+def _walk_inline(children, content: str) -> list[Element | None]:
+    """The inline tokens as elements in ``content`` offsets; None for a line break."""
+    elements: list[Element | None] = []
     cursor = 0
-    in_autolink = False
+    autolink = -1  # where the autolink being walked opened, or -1
 
     def advance(needle: str) -> int:
         nonlocal cursor
@@ -364,41 +619,76 @@ def _walk_inline(children, content: str) -> list[tuple[int, int]]:
             if not child.content:
                 continue
             found = advance(child.content)
-            if in_autolink:
-                continue
-            if runs and runs[-1][1] == found:
-                runs[-1] = (runs[-1][0], cursor)
-            else:
-                runs.append((found, cursor))
-            continue
-        # Any other token ends the current run: start a new one after it.
-        runs.append((cursor, cursor))
-        if kind in ("softbreak", "hardbreak"):
+            if autolink < 0:
+                elements.append(Element("text", found, cursor, child.content))
+        elif kind in ("softbreak", "hardbreak"):
             advance("\n")
+            elements.append(None)
         elif kind == "text_special":
-            advance(child.markup)
+            found = advance(child.markup)
+            elements.append(Element("char", found, cursor, child.content))
         elif kind == "code_inline":
+            found = advance(child.markup)
             advance(child.markup)
-            advance(child.markup)
+            elements.append(Element("code", found, cursor))
         elif kind == "html_inline":
-            advance(child.content)
-        elif kind in ("em_open", "em_close", "strong_open", "strong_close", "s_open", "s_close"):
-            advance(child.markup)
+            found = advance(child.content)
+            elements.append(Element("html", found, cursor))
+        elif kind in _EMPHASIS:
+            found = advance(child.markup)
+            elements.append(Element("open" if kind.endswith("_open") else "close", found, cursor, span=_EMPHASIS[kind]))
         elif kind == "link_open":
-            in_autolink = child.markup == "autolink"
-            advance("<" if in_autolink else "[")
-        elif kind == "link_close":
-            if in_autolink:
-                advance(">")
-                in_autolink = False
+            if child.markup == "autolink":
+                autolink = advance("<")
             else:
-                cursor = _skip_link_tail(content, cursor)
+                elements.append(Element("open", advance("["), cursor, span="link"))
+        elif kind == "link_close":
+            if autolink >= 0:
+                advance(">")
+                elements.append(Element("autolink", autolink, cursor))
+                autolink = -1
+                continue
+            tail = cursor
+            cursor = _skip_link_tail(content, cursor)
+            elements.append(Element("close", tail, cursor, span="link"))
+            _protect_label_links(elements, content)
         elif kind == "image":
             opening = advance("![")
             cursor = _skip_link_tail(content, _matching_bracket(content, opening + 1))
+            elements.append(Element("image", opening, cursor))
         else:
             raise _Unmappable
-    return [(start, end) for start, end in runs if end > start]
+    return elements
+
+
+_EMPHASIS = {
+    f"{name}_{side}": name for name in ("em", "strong", "s") for side in ("open", "close")
+}
+
+
+def _protect_label_links(elements: list[Element | None], content: str) -> None:
+    """A link whose text is its reference label (``[text]``, ``[text][]``), or has no text, is copied as it is.
+
+    Translating such a text would break the link, and an empty one has no words to carry its markers.
+    """
+    close = elements[-1]
+    depth = 0
+    for index in range(len(elements) - 1, -1, -1):
+        element = elements[index]
+        if element is not None and element.kind == "close" and element.span == "link":
+            depth += 1
+        elif element is not None and element.kind == "open" and element.span == "link":
+            depth -= 1
+            if depth == 0:
+                break
+    else:
+        raise _Unmappable
+    inside = elements[index + 1 : -1]
+    tail = content[close.start : close.end]
+    if tail in ("]", "][]") or not any(e is not None and e.kind in ("text", "char") for e in inside):
+        if any(e is None for e in inside):
+            return  # its markers end up on different lines, which keep to the runs between markup
+        elements[index:] = [Element("reference", elements[index].start, close.end)]
 
 
 def _matching_bracket(content: str, opening: int) -> int:

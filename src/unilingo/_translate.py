@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
+from ._align import word_alignment
 from ._engines import Engine, EngineChoice, EngineOptions, default_beams, open_engine
 from ._errors import ModelError, UnilingoError
 from ._memory import TranslationMemory, cache_dir, sha256_of
@@ -152,6 +153,26 @@ class Translator:
                 self.memory.store(resolved.memory_key, {text: (t.text, t.looped) for text, t in fresh.items()})
             known.update(fresh)
         return [known[text] for text in texts]
+
+    def word_alignments(self, source: str, target: str, pairs: Sequence[tuple[str, str]]) -> list[list[int] | None]:
+        """For each (text, translation) pair, the word of the text each word of the translation aligns with.
+
+        Read off the model's alignment head with the translation forced. Not
+        remembered: forcing a known translation through the model costs a
+        fraction of finding it, and a remembered translation needs it too.
+        """
+        if not pairs:
+            return []
+        engine = self.load(source, target)
+        special = frozenset(engine.tokenizer.all_special_tokens)
+        lengths = engine.token_counts([text for text, _ in pairs])
+        results: list[list[int] | None] = [None] * len(pairs)
+        max_sentences, max_tokens = self.batch_limits
+        for batch in token_batches(lengths, max_sentences, max_tokens):
+            found = engine.attention([pairs[i][0] for i in batch], [pairs[i][1] for i in batch])
+            for index, attention in zip(batch, found):
+                results[index] = word_alignment(attention, *pairs[index], special)
+        return results
 
     def resolve(self, source: str, target: str) -> _Resolved:
         """Where a pair's model is and what identifies it, without loading it."""

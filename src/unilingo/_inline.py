@@ -1,0 +1,254 @@
+"""Inline markup across a translated sentence.
+
+The model reads a sentence with its markers left out and each protected span
+(inline code, URL, e-mail address, autolink, inline HTML, image, reference
+link, glossary term) as a placeholder ``X1``, ``X2``, ... Afterwards every
+placeholder must come back exactly once and is replaced by the span's
+original bytes; every formatting span (emphasis, strong, strikethrough, link
+text) goes on the contiguous run of whole words that the model's alignment
+points at, its markers copied from the original. Spans must nest in the
+translation as they nest in the original, and the sentence, parsed again,
+must hold the same inline markup (token types and nesting depths, code, HTML
+and link targets; in any order, since translation reorders words). A sentence that fails any check gets a reason instead, and the
+caller translates it the old way, between its markup.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ._escape import escape_fragment, escape_markdown
+from ._segment import PLACEHOLDER_PATTERN, InlineSpan, Segment, _parser
+
+NAMES = {
+    "em": "emphasis",
+    "strong": "strong emphasis",
+    "s": "strikethrough",
+    "link": "link",
+    "code": "inline code",
+    "url": "URL",
+    "email": "e-mail address",
+    "autolink": "autolink",
+    "html": "inline HTML",
+    "image": "image",
+    "reference": "reference link",
+    "glossary": "glossary term",
+}
+_WORD = re.compile(r"\S+")
+# A placeholder that is not part of a longer word or number.
+_PLACEHOLDER = re.compile(r"(?<![0-9A-Za-z])" + PLACEHOLDER_PATTERN.pattern + r"(?![0-9])")
+# Inline tokens whose kind and nesting the translation must keep; text is what changes.
+_TEXT_TOKENS = ("text", "text_special", "softbreak", "hardbreak")
+
+
+@dataclass(frozen=True)
+class PlacedSpan:
+    kind: str
+    start: int  # in the original document
+    end: int
+    output_start: int  # in the sentence's output
+    output_end: int
+
+
+@dataclass(frozen=True)
+class Placement:
+    output: str | None  # the sentence as it goes into the document; None when its markup cannot be carried
+    spans: tuple[PlacedSpan, ...] = ()
+    reason: str = ""  # why not, when ``output`` is None
+
+
+class _Failed(Exception):
+    pass
+
+
+def needs_alignment(segment: Segment) -> bool:
+    """Whether a formatting span covers less than the whole sentence, so that only alignment can place it."""
+    inline = segment.inline
+    if inline is None:
+        return False
+    words = _words(inline.source)
+    return any(not span.protected and len(_covered(words, span)) < len(words) for span in inline.spans)
+
+
+def place(text: str, format: str, segment: Segment, translation: str, alignment: list[int] | None) -> Placement:
+    """``translation`` (of ``segment.source``) with the sentence's markup carried over, or the reason it cannot be."""
+    try:
+        return _place(text, format, segment, " ".join(translation.split()), alignment)
+    except _Failed as failure:
+        return Placement(None, (), str(failure))
+
+
+def in_pieces(text: str, format: str, segment: Segment, translations: dict[tuple[int, int], str]) -> str:
+    """The sentence with each run between its markup replaced by that run's translation, as before sentences held markup."""
+    assert segment.inline is not None
+    terms = [(span.start, span.end) for span in segment.inline.spans if span.replacement is not None]
+    replaced = {span.start: span.replacement for span in segment.inline.spans if span.replacement is not None}
+    pieces, position = [], segment.start
+    for start, end in sorted([*segment.inline.pieces, *terms]):
+        pieces.append(text[position:start])
+        translated = replaced.get(start) if (start, end) in terms else translations.get((start, end))
+        if translated is None:
+            pieces.append(text[start:end])
+        elif (start, end) in terms:
+            pieces.append(translated)
+        else:
+            pieces.append(escape_markdown(translated, text, start, end) if format == "markdown" else translated)
+        position = end
+    pieces.append(text[position : segment.end])
+    return "".join(pieces)
+
+
+def _place(text: str, format: str, segment: Segment, output: str, alignment: list[int] | None) -> Placement:
+    inline = segment.inline
+    assert inline is not None
+    protected = [span for span in inline.spans if span.protected]
+    formatting = [span for span in inline.spans if not span.protected]
+    if len(_PLACEHOLDER.findall(inline.source)) != len(protected):
+        raise _Failed("the sentence holds text that reads as a placeholder (X1, X2, ...)")
+    found = {}
+    for match in _PLACEHOLDER.finditer(output):
+        number = int(match.group(1))
+        if not 1 <= number <= len(protected):
+            raise _Failed(f"the model made up a placeholder ({match.group()})")
+        if number in found:
+            raise _Failed(f"the model repeated the {NAMES[protected[number - 1].kind]} (placeholder {match.group()})")
+        found[number] = match.span()
+    for number, span in enumerate(protected, start=1):
+        if number not in found:
+            raise _Failed(f"the {NAMES[span.kind]} did not come back from the model (placeholder X{number})")
+
+    words = _words(output)
+    source_words = _words(inline.source)
+    ranges: dict[InlineSpan, tuple[int, int]] = {}
+    for span in formatting:
+        covered = _covered(source_words, span)
+        if len(covered) == len(source_words):
+            ranges[span] = (0, len(words) - 1)
+            continue
+        if alignment is None or len(alignment) != len(words):
+            raise _Failed(f"no word alignment to place the {NAMES[span.kind]} with")
+        hits = [i for i, word in enumerate(alignment) if word in covered and _has_word(output[slice(*words[i])])]
+        if not hits:
+            raise _Failed(f"no translated word aligns with the {NAMES[span.kind]} text")
+        ranges[span] = (min(hits), max(hits))
+    _check_nesting(formatting, ranges)
+    word_of = {number: _word_at(words, start) for number, (start, _) in found.items()}
+    for span in formatting:
+        first, last = ranges[span]
+        for number, item in enumerate(protected, start=1):
+            inside = span.inner_start <= item.start and item.end <= span.inner_end
+            if inside != (first <= word_of[number] <= last):
+                side = "out of" if inside else "into"
+                raise _Failed(f"the {NAMES[item.kind]} would move {side} the {NAMES[span.kind]}")
+
+    items = _items(text, output, words, ranges, protected, found, len(inline.source))
+    composed, spans = _compose(text, format, segment, items)
+    if format == "markdown" and _signature(composed) != _signature(segment.text):
+        raise _Failed("the translated sentence would parse into other inline markup")
+    return Placement(composed, spans)
+
+
+def _check_nesting(formatting: list[InlineSpan], ranges: dict[InlineSpan, tuple[int, int]]) -> None:
+    for index, outer in enumerate(formatting):
+        for inner in formatting[index + 1 :]:
+            (a_first, a_last), (b_first, b_last) = ranges[outer], ranges[inner]
+            if outer.start <= inner.start and inner.end <= outer.end:
+                ok = a_first <= b_first and b_last <= a_last
+            elif inner.start <= outer.start and outer.end <= inner.end:
+                ok = b_first <= a_first and a_last <= b_last
+            else:
+                ok = a_last < b_first or b_last < a_first
+            if not ok:
+                raise _Failed(f"the {NAMES[outer.kind]} and the {NAMES[inner.kind]} would cross or share words")
+
+
+def _items(text, output, words, ranges, protected, found, source_length) -> list[tuple[str, str, InlineSpan | None]]:
+    """The output in order as (role, characters, span): text, opening and closing markers, protected spans."""
+    events: list[tuple[tuple, str, str, InlineSpan]] = []
+    for span, (first, last) in ranges.items():
+        inner = text[span.inner_start : span.inner_end]
+        start, end = words[first][0], words[last][1]
+        # A marker goes around the words, not the punctuation next to them, unless the original did so too;
+        # markup around the whole sentence stays around the whole of it.
+        whole = span.source_start == 0 and span.source_end >= source_length
+        if inner[:1].isalnum() and not whole:
+            while start < end - 1 and not output[start].isalnum():
+                start += 1
+        if inner[-1:].isalnum() and not whole:
+            while end > start + 1 and not output[end - 1].isalnum():
+                end -= 1
+        # At one place, closing markers come first, the inner one first; opening ones outer first.
+        events.append(((start, 1, span.start, -span.end), "open", text[span.start : span.inner_start], span))
+        events.append(((end, 0, -span.start, span.end), "close", text[span.inner_end : span.end], span))
+    events.sort(key=lambda event: event[0])
+    placeholders = {found[number][0]: (found[number][1], span) for number, span in enumerate(protected, start=1)}
+    cuts = sorted({0, len(output)} | {key[0] for key, *_ in events} | set(placeholders) | {end for end, _ in placeholders.values()})
+    items: list[tuple[str, str, InlineSpan | None]] = []
+    pending = iter(events)
+    event = next(pending, None)
+    for position, following in zip(cuts, cuts[1:] + [None]):
+        while event is not None and event[0][0] == position:
+            items.append((event[1], event[2], event[3]))
+            event = next(pending, None)
+        if following is None:
+            break
+        if position in placeholders:
+            span = placeholders[position][1]
+            items.append(("protected", text[span.start : span.end] if span.replacement is None else span.replacement, span))
+        elif following > position:
+            items.append(("text", output[position:following], None))
+    return items
+
+
+def _compose(text: str, format: str, segment: Segment, items) -> tuple[str, tuple[PlacedSpan, ...]]:
+    line_start = max(text.rfind("\n", 0, segment.start), text.rfind("\r", 0, segment.start)) + 1
+    prefix = text[line_start : segment.start]
+    after_sentence = text[segment.end : segment.end + 1]
+    pieces: list[str] = []
+    opened: dict[InlineSpan, int] = {}
+    spans: list[PlacedSpan] = []
+    length = 0
+    for index, (role, characters, span) in enumerate(items):
+        if role == "text" and format == "markdown":
+            following = items[index + 1][1][:1] if index + 1 < len(items) else after_sentence
+            characters = escape_fragment(characters, prefix + "".join(pieces), following)
+        if role == "open":
+            opened[span] = length
+        pieces.append(characters)
+        length += len(characters)
+        if role == "close":
+            spans.append(PlacedSpan(span.kind, span.start, span.end, opened[span], length))
+        elif role == "protected":
+            spans.append(PlacedSpan(span.kind, span.start, span.end, length - len(characters), length))
+    spans.sort(key=lambda placed: (placed.start, -placed.end))
+    return "".join(pieces), tuple(spans)
+
+
+def _words(text: str) -> list[tuple[int, int]]:
+    return [match.span() for match in _WORD.finditer(text)]
+
+
+def _covered(words: list[tuple[int, int]], span: InlineSpan) -> set[int]:
+    return {i for i, (start, end) in enumerate(words) if start < span.source_end and end > span.source_start}
+
+
+def _word_at(words: list[tuple[int, int]], position: int) -> int:
+    return next(i for i, (start, end) in enumerate(words) if start <= position < end)
+
+
+def _has_word(word: str) -> bool:
+    return any(char.isalnum() for char in word)
+
+
+@lru_cache(maxsize=4096)
+def _signature(sentence: str) -> tuple[tuple[str, int, str, str], ...]:
+    """The sentence's inline markup, in any order (translation may reorder it), each piece with its nesting depth."""
+    tokens = _parser().parseInline(sentence)[0].children or []
+    return tuple(sorted(
+        (token.type, token.level, token.content if token.type in ("code_inline", "html_inline") else "",
+         str(token.attrs.get("href") or token.attrs.get("src") or ""))
+        for token in tokens
+        if token.type not in _TEXT_TOKENS
+    ))  # fmt: skip

@@ -1,0 +1,235 @@
+"""Sentences, not fragments: a sentence with inline markup goes to the model whole, and its markup comes back on the right words."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import FIXTURE_MODELS, FIXTURES
+from unilingo import Normalizer, restore_inline
+from unilingo._api import FALLBACK_REASON
+from unilingo._engines import EngineOptions
+from unilingo._inline import place
+from unilingo._merge import restore_sidecar
+from unilingo._segment import segment
+from unilingo._translate import Translation
+
+ENGINES = {
+    "transformers float32": EngineOptions("transformers"),
+    "transformers int8": EngineOptions("transformers", quantize="int8"),
+    "ctranslate2 int8": EngineOptions("ctranslate2"),
+}
+ISSUE = (
+    "Klicken Sie auf **Speichern**, um die Datei zu sichern.\n\n"
+    "Die [Polizei](https://example.com) sucht nach Zeugen, die den Unfall gesehen haben.\n\n"
+    "Installieren Sie das Paket mit `pip install foo` und starten Sie den Server neu.\n\n"
+    "Ich habe den **Bericht** gestern gelesen.\n"
+)
+TRANSLATED = (
+    "Click **Save** to save the file.\n\n"
+    "The [police](https://example.com) are looking for witnesses who saw the accident.\n\n"
+    "Install the package with `pip install foo` and restart the server.\n\n"
+    "I read the **report** yesterday.\n"
+)
+
+
+def markup_pairs() -> list[tuple[str, str]]:
+    lines = (FIXTURES / "markup.de-en.tsv").read_text(encoding="utf-8").splitlines()
+    return [tuple(line.split("\t")[:2]) for line in lines if line]  # type: ignore[misc]
+
+
+@pytest.fixture(scope="module", params=ENGINES.values(), ids=ENGINES.keys())
+def normalizer(request) -> Normalizer:
+    return Normalizer("en", FIXTURE_MODELS, engine=request.param, cache=False)
+
+
+def test_each_sentence_goes_to_the_model_whole(monkeypatch):
+    normalizer = Normalizer("en", FIXTURE_MODELS, cache=False)
+    seen: list[str] = []
+    real = normalizer.translator.translate
+
+    def recording(lang, target, texts, on_translated=None):
+        seen.extend(texts)
+        return real(lang, target, texts, on_translated)
+
+    monkeypatch.setattr(normalizer.translator, "translate", recording)
+    normalizer.normalize(ISSUE, "markdown")
+    assert seen == [
+        "Klicken Sie auf Speichern, um die Datei zu sichern.",
+        "Die Polizei sucht nach Zeugen, die den Unfall gesehen haben.",
+        "Installieren Sie das Paket mit X1 und starten Sie den Server neu.",
+        "Ich habe den Bericht gestern gelesen.",
+    ]
+
+
+def test_the_markup_lands_on_the_right_words_through_every_backend(normalizer):
+    doc = normalizer.normalize(ISSUE, "markdown")
+    assert doc.text == TRANSLATED
+    sentences = [segment for segment in doc.segments if segment.output is not None]
+    assert [segment.text for segment in sentences] == [line for line in ISSUE.splitlines() if line]
+    for segment in sentences:
+        assert FALLBACK_REASON not in segment.reason
+        assert doc.text[segment.output_start : segment.output_end] == segment.output
+        for span in segment.spans:
+            if span.kind == "code":
+                assert doc.text[span.output_start : span.output_end] == ISSUE[span.start : span.end]  # byte for byte
+    assert [(s.kind, doc.text[s.output_start : s.output_end]) for seg in sentences for s in seg.spans] == [
+        ("strong", "**Save**"),
+        ("link", "[police](https://example.com)"),
+        ("code", "`pip install foo`"),
+        ("strong", "**report**"),
+    ]
+    assert restore_inline(doc.with_inline_originals()) == ISSUE
+    sidecar = json.loads(json.dumps(doc.sidecar()))
+    assert restore_sidecar(sidecar) == ISSUE
+    assert ["spans" in row[-1] for row in sidecar["segments"]] == [True] * 4
+
+
+def test_markup_that_cannot_be_placed_takes_the_old_way_and_says_why(normalizer):
+    source = "Das ist *ja* gut.\n\nLesen Sie auch: https://example.com/news\n"
+    doc = normalizer.normalize(source, "markdown")
+    # "ja" has no English word: the runs between markup are translated one by one, as before.
+    assert doc.text == "That is *yes* good.\n\nRead also: https://example.com/news\n"
+    reasons = [segment.reason for segment in doc.segments]
+    assert FALLBACK_REASON in reasons[0] and "no translated word aligns with the emphasis text" in reasons[0]
+    assert FALLBACK_REASON in reasons[1] and "the URL did not come back from the model (placeholder X1)" in reasons[1]
+    assert [segment.spans for segment in doc.segments] == [(), ()]
+    assert restore_inline(doc.with_inline_originals()) == source
+
+
+def test_protected_spans_in_plain_text_come_back_byte_identical(normalizer):
+    source = "Siehe https://example.com/a?b=c und info@example.com.\n"
+    doc = normalizer.normalize(source, "text")
+    assert doc.text == "See https://example.com/a?b=c and info@example.com.\n"
+    (segment,) = doc.segments
+    assert [(span.kind, doc.text[span.output_start : span.output_end]) for span in segment.spans] == [
+        ("url", "https://example.com/a?b=c"),
+        ("email", "info@example.com"),
+    ]
+
+
+def test_whole_sentence_markup_needs_no_alignment(normalizer, monkeypatch):
+    def no_alignment(*args, **kwargs):
+        raise AssertionError("aligned a sentence whose markup covers all of it")
+
+    monkeypatch.setattr(normalizer.translator, "word_alignments", no_alignment)
+    assert normalizer.normalize("**Speichern**\n", "markdown").text == "**Save**\n"
+
+
+def test_every_markup_pair_is_translated_exactly(normalizer):
+    pairs = markup_pairs()
+    translations = normalizer.translator.translate("de", "en", [de for de, _ in pairs])
+    assert [translation.text for translation in translations] == [en for _, en in pairs]
+
+
+# --- placement, with the model's answer given --------------------------------
+
+SENTENCE = "Die [Polizei](https://example.com) sucht `grep` nach **Zeugen**."
+
+
+def placed(output: str, alignment: list[int] | None, source: str = SENTENCE):
+    (seg,) = segment(source + "\n", "markdown").segments
+    return place(source + "\n", "markdown", seg, output, alignment)
+
+
+def test_placement_follows_the_alignment_across_reordering():
+    # Die Polizei sucht X1 nach Zeugen. -> Witnesses X1 are sought by the police.
+    result = placed("Witnesses X1 are sought by the police.", [5, 3, 2, 2, 4, 0, 1])
+    assert result.output == "**Witnesses** `grep` are sought by the [police](https://example.com)."
+    assert [span.kind for span in result.spans] == ["link", "code", "strong"]
+
+
+@pytest.mark.parametrize(
+    "output, alignment, reason",
+    [
+        ("The police are looking for witnesses.", [0, 1, 2, 2, 4, 5], "the inline code did not come back"),
+        ("The police X1 X1 witnesses.", [0, 1, 3, 3, 5], "the model repeated the inline code"),
+        ("The police X1 X2 witnesses.", [0, 1, 3, 3, 5], "the model made up a placeholder (X2)"),
+        ("The police X1 witnesses.", [0, 2, 3, 4], "no translated word aligns with the link text"),
+        ("The police look for witnesses X1.", [0, 1, 5, 4, 1, 3], "the link and the strong emphasis would cross or share"),
+        ("The X1 police look for witnesses.", [0, 1, 3, 2, 2, 5], "the inline code would move into the link"),
+        ("The police look X1 for witnesses.", None, "no word alignment to place the link with"),
+    ],
+)
+def test_placement_that_fails_says_why(output, alignment, reason):
+    result = placed(output, alignment)
+    assert result.output is None and reason in result.reason
+
+
+def test_markup_the_model_writes_lands_as_text():
+    result = placed("The police *look* X1 for witnesses.", [0, 1, 2, 3, 4, 5])
+    assert result.output == "The [police](https://example.com) \\*look\\* `grep` for **witnesses**."
+
+
+def test_text_that_reads_as_a_placeholder_is_not_placed():
+    result = placed("The police X1 look for witnesses X1.", [0, 1, 3, 2, 5, 5], "Die **Polizei** sucht `X1` nach X1.")
+    assert result.output is None and "reads as a placeholder" in result.reason
+
+
+def test_a_rejected_sentence_falls_back_to_its_runs(monkeypatch):
+    normalizer = Normalizer("en", FIXTURE_MODELS, cache=False)
+
+    def translate(lang, target, texts, on_translated=None):
+        # The whole sentence loops; its runs translate (the German ones to themselves).
+        sentence = "Klicken Sie auf Speichern jetzt."
+        return [Translation("loop loop loop loop", looped=True) if text == sentence else Translation({"Speichern": "Save"}.get(text, text))
+                for text in texts]  # fmt: skip
+
+    monkeypatch.setattr(normalizer.translator, "translate", translate)
+    doc = normalizer.normalize("Klicken Sie auf **Speichern** jetzt.\n", "markdown")
+    assert doc.text == "Klicken Sie auf **Save** jetzt.\n"
+    assert "repeats itself" in doc.segments[0].reason and doc.segments[0].action == "translate"
+
+
+# --- glossary ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "entries, translated",
+    [("Firefox\n", "Restart Firefox.\n"), ("Firefox\tthe browser\n", "Restart the browser.\n")],
+)
+def test_a_glossary_term_is_kept_or_translated_its_way(normalizer, entries, translated, tmp_path):
+    glossary = tmp_path / "terms.tsv"
+    glossary.write_text("# product names\n\n" + entries, encoding="utf-8")
+    with_glossary = Normalizer("en", FIXTURE_MODELS, engine=normalizer.translator.engine_options, cache=False, glossary=glossary)
+    doc = with_glossary.normalize("Starten Sie Firefox neu.\n", "text")
+    assert doc.text == translated
+    (segment,) = doc.segments
+    assert [span.kind for span in segment.spans] == ["glossary"]
+
+
+def test_glossary_terms_are_whole_words_and_case_sensitive():
+    from unilingo._glossary import Glossary
+
+    glossary = Glossary.of({"Go": "Go", "Go Modules": "Go modules"})
+    text = "Go, Gopher, go und Go Modules."
+    assert [text[start:end] for start, end, _ in glossary.matches(text, 0, len(text))] == ["Go", "Go Modules"]
+
+
+def test_a_bad_glossary_line_is_named(tmp_path):
+    from unilingo import ConfigError
+    from unilingo._glossary import load_glossary
+
+    glossary = tmp_path / "terms.tsv"
+    glossary.write_text("Firefox\n Chrome\tChrome\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="terms.tsv:2"):
+        load_glossary(glossary)
+
+
+def test_glossary_from_the_command_line_and_the_configuration(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from unilingo._cli import cli
+
+    models = ["--models", str(FIXTURE_MODELS), "--no-cache"]
+    for folder, options in (("given", ["--glossary", "terms.tsv"]), ("configured", [])):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "terms.tsv").write_text("Firefox\n", encoding="utf-8")
+        (tmp_path / folder / "a.txt").write_text("Starten Sie Firefox neu.\n", encoding="utf-8")
+        if not options:
+            (tmp_path / folder / ".unilingo.toml").write_text('glossary = "terms.tsv"\n', encoding="utf-8")
+        monkeypatch.chdir(tmp_path / folder)
+        result = CliRunner().invoke(cli, ["translate", "a.txt", "-o", "out/", *options, *models])
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / folder / "out" / "a.txt").read_text(encoding="utf-8") == "Restart Firefox.\n"
