@@ -298,3 +298,18 @@ def test_short_luxembourgish_is_not_sent_to_the_german_model(detector, text):
 def test_german_beside_du_stays_german(detector, text):
     decision = decide_alone(detector, text)
     assert route(decision) == "de", decision.reason
+
+
+# Issue "Router v2": py3langid reads a lone "Okay" as German, and a German
+# sentence beside it tipped it to the German model (CommonMark spec examples
+# 169-182). A word English writes as often as German needs no translating.
+@pytest.mark.parametrize("text", ["Okay", "okay", "Stop!", "alpha"])
+def test_a_lone_word_english_writes_as_often_is_not_translated(detector, text):
+    decisions = detector.decide(segment(f"{text}\n\nDie Polizei sucht nach Zeugen.\n", "text").segments)
+    assert [d.action for d in decisions] == ["keep", "translate"], decisions[0].reason
+
+
+@pytest.mark.parametrize("text", ["Kontakt", "Hallo", "Hilfe!"])
+def test_a_lone_german_word_is_still_translated(detector, text):
+    decision = decide_alone(detector, text)
+    assert route(decision) == "de", decision.reason

@@ -44,6 +44,7 @@ from ._errors import ConfigError
 from ._langid import LangidScorer, known_codes, langid_model
 from ._lexicon import (
     FUNCTION_WORDS,
+    as_frequent_in,
     credit_label,
     credit_languages,
     function_word_hits,
@@ -153,14 +154,16 @@ class _Scorer:
         """Guesses for many texts (each distinct one scored once), cheapest opinion first.
 
         ``marked`` languages count one marker word more for their text.
-        Marker words alone settle most sentences. A text of more than three
-        words that lingua's fast trigram models and the marker words put
-        surely in the target language is settled next. The rest get langid
-        too, and a text under 120 characters that may be headed for a model,
-        unless the n-gram models and its marker words agree on that model,
-        gets its words' frequencies, or, if it looks like a name, lingua's
-        full models (1- to 5-grams, 1.4 CPU-seconds to load). lingua runs
-        over each stage's texts at once, on every core.
+        Marker words alone settle most sentences. A text under 120
+        characters that py3langid puts beyond doubt in the language of all
+        its marker words is settled next, and a longer one that lingua's fast
+        trigram models and the marker words put surely in the target
+        language. The rest get both, and a text under 120 characters that
+        may be headed for a model, unless the n-gram models and its marker
+        words agree on that model, gets its words' frequencies, or, if it
+        looks like a name, lingua's full models instead of py3langid (1- to
+        5-grams, 1.4 CPU-seconds to load). lingua runs over each stage's
+        texts at once, on every core.
         """
         marked = marked or [()] * len(texts)
         keys = [(text, frozenset(codes) if codes else _UNMARKED) for text, codes in zip(texts, marked)]
@@ -182,15 +185,29 @@ class _Scorer:
                 guesses[index] = self._combine({}, {}, text_hits)
             else:
                 undecided.append(index)
-        fast = self._lingua_batch(self._lingua_fast, [texts[i] for i in undecided])
+        # py3langid costs a fifth of lingua's fast models on a short text:
+        # asked first there, with the marker words it settles most.
+        langid: dict[int, dict[str, float]] = {}
+        rest = []
+        for index in undecided:
+            if len(texts[index]) < _FAST_MODELS_SUFFICE:
+                langid[index] = self._langid_probabilities(texts[index])
+                guess = self._combine(langid[index], {}, hits[index])
+                if _agreed(guess, hits[index]):
+                    guesses[index] = guess
+                    continue
+            rest.append(index)
+        fast = self._lingua_batch(self._lingua_fast, [texts[i] for i in rest])
         full = []
-        for index, lingua in zip(undecided, fast):
+        for index, lingua in zip(rest, fast):
             guess = self._combine({}, lingua, hits[index])
             if guess.lang == self.target and guess.confidence >= _SETTLED and not _is_short(texts[index]):
                 guesses[index] = guess
             else:
                 full.append((index, lingua))
-        langid = {index: self._langid_probabilities(texts[index]) for index, _ in full}
+        for index, _ in full:
+            if index not in langid:
+                langid[index] = self._langid_probabilities(texts[index])
         names = []
         for index, lingua in full:
             guesses[index] = guess = self._combine(langid[index], lingua, hits[index])
@@ -466,6 +483,8 @@ class Detector:
             return Decision(lang, confidence, "keep", f"already {lang} ({how})")
         if lang not in self.sources:
             return Decision(lang, confidence, "skip", f"{NO_MODEL_REASON} {lang} -> {self.target} ({how})")
+        if as_frequent_in(text, self.target, lang):
+            return Decision(lang, confidence, "keep", f"one word, as frequent in {self.target} as in {lang} ({how})")
         return Decision(lang, confidence, "translate", f"{lang} -> {self.target} ({how})")
 
     def _no_language(self, text: str, guess: _Guess) -> bool:
@@ -514,6 +533,11 @@ def _with_document_prior(segments, guesses: list[_Guess | None]) -> list[_Guess 
         best = max(probabilities, key=probabilities.__getitem__)
         nudged.append(_Guess(best, probabilities[best], probabilities, guess.basis))
     return nudged
+
+
+def _agreed(guess: _Guess, hits: dict[str, int]) -> bool:
+    """Whether a guess is beyond doubt and the text's marker words are all of its language."""
+    return guess.confidence >= _SETTLED and hits[guess.lang] > 0 and all(count == 0 for code, count in hits.items() if code != guess.lang)
 
 
 def _has_words(text: str) -> bool:

@@ -229,3 +229,22 @@ def mostly_unknown_words(text: str, languages: Sequence[str]) -> bool:
     # A short word is no evidence against a language, but a frequent one is for it: "Er rennt."
     counted = [is_frequent for token, is_frequent in zip(tokens, frequent) if is_frequent or len(token) >= _FREQUENCY_MIN_LETTERS]
     return 2 * sum(counted) < len(counted)
+
+
+def as_frequent_in(text: str, lang: str, other: str) -> bool:
+    """Whether ``text`` is one word of ``lang``'s list, at least as frequent there as in ``other``'s.
+
+    "okay", "alpha", "Stop!": a lone word that the target language writes as
+    often as the language guessed is left as it is, since the guess between
+    the two is a coin toss and the translation would change nothing.
+    """
+    tokens = words(text)
+    if len(tokens) != 1:
+        return False
+    home = word_log_frequencies(_FREQUENCY_STAND_INS.get(lang, lang))
+    away = word_log_frequencies(_FREQUENCY_STAND_INS.get(other, other))
+    if home is None or away is None:
+        return False
+    floor = math.log(_WORD_OF_A_LANGUAGE)
+    frequency = home.get(tokens[0], floor - 1.0)
+    return frequency >= floor and frequency >= away.get(tokens[0], floor - 1.0)
