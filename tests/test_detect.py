@@ -92,7 +92,8 @@ def test_credit_lines_are_decided_by_their_label(detector):
     assert route(decision) == "de" and "its label 'Foto'" in decision.reason
 
 
-@pytest.mark.parametrize("text", ["2024", "12:30", "3.5 %", "x", "1,000,000 €", "ISBN 978-3-16-148410-0", "v2.0.1"])
+@pytest.mark.parametrize("text", ["2024", "12:30", "3.5 %", "x", "1,000,000 €", "ISBN 978-3-16-148410-0", "v2.0.1",
+                                  "print(x)", "foo_bar()", "user_id", "a=b"])  # fmt: skip
 def test_no_words_is_skipped(detector, text):
     decision = decide_alone(detector, text)
     assert (decision.lang, decision.action, decision.reason) == (None, "skip", "no words")
@@ -313,3 +314,15 @@ def test_a_lone_word_english_writes_as_often_is_not_translated(detector, text):
 def test_a_lone_german_word_is_still_translated(detector, text):
     decision = decide_alone(detector, text)
     assert route(decision) == "de", decision.reason
+
+
+# Code is no words for any target: under --target de, "print(x)" read as English went to the en->de model.
+@pytest.mark.parametrize("text", ["print(x)", "foo_bar()", "user_id"])
+def test_code_is_no_words_under_a_german_target_too(text):
+    decision = decide_alone(Detector("de", ["en"]), text)
+    assert (decision.action, decision.reason) == ("skip", "no words")
+
+
+@pytest.mark.parametrize("text", ["(Bild)", "Die Polizei (Berlin) sucht Zeugen.", "E-Mail"])
+def test_brackets_and_hyphens_in_prose_are_still_words(detector, text):
+    assert decide_alone(detector, text).reason != "no words"

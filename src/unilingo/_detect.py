@@ -36,6 +36,7 @@ held-out part says whether they hold; the README has both figures.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Iterable, Sequence
@@ -108,6 +109,9 @@ _DECISIVE_WORDS = 4
 # "Olaf Scholz" reads as German to n-gram models about as surely as "Li Wei"
 # does; real two-word headings ("Verwandte Artikel") score higher.
 _NAME_CONFIDENCE = 0.85
+# One token with a call, an identifier joined by "_" or an assignment is code:
+# "print(x)", "foo_bar()", "a=b" (English to a German reader of --target de).
+_CODE = re.compile(r"[^\W\d_]\(|[^\W\d_]_[^\W\d_]|=")
 # Most texts mark no language: one shared empty set, not 12,000 new ones for a megabyte.
 _UNMARKED: frozenset[str] = frozenset()
 
@@ -541,6 +545,9 @@ def _agreed(guess: _Guess, hits: dict[str, int]) -> bool:
 
 
 def _has_words(text: str) -> bool:
+    token = text.strip()
+    if token and not any(char.isspace() for char in token) and _CODE.search(token):
+        return False
     long_words = 0
     for word in words(text):
         if len(word) >= 3:
