@@ -15,7 +15,9 @@ translation memory:
   translation as a runaway and keeps the original, after the model ran);
 - spark: ``unilingo.spark.normalize`` on local[2], 8 partitions, written to
   Spark's no-op sink; one thread per task (spark.task.cpus = 1);
-- ray: ``unilingo.ray.normalize`` with 2 actors of 1 CPU each, materialized.
+- ray: ``unilingo.ray.normalize`` with 2 actors of 1 CPU each, materialized;
+- spark-udf (only when asked for): the design unilingo.spark did not take,
+  an iterator pandas UDF returning a struct column, then a select.
 
 Reported per configuration: wall time from the engine's start to the last
 record (session or cluster start, worker start and model loads included),
@@ -34,13 +36,16 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Iterator
+
+import pandas
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from opus_shape import build, dev_text  # noqa: E402
 
-CONFIGS = ("single", "spark", "ray")
+CONFIGS = ("single", "spark", "ray", "spark-udf")
 FIELDS = ["body"]
 
 
@@ -96,6 +101,39 @@ def run_spark(rows, models: Path, stats_folder: Path) -> dict:
     return {"seconds": seconds, "records": sum(stats["rows"] for stats in workers), "workers": workers}
 
 
+def run_spark_udf(rows, models: Path, stats_folder: Path) -> dict:
+    """The alternative unilingo.spark did not take: an iterator pandas UDF returning one struct column, then a select."""
+    from pyspark.sql import SparkSession
+    from pyspark.sql.functions import col, pandas_udf
+    from pyspark.sql.types import StringType, StructField, StructType
+
+    from unilingo import spark as unilingo_spark
+    from unilingo._frames import Settings, normalize_frame
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    started = time.perf_counter()
+    spark = SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false").getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    df = spark.createDataFrame(rows, "id long, source string, body string").repartition(8)
+    keywords = settings(models)
+    result = StructType(
+        [StructField("body", StringType()), StructField("body_original", StringType()), StructField("unilingo", unilingo_spark.summary_type(FIELDS))]
+    )
+
+    @pandas_udf(result)
+    def normalized(bodies: Iterator[pandas.Series]) -> Iterator[pandas.DataFrame]:
+        worker_settings = Settings.from_keywords(keywords, threads=1)
+        for batch in bodies:
+            yield normalize_frame(batch.to_frame("body"), FIELDS, worker_settings, on_error="keep")
+
+    out = df.withColumn("n", normalized(col("body"))).select("id", "source", "n.body", "n.body_original", "n.unilingo")
+    out.write.format("noop").mode("overwrite").save()
+    seconds = time.perf_counter() - started
+    workers = [stats for stats in unilingo_spark.worker_stats(spark, tasks=8) if stats["rows"]]
+    spark.stop()
+    return {"seconds": seconds, "records": sum(stats["rows"] for stats in workers), "workers": workers}
+
+
 def run_ray(rows, models: Path, stats_folder: Path) -> dict:
     import ray
 
@@ -117,14 +155,15 @@ def run_ray(rows, models: Path, stats_folder: Path) -> dict:
 def child(config: str, count: int, models: Path) -> None:
     rows = make_records(count)
     with tempfile.TemporaryDirectory() as stats:
-        result = {"single": run_single, "spark": run_spark, "ray": run_ray}[config](rows, models, Path(stats))
+        runs = {"single": run_single, "spark": run_spark, "ray": run_ray, "spark-udf": run_spark_udf}
+        result = runs[config](rows, models, Path(stats))
     print(json.dumps(result))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=20000)
-    parser.add_argument("--only", default=",".join(CONFIGS), help="comma-separated: single, spark, ray")
+    parser.add_argument("--only", default="single,spark,ray", help="comma-separated: single, spark, ray, spark-udf")
     parser.add_argument("--child", choices=CONFIGS, help=argparse.SUPPRESS)
     parser.add_argument("--models", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
