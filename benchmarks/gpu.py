@@ -9,7 +9,10 @@ Translator (the code ``unilingo translate --device cuda`` runs):
    its training pairs on CUDA, with each backend and compute type: CTranslate2
    float16 and int8_float16, transformers float16. The fixture was trained
    until every next token leads by 4 logits, so half precision must reproduce
-   every pair; a miss is a defect in the CUDA path, not noise.
+   every pair; a miss is a defect in the CUDA path, not noise. Then its
+   markup pairs: translated exactly, and the alignment head (read in forced
+   decoding, as inline markup is placed) against the pairs' gold word
+   alignments, on CUDA and, as the baseline, on the CPU.
 2. Speed: the opus-mt-de-en shape with random weights (opus_shape.py), German
    dev sentences at beam 4, output length fixed to the input's (see
    throughput.py), in target tokens per second: each CUDA configuration with
@@ -106,6 +109,32 @@ def exactness(cache: Path, only: str | None) -> None:
         print(f"| {name} | {engine.choice.describe()} | {len(rows) - len(misses)}/{len(rows)} | {first} |")
 
 
+def alignment(cache: Path, only: str | None) -> None:
+    """The fixture's markup pairs: translated exactly, and each English word aligned with the German word the pair's gold alignment names."""
+    rows = [line.split("\t") for line in (FIXTURE / "markup.de-en.tsv").read_text(encoding="utf-8").splitlines() if line.strip()]
+    gold = [{(int(t), int(s)) for s, t in (link.split("-") for link in links.split())} for _, _, links in rows]
+    sources, targets = [row[0] for row in rows], [row[1] for row in rows]
+    words = sum(len(target.split()) for target in targets)
+    models = load_models(FIXTURE / "models.txt")
+    print(f"\n## Alignment: fixture model, {len(rows)} markup pairs ({words} English words), forced decoding")
+    print("| configuration | device | translations exact | words on their gold source word |")
+    print("| --- | --- | --- | --- |")
+    runs = [(name, backend, "cuda", quantize) for name, (backend, quantize) in CUDA_CONFIGS.items() if backend != "auto"]
+    runs += [("transformers float32", "transformers", "cpu", None), ("ctranslate2 int8", "ctranslate2", "cpu", None)]
+    for name, backend, device, quantize in runs:
+        if only and backend != only:
+            continue
+        try:
+            engine = translator(models, backend, device, quantize, BATCHES["default"], Generation(), cache)
+            exact = sum(o.text == t for o, t in zip(engine.translate("de", "en", sources), targets))
+            aligned = engine.word_alignments("de", "en", list(zip(sources, targets)))
+        except Exception as error:
+            print(f"| {name} | {device} | did not run: {type(error).__name__}: {str(error).splitlines()[0][:120]} | |")
+            continue
+        placed = sum((t, s) in links for found, links in zip(aligned, gold) if found for t, s in enumerate(found))
+        print(f"| {name} | {device} | {exact}/{len(rows)} | {placed}/{words} |")
+
+
 def speed(cache: Path, sentences: int, cpu_sentences: int, only: str | None) -> None:
     folder = build()
     models_file = cache / "shape-models.txt"
@@ -155,6 +184,7 @@ def main() -> None:
     print(describe_machine())
     with tempfile.TemporaryDirectory() as cache:
         exactness(Path(cache), args.only)
+        alignment(Path(cache), args.only)
         if not args.exactness_only:
             speed(Path(cache), args.sentences, args.cpu_sentences, args.only)
 
