@@ -43,6 +43,7 @@ import csv
 import json
 import os
 import random
+import statistics
 import subprocess
 import sys
 import time
@@ -355,16 +356,20 @@ def unseen_speed_child(data: Path) -> None:
     random.Random(3).shuffle(texts)
     segmented = [segment(text, "text").segments for text in texts]
     timed = time.perf_counter()
-    slowest = 0.0
+    times = []
     for segments in segmented:
         one = time.perf_counter()
         detector.decide(segments)
-        slowest = max(slowest, time.perf_counter() - one)
+        times.append(time.perf_counter() - one)
     each = (time.perf_counter() - timed) / len(texts)
+    slowest = max(times)
+    others = (sum(times) - slowest) / (len(times) - 1)
+    median = statistics.median(times)
     name_timed = time.perf_counter()
     detector.decide(segment("Sanae Takaichi", "text").segments)
     name = time.perf_counter() - name_timed
-    print(json.dumps({"first": first, "each": each, "slowest": slowest, "texts": len(texts), "name": name}))
+    print(json.dumps({"first": first, "each": each, "slowest": slowest, "others": others, "median": median,
+                      "texts": len(texts), "name": name}))  # fmt: skip
 
 
 def unseen_speed(data: Path) -> None:
@@ -375,7 +380,8 @@ def unseen_speed(data: Path) -> None:
     print(f"  first decision: {result['first']:.3f} s after the process started importing unilingo")
     print(f"  {result['texts']:,} short Tatoeba sentences (de and en, <= 25 chars), each decided once, alone: "
           f"{result['each'] * 1e6:,.0f} us per segment ({1 / result['each']:,.0f} segments/s)")  # fmt: skip
-    print(f"  slowest of them: {result['slowest']:.3f} s (the first name-like text loads lingua's full models)")
+    print(f"  slowest of them: {result['slowest']:.3f} s (the first name-like text loads lingua's full models); "
+          f"the others {result['others'] * 1e6:,.0f} us on average, median {result['median'] * 1e6:,.0f} us")  # fmt: skip
     print(f"  then a lone name (\"Sanae Takaichi\"): {result['name']:.3f} s")
 
 
