@@ -326,3 +326,20 @@ def test_code_is_no_words_under_a_german_target_too(text):
 @pytest.mark.parametrize("text", ["(Bild)", "Die Polizei (Berlin) sucht Zeugen.", "E-Mail"])
 def test_brackets_and_hyphens_in_prose_are_still_words(detector, text):
     assert decide_alone(detector, text).reason != "no words"
+
+
+def test_langid_scores_with_a_cache_folder_that_cannot_be_written(tmp_path, monkeypatch):
+    from unilingo import _langid
+    from unilingo._langid import LangidScorer, langid_model
+
+    expected = LangidScorer(langid_model(), ["de", "en", "lb"]).log_probabilities("Ich habe Hunger.")
+    blocker = tmp_path / "a file"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("UNILINGO_CACHE_DIR", str(blocker / "cache"))
+    langid_model.cache_clear()
+    try:
+        scorer = LangidScorer(langid_model(), ["de", "en", "lb"])
+        assert scorer.log_probabilities("Ich habe Hunger.") == pytest.approx(expected)
+    finally:
+        langid_model.cache_clear()
+        _langid._load_packed.cache_clear()

@@ -50,8 +50,11 @@ class LangidModel:
         if not path.exists():
             _unpack_columns(self.folder)
         column = array("f")
-        with open(path, "rb") as handle:
-            column.frombytes(handle.read())
+        try:
+            with open(path, "rb") as handle:
+                column.frombytes(handle.read())
+        except OSError:  # a cache that cannot be written: from py3langid's own file, every time
+            column.frombytes(_load_packed()[0][:, index].astype("float32").tobytes())
         return column
 
 
@@ -88,10 +91,14 @@ def _write(path: Path, data: bytes) -> None:
         with open(partial, "wb") as handle:
             handle.write(data)
         os.replace(partial, path)
-    except OSError:
-        partial.unlink(missing_ok=True)  # a read-only cache only costs the unpacking again
+    except OSError:  # a cache that cannot be written only costs the unpacking again
+        try:
+            partial.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
+@lru_cache(maxsize=1)
 def _load_packed():
     from py3langid.langid import MODEL_DIR, MODEL_FILE
     from py3langid.modelio import load_model
@@ -114,11 +121,16 @@ def _unpack(folder: Path) -> LangidModel:
     _write_columns(folder, ptc)
     typecodes = tuple(values.typecode for values in automaton)
     _write(folder / "model.pickle", pickle.dumps((languages, log_priors, typecodes), protocol=pickle.HIGHEST_PROTOCOL))
+    if (folder / "model.pickle").exists():
+        _load_packed.cache_clear()  # every column is on disk: no need to hold numpy's copy
     return LangidModel(folder, languages, log_priors, next_state, row_of_state, features)
 
 
 def _unpack_columns(folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return
     _write_columns(folder, _load_packed()[0])
 
 
