@@ -380,7 +380,7 @@ def unseen_speed(data: Path) -> None:
     print(f"  first decision: {result['first']:.3f} s after the process started importing unilingo")
     print(f"  {result['texts']:,} short Tatoeba sentences (de and en, <= 25 chars), each decided once, alone: "
           f"{result['each'] * 1e6:,.0f} us per segment ({1 / result['each']:,.0f} segments/s)")  # fmt: skip
-    print(f"  slowest of them: {result['slowest']:.3f} s (the first name-like text loads lingua's full models); "
+    print(f"  slowest of them: {result['slowest']:.3f} s; "
           f"the others {result['others'] * 1e6:,.0f} us on average, median {result['median'] * 1e6:,.0f} us")  # fmt: skip
     print(f"  then a lone name (\"Sanae Takaichi\"): {result['name']:.3f} s")
 

@@ -12,13 +12,17 @@ languages with a model, English and German, and look-alike guard languages):
   often each language writes their words (wordfreq's lists, weight 1.0):
   "I'm transgender." reads German to both n-gram models, but its words are
   English. Names are what word lists cannot weigh ("Scholz" is frequent in
-  German news), so two to four capitalised words get lingua's full 1- to
-  5-gram models instead, which are loaded (0.8 s) only then.
+  German news), so two to four capitalised words get, instead of them and
+  of py3langid over the candidates, py3langid over all its 141 languages:
+  a name's letters spread thin there ("Olaf Scholz": German 0.12), a
+  heading's words do not ("Verwandte Artikel": 0.38). lingua's full models,
+  which did this before, stalled a fresh process 1.5 s on one core.
 
 A segment with four or more marker words of one language and none of another,
 or of nothing but marker words of one language, is decided by them alone,
-since nothing the n-gram models say could outweigh them. That, word lists that load in 10 ms a language where lingua's full
-models took 0.8 s for all, and py3langid scored without numpy (``_langid.py``)
+since nothing the n-gram models say could outweigh them. That, word lists
+that load in 10 ms a language where lingua's full models took 0.8 s for all,
+and py3langid scored without numpy (``_langid.py``)
 are what keep ``check`` of a megabyte of English under a second.
 
 Text whose words are mostly neither marker words nor frequent words of any
@@ -98,7 +102,7 @@ _FAST_MODELS_SUFFICE = 120
 # How strongly the languages a document is surely written in pull its short segments.
 _DOCUMENT_PRIOR = 0.5
 # Changes when the scorer would guess differently, so remembered guesses are not reused.
-_GUESS_VERSION = 7
+_GUESS_VERSION = 8
 # A segment with this many marker words of one language and none of another
 # is decided by them alone: 4 words x 4.0 outweigh all that langid and lingua
 # together say against a language's own function words short of both ruling
@@ -109,6 +113,10 @@ _DECISIVE_WORDS = 4
 # "Olaf Scholz" reads as German to n-gram models about as surely as "Li Wei"
 # does; real two-word headings ("Verwandte Artikel") score higher.
 _NAME_CONFIDENCE = 0.85
+# Over all of py3langid's languages, a name's guessed language gets little
+# ("Olaf Scholz": German 0.12, "Li Wei" 0.01), a heading's much more
+# ("Verwandte Artikel": 0.38, "Weitere Nachrichten" 0.96).
+_NAME_EVIDENCE = 0.25
 # One token with a call, an identifier joined by "_" or an assignment is code:
 # "print(x)", "foo_bar()", "a=b" (English to a German reader of --target de).
 _CODE = re.compile(r"[^\W\d_]\(|[^\W\d_]_[^\W\d_]|=")
@@ -130,6 +138,7 @@ class _Guess:
     confidence: float
     probabilities: dict[str, float]
     basis: str = ""  # what the guess rests on when it is not the segment's whole text
+    name_evidence: float | None = None  # for a text that looks like a name: see _NAME_EVIDENCE
 
 
 def known_languages() -> list[str]:
@@ -148,9 +157,9 @@ class _Scorer:
         languages |= {lingua_codes[_LINGUA_STAND_INS[code]] for code in candidates if code in _LINGUA_STAND_INS}
         self._lingua_languages = languages
         self._lingua_code = {language: code for code, language in lingua_codes.items()}
-        self._lingua_fast = self._lingua_detector(low_accuracy=True)
+        self._lingua_fast = self._lingua_detector()
         self._sources = set(sources)
-        self._lingua_precise = None
+        self._langid_all: LangidScorer | None = None
         actionable = {target, *sources}
         self._prior = {code: _ACTIONABLE_PRIOR if code in actionable else 0.0 for code in self.candidates}
 
@@ -165,9 +174,9 @@ class _Scorer:
         language. The rest get both, and a text under 120 characters that
         may be headed for a model, unless the n-gram models and its marker
         words agree on that model, gets its words' frequencies, or, if it
-        looks like a name, lingua's full models instead of py3langid (1- to
-        5-grams, 1.4 CPU-seconds to load). lingua runs over each stage's
-        texts at once, on every core.
+        looks like a name, py3langid over all its languages instead of the
+        candidates (see _NAME_EVIDENCE). lingua runs over each stage's texts
+        at once, on every core.
         """
         marked = marked or [()] * len(texts)
         keys = [(text, frozenset(codes) if codes else _UNMARKED) for text, codes in zip(texts, marked)]
@@ -218,18 +227,25 @@ class _Scorer:
             if len(texts[index]) >= _FAST_MODELS_SUFFICE or self._surely_left_alone(guess) or self._surely_headed(guess, hits[index]):
                 continue
             if _looks_like_a_name(texts[index]):
-                names.append(index)
+                names.append((index, lingua))
             else:
                 frequencies = word_frequency_scores(texts[index], self.candidates)
                 guesses[index] = self._combine(langid[index], lingua, hits[index], frequencies)
-        if names and self._lingua_precise is None:
-            # Built on first need, every language's models loaded at once on all cores (twice as fast as lazily).
-            self._lingua_precise = self._lingua_detector(low_accuracy=False)
-        for index, lingua in zip(names, self._lingua_batch(self._lingua_precise, [texts[i] for i in names])):
-            # Without langid: a name's letters say where the name comes from, and
-            # py3langid reads that surely ("Angela Merkel": German, 0.93 with it).
-            guesses[index] = self._combine({}, lingua, hits[index])
+        for index, lingua in names:
+            # Without langid among the candidates: a name's letters say where
+            # the name comes from, which it reads surely ("Angela Merkel":
+            # German, 0.93). Over all its languages it spreads a name thin.
+            guess = self._combine({}, lingua, hits[index])
+            everywhere = self._langid_everywhere(texts[index])
+            guesses[index] = _Guess(guess.lang, guess.confidence, guess.probabilities, name_evidence=everywhere.get(guess.lang, 0.0))
         return guesses  # type: ignore[return-value]
+
+    def _langid_everywhere(self, text: str) -> dict[str, float]:
+        """py3langid's probabilities of a text over every language it knows."""
+        if self._langid_all is None:
+            # Built on first need: all 141 language columns, read in about 0.1 s.
+            self._langid_all = LangidScorer(langid_model(), known_codes(langid_model()))
+        return _softmax(dict(zip(self._langid_all.languages, self._langid_all.log_probabilities(text))))
 
     def _surely_headed(self, guess: _Guess, hits: dict[str, int]) -> bool:
         """Whether the n-gram models and the marker words agree, beyond doubt, on a language with a model.
@@ -278,13 +294,12 @@ class _Scorer:
         best = max(probabilities, key=probabilities.__getitem__)
         return _Guess(best, probabilities[best], probabilities)
 
-    def _lingua_detector(self, low_accuracy: bool):
+    def _lingua_detector(self):
         from lingua import LanguageDetectorBuilder
 
         if len(self._lingua_languages) < 2:
             return None
-        builder = LanguageDetectorBuilder.from_languages(*self._lingua_languages)
-        return (builder.with_low_accuracy_mode() if low_accuracy else builder.with_preloaded_language_models()).build()
+        return LanguageDetectorBuilder.from_languages(*self._lingua_languages).with_low_accuracy_mode().build()
 
     def _lingua_batch(self, detector, texts: Sequence[str]) -> list[dict[str, float]]:
         if detector is None or not texts:
@@ -477,7 +492,9 @@ class Detector:
         if context is not None:
             guess, where = context
             how = f"{DETECTOR_NAME} on {where} {guess.confidence:.2f}"
-        elif guess.confidence < _NAME_CONFIDENCE and _looks_like_a_name(text):
+        elif _looks_like_a_name(text) and (
+            guess.confidence < _NAME_CONFIDENCE if guess.name_evidence is None else guess.name_evidence < _NAME_EVIDENCE
+        ):
             return Decision(guess.lang, guess.confidence, "skip", f"looks like a name ({how})")
         lang, confidence = guess.lang, guess.confidence
         if confidence < self.min_confidence and not (self.uncertain == "translate" and lang in self.sources):
@@ -535,7 +552,7 @@ def _with_document_prior(segments, guesses: list[_Guess | None]) -> list[_Guess 
         total = sum(weights.values())
         probabilities = {lang: weight / total for lang, weight in weights.items()}
         best = max(probabilities, key=probabilities.__getitem__)
-        nudged.append(_Guess(best, probabilities[best], probabilities, guess.basis))
+        nudged.append(_Guess(best, probabilities[best], probabilities, guess.basis, guess.name_evidence))
     return nudged
 
 
