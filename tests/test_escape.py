@@ -117,7 +117,7 @@ def translate_to(offline_normalizer, monkeypatch):
     """A normalizer whose model answers every segment with ``output``."""
 
     def install(output: str) -> Normalizer:
-        def translate(lang, target, texts, on_translated=None):
+        def translate(lang, target, texts, on_translated=None, attention=frozenset()):
             return [Translation(output) for _ in texts]
 
         monkeypatch.setattr(offline_normalizer.translator, "translate", translate)

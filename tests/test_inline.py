@@ -49,9 +49,9 @@ def test_each_sentence_goes_to_the_model_whole(monkeypatch):
     seen: list[str] = []
     real = normalizer.translator.translate
 
-    def recording(lang, target, texts, on_translated=None):
+    def recording(lang, target, texts, on_translated=None, attention=frozenset()):
         seen.extend(texts)
-        return real(lang, target, texts, on_translated)
+        return real(lang, target, texts, on_translated, attention)
 
     monkeypatch.setattr(normalizer.translator, "translate", recording)
     normalizer.normalize(ISSUE, "markdown")
@@ -170,7 +170,7 @@ def test_text_that_reads_as_a_placeholder_is_not_placed():
 def test_a_rejected_sentence_falls_back_to_its_runs(monkeypatch):
     normalizer = Normalizer("en", FIXTURE_MODELS, cache=False)
 
-    def translate(lang, target, texts, on_translated=None):
+    def translate(lang, target, texts, on_translated=None, attention=frozenset()):
         # The whole sentence loops; its runs translate (the German ones to themselves).
         sentence = "Klicken Sie auf Speichern jetzt."
         return [Translation("loop loop loop loop", looped=True) if text == sentence else Translation({"Speichern": "Save"}.get(text, text))
@@ -233,3 +233,23 @@ def test_glossary_from_the_command_line_and_the_configuration(tmp_path, monkeypa
         result = CliRunner().invoke(cli, ["translate", "a.txt", "-o", "out/", *options, *models])
         assert result.exit_code == 0, result.output
         assert (tmp_path / folder / "out" / "a.txt").read_text(encoding="utf-8") == "Restart Firefox.\n"
+
+
+def test_ctranslate2_aligns_while_decoding_and_a_remembered_translation_is_forced(tmp_path, monkeypatch):
+    normalizer = Normalizer("en", FIXTURE_MODELS, engine=EngineOptions("ctranslate2"), cache=tmp_path / "memory.sqlite")
+    forced: list[list[tuple[str, str]]] = []
+    real = normalizer.translator.word_alignments
+
+    def counting(lang, target, pairs):
+        forced.append(list(pairs))
+        return real(lang, target, pairs)
+
+    monkeypatch.setattr(normalizer.translator, "word_alignments", counting)
+    assert normalizer.normalize(ISSUE, "markdown").text == TRANSLATED
+    assert forced == []  # the alignment head came with the beam search's best hypothesis
+    assert normalizer.normalize(ISSUE, "markdown").text == TRANSLATED
+    assert [source for source, _ in forced[0]] == [
+        "Klicken Sie auf Speichern, um die Datei zu sichern.",
+        "Die Polizei sucht nach Zeugen, die den Unfall gesehen haben.",
+        "Ich habe den Bericht gestern gelesen.",
+    ]

@@ -8,8 +8,10 @@ import os
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence, Union
 
+from ._align import word_alignment
 from ._detect import DEFAULT_LOOK_ALIKES, DEFAULT_MIN_CONFIDENCE, Detector
 from ._errors import ConfigError, InputError
+from ._frontmatter import DEFAULT_KEYS as FRONT_MATTER_KEYS
 from ._glossary import Glossary, load_glossary
 from ._escape import escape_output
 from ._inline import PlacedSpan, in_pieces, needs_alignment, place
@@ -55,6 +57,7 @@ class Normalizer:
     that SQLite file, False for none; it keeps language guesses too.
     ``glossary`` (a TSV file or a Glossary) names terms kept as they are or
     always translated one way, in every language pair into the target.
+    ``front_matter_keys`` are the front-matter keys whose values are translated.
     """
 
     def __init__(
@@ -71,6 +74,7 @@ class Normalizer:
         generation: Generation = Generation(),
         cache: bool | str | os.PathLike[str] = True,
         glossary: str | os.PathLike[str] | Glossary | None = None,
+        front_matter_keys: Iterable[str] = FRONT_MATTER_KEYS,
     ) -> None:
         if batch_size is not None and batch_size < 1:
             raise ConfigError(f"batch size must be at least 1, got {batch_size}")
@@ -80,6 +84,7 @@ class Normalizer:
             raise ConfigError(f"number of beams must be at least 1, got {generation.num_beams}")
         self.models = models if isinstance(models, ModelTable) else load_models(models)
         self.glossary = glossary if isinstance(glossary, Glossary) or glossary is None else load_glossary(glossary)
+        self.front_matter_keys = tuple(front_matter_keys)
         self.target = target
         memory = None if cache is False else TranslationMemory(None if cache is True else Path(cache))
         self.detector = Detector(
@@ -96,7 +101,7 @@ class Normalizer:
 
     def detect(self, text: str, format: str = "text") -> Document:
         """What would be translated, and why; the document's text is left as it is."""
-        segmented = _segment(text, format, self.glossary)
+        segmented = self._segment(text, format)
         return merge(segmented, self.detector.decide(_readable(segmented.segments)), {}, self.target, {})
 
     def refresh_inline_originals(self, text: str, where: str = "document") -> str:
@@ -137,7 +142,7 @@ class Normalizer:
         size = 0
         for source in sources:
             text, text_format = (source, format) if isinstance(source, str) else source
-            window.append(_segment(text, text_format, self.glossary))
+            window.append(self._segment(text, text_format))
             size += len(window[-1].segments)
             if size >= _WINDOW_SEGMENTS:
                 yield from self._normalize_window(window, on_translated)
@@ -204,6 +209,11 @@ class Normalizer:
             out["unilingo"] = summary
             yield out
 
+    def _segment(self, text: str, format: str) -> SegmentedText:
+        if format not in FORMATS:
+            raise ConfigError(f"unknown format {format!r}: use one of {', '.join(FORMATS)}")
+        return segment(text, format, self.glossary, self.front_matter_keys)
+
     def _normalize_window(self, window: list[SegmentedText], on_translated) -> Iterator[Document]:
         decisions = [self.detector.decide(_readable(segmented.segments)) for segmented in window]
         wanted: dict[str, list[tuple[int, int, str]]] = {}
@@ -216,7 +226,9 @@ class Normalizer:
         used: list[dict[str, str]] = [{} for _ in window]
         for lang, requests in wanted.items():
             model_name = self.translator.model_name(lang, self.target)
-            translations = self.translator.translate(lang, self.target, [text for _, _, text in requests], on_translated)
+            # Sentences whose markup only alignment can place: decoding may hand back the alignment head at once.
+            heads = frozenset(text for doc, seg, text in requests if needs_alignment(window[doc].segments[seg]))
+            translations = self.translator.translate(lang, self.target, [text for _, _, text in requests], on_translated, heads)
             with_markup, fallbacks = [], []
             for (doc_index, seg_index, _), translation in zip(requests, translations):
                 rejected = LOOP_REASON if translation.looped else EMPTY_REASON if not translation.text.strip() else None
@@ -229,7 +241,7 @@ class Normalizer:
                     kept = dataclasses.replace(decisions[doc_index][seg_index], action="keep", reason=rejected)
                     decisions[doc_index][seg_index] = kept
                 elif has_markup:
-                    with_markup.append((doc_index, seg_index, translation.text))
+                    with_markup.append((doc_index, seg_index, translation))
                 else:
                     outputs[doc_index][seg_index] = escape_output(translation.text, window[doc_index], seg_index)
             fallbacks += self._place_markup(lang, window, with_markup, outputs, spans)
@@ -241,13 +253,24 @@ class Normalizer:
 
     def _place_markup(self, lang, window, requests, outputs, spans) -> list[tuple[int, int, str]]:
         """Carry each sentence's markup onto its translation; those that cannot be carried, with the reason why."""
-        aligned = [(doc, seg, text) for doc, seg, text in requests if needs_alignment(window[doc].segments[seg])]
-        pairs = [(window[doc].segments[seg].source, " ".join(text.split())) for doc, seg, text in aligned]
-        found = self.translator.word_alignments(lang, self.target, pairs) if pairs else []
-        alignments = dict(zip([(doc, seg) for doc, seg, _ in aligned], found))
+        alignments: dict[tuple[int, int], list[int] | None] = {}
+        forced = []
+        for doc, seg, translation in requests:
+            segment = window[doc].segments[seg]
+            if not needs_alignment(segment):
+                continue
+            pair = (segment.source, " ".join(translation.text.split()))
+            if translation.attention is None:
+                forced.append(((doc, seg), pair))
+            else:
+                alignments[doc, seg] = word_alignment(translation.attention, *pair, self.translator.special_tokens(lang, self.target))
+        # A remembered translation, or one from a backend whose decoding gives no alignment head, is forced through once more.
+        found = self.translator.word_alignments(lang, self.target, [pair for _, pair in forced]) if forced else []
+        alignments.update(zip([key for key, _ in forced], found))
         failed = []
-        for doc_index, seg_index, text in requests:
+        for doc_index, seg_index, translation in requests:
             segmented = window[doc_index]
+            text = translation.text
             placed = place(segmented.text, segmented.format, segmented.segments[seg_index], text, alignments.get((doc_index, seg_index)))
             if placed.output is None:
                 failed.append((doc_index, seg_index, placed.reason))
@@ -308,9 +331,3 @@ def _parse_record(raw: dict | str | bytes, fields: Sequence[str]) -> tuple[dict 
         if not isinstance(record[field], str):
             return None, f"field {field!r} is {type(record[field]).__name__}, not a string"
     return record, None
-
-
-def _segment(text: str, format: str, glossary: Glossary | None) -> SegmentedText:
-    if format not in FORMATS:
-        raise ConfigError(f"unknown format {format!r}: use one of {', '.join(FORMATS)}")
-    return segment(text, format, glossary)

@@ -33,6 +33,7 @@ from ._files import (
     write_document,
 )
 from ._config import config_for
+from ._frontmatter import DEFAULT_KEYS as FRONT_MATTER_KEYS
 from ._engines import BACKENDS, DEVICES, QUANTIZATIONS, TRANSFORMERS_BEAM_TOKENS, EngineOptions
 from ._memory import CACHE_DIR_ENV, TranslationMemory, default_memory_path
 from ._models import MODELS_ENV, load_models
@@ -84,6 +85,12 @@ def _detection_options(command):
             "--glossary",
             type=click.Path(dir_okay=False),
             help="TSV of terms: 'term<TAB>translation', or a term alone to keep it as it is (whole words, case-sensitive).",
+        ),
+        click.option(
+            "--front-matter-keys",
+            default=",".join(FRONT_MATTER_KEYS),
+            show_default=True,
+            help="Comma-separated front-matter keys whose values are translated (Markdown).",
         ),
         click.option(
             "--format",
@@ -314,6 +321,7 @@ _CONFIGURABLE = {
     "also_detect": "also_detect",
     "keep_original": "keep_original",
     "glossary": "glossary",
+    "front_matter_keys": "front_matter_keys",
 }
 
 
@@ -573,7 +581,13 @@ def _make_normalizer(options: dict) -> Normalizer:
         generation=Generation(num_beams=options.get("beams")),
         cache=False if options.get("no_cache") else (options.get("cache_path") or True),
         glossary=options.get("glossary"),
+        front_matter_keys=_front_matter_keys(options.get("front_matter_keys", FRONT_MATTER_KEYS)),
     )
+
+
+def _front_matter_keys(keys: str | tuple[str, ...]) -> tuple[str, ...]:
+    # A configuration file gives a list, the command line a comma-separated string.
+    return tuple(key.strip() for key in (keys.split(",") if isinstance(keys, str) else keys) if key.strip())
 
 
 def _languages(comma_separated: str) -> list[str]:

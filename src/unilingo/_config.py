@@ -75,6 +75,7 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "uncertain": ("uncertain", _choice(UNCERTAIN_POLICIES)),
     "also-detect": ("also_detect", _languages),
     "glossary": ("glossary", _string),
+    "front-matter-keys": ("front_matter_keys", _strings),
 }
 
 

@@ -109,6 +109,7 @@ class EngineChoice:
 class Generated:
     text: str
     tokens: tuple[str, ...]  # the output's pieces, special tokens left out
+    attention: Attention | None = None  # the alignment head over the source, where asked for and the backend has it for free
 
 
 def usable_cores() -> int:
@@ -166,7 +167,8 @@ class Engine:
             return []
         return [len(ids) for ids in self.tokenizer(list(texts)).input_ids]
 
-    def generate(self, texts: Sequence[str], num_beams: int, max_new_tokens: int) -> list[Generated]:
+    def generate(self, texts: Sequence[str], num_beams: int, max_new_tokens: int, attention: bool = False) -> list[Generated]:
+        """Translations; with ``attention``, the alignment head too where decoding gives it at no cost (CTranslate2)."""
         raise NotImplementedError
 
     def attention(self, sources: Sequence[str], targets: Sequence[str]) -> list[Attention]:
@@ -204,7 +206,8 @@ class TransformersEngine(Engine):
         self._attention_implementation = model.config._attn_implementation
         self.max_input_tokens = _input_limit(self.tokenizer, folder)
 
-    def generate(self, texts: Sequence[str], num_beams: int, max_new_tokens: int) -> list[Generated]:
+    def generate(self, texts: Sequence[str], num_beams: int, max_new_tokens: int, attention: bool = False) -> list[Generated]:
+        # Beam search hands back each step's attention for every hypothesis; one forced pass afterwards is simpler and cheap.
         import torch
 
         batch = self.tokenizer(list(texts), return_tensors="pt", padding=True).to(self.choice.device)
@@ -228,7 +231,9 @@ class TransformersEngine(Engine):
         self.model.set_attn_implementation("eager")
         try:
             with torch.inference_mode():
-                result = self.model(**batch, decoder_input_ids=torch.cat([start, labels[:, :-1]], dim=1), output_attentions=True)
+                # The encoder-decoder without its output projection: logits over the whole vocabulary at every
+                # position would cost more than the rest of the pass.
+                result = self.model.model(**batch, decoder_input_ids=torch.cat([start, labels[:, :-1]], dim=1), output_attentions=True)
         finally:
             self.model.set_attn_implementation(self._attention_implementation)
         head = result.cross_attentions[-1][:, 0].float().cpu()
@@ -254,16 +259,24 @@ class CTranslate2Engine(Engine):
             raise ModelError(f"CTranslate2 cannot load {converted}: {error}; delete that folder to convert again") from None
         self.max_input_tokens = _input_limit(self.tokenizer, folder)
 
-    def generate(self, texts: Sequence[str], num_beams: int, max_new_tokens: int) -> list[Generated]:
+    def generate(self, texts: Sequence[str], num_beams: int, max_new_tokens: int, attention: bool = False) -> list[Generated]:
         pieces = [self.tokenizer.convert_ids_to_tokens(ids) for ids in self.tokenizer(list(texts)).input_ids]
+        # The best hypothesis's alignment head costs nothing measurable here (2.6 s against 2.8 s
+        # for 16 sentences on the opus-mt shape), where forcing the output through again costs 40%.
         results = self.translator.translate_batch(
-            pieces, beam_size=num_beams, max_decoding_length=max_new_tokens, max_batch_size=len(pieces)
-        )
+            pieces, beam_size=num_beams, max_decoding_length=max_new_tokens, max_batch_size=len(pieces),
+            return_attention=attention,
+        )  # fmt: skip
         special = set(self.tokenizer.all_special_tokens)
         outputs = []
-        for result in results:
-            tokens = tuple(token for token in result.hypotheses[0] if token not in special)
-            outputs.append(Generated(self.tokenizer.convert_tokens_to_string(list(tokens)), tokens))
+        for source, result in zip(pieces, results):
+            hypothesis = result.hypotheses[0]
+            tokens = tuple(token for token in hypothesis if token not in special)
+            found = None
+            if attention:
+                rows = [row for token, row in zip(hypothesis, result.attention[0]) if token not in special]
+                found = Attention(tuple(source), tokens, tuple(tuple(row) for row in rows))
+            outputs.append(Generated(self.tokenizer.convert_tokens_to_string(list(tokens)), tokens, found))
         return outputs
 
     def attention(self, sources: Sequence[str], targets: Sequence[str]) -> list[Attention]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from ._frontmatter import quote
 from ._segment import SegmentedText
 
 # What may stand before the first text of a line: indentation, quote markers,
@@ -40,6 +41,9 @@ def escape_output(output: str, segmented: SegmentedText, index: int) -> str:
     if segmented.format != "markdown":
         return output
     segment = segmented.segments[index]
+    front = segmented.front_matter
+    if front is not None and segment.end <= front.end:
+        return quote(output, segment.text, front.kind)
     return escape_markdown(output, segmented.text, segment.start, segment.end)
 
 

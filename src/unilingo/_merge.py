@@ -11,6 +11,7 @@ from typing import Sequence
 
 from ._detect import Decision
 from ._errors import InputError
+from ._frontmatter import find_front_matter
 from ._inline import PlacedSpan
 from ._segment import INLINE_MARK, Block, SegmentedText, _Lines, _parse_view, _parser
 
@@ -287,18 +288,24 @@ class InlineOriginal:
 def inline_originals(text: str, where: str = "document") -> list[InlineOriginal]:
     view = _parse_view(text)
     lines = _Lines(text)
+    # The front matter is no token of the parser's, yet a block: its original comes right after it.
+    front = find_front_matter(text, lines.starts, lines.ends)
     top_level = [token for token in _parser().parse(view) if token.level == 0 and token.map and token.nesting >= 0]
     found = []
     for previous, token in zip([None, *top_level], top_level):
         if token.type != "html_block" or not token.content.startswith(INLINE_MARK):
             continue
         first, stop = token.map
-        if previous is None or previous.map[1] != first:
+        if previous is None and front is not None and front.stop_line == first:
+            block_start = front.start
+        elif previous is None or previous.map[1] != first:
             raise InputError(f"{where}:{first + 1}: an inline original that does not follow its block; was the file edited?")
+        else:
+            block_start = lines.start(previous.map[0])
         comment_end = lines.end(stop - 1)
         original, checksum, newline = _comment_body(text[lines.start(first) : comment_end], where, first)
         edited = checksum is not None and checksum != sha256_text(original)[:_CHECKSUM_LENGTH]
-        found.append(InlineOriginal(lines.start(previous.map[0]), comment_end, original, edited, newline))
+        found.append(InlineOriginal(block_start, comment_end, original, edited, newline))
     return found
 
 

@@ -25,6 +25,9 @@ import sentencex
 from markdown_it import MarkdownIt
 from markdown_it.helpers import parseLinkDestination, parseLinkTitle
 
+from ._frontmatter import DEFAULT_KEYS as FRONT_MATTER_KEYS
+from ._frontmatter import FrontMatter, find_front_matter
+from ._frontmatter import values as front_values
 from ._glossary import Glossary
 
 FORMATS = ("text", "markdown")
@@ -151,6 +154,7 @@ class SegmentedText:
     blocks: tuple[Block, ...]
     segments: tuple[Segment, ...]
     skipped: tuple[Skipped, ...] = ()
+    front_matter: FrontMatter | None = None  # Markdown's YAML or TOML header: its first block, when there is one
 
 
 def format_for_path(path: str) -> str | None:
@@ -163,33 +167,49 @@ def format_for_path(path: str) -> str | None:
     return None
 
 
-def segment(text: str, format: str = "text", glossary: Glossary | None = None) -> SegmentedText:
-    """The text's blocks and sentences; ``glossary`` terms become protected spans."""
+def segment(
+    text: str, format: str = "text", glossary: Glossary | None = None, front_matter_keys: tuple[str, ...] = FRONT_MATTER_KEYS
+) -> SegmentedText:
+    """The text's blocks and sentences; ``glossary`` terms become protected spans.
+
+    In Markdown, the values of ``front_matter_keys`` in the front matter are
+    segments of their own, one per value.
+    """
     translated: list[tuple[int, int]] = []
     unsegmented: list[tuple[int, int, str]] = []
     lines = _Lines(text)
+    front = None
     if format == "text":
         blocks, spans = _text_structure(text, lines)
     elif format == "markdown":
-        blocks, spans, translated, unsegmented = _markdown_structure(text, lines)
+        front = find_front_matter(text, lines.starts, lines.ends)
+        blocks, spans, translated, unsegmented = _markdown_structure(text, lines, front)
     else:
         raise ValueError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}")
     block_starts = [block.start for block in blocks]
     # A block followed by its inline original is a translation already, perhaps
     # edited by hand since: it is the person's now, never translated again.
     ignored = _ignored_spans(text, lines) + translated
+    header = [
+        Segment(value.start, value.end, text[value.start : value.end], value.line, 0, group,
+                None if text[value.start : value.end] == value.text else Inline(value.text, value.text, (), ()))
+        for group, value in enumerate(front_values(text, front, lines.starts, lines.ends, front_matter_keys) if front else [])
+    ]  # fmt: skip
     segments = tuple(
-        Segment(start, end, text[start:end], lines.line_of(start), bisect.bisect_right(block_starts, start) - 1, group, inline)
-        for group, elements in enumerate(spans)
-        for start, end, inline in _line_sentences(text, elements, glossary)
-        if not any(ignored_start <= start < ignored_end for ignored_start, ignored_end in ignored)
+        segment
+        for segment in header + [
+            Segment(start, end, text[start:end], lines.line_of(start), bisect.bisect_right(block_starts, start) - 1, group, inline)
+            for group, elements in enumerate(spans, start=len(header))
+            for start, end, inline in _line_sentences(text, elements, glossary)
+        ]
+        if not any(ignored_start <= segment.start < ignored_end for ignored_start, ignored_end in ignored)
     )
     skipped = tuple(
         Skipped(start, end, lines.line_of(start), bisect.bisect_right(block_starts, start) - 1, reason)
         for start, end, reason in unsegmented
         if not any(ignored_start <= start < ignored_end for ignored_start, ignored_end in ignored)
     )
-    return SegmentedText(text, format, tuple(blocks), segments, skipped)
+    return SegmentedText(text, format, tuple(blocks), segments, skipped, front)
 
 
 def _ignored_spans(text: str, lines: "_Lines") -> list[tuple[int, int]]:
@@ -210,7 +230,7 @@ class _Lines:
     def __init__(self, text: str) -> None:
         self._text = text
         self.starts = [0] + [match.end() for match in _NEWLINE.finditer(text)]
-        self._ends = [match.start() for match in _NEWLINE.finditer(text)] + [len(text)]
+        self.ends = [match.start() for match in _NEWLINE.finditer(text)] + [len(text)]
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -220,10 +240,10 @@ class _Lines:
 
     def end(self, number: int) -> int:
         """Offset of the line's terminator (or of the end of the text)."""
-        return self._ends[number]
+        return self.ends[number]
 
     def is_blank(self, number: int) -> bool:
-        return not self._text[self.starts[number] : self._ends[number]].strip()
+        return not self._text[self.starts[number] : self.ends[number]].strip()
 
     def line_of(self, offset: int) -> int:
         return bisect.bisect_right(self.starts, offset) - 1
@@ -472,16 +492,17 @@ def _parse_view(text: str) -> str:
     """The text as the parser should see it, character for character the same length.
 
     markdown-it turns CRLF into LF, which would shift offsets: a CR becomes a
-    space (trailing, harmless) or a newline. Front matter becomes blank lines,
+    space (trailing, harmless) or a newline. Front matter (YAML or TOML) becomes blank lines,
     and a byte-order mark a space (a block may start after up to three).
     """
     view = text.replace("\r\n", " \n").replace("\r", "\n")
     if view.startswith(BOM):
         view = " " + view[1:]
     lines = view.split("\n")
-    if lines and lines[0].rstrip() == "---":
+    if lines and lines[0].rstrip() in ("---", "+++"):
+        closing = ("---", "...") if lines[0].rstrip() == "---" else ("+++",)
         for number in range(1, len(lines)):
-            if lines[number].rstrip() in ("---", "..."):
+            if lines[number].rstrip() in closing:
                 cut = sum(len(line) + 1 for line in lines[: number + 1])
                 view = re.sub(r"[^\n]", " ", view[:cut]) + view[cut:]
                 break
@@ -489,17 +510,17 @@ def _parse_view(text: str) -> str:
 
 
 def _markdown_structure(
-    text: str, text_lines: _Lines
+    text: str, text_lines: _Lines, front: FrontMatter | None
 ) -> tuple[list[Block], list[list[Element]], list[tuple[int, int]], list[tuple[int, int, str]]]:
     """Top-level blocks, lines of prose, the blocks that have their inline original after them, and what cannot be segmented."""
     view = _parse_view(text)
     # Same line starts as the text; the ends differ only where a CR became a space.
     lines = _Lines(view) if "\r" in text else text_lines
-    blocks: list[Block] = []
+    blocks: list[Block] = [Block(front.start, front.end)] if front else []
     runs: list[list[Element]] = []
     translated: list[tuple[int, int]] = []
     unsegmented: list[tuple[int, int, str]] = []
-    previous_stop = None
+    previous_stop = front.stop_line if front else None
     in_table_cell = False
     parser = _parser()
     max_nesting = parser.options["maxNesting"]

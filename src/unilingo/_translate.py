@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ._align import word_alignment
+from ._align import Attention, word_alignment
 from ._engines import Engine, EngineChoice, EngineOptions, default_beams, open_engine
 from ._errors import ModelError, UnilingoError
 from ._memory import TranslationMemory, cache_dir, sha256_of
@@ -66,6 +66,7 @@ class Generation:
 class Translation:
     text: str
     looped: bool = False  # the output repeated itself or ran to its cap; callers keep the original
+    attention: Attention | None = None  # the alignment head, where asked for and decoding gave it (never remembered)
 
 
 @dataclass(frozen=True)
@@ -134,8 +135,13 @@ class Translator:
         target: str,
         texts: Sequence[str],
         on_batch: Callable[[int], None] | None = None,
+        attention: frozenset[str] = frozenset(),
     ) -> list[Translation]:
-        """Translations of ``texts`` in order; each distinct text is translated once, ever, per model and settings."""
+        """Translations of ``texts`` in order; each distinct text is translated once, ever, per model and settings.
+
+        A fresh translation of a text in ``attention`` carries the alignment
+        head where decoding gives it for free (CTranslate2).
+        """
         if not texts:
             return []
         resolved = self.resolve(source, target)
@@ -148,11 +154,14 @@ class Translator:
             on_batch(sum(1 for text in texts if text in known))
         missing = [text for text in unique if text not in known]
         if missing:
-            fresh = self._translate_fresh(resolved, missing, texts, on_batch)
+            fresh = self._translate_fresh(resolved, missing, texts, on_batch, attention)
             if self.memory is not None:
                 self.memory.store(resolved.memory_key, {text: (t.text, t.looped) for text, t in fresh.items()})
             known.update(fresh)
         return [known[text] for text in texts]
+
+    def special_tokens(self, source: str, target: str) -> frozenset[str]:
+        return frozenset(self.load(source, target).tokenizer.all_special_tokens)
 
     def word_alignments(self, source: str, target: str, pairs: Sequence[tuple[str, str]]) -> list[list[int] | None]:
         """For each (text, translation) pair, the word of the text each word of the translation aligns with.
@@ -164,7 +173,7 @@ class Translator:
         if not pairs:
             return []
         engine = self.load(source, target)
-        special = frozenset(engine.tokenizer.all_special_tokens)
+        special = self.special_tokens(source, target)
         lengths = engine.token_counts([text for text, _ in pairs])
         results: list[list[int] | None] = [None] * len(pairs)
         max_sentences, max_tokens = self.batch_limits
@@ -233,7 +242,7 @@ class Translator:
             combined.update(f"{path.name}:{digest(path)}\n".encode())
         return combined.hexdigest()
 
-    def _translate_fresh(self, resolved, missing, texts, on_batch) -> dict[str, Translation]:
+    def _translate_fresh(self, resolved, missing, texts, on_batch, attention=frozenset()) -> dict[str, Translation]:
         engine = self.load(resolved.spec.source, resolved.spec.target)
         # Each text is tokenized once here; only the few over the model's limit are cut and counted again.
         lengths = dict(zip(missing, engine.token_counts(missing)))
@@ -260,25 +269,30 @@ class Translator:
             if on_batch is not None and done:
                 on_batch(done)
 
-        outputs = self._generate(engine, resolved.beams, pieces, [lengths[piece] for piece in pieces], finished)
+        wanted = [piece in attention for piece in pieces]
+        outputs = self._generate(engine, resolved.beams, pieces, [lengths[piece] for piece in pieces], finished, wanted)
         by_piece = dict(zip(pieces, outputs))
         translations = {}
         for text in missing:
             parts = [by_piece[piece] for piece in pieces_of[text]]
-            translations[text] = Translation(" ".join(part.text for part in parts), any(part.looped for part in parts))
+            # A text cut into pieces has no one alignment head: it is aligned afterwards, if at all.
+            head = parts[0].attention if len(parts) == 1 else None
+            translations[text] = Translation(" ".join(part.text for part in parts), any(part.looped for part in parts), head)
         return translations
 
     def _generate(
-        self, engine: Engine, beams: int, pieces: list[str], lengths: list[int], finished: Callable[[list[int]], None]
-    ) -> list[Translation]:
+        self, engine: Engine, beams: int, pieces: list[str], lengths: list[int], finished: Callable[[list[int]], None],
+        wanted: list[bool],
+    ) -> list[Translation]:  # fmt: skip
         outputs: list[Translation] = [Translation("")] * len(pieces)
         max_sentences, max_tokens = self.batch_limits
         if engine.max_beam_tokens is not None:
             max_tokens = max(1, min(max_tokens, engine.max_beam_tokens // beams))
         for batch in token_batches(lengths, max_sentences, max_tokens):
             budget = self.generation.budget(max(lengths[i] for i in batch), engine.max_input_tokens)
-            for index, generated in zip(batch, engine.generate([pieces[i] for i in batch], beams, budget)):
-                outputs[index] = Translation(generated.text, runaway(generated.tokens, budget, pieces[index]))
+            heads = any(wanted[i] for i in batch)
+            for index, generated in zip(batch, engine.generate([pieces[i] for i in batch], beams, budget, heads)):
+                outputs[index] = Translation(generated.text, runaway(generated.tokens, budget, pieces[index]), generated.attention)
             finished(batch)
         return outputs
 
