@@ -253,3 +253,25 @@ def test_ctranslate2_aligns_while_decoding_and_a_remembered_translation_is_force
         "Die Polizei sucht nach Zeugen, die den Unfall gesehen haben.",
         "Ich habe den Bericht gestern gelesen.",
     ]
+
+
+def test_the_translate_report_lists_each_sentences_inline_spans(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from unilingo._cli import cli
+
+    (tmp_path / "a.md").write_text(ISSUE, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["translate", "a.md", "-o", "out/", "--report", "report.json",
+                                      "--models", str(FIXTURE_MODELS), "--no-cache"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (record,) = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    output = (tmp_path / "out" / "a.md").read_text(encoding="utf-8")
+    landed = [(span["kind"], ISSUE[span["start"] : span["end"]], output[span["output_start"] : span["output_end"]])
+              for segment in record["segments"] for span in segment.get("spans", [])]  # fmt: skip
+    assert landed == [
+        ("strong", "**Speichern**", "**Save**"),
+        ("link", "[Polizei](https://example.com)", "[police](https://example.com)"),
+        ("code", "`pip install foo`", "`pip install foo`"),
+        ("strong", "**Bericht**", "**report**"),
+    ]

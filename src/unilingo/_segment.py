@@ -576,9 +576,10 @@ def _inline_lines(token, view: str, lines: _Lines, in_table_cell: bool) -> list[
     result: list[list[Element]] = []
     current: list[Element] = []
     for element in _walk_inline(token.children or [], content):
-        first = bisect.bisect_right(content_line_starts, element.start) - 1 if element is not None else -1
-        last = bisect.bisect_right(content_line_starts, max(element.start, element.end - 1)) - 1 if element is not None else -2
-        if first != last:
+        if element is not None:
+            first = bisect.bisect_right(content_line_starts, element.start) - 1
+            last = bisect.bisect_right(content_line_starts, max(element.start, element.end - 1)) - 1
+        if element is None or first != last:
             if current:
                 result.append(current)
             current = []
