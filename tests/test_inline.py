@@ -275,3 +275,10 @@ def test_the_translate_report_lists_each_sentences_inline_spans(tmp_path, monkey
         ("code", "`pip install foo`", "`pip install foo`"),
         ("strong", "**Bericht**", "**report**"),
     ]
+
+
+def test_a_protected_span_moved_to_the_start_of_a_line_may_not_open_a_block():
+    # "<?php" at the start of a line opens an HTML block; mid-line it is inline HTML.
+    result = placed("X1 then", None, "Dann <?php echo 1; ?>")
+    assert result.output is None and "would start another kind of block" in result.reason
+    assert placed("then X1", None, "Dann <?php echo 1; ?>").output == "then <?php echo 1; ?>"

@@ -83,6 +83,12 @@ def escape_fragment(fragment: str, before: str, after: str) -> str:
     return escaped
 
 
+def starts_line(text: str, start: int) -> bool:
+    """Whether only indentation and container markers (quotes, list items, a heading's) stand before ``start`` on its line."""
+    line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
+    return _CONTAINER_PREFIX.fullmatch(text, line_start, start) is not None
+
+
 def _escape_line_start(output: str) -> str:
     """Keep the first text of a line from starting a block there."""
     if output[:1] in _BLOCK_STARTERS:

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ._escape import escape_fragment, escape_markdown
+from ._escape import escape_fragment, escape_markdown, starts_line
 from ._segment import PLACEHOLDER_PATTERN, InlineSpan, Segment, _parser
 
 NAMES = {
@@ -147,6 +147,9 @@ def _place(text: str, format: str, segment: Segment, output: str, alignment: lis
     composed, spans = _compose(text, format, segment, items)
     if format == "markdown" and _signature(composed) != _signature(segment.text):
         raise _Failed("the translated sentence would parse into other inline markup")
+    # At the start of a line, a protected span moved there could open a block (inline HTML such as '<?php').
+    if format == "markdown" and starts_line(text, segment.start) and _blocks(composed) != _blocks(segment.text):
+        raise _Failed("the translated sentence would start another kind of block")
     return Placement(composed, spans)
 
 
@@ -252,3 +255,8 @@ def _signature(sentence: str) -> tuple[tuple[str, int, str, str], ...]:
         for token in tokens
         if token.type not in _TEXT_TOKENS
     ))  # fmt: skip
+
+
+@lru_cache(maxsize=4096)
+def _blocks(sentence: str) -> tuple[tuple[str, int], ...]:
+    return tuple((token.type, token.level) for token in _parser().parse(sentence) if token.type != "inline")
