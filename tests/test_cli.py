@@ -42,7 +42,7 @@ def test_translate_file_writes_output_and_sidecar(docs, tmp_path):
     assert result.exit_code == 0, result.output
     assert (out / "article.md").read_bytes() == (GOLDEN / "article.out.md").read_bytes()
     assert (out / "article.md.unilingo.json").read_bytes() == (GOLDEN / "article.md.unilingo.json").read_bytes()
-    assert "[1/1]" in result.stderr and "8 translated, 14 kept, 0 skipped" in result.stderr
+    assert "[1/1]" in result.stderr and "8 translated, 15 kept, 0 skipped" in result.stderr
 
 
 def test_translate_folder_keeps_the_tree_and_reports_progress(docs, tmp_path):

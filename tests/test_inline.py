@@ -282,3 +282,10 @@ def test_a_protected_span_moved_to_the_start_of_a_line_may_not_open_a_block():
     result = placed("X1 then", None, "Dann <?php echo 1; ?>")
     assert result.output is None and "would start another kind of block" in result.reason
     assert placed("then X1", None, "Dann <?php echo 1; ?>").output == "then <?php echo 1; ?>"
+
+
+def test_an_image_alone_on_its_line_has_its_alt_text_translated(normalizer):
+    source = "![Die Polizei sucht nach Zeugen.](polizei.png \"Foto\")\n"
+    doc = normalizer.normalize(source, "markdown")
+    assert doc.text == "![The police are looking for witnesses.](polizei.png \"Foto\")\n"
+    assert restore_inline(doc.with_inline_originals()) == source

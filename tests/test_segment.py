@@ -52,6 +52,8 @@ def test_plain_text_blocks_are_paragraphs_and_lines_are_counted():
         ("Code `a b` b\n", ["Code `a b` b"]),
             ("`a b` `c`\n", []),
         ("Bild ![Alt Text](bild.png) da\n", ["Bild ![Alt Text](bild.png) da"]),
+        ("![Alt Text](bild.png)\n", ["Alt Text"]),
+        ("![Alt *Text*](bild.png) ![](leer.png) ![Zweites Bild](b.png \"Titel\")\n", ["Zweites Bild"]),
         ("Auto <https://example.com/x> link\n", ["Auto <https://example.com/x> link"]),
         ("Zeile<br>zwei\n", ["Zeile<br>zwei"]),
         ("Preis \\* fünf &amp; sechs\n", ["Preis \\* fünf &amp; sechs"]),

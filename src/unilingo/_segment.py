@@ -277,11 +277,35 @@ def _line_sentences(text: str, elements: list[Element], glossary: Glossary | Non
     plain_line = len(runs) == len(elements) == 1 or all(element.kind == "text" for element in elements)
     if plain_line and not any(text.find(mark, run[0], run[1]) >= 0 for run in runs for mark in _URL_OR_EMAIL_MARKS):
         return [(start, end, None) for start, end in pieces]
+    if all(element.kind == "image" or (element.kind == "text" and not element.plain.strip()) for element in elements):
+        return _alt_texts(text, elements)
     line = _Line.build(text, _with_urls(text, elements))
     if line is None:
         # Markers opened on one line and closed on another: the runs between markup, as they are.
         return [(start, end, None) for start, end in pieces]
     return [sentence for start, end in line.sentences() if (sentence := line.segment(text, start, end, pieces))]
+
+
+def _alt_texts(text: str, elements: list[Element]) -> list[tuple[int, int, Inline | None]]:
+    """The alt text of each image on a line of nothing but images, as a segment of its own.
+
+    Only plain alt text: markup in it renders as plain text, so a
+    translation could not keep it. An image inside a sentence stays one
+    protected span of that sentence.
+    """
+    found = []
+    for element in elements:
+        if element.kind != "image":
+            continue
+        start, end = element.start + 2, _matching_bracket(text, element.start + 1)
+        alt = text[start:end]
+        if alt.strip() and not any(char in alt for char in _ALT_MARKUP) and any(char.isalnum() for char in alt):
+            found.append((start + len(alt) - len(alt.lstrip()), end - (len(alt) - len(alt.rstrip())), None))
+    return found
+
+
+# Characters that may be markup in an image's alt text.
+_ALT_MARKUP = "*_`[]<>\\&!~"
 
 
 def _with_terms(text: str, elements: list[Element], glossary: Glossary) -> list[Element]:
