@@ -84,16 +84,21 @@ def run_single(rows, models: Path, stats_folder: Path) -> dict:
     return {"seconds": seconds, "records": len(out), "translated": [row["body_original"] for row in translated], "workers": [stats]}
 
 
-def run_spark(rows, models: Path, stats_folder: Path) -> dict:
+def local_spark(rows):
+    """A local[2] session and the records as a DataFrame of 8 partitions."""
     from pyspark.sql import SparkSession
 
-    from unilingo import spark as unilingo_spark
-
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    started = time.perf_counter()
     spark = SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false").getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
-    df = spark.createDataFrame(rows, "id long, source string, body string").repartition(8)
+    return spark, spark.createDataFrame(rows, "id long, source string, body string").repartition(8)
+
+
+def run_spark(rows, models: Path, stats_folder: Path) -> dict:
+    from unilingo import spark as unilingo_spark
+
+    started = time.perf_counter()
+    spark, df = local_spark(rows)
     unilingo_spark.normalize(df, FIELDS, **settings(models)).write.format("noop").mode("overwrite").save()
     seconds = time.perf_counter() - started
     workers = [stats for stats in unilingo_spark.worker_stats(spark, tasks=8) if stats["rows"]]
@@ -103,18 +108,14 @@ def run_spark(rows, models: Path, stats_folder: Path) -> dict:
 
 def run_spark_udf(rows, models: Path, stats_folder: Path) -> dict:
     """The alternative unilingo.spark did not take: an iterator pandas UDF returning one struct column, then a select."""
-    from pyspark.sql import SparkSession
     from pyspark.sql.functions import col, pandas_udf
     from pyspark.sql.types import StringType, StructField, StructType
 
     from unilingo import spark as unilingo_spark
     from unilingo._frames import Settings, normalize_frame
 
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     started = time.perf_counter()
-    spark = SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false").getOrCreate()
-    spark.sparkContext.setLogLevel("ERROR")
-    df = spark.createDataFrame(rows, "id long, source string, body string").repartition(8)
+    spark, df = local_spark(rows)
     keywords = settings(models)
     result = StructType(
         [StructField("body", StringType()), StructField("body_original", StringType()), StructField("unilingo", unilingo_spark.summary_type(FIELDS))]

@@ -403,16 +403,7 @@ class _Line:
 
     def sentences(self) -> list[tuple[int, int]]:
         """Sentences in offsets of the line's characters, joined where a span would cross their boundary."""
-        plain = "".join(self.chars)
-        found: list[tuple[int, int]] = []
-        cursor = 0
-        for sentence in _split_sentences(plain):
-            sentence = sentence.strip()
-            position = plain.find(sentence, cursor) if sentence else -1
-            if position < 0:
-                continue
-            cursor = position + len(sentence)
-            found.append((position, cursor))
+        found = _sentence_offsets("".join(self.chars))
         ranges = [(f.plain_start, f.plain_end) for f in self.formatting]
         ranges += [(start, start + len(self._STAND_IN)) for start in self.protected]
         joined: list[tuple[int, int]] = []
@@ -478,16 +469,24 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans = []
     for piece_start, piece_end in pieces:
         piece = text[piece_start:piece_end]
-        cursor = 0
-        for sentence in _split_sentences(piece):
-            sentence = sentence.strip()
-            found = piece.find(sentence, cursor) if sentence else -1
-            if found < 0:
-                continue
-            cursor = found + len(sentence)
-            if any(char.isalnum() for char in sentence):
-                spans.append((piece_start + found, piece_start + cursor))
+        for start_in_piece, end_in_piece in _sentence_offsets(piece):
+            if any(char.isalnum() for char in piece[start_in_piece:end_in_piece]):
+                spans.append((piece_start + start_in_piece, piece_start + end_in_piece))
     return spans
+
+
+def _sentence_offsets(text: str) -> list[tuple[int, int]]:
+    """Each sentence of ``text`` as (start, end), the whitespace around it left out."""
+    found: list[tuple[int, int]] = []
+    cursor = 0
+    for sentence in _split_sentences(text):
+        sentence = sentence.strip()
+        position = text.find(sentence, cursor) if sentence else -1
+        if position < 0:
+            continue
+        cursor = position + len(sentence)
+        found.append((position, cursor))
+    return found
 
 
 @lru_cache(maxsize=65536)
