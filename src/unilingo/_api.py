@@ -31,6 +31,8 @@ _WINDOW_SEGMENTS = 4096
 # Records read before their fields are translated together and written out.
 _WINDOW_RECORDS = 256
 ON_ERROR = ("skip", "fail", "keep")
+# The field normalize_records adds to each record: what was done to its fields.
+SUMMARY_FIELD = "unilingo"
 # Nothing to put in the sentence's place: an empty replacement could also leave markup around it dangling.
 EMPTY_REASON = "translation rejected: the model's output is empty; original kept"
 # A sentence whose inline markup cannot be carried onto its translation; the reason why follows.
@@ -206,7 +208,7 @@ class Normalizer:
                     "actions": {a: sum(s.action == a for s in doc.segments) for a in ("translate", "keep", "skip")},
                     "models": doc.models,
                 }
-            out["unilingo"] = summary
+            out[SUMMARY_FIELD] = summary
             yield out
 
     def _segment(self, text: str, format: str) -> SegmentedText:

@@ -21,14 +21,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from ._api import ON_ERROR, Normalizer
+from ._api import ON_ERROR, SUMMARY_FIELD, Normalizer
 from ._engines import EngineOptions
 from ._errors import ConfigError
 from ._memory import cache_dir
 
 log = logging.getLogger("unilingo")
 
-SUMMARY_COLUMN = "unilingo"
 # Set to a folder, each worker process writes <pid>.json there after every batch:
 # how many Normalizers and models it loaded, rows done, peak memory.
 STATS_ENV = "UNILINGO_WORKER_STATS"
@@ -100,20 +99,24 @@ def output_columns(columns: Sequence[str], fields: Sequence[str]) -> list[str]:
     missing = [name for name in fields if name not in columns]
     if missing:
         raise ConfigError(f"no column {missing[0]!r} to normalize: the columns are {', '.join(columns)}")
-    added = [f"{name}_original" for name in fields] + [SUMMARY_COLUMN]
+    added = [f"{name}_original" for name in fields] + [SUMMARY_FIELD]
     taken = [name for name in added if name in columns]
     if taken:
         raise ConfigError(f"column {taken[0]!r} exists already: rename it, or normalize the original column instead")
     return list(columns) + added
 
 
-def check_call(fields: Sequence[str], on_error: str) -> None:
-    if not fields:
-        raise ConfigError("name at least one field to normalize, e.g. fields=['body']")
+def check_call(columns: Sequence[str], fields: Sequence[str], on_error: str, settings: dict[str, Any]) -> list[str]:
+    """``fields`` as a list, once a call's mistakes have failed on the driver rather than on every worker."""
     if isinstance(fields, str):
         raise ConfigError(f"fields is a list of column names: fields=[{fields!r}]")
+    if not fields:
+        raise ConfigError("name at least one field to normalize, e.g. fields=['body']")
     if on_error not in ON_ERROR:
         raise ConfigError(f"unknown on-error policy {on_error!r}: use {', '.join(ON_ERROR)}")
+    output_columns(columns, fields)
+    Settings.from_keywords(settings)
+    return list(fields)
 
 
 def normalize_frame(frame, fields: Sequence[str], settings: Settings, format: str = "text", on_error: str = "skip"):
@@ -141,7 +144,7 @@ def normalize_frame(frame, fields: Sequence[str], settings: Settings, format: st
     for name in fields:
         out[name] = [result[name] if result else frame[name].iloc[i] for i, result in zip(kept, done)]
         out[f"{name}_original"] = pandas.Series([result[f"{name}_original"] if result else None for result in done], dtype=object)
-    out[SUMMARY_COLUMN] = pandas.Series([result[SUMMARY_COLUMN] if result else None for result in done], dtype=object)
+    out[SUMMARY_FIELD] = pandas.Series([result[SUMMARY_FIELD] if result else None for result in done], dtype=object)
     _count(len(frame), len(bad_rows))
     return out[columns]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from ._frames import SUMMARY_COLUMN, Settings, check_call, normalize_frame, output_columns
+from ._frames import SUMMARY_FIELD, Settings, check_call, normalize_frame
 
 __all__ = ["normalize", "summary_arrow_type"]
 
@@ -28,14 +28,14 @@ class _Normalize:
         import pyarrow
 
         frame = normalize_frame(batch, self.fields, self.settings, self.format, self.on_error)
-        added = [f"{name}_original" for name in self.fields] + [SUMMARY_COLUMN]
+        added = [f"{name}_original" for name in self.fields] + [SUMMARY_FIELD]
         table = pyarrow.Table.from_pandas(frame.drop(columns=added), preserve_index=False)
         for name in added[:-1]:
             table = table.append_column(name, pyarrow.array(frame[name], type=pyarrow.string()))
         # Declared, not inferred: inferred from dicts, "models" would become a struct of
         # every language seen in the batch, {} turning into {"de": None}.
-        summary = pyarrow.array(list(frame[SUMMARY_COLUMN]), type=summary_arrow_type(self.fields))
-        return table.append_column(SUMMARY_COLUMN, summary)
+        summary = pyarrow.array(list(frame[SUMMARY_FIELD]), type=summary_arrow_type(self.fields))
+        return table.append_column(SUMMARY_FIELD, summary)
 
 
 def summary_arrow_type(fields: Sequence[str]):
@@ -78,9 +78,7 @@ def normalize(
     """
     import ray
 
-    fields = list(fields) if not isinstance(fields, str) else fields
-    check_call(fields, on_error)
-    output_columns(ds.columns(), fields)  # a missing or clashing column fails here, not on an actor
+    fields = check_call(ds.columns(), fields, on_error, settings)
     threads = max(1, int(num_cpus))
     worker_settings = Settings.from_keywords(settings, threads=threads)
     if concurrency is None:

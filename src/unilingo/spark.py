@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from ._frames import SUMMARY_COLUMN, Settings, check_call, normalize_frames, output_columns, process_stats
+from ._frames import SUMMARY_FIELD, Settings, check_call, normalize_frames, process_stats
 
 __all__ = ["normalize", "summary_type", "worker_stats"]
 
@@ -54,14 +54,11 @@ def normalize(
     """
     from pyspark.sql.types import StringType, StructField, StructType
 
-    fields = list(fields) if not isinstance(fields, str) else fields
-    check_call(fields, on_error)
-    output_columns(df.columns, fields)  # a missing or clashing column fails here
-    Settings.from_keywords(settings)  # a misspelt setting fails here, not on a worker
+    fields = check_call(df.columns, fields, on_error, settings)
     schema = StructType(
         list(df.schema.fields)
         + [StructField(f"{name}_original", StringType()) for name in fields]
-        + [StructField(SUMMARY_COLUMN, summary_type(fields))]
+        + [StructField(SUMMARY_FIELD, summary_type(fields))]
     )
 
     def normalize_partition(frames):
