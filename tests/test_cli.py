@@ -277,14 +277,14 @@ def test_commands_that_need_no_model_never_import_torch(tmp_path, command):
 
 def test_check_over_a_megabyte_of_english_imports_no_translation_stack(tmp_path):
     # Its speed is measured by benchmarks/throughput.py; this holds the part a test can: no translation
-    # stack, and, once langid's model is unpacked, not numpy (with langid's module, 0.15 s to import).
+    # stack, and, once py3langid's model is unpacked, neither numpy nor py3langid's module.
     from unilingo._langid import langid_model
 
     langid_model()
     english = (GOLDEN / "article.out.md").read_text(encoding="utf-8")
     big = tmp_path / "big.md"
     big.write_text(english * (1_000_000 // len(english) + 1), encoding="utf-8")
-    assert heavy_modules_after(["check", big, *MODELS], (*TRANSLATION_STACK, "numpy", "langid.langid")) == []
+    assert heavy_modules_after(["check", big, *MODELS], (*TRANSLATION_STACK, "numpy", "py3langid")) == []
 
 
 def test_bundled_example_normalizes_fully_with_the_fixture_models(tmp_path):

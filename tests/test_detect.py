@@ -352,3 +352,23 @@ def test_langid_scores_with_a_cache_folder_that_cannot_be_written(tmp_path, monk
     finally:
         langid_model.cache_clear()
         _langid._load_packed.cache_clear()
+
+
+def test_unpacking_the_langid_model_removes_older_unpackings(tmp_path, monkeypatch):
+    from unilingo import _langid
+    from unilingo._langid import langid_model
+
+    older = tmp_path / "py3langid-1-2-arrays-1"
+    older.mkdir()
+    (older / "column-0.f32").write_bytes(b"\0" * 4)
+    (tmp_path / "langid-123-arrays-1.pickle").write_bytes(b"old")
+    memory = tmp_path / "memory.sqlite"
+    memory.write_bytes(b"")
+    monkeypatch.setenv("UNILINGO_CACHE_DIR", str(tmp_path))
+    langid_model.cache_clear()
+    try:
+        model = langid_model()
+    finally:
+        langid_model.cache_clear()
+        _langid._load_packed.cache_clear()
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted([model.folder.name, "memory.sqlite"])

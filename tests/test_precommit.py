@@ -56,7 +56,7 @@ def test_check_hook_installs_no_torch(tmp_path):
                "--report", str(report), str(REPO_ROOT)]  # fmt: skip
     subprocess.run(command, check=True, capture_output=True, timeout=600)
     names = {item["metadata"]["name"].lower() for item in json.loads(report.read_text())["install"]}
-    assert "unilingo" in names and "langid" in names
+    assert "unilingo" in names and "py3langid" in names
     assert not names & {"torch", "transformers", "sentencepiece"}
 
 

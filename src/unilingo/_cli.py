@@ -529,7 +529,7 @@ def check(paths, format_, **options):
                             f"{json.dumps(segment.text, ensure_ascii=False)}")  # fmt: skip
                     if segment.action != "translate":
                         without_model.add(f"{segment.lang} {settings['target']}")
-                        line += f": no model for {segment.lang} -> {settings['target']}"
+                        line += f": {segment.reason}"
                     click.echo(line)
                 elif settings["uncertain"] == "report" and segment.reason.startswith(UNCERTAIN_REASON):
                     click.echo(_segment_line(job.label, text, segment), err=True)

@@ -13,7 +13,7 @@ languages with a model, English and German, and look-alike guard languages):
   "I'm transgender." reads German to both n-gram models, but its words are
   English. Names are what word lists cannot weigh ("Scholz" is frequent in
   German news), so two to four capitalised words get, instead of them and
-  of py3langid over the candidates, py3langid over all its 141 languages:
+  of py3langid over the candidates, py3langid over all its languages (139):
   a name's letters spread thin there ("Olaf Scholz": German 0.12), a
   heading's words do not ("Verwandte Artikel": 0.38). lingua's full models,
   which did this before, stalled a fresh process 1.5 s on one core.
@@ -243,8 +243,8 @@ class _Scorer:
     def _langid_everywhere(self, text: str) -> dict[str, float]:
         """py3langid's probabilities of a text over every language it knows."""
         if self._langid_all is None:
-            # Built on first need: all 141 language columns, read in about 0.1 s.
-            self._langid_all = LangidScorer(langid_model(), known_codes(langid_model()))
+            # Built on first need: every language column, read in about 0.1 s.
+            self._langid_all = LangidScorer(langid_model(), langid_model().languages)
         return _softmax(dict(zip(self._langid_all.languages, self._langid_all.log_probabilities(text))))
 
     def _surely_headed(self, guess: _Guess, hits: dict[str, int]) -> bool:
@@ -253,8 +253,7 @@ class _Scorer:
         "Ich habe Hunger." is German by every opinion; the full models are for
         texts whose words say otherwise or nothing ("I'm transgender.").
         """
-        others = sum(count for code, count in hits.items() if code != guess.lang)
-        return guess.lang in self._sources and guess.confidence >= _SETTLED and hits[guess.lang] > 0 and others == 0
+        return guess.lang in self._sources and _agreed(guess, hits)
 
     def _surely_left_alone(self, guess: _Guess) -> bool:
         """Whether a guess leaves a text out of every model's reach beyond doubt.

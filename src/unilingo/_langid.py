@@ -20,6 +20,7 @@ import math
 import mmap
 import os
 import pickle
+import shutil
 import unicodedata
 from array import array
 from dataclasses import dataclass
@@ -123,7 +124,19 @@ def _unpack(folder: Path) -> LangidModel:
     _write(folder / "model.pickle", pickle.dumps((languages, log_priors, typecodes), protocol=pickle.HIGHEST_PROTOCOL))
     if (folder / "model.pickle").exists():
         _load_packed.cache_clear()  # every column is on disk: no need to hold numpy's copy
+        _remove_older_unpackings(folder)
     return LangidModel(folder, languages, log_priors, next_state, row_of_state, features)
+
+
+def _remove_older_unpackings(kept: Path) -> None:
+    """Earlier layouts and py3langid versions' unpacked models (about 90 MB each), and langid's before them."""
+    for stale in [*kept.parent.glob("py3langid-*-arrays-*"), *kept.parent.glob("langid-*.pickle")]:
+        if stale == kept:
+            continue
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)
 
 
 def _unpack_columns(folder: Path) -> None:
