@@ -46,7 +46,7 @@ from unilingo._align import word_alignment  # noqa: E402
 from unilingo._engines import EngineOptions  # noqa: E402
 from unilingo._inline import needs_alignment  # noqa: E402
 from unilingo._models import parse_models  # noqa: E402
-from unilingo._merge import FALLBACK_MARK  # noqa: E402
+from unilingo._merge import FALLBACK_MARK, FALLBACK_REASON  # noqa: E402
 from unilingo._segment import _parser, segment  # noqa: E402
 from unilingo._translate import Generation, Translator  # noqa: E402
 
@@ -223,7 +223,7 @@ def report(title: str, documents: list[str], docs) -> None:
 
 def _why(reason: str) -> str:
     """A reason without the detector's part and the placeholder's number."""
-    marker = f"{FALLBACK_MARK} across the sentence, so it was translated between its markup as before: "
+    marker = f"{FALLBACK_REASON}: "
     reason = reason.split(marker)[-1] if marker in reason else reason
     return re.sub(r" \(placeholder X\d+\)", "", reason)
 

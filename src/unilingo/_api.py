@@ -15,7 +15,7 @@ from ._frontmatter import DEFAULT_KEYS as FRONT_MATTER_KEYS
 from ._glossary import Glossary, load_glossary
 from ._escape import escape_output
 from ._inline import PlacedSpan, in_pieces, needs_alignment, place
-from ._merge import Document, inline_originals, merge
+from ._merge import FALLBACK_REASON, KEPT_REASON, Document, inline_originals, merge
 from ._segment import INLINE_MARK
 from ._models import ModelTable, load_models
 from ._segment import FORMATS, Segment, SegmentedText, segment
@@ -35,9 +35,6 @@ ON_ERROR = ("skip", "fail", "keep")
 SUMMARY_FIELD = "unilingo"
 # Nothing to put in the sentence's place: an empty replacement could also leave markup around it dangling.
 EMPTY_REASON = "translation rejected: the model's output is empty; original kept"
-# A sentence whose inline markup cannot be carried onto its translation; the reason why follows.
-FALLBACK_REASON = "markup not carried across the sentence, so it was translated between its markup as before"
-KEPT_REASON = "markup not carried across the sentence, and no run between it translated; original kept"
 
 
 class Normalizer:
@@ -257,6 +254,7 @@ class Normalizer:
         """Carry each sentence's markup onto its translation; those that cannot be carried, with the reason why."""
         alignments: dict[tuple[int, int], list[int] | None] = {}
         forced = []
+        special: frozenset[str] | None = None
         for doc, seg, translation in requests:
             segment = window[doc].segments[seg]
             if not needs_alignment(segment):
@@ -265,7 +263,8 @@ class Normalizer:
             if translation.attention is None:
                 forced.append(((doc, seg), pair))
             else:
-                alignments[doc, seg] = word_alignment(translation.attention, *pair, self.translator.special_tokens(lang, self.target))
+                special = special or self.translator.special_tokens(lang, self.target)
+                alignments[doc, seg] = word_alignment(translation.attention, *pair, special)
         # A remembered translation, or one from a backend whose decoding gives no alignment head, is forced through once more.
         found = self.translator.word_alignments(lang, self.target, [pair for _, pair in forced]) if forced else []
         alignments.update(zip([key for key, _ in forced], found))

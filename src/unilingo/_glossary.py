@@ -13,9 +13,9 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from ._errors import ConfigError, InputError
+from ._errors import ConfigError
+from ._models import read_settings_file
 
 
 @dataclass(frozen=True)
@@ -38,12 +38,7 @@ class Glossary:
 
 
 def load_glossary(path: str | os.PathLike[str]) -> Glossary:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"glossary {path} does not exist") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"cannot read glossary {path}: {error}") from None
+    text = read_settings_file(path, "glossary")
     terms: dict[str, str] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):

@@ -18,6 +18,9 @@ from ._segment import INLINE_MARK, Block, SegmentedText, _Lines, _parse_view, _p
 SIDECAR_SUFFIX = ".unilingo.json"
 # In the reason of a sentence translated between its markup because the markup could not be carried.
 FALLBACK_MARK = "markup not carried"
+# A sentence whose inline markup cannot be carried onto its translation; the reason why follows.
+FALLBACK_REASON = f"{FALLBACK_MARK} across the sentence, so it was translated between its markup as before"
+KEPT_REASON = f"{FALLBACK_MARK} across the sentence, and no run between it translated; original kept"
 _BASE64_FLAG = "base64"
 # The header names the original's checksum, so an original edited by hand is noticed and translated again.
 _CHECKSUM = "sha256="

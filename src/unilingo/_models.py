@@ -51,12 +51,7 @@ def default_models_path() -> str:
 
 def load_models(path: str | os.PathLike[str] | None = None) -> ModelTable:
     path = os.fspath(path) if path is not None else default_models_path()
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"models file {path} does not exist: pass --models FILE or set {MODELS_ENV}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"cannot read models file {path}: {error}") from None
+    text = read_settings_file(path, "models file", f": pass --models FILE or set {MODELS_ENV}")
     return parse_models(text, base=Path(path).resolve().parent, path=path)
 
 
@@ -90,3 +85,13 @@ def _spec(source: str, target: str, name: str, base: Path, origin: str) -> Model
     if looks_like_path or folder.is_dir() or not _HUB_ID.match(name):
         return ModelSpec(source, target, name, str(folder), True, origin)
     return ModelSpec(source, target, name, name, False, origin)
+
+
+def read_settings_file(path: str | os.PathLike[str], what: str, hint: str = "") -> str:
+    """A file of settings (models, glossary) as text; an InputError naming ``what`` if it cannot be read."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{what} {path} does not exist{hint}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"cannot read {what} {path}: {error}") from None
