@@ -105,6 +105,7 @@ class Segment:
     block: int  # index of its paragraph (text) or top-level block (Markdown)
     group: int  # index of its line of prose: the sentences of one line share it
     inline: Inline | None = None  # None: plain text, what the model reads is ``text``
+    marked: str | None = None  # the language the markup says it is in (HTML's ``lang``): a prior, not a verdict
 
     @property
     def source(self) -> str:
