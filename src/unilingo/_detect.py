@@ -105,7 +105,7 @@ _DOCUMENT_PRIOR = 0.5
 # quoted and embedded text, so it tips what is in doubt and never outvotes clear words.
 _MARKED_PRIOR = 3.0
 # Changes when the scorer would guess differently, so remembered guesses are not reused.
-_GUESS_VERSION = 8
+_GUESS_VERSION = 9
 # A segment with this many marker words of one language and none of another
 # is decided by them alone: 4 words x 4.0 outweigh all that langid and lingua
 # together say against a language's own function words short of both ruling
@@ -123,6 +123,10 @@ _NAME_EVIDENCE = 0.25
 # One token with a call, an identifier joined by "_" or an assignment is code:
 # "print(x)", "foo_bar()", "a=b" (English to a German reader of --target de).
 _CODE = re.compile(r"[^\W\d_]\(|[^\W\d_]_[^\W\d_]|=")
+# So is a text with an equals sign that does not end as a sentence does:
+# "SELECT name FROM kunden WHERE land = 'DE';" in a list item, "x = y + 1".
+# "Hier gilt E = mc²." ends as prose and stays prose.
+_CODE_STATEMENT = re.compile(r"=(?!.*[.!?:][\"'”“»)]*\s*$)", re.DOTALL)
 # Most texts mark no language: one shared empty set, not 12,000 new ones for a megabyte.
 _UNMARKED: frozenset[str] = frozenset()
 
@@ -163,6 +167,10 @@ class _Scorer:
         self._lingua_fast = self._lingua_detector()
         self._sources = set(sources)
         self._langid_all: LangidScorer | None = None
+        # A guess from marker words alone depends on their counts only, and a
+        # document's settled sentences share a few: "the" x 2 and "of" x 3 is
+        # the same guess wherever it occurs.
+        self._by_markers: dict[tuple[int, ...], _Guess] = {}
         actionable = {target, *sources}
         self._prior = {code: _ACTIONABLE_PRIOR if code in actionable else 0.0 for code in self.candidates}
 
@@ -198,7 +206,11 @@ class _Scorer:
         for index, text_hits in enumerate(hits):
             present = [code for code, count in text_hits.items() if count]
             if len(present) == 1 and text_hits[present[0]] >= min(_DECISIVE_WORDS, len(words(texts[index]))):
-                guesses[index] = self._combine({}, {}, text_hits)
+                counts = tuple(text_hits.values())
+                guess = self._by_markers.get(counts)
+                if guess is None:
+                    guess = self._by_markers[counts] = self._combine({}, {}, text_hits)
+                guesses[index] = guess
             else:
                 undecided.append(index)
         # py3langid costs a fifth of lingua's fast models on a short text:
@@ -584,6 +596,8 @@ def _agreed(guess: _Guess, hits: dict[str, int]) -> bool:
 def _has_words(text: str) -> bool:
     token = text.strip()
     if token and not any(char.isspace() for char in token) and _CODE.search(token):
+        return False
+    if _CODE_STATEMENT.search(token):
         return False
     long_words = 0
     for word in words(text):
