@@ -346,6 +346,7 @@ def unseen_speed_child(data: Path) -> None:
     """Run in a fresh process pinned to one core: prints one JSON line."""
     started = time.perf_counter()
     from unilingo._detect import Detector
+    from unilingo._lexicon import words
     from unilingo._segment import segment
 
     detector = Detector("en", ["de"])
@@ -368,8 +369,34 @@ def unseen_speed_child(data: Path) -> None:
     name_timed = time.perf_counter()
     detector.decide(segment("Sanae Takaichi", "text").segments)
     name = time.perf_counter() - name_timed
+    # A large English document, as `check` of an English repository sees it:
+    # every English sentence not timed above (Tatoeba over 25 characters,
+    # FLORES), one paragraph each, decided in one call; then, as a document
+    # of their own, those that the marker words settle alone.
+    english = list(dict.fromkeys([*(t for part in PARTS for t in tatoeba(data, "tatoeba.deu-eng.en.txt", part) if len(t) > 25),
+                                  *(t for part in PARTS for t in flores(data, "eng", part))]))  # fmt: skip
+    settled = [text for text in english if settled_by_markers(text, detector.candidates)]
+    settled_set = set(settled)
+    unsettled = [text for text in english if text not in settled_set]
+    rates = {}
+    for label, sentences in (("settled", settled), ("unsettled", unsettled)):
+        segments = segment("\n\n".join(sentences) + "\n", "markdown").segments
+        words.cache_clear()  # settled_by_markers read them: nothing about these texts is known beforehand
+        timed = time.perf_counter()
+        detector.decide(segments)
+        rates[label] = (len(segments), time.perf_counter() - timed)
     print(json.dumps({"first": first, "each": each, "slowest": slowest, "others": others, "median": median,
-                      "texts": len(texts), "name": name}))  # fmt: skip
+                      "texts": len(texts), "name": name, "document": rates}))  # fmt: skip
+
+
+def settled_by_markers(text: str, candidates) -> bool:
+    """The detector's first test: marker words of one language alone, at least four or every word."""
+    from unilingo._detect import _DECISIVE_WORDS
+    from unilingo._lexicon import function_word_hits, words
+
+    hits = function_word_hits(text, candidates)
+    present = [code for code, count in hits.items() if count]
+    return len(present) == 1 and hits[present[0]] >= min(_DECISIVE_WORDS, len(words(text)))
 
 
 def unseen_speed(data: Path) -> None:
@@ -383,6 +410,10 @@ def unseen_speed(data: Path) -> None:
     print(f"  slowest of them: {result['slowest']:.3f} s; "
           f"the others {result['others'] * 1e6:,.0f} us on average, median {result['median'] * 1e6:,.0f} us")  # fmt: skip
     print(f"  then a lone name (\"Sanae Takaichi\"): {result['name']:.3f} s")
+    for label, (count, seconds) in result["document"].items():
+        what = "settled by marker words alone" if label == "settled" else "the rest (n-gram models too)"
+        print(f"  English sentences not seen before, one document, {what}: {count:,} in {seconds:.3f} s, "
+              f"{count / seconds:,.0f} sentences/s ({seconds / count * 1e6:,.1f} us each)")  # fmt: skip
 
 
 def main() -> None:

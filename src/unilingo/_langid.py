@@ -25,6 +25,7 @@ import unicodedata
 from array import array
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter, mul
 from pathlib import Path
 from typing import Iterable
 
@@ -45,18 +46,19 @@ class LangidModel:
     row_of_state: array | memoryview
     feature_of_state: array | memoryview  # the n-gram that ends where a state is entered, or -1
 
-    def column(self, index: int) -> array:
-        """Log-probabilities of every feature for one language column, read from its file."""
+    def column(self, index: int) -> array | memoryview:
+        """Log-probabilities of every feature for one language column, mapped from its file.
+
+        Mapped, not read: a text touches a few dozen of its 100,053 values,
+        and reading all 139 columns for the first name took 0.05 s.
+        """
         path = self.folder / f"column-{index}.f32"
         if not path.exists():
             _unpack_columns(self.folder)
-        column = array("f")
         try:
-            with open(path, "rb") as handle:
-                column.frombytes(handle.read())
-        except OSError:  # a cache that cannot be written: from py3langid's own file, every time
-            column.frombytes(_load_packed()[0][:, index].astype("float32").tobytes())
-        return column
+            return _mapped(path, "f")
+        except (OSError, ValueError):  # a cache that cannot be written: from py3langid's own file, every time
+            return array("f", _load_packed()[0][:, index].astype("float32").tobytes())
 
 
 @lru_cache(maxsize=1)
@@ -200,8 +202,12 @@ class LangidScorer:
             feature = feature_of_state[state]
             if feature >= 0:
                 counts[feature] = counts.get(feature, 0) + 1
-        weights = [(feature, math.log1p(times)) for feature, times in counts.items()]
-        return [
-            prior + sum(weight * column[feature] for feature, weight in weights)
-            for prior, column in zip(self._log_priors, self._columns)
-        ]
+        if not counts:
+            return list(self._log_priors)
+        weights = [math.log1p(times) for times in counts.values()]
+        # One C call gathers a column's values of the text's features, and
+        # map/sum multiply and add them without a Python frame per feature:
+        # half the time of a generator over (feature, weight) pairs.
+        features = list(counts)
+        gather = itemgetter(*features) if len(features) > 1 else lambda column: (column[features[0]],)
+        return [prior + sum(map(mul, weights, gather(column))) for prior, column in zip(self._log_priors, self._columns)]

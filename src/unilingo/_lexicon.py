@@ -138,8 +138,9 @@ _LANGUAGES_OF = _languages_of_words()
 def function_word_hits(text: str, languages) -> dict[str, int]:
     tokens = words(text)
     hits = dict.fromkeys(languages, 0)
-    for token in tokens:
-        for lang in _LANGUAGES_OF.get(token, ()):
+    # Most words mark no language: map and filter skip them without a Python step each.
+    for langs in filter(None, map(_LANGUAGES_OF.get, tokens)):
+        for lang in langs:
             if lang in hits:
                 hits[lang] += 1
     # The patterns below cost more than the look-ups above; most texts hold neither "du" nor "dir" nor those letters.
