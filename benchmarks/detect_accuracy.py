@@ -27,6 +27,9 @@ Sets:
                blocks): share of lines whose every segment is routed right
   no language  code, URLs, numbers, dates, lone names, punctuation, placeholder words:
                share not sent to a model (made up here, so in both columns)
+  real names   runs of two to four capitalised words inside a FLORES English sentence
+               that its German and French translations keep as they are, each alone:
+               share not sent to a model
 
 Then, for the default router: a reliability table and the expected
 calibration error (segments decided alone, grouped by confidence: the share
@@ -43,6 +46,7 @@ import csv
 import json
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -113,6 +117,18 @@ def flores_articles(data: Path, lang: str, part: str) -> list[list[str]]:
 
 def flores(data: Path, lang: str, part: str) -> list[str]:
     return [sentence for article in flores_articles(data, lang, part) for sentence in article]
+
+
+# Two to four capitalised words inside a sentence (not its first word).
+_CAPITALISED_RUN = re.compile(r"(?<=\s)(?:[A-Z][^\s,.;:!?()\"“”„«»]+ ){1,3}[A-Z][^\s,.;:!?()\"“”„«»]+")
+
+
+def flores_names(data: Path, part: str) -> list[str]:
+    """Real names: runs of capitalised words in a FLORES English sentence that its German and French translations keep as they are."""
+    found = []
+    for english, german, french in zip(*(flores(data, code, part) for code in ("eng", "deu", "fra"))):
+        found += [run for run in _CAPITALISED_RUN.findall(english) if run in german and run in french]
+    return list(dict.fromkeys(found))
 
 
 # --- detectors under test -----------------------------------------------------
@@ -259,9 +275,11 @@ def router_rows(data: Path, part: str, step: int, source: str, kept: str, with_d
     rows += [(f"{name} not to {source}->{kept}", lambda d, n=name: not_to(d, look_alikes[n], source)) for name in look_alikes]
     if with_dutch_model:
         rows.append(("Dutch FLORES to nl->en, if listed", lambda d: routed_alone(d, look_alikes["Dutch"], "nl")))
+    names = flores_names(data, part)[::step]
     rows += [
         ("mixed documents, lines", lambda d: mixed_lines(d, documents)),
         ("no language, untranslated", lambda d: not_translated(d, NO_LANGUAGE)),
+        ("real names (FLORES), alone, untranslated", lambda d: not_translated(d, names)),
     ]
     return rows
 

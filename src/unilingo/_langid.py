@@ -8,7 +8,7 @@ each weighted by log(1 + its count). py3langid scores with numpy over all
 100,053 features; importing the two costs more than ``check`` of a megabyte
 spends scoring, since a short text has a few dozen features. Here the model
 is unpacked once per installation into plain arrays (no numpy needed to read
-them back), one file per language so that only the candidates' are read, and
+them back), one file per language so that only the candidates' are mapped, and
 a text is scored as a sparse sum over its own features, exactly as
 py3langid scores it.
 """
@@ -66,9 +66,8 @@ def langid_model() -> LangidModel:
     """py3langid's model, unpacked once per installation into the cache folder.
 
     py3langid ships it LZMA-packed for numpy (0.8 s to read); the unpacked
-    automaton (39 MB) is mapped into memory rather than read, which costs
-    nothing until a text walks it, and each language column is read on first
-    need.
+    automaton (39 MB) and each language column (0.4 MB) are mapped into
+    memory rather than read, which costs nothing until a text walks them.
     """
     folder = _cache_folder()
     try:
