@@ -292,8 +292,9 @@ def test_langid_scores_as_py3langid_itself_does():
     "text",
     ["Bass du dat neit Kannermeedchen?", "Du bass aarteleg.", "Merci gläichfalls!", "Hutt Dir Facebook?",
      "Ech fäerte meng Mamm.", "Ech kann muer net schaffen.", "Wat hutt dir gesot?",
-     # Its verb beside "du" ends in -s, or it opens with its subject "Dir": py3langid reads them as German.
-     "Du kachs.", "Du lies.", "Dir schwammt.", "Dir kacht.", "Dir hutt Recht.", "Dir braucht Waasser."],
+     # Its verb beside "du" ends in -s, or it opens with its subject "Dir" or "Mir": py3langid reads them as German.
+     "Du kachs.", "Du lies.", "Dir schwammt.", "Dir kacht.", "Dir hutt Recht.", "Dir braucht Waasser.",
+     "Mir wunnen am Ausland.", "Mir brauchen en neien Auto."],
 )  # fmt: skip
 def test_short_luxembourgish_is_not_sent_to_the_german_model(detector, text):
     decision = decide_alone(detector, text)
@@ -306,7 +307,7 @@ def test_short_luxembourgish_is_not_sent_to_the_german_model(detector, text):
     "text",
     ["Hast du Zahnseide?", "Du spinnst!", "Bist du da?", "Es tut mir leid.", "Weißt du was?", "Hast du das gesehen?",
      "Was machst du heute?", "Das Café schließt um acht Uhr.", "Der Bär säet nicht.", "Ich freue mich, dass du bleibst!",
-     "Hast du nächstes Wochenende was vor?", "Dir gehört das Buch.", "Dir ist kalt."],
+     "Hast du nächstes Wochenende was vor?", "Dir gehört das Buch.", "Dir ist kalt.", "Mir ist kalt.", "Mir geht es gut."],
 )  # fmt: skip
 def test_german_beside_du_stays_german(detector, text):
     decision = decide_alone(detector, text)

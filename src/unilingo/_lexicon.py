@@ -86,10 +86,11 @@ _GERMAN_SECOND_PERSON = re.compile(r"\b\w+st du\b|\bdu \w+st\b")
 _LUXEMBOURGISH_SECOND_PERSON = re.compile(r"\b(\w+s) du\b|\bdu (\w+s)\b")
 _GERMAN_WORDS_IN_S = frozenset("das was es uns dies alles aus bis als etwas nichts los des ins ans eins bereits".split())
 _GERMAN_ENDINGS_IN_S = ("tes", "mals")
-# Luxembourgish "Dir" is a subject ("Dir hutt Recht."), German "dir" a dative
-# that rarely opens a sentence: none of the tuning part's 6,400 German
-# Tatoeba sentences starts with it, 13 of its 278 Luxembourgish ones do.
-_LUXEMBOURGISH_SUBJECT_DIR = re.compile(r"^\W*dir\s+\w")
+# Luxembourgish "Dir" and "Mir" are subjects ("Dir hutt Recht.", "Mir wunnen
+# am Ausland."), German "dir" and "mir" datives that rarely open a sentence:
+# none of the tuning part's 6,805 German sentences (Tatoeba and FLORES)
+# starts with either, 32 of its 683 Luxembourgish ones do.
+_LUXEMBOURGISH_SUBJECT = re.compile(r"^\W*[dm]ir\s+\w")
 # Letters German does not write together and Luxembourgish does: "wéi", "Päerd", "gläichfalls".
 _LUXEMBOURGISH_SPELLING = re.compile(r"ë|éi|ä[ei]")
 
@@ -143,7 +144,7 @@ def function_word_hits(text: str, languages) -> dict[str, int]:
         for lang in langs:
             if lang in hits:
                 hits[lang] += 1
-    # The patterns below cost more than the look-ups above; most texts hold neither "du" nor "dir" nor those letters.
+    # The patterns below cost more than the look-ups above; most texts hold no "du" and none of those letters.
     lowered = text.lower()
     second_person = "du" in tokens
     if "de" in hits and second_person:
@@ -155,7 +156,7 @@ def function_word_hits(text: str, languages) -> dict[str, int]:
             verb = pair[0] or pair[1]
             if not verb.endswith(("st", *_GERMAN_ENDINGS_IN_S)) and verb not in _GERMAN_WORDS_IN_S and verb not in FUNCTION_WORDS["de"]:
                 hits["lb"] += 2
-        hits["lb"] += bool(_LUXEMBOURGISH_SUBJECT_DIR.match(lowered))
+        hits["lb"] += bool(_LUXEMBOURGISH_SUBJECT.match(lowered))
     return hits
 
 
