@@ -94,7 +94,11 @@ def test_markup_that_cannot_be_placed_takes_the_old_way_and_says_why(normalizer)
     reasons = [segment.reason for segment in doc.segments]
     assert FALLBACK_REASON in reasons[0] and "no translated word aligns with the emphasis text" in reasons[0]
     assert FALLBACK_REASON in reasons[1] and "the URL did not come back from the model (placeholder X1)" in reasons[1]
-    assert [segment.spans for segment in doc.segments] == [(), ()]
+    # The markup, copied as it was, is listed where it landed between the translated runs.
+    assert [[span.kind for span in segment.spans] for segment in doc.segments] == [["em"], ["url"]]
+    emphasis, url = (segment.spans[0] for segment in doc.segments)
+    assert doc.text[emphasis.output_start : emphasis.output_end] == "*yes*"
+    assert doc.text[url.output_start : url.output_end] == source[url.start : url.end] == "https://example.com/news"
     assert restore_inline(doc.with_inline_originals()) == source
 
 

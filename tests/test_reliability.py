@@ -204,10 +204,10 @@ def test_stale_temporary_files_of_killed_writers_are_removed_and_live_ones_kept(
 
 
 def test_an_unknown_extension_is_refused_and_format_text_forces_it(tmp_path):
-    page = tmp_path / "list.html"
-    page.write_text(f"<ul><li>{GERMAN}</li></ul>\n", encoding="utf-8")
+    page = tmp_path / "list.rst"
+    page.write_text(f"- {GERMAN}\n", encoding="utf-8")
     refused = run("translate", page, "-o", tmp_path / "out", *MODELS)
-    assert refused.exit_code == 2 and "--format text" in refused.stderr and ".html" in refused.stderr
+    assert refused.exit_code == 2 and "--format text" in refused.stderr and ".rst" in refused.stderr
     assert not (tmp_path / "out").exists()
     assert run("translate", page, "-o", tmp_path / "out", "--format", "text", *MODELS).exit_code == 0
 

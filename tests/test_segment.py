@@ -90,11 +90,11 @@ def test_markdown_blocks_are_top_level_and_whole_lines():
 
 def test_unknown_format_is_refused():
     with pytest.raises(ValueError):
-        segment("x", "html")
+        segment("x", "rst")
 
 
 @pytest.mark.parametrize(
-    "name, format", [("a.md", "markdown"), ("B.MARKDOWN", "markdown"), ("c.txt", "text"), ("README", "text"), ("page.html", None), ("notes.v2.TEXT", "text")]
+    "name, format", [("a.md", "markdown"), ("B.MARKDOWN", "markdown"), ("c.txt", "text"), ("README", "text"), ("page.html", "html"), ("Page.XHTML", "html"), ("doc.rst", None), ("notes.v2.TEXT", "text")]
 )
 def test_format_for_path(name, format):
     assert format_for_path(name) == format

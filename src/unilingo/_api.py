@@ -244,7 +244,7 @@ class Normalizer:
                 else:
                     outputs[doc_index][seg_index] = escape_output(translation.text, window[doc_index], seg_index)
             fallbacks += self._place_markup(lang, window, with_markup, outputs, spans)
-            self._translate_between_markup(lang, window, fallbacks, decisions, outputs)
+            self._translate_between_markup(lang, window, fallbacks, decisions, outputs, spans)
             for doc_index, seg_index in _translated(outputs, requests):
                 used[doc_index][lang] = model_name
         for segmented, doc_decisions, doc_outputs, doc_spans, doc_models in zip(window, decisions, outputs, spans, used):
@@ -280,7 +280,7 @@ class Normalizer:
                 spans[doc_index][seg_index] = placed.spans
         return failed
 
-    def _translate_between_markup(self, lang, window, failed, decisions, outputs) -> None:
+    def _translate_between_markup(self, lang, window, failed, decisions, outputs, spans) -> None:
         """The fallback: the runs of plain text between a sentence's markup translated one by one, as before sentences held markup."""
         runs = [(doc, seg, run) for doc, seg, _ in failed for run in window[doc].segments[seg].inline.pieces]
         texts = [window[doc].text[start:end] for doc, _, (start, end) in runs]
@@ -298,7 +298,9 @@ class Normalizer:
                 decisions[doc_index][seg_index] = dataclasses.replace(decision, action="keep", reason=kept)
                 continue
             why = reason.partition(";")[0] if rejected else reason
-            outputs[doc_index][seg_index] = in_pieces(segmented.text, segmented.format, segmented.segments[seg_index], pieces)
+            outputs[doc_index][seg_index], spans[doc_index][seg_index] = in_pieces(
+                segmented.text, segmented.format, segmented.segments[seg_index], pieces
+            )
             decisions[doc_index][seg_index] = dataclasses.replace(decision, reason=f"{decision.reason}; {FALLBACK_REASON}: {why}")
 
 

@@ -34,6 +34,8 @@ from ._files import (
 )
 from ._config import config_for
 from ._frontmatter import DEFAULT_KEYS as FRONT_MATTER_KEYS
+from ._html import check_encoding
+from ._segment import FORMATS
 from ._engines import BACKENDS, DEVICES, QUANTIZATIONS, TRANSFORMERS_BEAM_TOKENS, EngineOptions
 from ._memory import CACHE_DIR_ENV, TranslationMemory, default_memory_path
 from ._models import MODELS_ENV, load_models
@@ -95,7 +97,7 @@ def _detection_options(command):
         click.option(
             "--format",
             "format_",
-            type=click.Choice(["auto", "text", "markdown"]),
+            type=click.Choice(["auto", *FORMATS]),
             default="auto",
             show_default=True,
             help="Document format; auto goes by file extension (standard input is text).",
@@ -164,7 +166,8 @@ def _keep_original_option(default: str):
         default=default,
         show_default=True,
         help="sidecar: NAME.unilingo.json beside the output; inline: an HTML comment after each translated "
-        "Markdown block (other files fall back to a sidecar); none: keep nothing.",
+        "Markdown or HTML block (other files, and HTML whose translated text lies in a title or an attribute, "
+        "fall back to a sidecar); none: keep nothing.",
     )
 
 
@@ -309,7 +312,7 @@ def _report_unsegmented(progress: "_Progress", label: str, doc) -> None:
 
 # Standard output has no place for a sidecar; said unless --keep-original none asked for nothing.
 _ORIGINAL_NOT_KEPT = ("unilingo: warning: standard output has no sidecar, so the original is not kept: "
-                      "use --keep-original inline (Markdown) or --report FILE, or -o with a file input")  # fmt: skip
+                      "use --keep-original inline (Markdown, HTML) or --report FILE, or -o with a file input")  # fmt: skip
 
 
 # Settings a configuration file may give, by the option they stand in for.
@@ -702,9 +705,10 @@ def cache_clear(cache_path):
 
 
 def _read(job) -> str:
-    if job.source is None:
-        return decode(sys.stdin.buffer.read(), job.label)
-    return read_text(job.source)
+    text = decode(sys.stdin.buffer.read(), job.label) if job.source is None else read_text(job.source)
+    if job.format == "html":
+        check_encoding(text, job.label)
+    return text
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from typing import BinaryIO, Iterator, Sequence
 
 from ._errors import ConfigError, InputError, OutputError
 from ._merge import SIDECAR_SUFFIX, Document, has_inline_originals, restore_inline, restore_sidecar, sha256_text
-from ._segment import FORMATS, MARKDOWN_SUFFIXES, TEXT_SUFFIXES, format_for_path
+from ._segment import FORMATS, HTML_SUFFIXES, MARKDOWN_SUFFIXES, TEXT_SUFFIXES, format_for_path
 
 KEEP_ORIGINAL = ("sidecar", "inline", "none")
 STDIO = "-"
@@ -85,7 +85,8 @@ def plan(paths: Sequence[str], output_dir: str | None, format: str = "auto", *, 
     return jobs
 
 
-_KNOWN_FORMATS = f"markdown: {' '.join(MARKDOWN_SUFFIXES)}; text: {' '.join(TEXT_SUFFIXES)} or no suffix"
+_KNOWN_FORMATS = (f"markdown: {' '.join(MARKDOWN_SUFFIXES)}; html: {' '.join(HTML_SUFFIXES)}; "
+                  f"text: {' '.join(TEXT_SUFFIXES)} or no suffix")  # fmt: skip
 
 
 def _job(path: Path, output: Path | None, format: str) -> Job:
@@ -93,7 +94,7 @@ def _job(path: Path, output: Path | None, format: str) -> Job:
 
 
 def _documents_under(folder: Path, out: Path | None) -> list[Path]:
-    """Markdown and text files below ``folder``, hidden ones and ``out`` left out; links are not followed into folders."""
+    """Markdown, HTML and text files below ``folder``, hidden ones and ``out`` left out; links are not followed into folders."""
     out = out.resolve() if out is not None else None
     found = []
     for directory, subfolders, files in os.walk(folder):
@@ -104,7 +105,7 @@ def _documents_under(folder: Path, out: Path | None) -> list[Path]:
             continue
         for name in sorted(files):
             file = here / name
-            if name.startswith(".") or not name.lower().endswith(MARKDOWN_SUFFIXES + TEXT_SUFFIXES):
+            if name.startswith(".") or not name.lower().endswith(MARKDOWN_SUFFIXES + HTML_SUFFIXES + TEXT_SUFFIXES):
                 continue
             # A link that loops or leads nowhere is not a document; reading it would fail later.
             if file.is_symlink() and not _resolves(file):
@@ -222,27 +223,27 @@ def _umask() -> int:
 
 
 def rendered(doc: Document, keep_original: str) -> str:
-    """The output text, with inline originals when asked for and possible (Markdown)."""
+    """The output text, with inline originals when asked for and possible (Markdown, HTML)."""
     return (keep_original == "inline" and with_inline_originals(doc)) or doc.text
 
 
 def with_inline_originals(doc: Document) -> str | None:
-    """The Markdown output with its originals inline, or None where they cannot be kept inline exactly.
+    """The Markdown or HTML output with its originals inline, or None where they cannot be kept inline exactly.
 
     The output is restored at once and compared: a block the parser cannot
     place its comment after (nested past its limit, say) gets a sidecar
     instead, as plain text always does.
     """
-    if doc.format != "markdown":
+    if doc.format not in ("markdown", "html"):
         return None
     if not doc.translated:
         return doc.text
-    text = doc.with_inline_originals()
     try:
+        text = doc.with_inline_originals()
         # Originals kept inline by an earlier run come back too, as they would in a real restore.
-        expected = restore_inline(doc.original) if has_inline_originals(doc.original) else doc.original
-        return text if restore_inline(text) == expected else None
-    except InputError:
+        expected = restore_inline(doc.original, format=doc.format) if has_inline_originals(doc.original) else doc.original
+        return text if restore_inline(text, format=doc.format) == expected else None
+    except (InputError, ValueError):
         return None
 
 
@@ -312,7 +313,7 @@ def original_of(path: Path) -> tuple[str, Path | None, dict | None]:
         return restore_sidecar(data, str(sidecar)), sidecar, data
     text = read_text(path)
     if has_inline_originals(text):
-        return restore_inline(text, str(path)), None, None
+        return restore_inline(text, str(path), "html" if format_for_path(path.name) == "html" else "markdown"), None, None
     raise InputError(f"nothing to restore: {path} has no sidecar {sidecar.name} and no inline originals")
 
 

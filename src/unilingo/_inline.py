@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ._escape import escape_fragment, escape_markdown, starts_line
+from ._escape import escape_fragment, escape_markdown, escape_text, starts_line
 from ._segment import PLACEHOLDER_PATTERN, InlineSpan, Segment, _parser
 
 NAMES = {
@@ -36,6 +36,12 @@ NAMES = {
     "reference": "reference link",
     "glossary": "glossary term",
 }
+
+
+def _name(kind: str) -> str:
+    return NAMES.get(kind) or f"<{kind}> element"
+
+
 _WORD = re.compile(r"\S+")
 # A placeholder that is not part of a longer word or number.
 _PLACEHOLDER = re.compile(r"(?<![0-9A-Za-z])" + PLACEHOLDER_PATTERN.pattern + r"(?![0-9])")
@@ -80,24 +86,53 @@ def place(text: str, format: str, segment: Segment, translation: str, alignment:
         return Placement(None, (), str(failure))
 
 
-def in_pieces(text: str, format: str, segment: Segment, translations: dict[tuple[int, int], str]) -> str:
-    """The sentence with each run between its markup replaced by that run's translation, as before sentences held markup."""
+def in_pieces(
+    text: str, format: str, segment: Segment, translations: dict[tuple[int, int], str]
+) -> tuple[str, tuple[PlacedSpan, ...]]:
+    """The sentence with each run between its markup replaced by that run's translation, as before sentences held markup.
+
+    Also where each span of its markup, copied as it was, landed in that output.
+    """
     assert segment.inline is not None
     terms = [(span.start, span.end) for span in segment.inline.spans if span.replacement is not None]
     replaced = {span.start: span.replacement for span in segment.inline.spans if span.replacement is not None}
-    pieces, position = [], segment.start
+    pieces, position, length = [], segment.start, 0
+    copied: list[tuple[int, int, int]] = []  # (start, end, where in the output) of each run copied as it was
     for start, end in sorted([*segment.inline.pieces, *terms]):
+        copied.append((position, start, length))
         pieces.append(text[position:start])
+        length += start - position
         translated = replaced.get(start) if (start, end) in terms else translations.get((start, end))
         if translated is None:
-            pieces.append(text[start:end])
-        elif (start, end) in terms:
-            pieces.append(translated)
-        else:
-            pieces.append(escape_markdown(translated, text, start, end) if format == "markdown" else translated)
+            translated = text[start:end]
+        elif (start, end) not in terms:
+            translated = _escape(translated, format, text, start, end)
+        pieces.append(translated)
+        length += len(translated)
         position = end
+    copied.append((position, segment.end, length))
     pieces.append(text[position : segment.end])
-    return "".join(pieces)
+
+    def landed(offset: int) -> int | None:
+        for start, end, at in copied:
+            if start <= offset <= end:
+                return at + offset - start
+        return None
+
+    spans = []
+    for span in segment.inline.spans:
+        start, end = landed(span.start), landed(span.end)
+        if span.replacement is None and start is not None and end is not None:
+            spans.append(PlacedSpan(span.kind, span.start, span.end, start, end))
+    return "".join(pieces), tuple(spans)
+
+
+def _escape(translation: str, format: str, text: str, start: int, end: int) -> str:
+    if format == "markdown":
+        return escape_markdown(translation, text, start, end)
+    if format == "html":
+        return escape_text(translation)
+    return translation
 
 
 def _place(text: str, format: str, segment: Segment, output: str, alignment: list[int] | None) -> Placement:
@@ -113,11 +148,11 @@ def _place(text: str, format: str, segment: Segment, output: str, alignment: lis
         if not 1 <= number <= len(protected):
             raise _Failed(f"the model made up a placeholder ({match.group()})")
         if number in found:
-            raise _Failed(f"the model repeated the {NAMES[protected[number - 1].kind]} (placeholder {match.group()})")
+            raise _Failed(f"the model repeated the {_name(protected[number - 1].kind)} (placeholder {match.group()})")
         found[number] = match.span()
     for number, span in enumerate(protected, start=1):
         if number not in found:
-            raise _Failed(f"the {NAMES[span.kind]} did not come back from the model (placeholder X{number})")
+            raise _Failed(f"the {_name(span.kind)} did not come back from the model (placeholder X{number})")
 
     words = _words(output)
     source_words = _words(inline.source)
@@ -128,10 +163,10 @@ def _place(text: str, format: str, segment: Segment, output: str, alignment: lis
             ranges[span] = (0, len(words) - 1)
             continue
         if alignment is None or len(alignment) != len(words):
-            raise _Failed(f"no word alignment to place the {NAMES[span.kind]} with")
+            raise _Failed(f"no word alignment to place the {_name(span.kind)} with")
         hits = [i for i, word in enumerate(alignment) if word in covered and _has_word(output[slice(*words[i])])]
         if not hits:
-            raise _Failed(f"no translated word aligns with the {NAMES[span.kind]} text")
+            raise _Failed(f"no translated word aligns with the {_name(span.kind)} text")
         ranges[span] = (min(hits), max(hits))
     _check_nesting(formatting, ranges)
     word_of = {number: _word_at(words, start) for number, (start, _) in found.items()}
@@ -141,7 +176,7 @@ def _place(text: str, format: str, segment: Segment, output: str, alignment: lis
             inside = span.inner_start <= item.start and item.end <= span.inner_end
             if inside != (first <= word_of[number] <= last):
                 side = "out of" if inside else "into"
-                raise _Failed(f"the {NAMES[item.kind]} would move {side} the {NAMES[span.kind]}")
+                raise _Failed(f"the {_name(item.kind)} would move {side} the {_name(span.kind)}")
 
     items = _items(text, output, words, ranges, protected, found, len(inline.source))
     composed, spans = _compose(text, format, segment, items)
@@ -164,7 +199,7 @@ def _check_nesting(formatting: list[InlineSpan], ranges: dict[InlineSpan, tuple[
             else:
                 ok = a_last < b_first or b_last < a_first
             if not ok:
-                raise _Failed(f"the {NAMES[outer.kind]} and the {NAMES[inner.kind]} would cross or share words")
+                raise _Failed(f"the {_name(outer.kind)} and the {_name(inner.kind)} would cross or share words")
 
 
 def _items(text, output, words, ranges, protected, found, source_length) -> list[tuple[str, str, InlineSpan | None]]:
@@ -217,6 +252,8 @@ def _compose(text: str, format: str, segment: Segment, items) -> tuple[str, tupl
         if role == "text" and format == "markdown":
             following = items[index + 1][1][:1] if index + 1 < len(items) else after_sentence
             characters = escape_fragment(characters, prefix + "".join(pieces), following)
+        elif role == "text" and format == "html":
+            characters = escape_text(characters)
         if role == "open":
             opened[span] = length
         pieces.append(characters)

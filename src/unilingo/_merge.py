@@ -9,9 +9,10 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Sequence
 
-from ._detect import Decision
+from ._detect import NO_MODEL_REASON, Decision
 from ._errors import InputError
 from ._frontmatter import find_front_matter
+from ._html import structure
 from ._inline import PlacedSpan
 from ._segment import INLINE_MARK, Block, SegmentedText, _Lines, _parse_view, _parser
 
@@ -43,6 +44,7 @@ class SegmentResult:
     output_end: int
     output: str | None = None  # the translation, for translated segments only
     spans: tuple[SpanResult, ...] = ()  # the inline markup the sentence holds
+    attribute: str | None = None  # HTML: the attribute whose value this is (None: text)
 
     @property
     def unsegmented(self) -> bool:
@@ -56,6 +58,8 @@ class SegmentResult:
             del record["output"]
         if not self.spans:
             del record["spans"]
+        if self.attribute is None:
+            del record["attribute"]
         return record
 
 
@@ -136,21 +140,43 @@ class Document:
         }
 
     def with_inline_originals(self) -> str:
-        """The output with each translated Markdown block followed by its original in an HTML comment."""
-        if self.format != "markdown":
-            raise ValueError("inline originals need Markdown; keep a sidecar for other formats")
+        """The output with each translated Markdown or HTML block followed by its original in an HTML comment.
+
+        A ValueError for other formats, and for HTML whose translated text
+        lies where a comment is no comment (a title) or cannot go (an
+        attribute value): keep a sidecar for those.
+        """
+        if self.format not in ("markdown", "html"):
+            raise ValueError("inline originals need Markdown or HTML; keep a sidecar for other formats")
         changed = sorted({segment.block for segment in self.segments if segment.output is not None})
-        shifts = _Shifts(self.segments)
+        if self.format == "html":
+            if any(segment.output is not None and segment.attribute for segment in self.segments):
+                raise ValueError("a translated attribute value has no place for its original; keep a sidecar")
+            if set(changed) & structure(self.original).no_inline_original:
+                raise ValueError("a translated title has no place for its original; keep a sidecar")
+        # Nested segments (HTML attribute values in a sentence's tags) move with the sentence that holds them.
+        shifts = _Shifts(_outermost(self.segments))
         pieces, position = [], 0
         for index in changed:
             block = self.blocks[index]
             end = shifts.to_output(block.end)
-            newline = _newline_after(self.original, block.end)
             pieces.append(self.text[position:end])
-            pieces.append(newline + inline_comment(self.original[block.start : block.end], newline))
+            if self.format == "html":
+                pieces.append(inline_comment(self.original[block.start : block.end], "\n"))
+            else:
+                newline = _newline_after(self.original, block.end)
+                pieces.append(newline + inline_comment(self.original[block.start : block.end], newline))
             position = end
         pieces.append(self.text[position:])
         return "".join(pieces)
+
+
+def _outermost(segments: Sequence[SegmentResult]) -> list[SegmentResult]:
+    found: list[SegmentResult] = []
+    for segment in segments:
+        if not found or segment.start >= found[-1].end:
+            found.append(segment)
+    return found
 
 
 def merge(
@@ -167,62 +193,186 @@ def merge(
     with its reason, so that nothing is passed over in silence. ``placed``
     gives, per segment whose markup was carried over, where each span landed
     in its output; a segment kept as it was keeps its spans where they were.
+
+    In HTML a segment may lie inside another one's markup (an attribute value
+    in a tag of a sentence), and an element's ``lang`` is set to the target
+    once its text is translated: such edits go into the enclosing sentence's
+    output where its tag landed there.
     """
     placed = placed or {}
     original = segmented.text
-    pieces, results = [], []
-    position = shift = 0
-    # Skipped spans never overlap a segment; in start order they interleave with the segments.
-    skipped = iter(segmented.skipped)
-    upcoming = next(skipped, None)
-
-    def skips_before(offset: int) -> None:
-        nonlocal upcoming
-        while upcoming is not None and upcoming.start < offset:
-            start = upcoming.start + shift
-            results.append(
-                SegmentResult(upcoming.start, upcoming.end, original[upcoming.start : upcoming.end], upcoming.line,
-                              upcoming.block, -1, None, 0.0, "skip", upcoming.reason, start, start + upcoming.end - upcoming.start)
-            )  # fmt: skip
-            upcoming = next(skipped, None)
-
-    for index, (segment, decision) in enumerate(zip(segmented.segments, decisions)):
-        skips_before(segment.start)
+    segments = segmented.segments
+    edits = _edits(segmented, decisions, outputs, target)
+    outer_of = _enclosing(segments, [start for start, _, _ in edits])
+    # Edits inside a translated sentence go into its output; the rest replace their own characters.
+    replacements: dict[int, str] = {}
+    inner_edits: dict[int, list[tuple[int, int, str, int | None]]] = {}
+    top: list[tuple[int, int, str, int | None]] = []
+    for (start, end, replacement), owner in zip(edits, outer_of[len(segments) :]):
+        item = (start, end, replacement, None)
+        (inner_edits.setdefault(owner, []) if owner is not None and owner in outputs else top).append(item)
+    for index, segment in enumerate(segments):
+        owner = outer_of[index]
+        if owner is not None and owner in outputs:
+            inner_edits.setdefault(owner, []).append((segment.start, segment.end, outputs.get(index, segment.text), index))
+        elif index in outputs:
+            top.append((segment.start, segment.end, outputs[index], index))
+    inner_at: dict[int, tuple[int, int]] = {}  # inner segment -> where its output lies in the document's output
+    spans_of: dict[int, tuple[SpanResult, ...]] = {}
+    for owner, items in inner_edits.items():
+        replacements[owner], found, spans_of[owner] = _with_inner_edits(segments[owner], outputs[owner], placed.get(owner, ()), items)
+        inner_at.update(found)
+    top.sort(key=lambda item: item[0])
+    shifts = _EditShifts([(start, end, replacements.get(index, replacement)) for start, end, replacement, index in top])
+    output_text = shifts.apply(original)
+    results = []
+    skipped = list(segmented.skipped)
+    for index, (segment, decision) in enumerate(zip(segments, decisions)):
         output = outputs.get(index)
-        replacement = segment.text if output is None else output
-        pieces.append(original[position : segment.start])
-        pieces.append(replacement)
-        position = segment.end
-        output_start = segment.start + shift
-        if index in placed:
+        owner = outer_of[index]
+        if owner is not None and owner in outputs:
+            relative_start, relative_end = inner_at.get(index, (None, None))
+            base = shifts.to_output(segments[owner].start)
+            if relative_start is None:
+                # Its tag did not come through the sentence's translation: left out of the output with it.
+                if output is not None:
+                    decision = Decision(decision.lang, decision.confidence, "keep", f"{decision.reason}; {_INSIDE_REASON}")
+                output = None
+                relative_start = relative_end = 0
+            output_start, output_end = base + relative_start, base + relative_end
+        else:
+            output_start = shifts.to_output(segment.start)
+            output_end = output_start + len(replacements.get(index, segment.text if output is None else output))
+        if index in spans_of:
+            spans = tuple(SpanResult(s.kind, s.start, s.end, output_start + s.output_start, output_start + s.output_end)
+                          for s in spans_of[index])  # fmt: skip
+        elif index in placed:
             spans = tuple(SpanResult(p.kind, p.start, p.end, output_start + p.output_start, output_start + p.output_end)
                           for p in placed[index])  # fmt: skip
         elif output is None and segment.inline is not None:
-            spans = tuple(SpanResult(s.kind, s.start, s.end, s.start + shift, s.end + shift) for s in segment.inline.spans)
+            spans = tuple(SpanResult(s.kind, s.start, s.end, shifts.to_output(s.start), shifts.to_output(s.end))
+                          for s in segment.inline.spans)  # fmt: skip
         else:
             spans = ()
-        shift += len(replacement) - len(segment.text)
         results.append(
-            SegmentResult(
-                segment.start,
-                segment.end,
-                segment.text,
-                segment.line,
-                segment.block,
-                segment.group,
-                decision.lang,
-                decision.confidence,
-                decision.action,
-                decision.reason,
-                output_start,
-                output_start + len(replacement),
-                output,
-                spans,
-            )
-        )
-    skips_before(len(original) + 1)
-    pieces.append(original[position:])
-    return Document(original, "".join(pieces), segmented.format, target, tuple(results), segmented.blocks, models)
+            SegmentResult(segment.start, segment.end, segment.text, segment.line, segment.block, segment.group,
+                          decision.lang, decision.confidence, decision.action, decision.reason,
+                          output_start, output_end, output, spans, segment.attribute)
+        )  # fmt: skip
+    for skip in skipped:
+        start = shifts.to_output(skip.start)
+        results.append(
+            SegmentResult(skip.start, skip.end, original[skip.start : skip.end], skip.line, skip.block, -1, None, 0.0,
+                          "skip", skip.reason, start, start + skip.end - skip.start)
+        )  # fmt: skip
+    results.sort(key=lambda result: (result.start, -result.end))
+    return Document(original, output_text, segmented.format, target, tuple(results), segmented.blocks, models)
+
+
+# An attribute value or lang inside a tag that the sentence's translation did not carry.
+_INSIDE_REASON = "its tag did not come through the translation of the sentence around it"
+
+
+def _edits(segmented: SegmentedText, decisions: Sequence[Decision], outputs: dict[int, str], target: str) -> list[tuple[int, int, str]]:
+    """Each ``lang`` value to set to the target: its element's text has a translated segment and none left in another language."""
+    edits = []
+    starts = [segment.start for segment in segmented.segments]
+    for mark in segmented.marks:
+        first = bisect.bisect_left(starts, mark.content_start)
+        last = bisect.bisect_left(starts, mark.content_end)
+        inside = range(first, last)
+        translated = any(index in outputs for index in inside)
+        left = any(index not in outputs and _in_another_language(decisions[index], target) for index in inside)
+        if translated and not left:
+            quote = segmented.text[mark.start] if segmented.text[mark.start] in "'\"" else ""
+            edits.append((mark.start, mark.end, f"{quote}{target}{quote}"))
+    return edits
+
+
+def _in_another_language(decision: Decision, target: str) -> bool:
+    return decision.action == "skip" and decision.lang not in (None, target) and decision.reason.startswith(NO_MODEL_REASON)
+
+
+def _enclosing(segments, edit_starts: list[int]) -> list[int | None]:
+    """For each segment, then each edit: the segment whose characters hold it, if any."""
+    owners: list[int | None] = []
+    outer = None
+    for index, segment in enumerate(segments):
+        if outer is not None and segment.start < segments[outer].end:
+            owners.append(outer)
+        else:
+            owners.append(None)
+            outer = index
+    tops = [index for index, owner in enumerate(owners) if owner is None]
+    top_starts = [segments[index].start for index in tops]
+    for start in edit_starts:
+        position = bisect.bisect_right(top_starts, start) - 1
+        owner = tops[position] if position >= 0 else None
+        owners.append(owner if owner is not None and start < segments[owner].end else None)
+    return owners
+
+
+def _with_inner_edits(segment, output: str, placed: tuple[PlacedSpan, ...], items) -> tuple[str, dict, tuple]:
+    """A sentence's output with the edits inside its tags made where those tags landed.
+
+    Returns the output, where each inner segment's output lies in it, and the
+    sentence's spans moved by the edits.
+    """
+    spans = {span.start: span for span in segment.inline.spans} if segment.inline is not None else {}
+    located = []
+    for start, end, replacement, index in items:
+        position = None
+        for span in placed:
+            marker_end = spans[span.start].inner_start if span.start in spans else span.end
+            if span.start <= start and end <= marker_end:
+                position = span.output_start + start - span.start
+        if position is not None:
+            located.append((position, end - start, replacement, index))
+    located.sort(key=lambda item: item[0])
+    pieces, cursor, delta = [], 0, 0
+    found = {}
+    moved = list(placed)
+    for position, length, replacement, index in located:
+        pieces.append(output[cursor:position])
+        pieces.append(replacement)
+        cursor = position + length
+        if index is not None:
+            found[index] = (position + delta, position + delta + len(replacement))
+        change = len(replacement) - length
+        moved = [
+            PlacedSpan(p.kind, p.start, p.end, p.output_start + (change if p.output_start > position + delta else 0),
+                       p.output_end + (change if p.output_end > position + delta else 0))
+            for p in moved
+        ]  # fmt: skip
+        delta += change
+    pieces.append(output[cursor:])
+    return "".join(pieces), found, tuple(moved)
+
+
+class _EditShifts:
+    """Replacements of non-overlapping ranges of a text, and where an offset of the original lands in the result."""
+
+    def __init__(self, edits: list[tuple[int, int, str]]) -> None:
+        self._edits = edits
+        self._ends = [end for _, end, _ in edits]
+        self._shifts = []
+        total = 0
+        for start, end, replacement in edits:
+            total += len(replacement) - (end - start)
+            self._shifts.append(total)
+
+    def apply(self, text: str) -> str:
+        pieces, position = [], 0
+        for start, end, replacement in self._edits:
+            pieces.append(text[position:start])
+            pieces.append(replacement)
+            position = end
+        pieces.append(text[position:])
+        return "".join(pieces)
+
+    def to_output(self, offset: int) -> int:
+        index = bisect.bisect_right(self._ends, offset) - 1
+        return offset + (self._shifts[index] if index >= 0 else 0)
 
 
 class _Shifts:
@@ -250,7 +400,7 @@ def _newline_after(text: str, offset: int) -> str:
 
 def inline_comment(original_block: str, newline: str) -> str:
     header = f"{INLINE_MARK} {_CHECKSUM}{sha256_text(original_block)[:_CHECKSUM_LENGTH]}"
-    if "-->" in original_block:
+    if "-->" in original_block or "--!>" in original_block:
         # The text would end the comment early; base64 keeps it exact.
         body = base64.b64encode(original_block.encode("utf-8")).decode("ascii")
         return f"{header} {_BASE64_FLAG}{newline}{body}{newline}-->"
@@ -288,7 +438,9 @@ class InlineOriginal:
     newline: str
 
 
-def inline_originals(text: str, where: str = "document") -> list[InlineOriginal]:
+def inline_originals(text: str, where: str = "document", format: str = "markdown") -> list[InlineOriginal]:
+    if format == "html":
+        return _html_inline_originals(text, where)
     view = _parse_view(text)
     lines = _Lines(text)
     # The front matter is no token of the parser's, yet a block: its original comes right after it.
@@ -312,15 +464,27 @@ def inline_originals(text: str, where: str = "document") -> list[InlineOriginal]
     return found
 
 
-def restore_inline(text: str, where: str = "document") -> str:
-    """The original Markdown, from a document written with inline originals.
+def _html_inline_originals(text: str, where: str) -> list[InlineOriginal]:
+    """Each comment that follows a block with its original, as the segmenter finds them in the page."""
+    lines = _Lines(text)
+    found = []
+    for block_start, comment_end in structure(text).translated:
+        comment_start = text.rfind(INLINE_MARK, block_start, comment_end)
+        original, checksum, newline = _comment_body(text[comment_start:comment_end], where, lines.line_of(comment_start))
+        edited = checksum is not None and checksum != sha256_text(original)[:_CHECKSUM_LENGTH]
+        found.append(InlineOriginal(block_start, comment_end, original, edited, newline))
+    return found
+
+
+def restore_inline(text: str, where: str = "document", format: str = "markdown") -> str:
+    """The original Markdown or HTML, from a document written with inline originals.
 
     Every inline original in the text must be one the parser places after its
     block; one it cannot place (inside a block nested past the parser's limit,
     say) makes this an InputError rather than a restore that leaves it out.
     """
     pieces, position = [], 0
-    found = inline_originals(text, where)
+    found = inline_originals(text, where, format)
     for kept in found:
         pieces.append(text[position : kept.block_start])
         pieces.append(kept.original)

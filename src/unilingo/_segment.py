@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 import sentencex
 from markdown_it import MarkdownIt
@@ -30,9 +31,13 @@ from ._frontmatter import FrontMatter, find_front_matter
 from ._frontmatter import values as front_values
 from ._glossary import Glossary
 
-FORMATS = ("text", "markdown")
+if TYPE_CHECKING:
+    from ._html import LangMark
+
+FORMATS = ("text", "markdown", "html")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
 TEXT_SUFFIXES = (".txt", ".text")
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _LF = re.compile("\n")
@@ -55,8 +60,12 @@ _URL_OR_EMAIL_MARKS = ("://", "www.", "@")
 _SENTENCE_RULES = "de"
 
 
-# Spans whose text is translated and whose markers are carried to the translated words.
-FORMATTING_KINDS = ("em", "strong", "s", "link")
+# HTML's phrasing elements whose text belongs to the sentence around them; their tags are carried to the translation.
+HTML_FORMATTING_TAGS = ("a", "abbr", "b", "bdi", "bdo", "big", "cite", "data", "del", "dfn", "em", "font", "i", "ins",
+                        "mark", "nobr", "q", "s", "small", "span", "strike", "strong", "sub", "sup", "time", "u")  # fmt: skip
+# Spans whose text is translated and whose markers are carried to the translated words:
+# Markdown's emphasis, strong emphasis, strikethrough and links, and HTML's formatting elements by tag name.
+FORMATTING_KINDS = ("em", "strong", "s", "link", *HTML_FORMATTING_TAGS)
 # Stand-ins for protected spans in what the model reads: X1, X2, ... (the fixture model learns to copy them).
 PLACEHOLDER = "X{number}"
 PLACEHOLDER_PATTERN = re.compile(r"X(\d+)")
@@ -106,6 +115,7 @@ class Segment:
     group: int  # index of its line of prose: the sentences of one line share it
     inline: Inline | None = None  # None: plain text, what the model reads is ``text``
     marked: str | None = None  # the language the markup says it is in (HTML's ``lang``): a prior, not a verdict
+    attribute: str | None = None  # an HTML attribute value (its name): ``text`` is the value as written, quotes included
 
     @property
     def source(self) -> str:
@@ -156,6 +166,7 @@ class SegmentedText:
     segments: tuple[Segment, ...]
     skipped: tuple[Skipped, ...] = ()
     front_matter: FrontMatter | None = None  # Markdown's YAML or TOML header: its first block, when there is one
+    marks: tuple["LangMark", ...] = ()  # HTML: each element's lang, set to the target once its text is translated
 
 
 def format_for_path(path: str) -> str | None:
@@ -163,6 +174,8 @@ def format_for_path(path: str) -> str | None:
     name = path.lower()
     if name.endswith(MARKDOWN_SUFFIXES):
         return "markdown"
+    if name.endswith(HTML_SUFFIXES):
+        return "html"
     if name.endswith(TEXT_SUFFIXES) or not PurePath(name).suffix:
         return "text"
     return None
@@ -185,6 +198,10 @@ def segment(
     elif format == "markdown":
         front = find_front_matter(text, lines.starts, lines.ends)
         blocks, spans, translated, unsegmented = _markdown_structure(text, lines, front)
+    elif format == "html":
+        from ._html import segment_html
+
+        return segment_html(text, glossary)
     else:
         raise ValueError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}")
     block_starts = [block.start for block in blocks]

@@ -1,0 +1,493 @@
+"""HTML: the text and the attribute values people read, found by their exact source offsets.
+
+The page is never rebuilt from a tree. The standard library's tokenizer
+(``html.parser`` with ``convert_charrefs=False``) reports where each tag,
+text run, character reference and comment starts; only the runs of text and
+the attribute values that are translated are replaced, so the doctype,
+comments, scripts, entities outside translated text, attribute order and
+quoting, whitespace and line endings stay byte for byte.
+
+- The text between two block boundaries (any element that is not inline
+  phrasing markup) is a block; ``<br>`` ends a line of it, as a newline does
+  in plain text. Inline elements (``a``, ``b``, ``em``, ``span``, ...) are
+  carried across the sentence like Markdown's emphasis; ``code``, ``kbd``,
+  ``samp``, ``var``, images, inputs and comments inside a sentence are
+  protected spans, copied byte for byte.
+- Never translated: ``script``, ``style``, ``pre``, ``textarea``,
+  ``noscript``, ``template`` and other raw-text or embedded content, and
+  anything under ``translate="no"``, ``class="notranslate"`` or
+  ``contenteditable``.
+- Attributes people read (``title``, ``aria-label``, ``alt``,
+  ``placeholder``, the page description, button labels) are segments of
+  their own.
+- ``lang`` (inherited) is the segment's marked language, a prior for the
+  detector; ``LangMark`` records each ``lang`` so that the merger can set it
+  to the target once the element's text is translated.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from ._errors import InputError
+from ._glossary import Glossary
+from ._segment import (
+    HTML_FORMATTING_TAGS,
+    INLINE_MARK,
+    Block,
+    Element,
+    Inline,
+    Segment,
+    SegmentedText,
+    _ignored_spans,
+    _line_sentences,
+    _Lines,
+    _plain_runs,
+    _sentences,
+)
+
+
+_VOID = frozenset("area base br col embed hr img input keygen link meta param source track wbr".split())
+# Content that is code, raw text, or filled in by a script or the reader: never translated.
+_NEVER = frozenset(
+    "script style pre textarea noscript template svg math iframe object xmp plaintext noembed noframes canvas"
+    " audio video select datalist".split()
+)
+_FORMATTING = frozenset(HTML_FORMATTING_TAGS)
+# Phrasing elements copied as they are, content included.
+_PROTECTED = frozenset("code kbd samp var tt".split())
+# Void phrasing elements: one protected span each.
+_INLINE_VOID = frozenset("img input wbr embed".split())
+# Start tags that close an open element of these names first (HTML's implied end tags, the common cases).
+_CLOSED_BY = {
+    "p": frozenset(
+        "address article aside blockquote details dialog div dl fieldset figcaption figure footer form h1 h2 h3 h4 h5"
+        " h6 header hgroup hr main menu nav ol p pre section table ul".split()
+    ),
+    "li": frozenset(["li"]),
+    "dt": frozenset(["dt", "dd"]),
+    "dd": frozenset(["dt", "dd"]),
+    "option": frozenset(["option", "optgroup"]),
+    "tr": frozenset(["tr"]),
+    "td": frozenset(["td", "th", "tr"]),
+    "th": frozenset(["td", "th", "tr"]),
+}
+_ALWAYS_READ = ("title", "aria-label")
+_READ_ON = {"alt": ("img", "area", "input"), "placeholder": ("input", "textarea")}
+_BUTTON_TYPES = ("button", "submit", "reset")
+_META_NAMES = ("description", "og:description", "og:title", "twitter:title", "twitter:description")
+# One attribute of a start tag as written: its name, then '=' and the value, quoted or not.
+_ATTRIBUTE = re.compile(r"""([^\s/>][^\s/=>]*)(\s*=\s*('[^']*'|"[^"]*"|(?!['"])[^>\s]*))?(?:\s|/(?!>))*""")
+_TAG_NAME = re.compile(r"<[a-zA-Z][^\t\n\r\f />\x00]*(?:\s|/(?!>))*")
+_SPACE_RUN = re.compile(r"[ \t\n\r\f]{2,}|[\t\n\r\f]")
+# Where a page declares its encoding: a meta charset or http-equiv content type, in its first 1,024 bytes.
+_DECLARED = re.compile(r"""<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_:.()-]+)""", re.IGNORECASE)
+_UTF8 = ("utf-8", "utf8", "unicode-1-1-utf-8")
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """An attribute value people read: ``start``/``end`` cover it quotes included."""
+
+    name: str
+    start: int
+    end: int
+    value: str  # decoded, whitespace collapsed
+    lang: str | None
+
+
+@dataclass(frozen=True)
+class LangMark:
+    """An element's ``lang`` value and the content it applies to."""
+
+    start: int
+    end: int
+    content_start: int
+    content_end: int
+
+
+@dataclass
+class Structure:
+    lines: list[tuple[int, list[Element]]]  # (block, pieces) per line of prose, in document order
+    blocks: list[tuple[int, int]]  # per block: its first and last non-blank character
+    attributes: list[Attribute]
+    marks: list[LangMark]
+    language_starts: list[int]  # where the language in effect changes
+    languages: list[str | None]  # what it changes to
+    no_inline_original: set[int]  # blocks where a comment is not a comment (title) or changes nothing readable
+    translated: list[tuple[int, int]]  # blocks followed by their inline original: translated already
+
+
+def check_encoding(text: str, label: str) -> None:
+    """A page that declares an encoding other than UTF-8 is an input error: the translation would be written in UTF-8."""
+    found = _DECLARED.search(text, 0, 1024)
+    if found and found.group(1).lower() not in _UTF8:
+        raise InputError(
+            f"{label} declares its encoding as {found.group(1)}, and unilingo reads and writes UTF-8: convert it "
+            f"(for example 'iconv -f {found.group(1)} -t utf-8') and declare <meta charset=\"utf-8\">"
+        )
+
+
+def language_at(found: "Structure", offset: int) -> str | None:
+    return found.languages[bisect.bisect_right(found.language_starts, offset) - 1]
+
+
+def primary_language(value: str) -> str | None:
+    """The primary subtag of a ``lang`` value ("de-AT" -> "de"); None for an empty or malformed one."""
+    primary = value.strip().split("-")[0].split("_")[0].lower()
+    return primary if primary.isalpha() and 2 <= len(primary) <= 3 else None
+
+
+class _Tokens(HTMLParser):
+    """Where each token starts; a token runs to the start of the next one."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self._line_starts = [0] + [match.end() for match in re.finditer("\n", text)]
+        self.events: list[tuple[str, int, str, object]] = []
+
+    def _at(self) -> int:
+        line, column = self.getpos()
+        return self._line_starts[line - 1] + column
+
+    def handle_starttag(self, tag, attrs):
+        self.events.append(("start", self._at(), tag, (self.get_starttag_text(), attrs, False)))
+
+    def handle_startendtag(self, tag, attrs):
+        self.events.append(("start", self._at(), tag, (self.get_starttag_text(), attrs, True)))
+
+    def handle_endtag(self, tag):
+        self.events.append(("end", self._at(), tag, None))
+
+    def handle_data(self, data):
+        self.events.append(("data", self._at(), "", data))
+
+    def handle_entityref(self, name):
+        self.events.append(("ref", self._at(), "", "&" + name))
+
+    def handle_charref(self, name):
+        self.events.append(("ref", self._at(), "", "&#" + name))
+
+    def handle_comment(self, data):
+        self.events.append(("comment", self._at(), "", data))
+
+    def handle_decl(self, decl):
+        self.events.append(("other", self._at(), "", None))
+
+    def handle_pi(self, data):
+        self.events.append(("other", self._at(), "", None))
+
+    def unknown_decl(self, data):
+        self.events.append(("other", self._at(), "", None))
+
+
+@dataclass
+class _Open:
+    tag: str
+    lang: str | None
+    never: bool
+    mark: int | None  # index of its LangMark
+
+
+def structure(text: str) -> Structure:
+    tokens = _Tokens(text)
+    tokens.feed(text)
+    tokens.close()
+    events = tokens.events
+    found = Structure([], [], [], [], [0], [None], set(), [])
+    stack: list[_Open] = []
+    line: list[Element] = []
+    block_index = 0
+    in_block = False
+    title_depth = 0
+    protecting: tuple[str, int, int] | None = None  # (tag, start, depth) of a protected inline element being copied
+
+    def lang_now() -> str | None:
+        return stack[-1].lang if stack else None
+
+    def never_now() -> bool:
+        return bool(stack) and stack[-1].never
+
+    def end_line() -> None:
+        nonlocal line
+        if line:
+            found.lines.append((block_index, line))
+        line = []
+
+    def end_block() -> None:
+        nonlocal block_index, in_block
+        end_line()
+        if in_block:
+            block_index += 1
+        in_block = False
+
+    def add(piece: Element) -> None:
+        nonlocal in_block
+        if piece.kind == "html" and not in_block:
+            return  # a comment or image between blocks belongs to none
+        line.append(piece)
+        if piece.kind != "text" or piece.plain.strip():
+            in_block = True
+            if title_depth:
+                found.no_inline_original.add(block_index)
+
+    def pop_through(tag: str, at: int) -> None:
+        for depth in range(len(stack) - 1, -1, -1):
+            if stack[depth].tag == tag:
+                for closed in stack[depth:]:
+                    if closed.mark is not None:
+                        mark = found.marks[closed.mark]
+                        found.marks[closed.mark] = LangMark(mark.start, mark.end, mark.content_start, at)
+                del stack[depth:]
+                found.language_starts.append(at)
+                found.languages.append(lang_now())
+                return
+
+    for number, (kind, start, tag, payload) in enumerate(events):
+        end = events[number + 1][1] if number + 1 < len(events) else len(text)
+        if protecting is not None:
+            name, opened, depth = protecting
+            if kind == "start" and tag == name and not payload[2]:
+                protecting = (name, opened, depth + 1)
+                continue
+            if kind == "end" and tag == name:
+                protecting = (name, opened, depth - 1) if depth > 1 else None
+                if protecting is None:
+                    add(Element("code", opened, end))
+                continue
+            if kind not in ("start", "end") or _phrasing(tag):
+                continue
+            # A block boundary ends what an unclosed protected element holds, as far as sentences go.
+            protecting = None
+            add(Element("code", opened, start))
+        if kind == "data":
+            stop = start + len(payload)
+            if not never_now() and text.startswith(payload, start):
+                for piece in _text_pieces(text, start, stop):
+                    add(piece)
+                if stop < end:
+                    add(Element("html", stop, end))  # bytes the tokenizer passed over ("</>"): not text
+            elif not never_now():
+                end_block()
+        elif kind == "ref":
+            if never_now():
+                continue
+            stop = start + len(payload) + text.startswith(";", start + len(payload))
+            if not text.startswith(payload, start):
+                end_block()
+                continue
+            written = text[start:stop]
+            decoded = html.unescape(written)
+            if decoded == written:
+                add(Element("text", start, stop, written))
+            else:
+                add(Element("char", start, stop, " " if decoded.isspace() else decoded))
+            if stop < end:
+                add(Element("html", stop, end))
+        elif kind == "comment":
+            if text.startswith(INLINE_MARK, start):
+                if in_block:
+                    found.translated.append((_first_of_block(found, line, block_index), end))
+                end_block()
+            elif in_block and not never_now():
+                add(Element("html", start, end))
+        elif kind == "other":
+            end_block()
+        elif kind == "start":
+            raw, attrs, closed = payload
+            while stack and tag in _CLOSED_BY.get(stack[-1].tag, ()):
+                pop_through(stack[-1].tag, start)
+            names: dict[str, str | None] = {}
+            for name, value in attrs:
+                names.setdefault(name, value)  # the first of repeated attributes is the one that counts
+            own_lang = names.get("lang", names.get("xml:lang"))
+            lang = primary_language(own_lang) if own_lang is not None else lang_now()
+            inherited_never = never_now()
+            never = inherited_never or _never(tag, names)
+            if not never:
+                found.attributes.extend(_attributes(text, start, raw, tag, names, lang))
+            void = closed or tag in _VOID
+            if tag == "br":
+                end_line()
+            elif inherited_never:
+                pass
+            elif tag in _INLINE_VOID:
+                add(Element("html", start, end))
+            elif tag in _PROTECTED or (never and _phrasing(tag)):
+                if void:
+                    add(Element("code", start, end))
+                else:
+                    protecting = (tag, start, 1)
+                    continue
+            elif tag in _FORMATTING:
+                add(Element("open", start, end, span=tag))
+            elif not _phrasing(tag):
+                end_block()
+            if tag == "title" and not void:
+                title_depth += 1
+            if not void:
+                mark = None
+                span = _attribute_span(start, raw, "lang") or _attribute_span(start, raw, "xml:lang")
+                if own_lang is not None and not never and span is not None:
+                    found.marks.append(LangMark(span[0], span[1], end, len(text)))
+                    mark = len(found.marks) - 1
+                stack.append(_Open(tag, lang, never, mark))
+                found.language_starts.append(end)
+                found.languages.append(lang)
+        elif kind == "end":
+            if tag == "br":
+                end_line()  # "</br>" is read as "<br>"
+            elif tag in _FORMATTING and not never_now():
+                add(Element("close", start, end, span=tag))
+            elif not _phrasing(tag):
+                end_block()
+            if tag == "title" and title_depth:
+                title_depth -= 1
+            pop_through(tag, start)
+    if protecting is not None:
+        add(Element("code", protecting[1], len(text)))
+    end_block()
+    found.blocks = _block_extents(found.lines)
+    return found
+
+
+def _first_of_block(found: Structure, line: list[Element], block: int) -> int:
+    pieces = [piece for number, pieces in found.lines if number == block for piece in pieces] + line
+    solid = [piece for piece in pieces if piece.kind != "text" or piece.plain.strip()]
+    return solid[0].start if solid else pieces[0].start if pieces else 0
+
+
+def _block_extents(lines: list[tuple[int, list[Element]]]) -> list[tuple[int, int]]:
+    extents: dict[int, tuple[int, int]] = {}
+    for block, pieces in lines:
+        for piece in pieces:
+            if piece.kind in ("text", "char") and not piece.plain.strip():
+                continue
+            low, high = extents.get(block, (piece.start, piece.end))
+            extents[block] = (min(low, piece.start), max(high, piece.end))
+    if not extents:
+        return []
+    return [extents.get(number, (0, 0)) for number in range(max(extents) + 1)]
+
+
+def _phrasing(tag: str) -> bool:
+    return tag in _FORMATTING or tag in _PROTECTED or tag in _INLINE_VOID or tag == "br"
+
+
+def _never(tag: str, names: dict[str, str | None]) -> bool:
+    if tag in _NEVER:
+        return True
+    if (names.get("translate") or "").strip().lower() == "no":
+        return True
+    if "notranslate" in (names.get("class") or "").split():
+        return True
+    return "contenteditable" in names and (names["contenteditable"] or "").strip().lower() != "false"
+
+
+def _text_pieces(text: str, start: int, end: int) -> list[Element]:
+    """A run of text, each run of whitespace that renders as one space read as one space."""
+    pieces = []
+    position = start
+    for match in _SPACE_RUN.finditer(text, start, end):
+        if match.start() > position:
+            pieces.append(Element("text", position, match.start(), text[position : match.start()]))
+        pieces.append(Element("char", match.start(), match.end(), " "))
+        position = match.end()
+    if position < end:
+        pieces.append(Element("text", position, end, text[position:end]))
+    return pieces
+
+
+def _attribute_spans(start: int, raw: str) -> list[tuple[str, int, int]]:
+    """(name, value start, value end) of each attribute of a start tag, quotes included; values only."""
+    name = _TAG_NAME.match(raw)
+    if name is None:
+        return []
+    spans = []
+    position = name.end()
+    while position < len(raw):
+        match = _ATTRIBUTE.match(raw, position)
+        if match is None or match.end() == position:
+            break
+        if match.group(3) is not None:
+            spans.append((match.group(1).lower(), start + match.start(3), start + match.end(3)))
+        position = match.end()
+    return spans
+
+
+def _attribute_span(start: int, raw: str, wanted: str) -> tuple[int, int] | None:
+    for name, value_start, value_end in _attribute_spans(start, raw):
+        if name == wanted:
+            return value_start, value_end
+    return None
+
+
+def _attributes(text: str, start: int, raw: str, tag: str, names: dict[str, str | None], lang: str | None) -> list[Attribute]:
+    wanted = [name for name in _ALWAYS_READ if name in names]
+    wanted += [name for name, tags in _READ_ON.items() if name in names and tag in tags]
+    if tag == "input" and (names.get("type") or "").lower() in _BUTTON_TYPES and "value" in names:
+        wanted.append("value")
+    if tag == "meta" and "content" in names and (names.get("name") or names.get("property") or "").lower() in _META_NAMES:
+        wanted.append("content")
+    if not wanted:
+        return []
+    found = []
+    seen = set()
+    for name, value_start, value_end in _attribute_spans(start, raw):
+        if name not in wanted or name in seen:
+            continue
+        seen.add(name)
+        written = text[value_start:value_end]
+        inner = written[1:-1] if written[:1] in "'\"" and len(written) >= 2 and written[-1] == written[0] else written
+        value = html.unescape(inner)
+        # The tokenizer's own reading must agree, or the offsets are not the value's.
+        if value != names.get(name) or not any(char.isalnum() for char in value):
+            continue
+        found.append(Attribute(name, value_start, value_end, " ".join(value.split()), lang))
+    return found
+
+
+def segment_html(text: str, glossary: Glossary | None = None) -> SegmentedText:
+    """The page's lines of prose split into sentences, and the attribute values people read, each a segment."""
+    found = structure(text)
+    lines = _Lines(text)
+    block_starts = [start for start, _ in found.blocks]
+    segments = []
+    group = 0
+    for block, elements in found.lines:
+        if _balanced(elements):
+            sentences = _line_sentences(text, elements, glossary)
+        else:
+            # Tags opened in one order and closed in another cannot be carried: the runs of text between them, alone.
+            sentences = [(start, end, None) for run in _plain_runs(elements) for start, end in _sentences(text, *run)]
+        for start, end, inline in sentences:
+            first_word = next((e.start for e in elements if e.kind == "text" and e.start >= start and e.plain.strip()), start)
+            segments.append(Segment(start, end, text[start:end], lines.line_of(start), block, group, inline,
+                                    language_at(found, first_word)))  # fmt: skip
+        group += 1
+    for attribute in found.attributes:
+        block = max(bisect.bisect_right(block_starts, attribute.start) - 1, 0)
+        inline = Inline(attribute.value, attribute.value, (), ())
+        segments.append(Segment(attribute.start, attribute.end, text[attribute.start : attribute.end],
+                                lines.line_of(attribute.start), block, group, inline, attribute.lang, attribute.name))  # fmt: skip
+        group += 1
+    segments.sort(key=lambda segment: (segment.start, -segment.end))
+    ignored = _ignored_spans(text, lines) + found.translated
+    kept = tuple(s for s in segments if not any(low <= s.start < high for low, high in ignored))
+    blocks = tuple(Block(start, end) for start, end in found.blocks)
+    return SegmentedText(text, "html", blocks, kept, marks=tuple(found.marks))
+
+
+def _balanced(elements: list[Element]) -> bool:
+    opened: list[str] = []
+    for element in elements:
+        if element.kind == "open":
+            opened.append(element.span)
+        elif element.kind == "close":
+            if not opened or opened.pop() != element.span:
+                return False
+    return not opened
