@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from click.testing import CliRunner
+
+from conftest import FIXTURE_MODELS, heavy_modules_after
 
 from unilingo import Normalizer
 from unilingo._errors import InputError
 from unilingo._escape import escape_attribute, escape_text
 from unilingo._html import check_encoding
+from unilingo._cli import cli
 from unilingo._segment import segment
 
 
@@ -155,3 +161,106 @@ def test_detect_reads_lang_as_a_prior_and_skips_a_language_without_a_model():
     decided = normalizer.detect(page, "html").segments
     assert [(seg.lang, seg.action) for seg in decided] == [("fr", "skip"), ("de", "translate")]
     assert decided[0].reason == "no model for fr -> en (marked lang=fr)"
+
+
+# --- the CLI on pages ------------------------------------------------------------------------
+
+MODELS = ["--models", str(FIXTURE_MODELS)]
+GERMAN_PAGE = (
+    '<!DOCTYPE html>\r\n<html lang="de"><head><title>News</title></head>\r\n<body>\r\n'
+    "<p>Die Polizei sucht nach Zeugen.</p>\r\n<p>Der Eintritt ist frei.<br>Niemand wurde verletzt.</p>\r\n"
+    "<script>var ok = 'Die Polizei sucht nach Zeugen.';</script>\r\n</body></html>\r\n"
+)
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(cli, [str(arg) for arg in args], input=input)
+
+
+def test_translate_a_folder_includes_pages_and_restore_gives_them_back(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "page.html").write_bytes(GERMAN_PAGE.encode("utf-8"))
+    (docs / "other.htm").write_text("<p>Hello there, how are you?</p>\n", encoding="utf-8")
+    result = run("translate", docs, "-o", tmp_path / "out", *MODELS)
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "out" / "page.html").read_bytes().decode("utf-8")
+    assert page == GERMAN_PAGE.replace('lang="de"', 'lang="en"').replace(
+        "<p>Die Polizei sucht nach Zeugen.</p>", "<p>The police are looking for witnesses.</p>"
+    ).replace("Der Eintritt ist frei.<br>Niemand wurde verletzt.", "Admission is free.<br>Nobody was injured.")
+    assert (tmp_path / "out" / "other.htm").read_text(encoding="utf-8") == "<p>Hello there, how are you?</p>\n"
+    assert run("restore", tmp_path / "out" / "page.html").exit_code == 0
+    assert (tmp_path / "out" / "page.html").read_bytes() == GERMAN_PAGE.encode("utf-8")
+
+
+def test_inline_originals_in_a_page_restore_and_a_rerun_changes_nothing(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<p>Der Eintritt ist frei.</p>\n<p>Hello there, how are you?</p>\n", encoding="utf-8")
+    assert run("fix", page, "--keep-original", "inline", *MODELS).exit_code == 1
+    fixed = page.read_text(encoding="utf-8")
+    assert fixed == (
+        "<p>Admission is free.<!-- unilingo:original sha256=" + fixed.split("sha256=")[1].split("\n")[0]
+        + "\nDer Eintritt ist frei.\n--></p>\n<p>Hello there, how are you?</p>\n"
+    )
+    assert not (tmp_path / "page.html.unilingo.json").exists()
+    assert run("fix", page, "--keep-original", "inline", *MODELS).exit_code == 0
+    assert page.read_text(encoding="utf-8") == fixed
+    assert run("restore", page).exit_code == 0
+    assert page.read_text(encoding="utf-8") == "<p>Der Eintritt ist frei.</p>\n<p>Hello there, how are you?</p>\n"
+
+
+def test_inline_originals_fall_back_to_a_sidecar_for_attributes_and_lang(tmp_path):
+    for number, page_text in enumerate(['<img alt="Der Eintritt ist frei.">', '<p lang="de">Der Eintritt ist frei.</p>']):
+        page = tmp_path / f"page{number}.html"
+        page.write_text(page_text, encoding="utf-8")
+        assert run("fix", page, "--keep-original", "inline", *MODELS).exit_code == 1
+        assert "unilingo:original" not in page.read_text(encoding="utf-8")
+        assert (tmp_path / f"page{number}.html.unilingo.json").exists()
+        assert run("restore", page).exit_code == 0 and page.read_text(encoding="utf-8") == page_text
+
+
+def test_check_flags_german_in_a_page_and_passes_english(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_bytes(GERMAN_PAGE.encode("utf-8"))
+    result = run("check", page, *MODELS)
+    assert result.exit_code == 1
+    assert f'{page}:4:4: de (1.00) "Die Polizei sucht nach Zeugen."' in result.output
+    page.write_text('<html lang="en"><p>The police are looking for witnesses.</p><script>x = "Zeugen"</script></html>')
+    assert run("check", page, *MODELS).exit_code == 0
+
+
+def test_detect_json_names_attributes(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text('<img src="a.jpg" alt="Die Polizei sucht nach Zeugen.">', encoding="utf-8")
+    result = run("detect", "--json", page, *MODELS)
+    assert result.exit_code == 0, result.output
+    ((segment,),) = [record["segments"] for record in json.loads(result.output)]
+    assert segment["attribute"] == "alt" and segment["action"] == "translate"
+
+
+def test_jsonl_fields_as_html():
+    record = {"body": '<p>Die Polizei sucht nach Zeugen.</p><img alt="Der Eintritt ist frei.">'}
+    result = run("translate", "--jsonl", "--field", "body", "--format", "html", "-", *MODELS, input=json.dumps(record) + "\n")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["body"] == '<p>The police are looking for witnesses.</p><img alt="Admission is free.">'
+    assert out["body_original"] == record["body"]
+
+
+def test_a_page_declared_in_windows_1252_is_refused_and_the_rest_are_done(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.html").write_text('<meta charset="windows-1252"><p>Der Eintritt ist frei.</p>', encoding="utf-8")
+    (docs / "b.html").write_text("<p>Der Eintritt ist frei.</p>", encoding="utf-8")
+    result = run("translate", docs, "-o", tmp_path / "out", *MODELS)
+    assert result.exit_code == 3
+    assert "a.html declares its encoding as windows-1252" in result.stderr and "Traceback" not in result.output
+    assert not (tmp_path / "out" / "a.html").exists()
+    assert (tmp_path / "out" / "b.html").read_text(encoding="utf-8") == "<p>Admission is free.</p>"
+
+
+def test_check_of_a_page_loads_no_translation_stack(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(GERMAN_PAGE.replace("Zeugen.", "Zeugen, heute."), encoding="utf-8")
+    assert heavy_modules_after(["detect", page, *MODELS]) == []
+

@@ -299,8 +299,9 @@ def write_document(doc: Document, output: Path, keep_original: str, *, in_place:
 
 
 def report_record(doc: Document, label: str, *, with_output: bool) -> dict:
-    # A translation's report also lists each sentence's inline spans, where they were and where they landed.
-    keys = ("start", "end", "lang", "confidence", "action", "reason") + (("output", "spans") if with_output else ())
+    # A translation's report also lists each sentence's inline spans, where they were and where they landed;
+    # an HTML attribute value names its attribute.
+    keys = ("start", "end", "attribute", "lang", "confidence", "action", "reason") + (("output", "spans") if with_output else ())
     segments = [{key: value for key, value in segment.to_json().items() if key in keys} for segment in doc.segments]
     return {"path": label, "target": doc.target, "segments": segments}
 
