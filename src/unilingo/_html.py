@@ -331,8 +331,8 @@ def structure(text: str) -> Structure:
                 title_depth += 1
             if not void:
                 mark = None
-                span = _attribute_span(start, raw, "lang") or _attribute_span(start, raw, "xml:lang")
-                if own_lang is not None and not never and span is not None:
+                span = None if own_lang is None or never else _attribute_span(start, raw, "lang") or _attribute_span(start, raw, "xml:lang")
+                if span is not None:
                     found.marks.append(LangMark(span[0], span[1], end, len(text)))
                     mark = len(found.marks) - 1
                 stack.append(_Open(tag, lang, never, mark))

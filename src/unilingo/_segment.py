@@ -407,11 +407,14 @@ class _Line:
                     return None
                 opening, plain_start = open_spans.pop()
                 line.formatting.append(_Formatting(element.span, opening, element, plain_start, len(line.chars)))
-            elif element.kind in ("text", "char"):
-                for offset, char in enumerate(element.plain):
-                    line.chars.append(char)
-                    line.starts.append(element.start + offset if element.kind == "text" else element.start)
-                    line.ends.append(element.start + offset + 1 if element.kind == "text" else element.end)
+            elif element.kind == "text":
+                line.chars.extend(element.plain)
+                line.starts.extend(range(element.start, element.start + len(element.plain)))
+                line.ends.extend(range(element.start + 1, element.start + len(element.plain) + 1))
+            elif element.kind == "char":
+                line.chars.extend(element.plain)
+                line.starts.extend((element.start,) * len(element.plain))
+                line.ends.extend((element.end,) * len(element.plain))
             else:
                 line.protected[len(line.chars)] = element
                 line.chars.extend(cls._STAND_IN)
@@ -434,44 +437,43 @@ class _Line:
 
     def segment(self, text: str, start: int, end: int, pieces: list[tuple[int, int]]) -> tuple[int, int, Inline | None] | None:
         """The sentence ``start``-``end`` of the line: its offsets in the document and its markup; None without words."""
-        stand_ins = [position for position in self.protected if start <= position < end]
-        covered = {position + offset for position in stand_ins for offset in range(len(self._STAND_IN))}
-        if not any(self.chars[i].isalnum() for i in range(start, end) if i not in covered):
+        stand_ins = sorted(position for position in self.protected if start <= position < end)
+        chunks = []  # the text between stand-ins
+        cursor = start
+        for position in stand_ins:
+            chunks.append("".join(self.chars[cursor:position]))
+            cursor = position + len(self._STAND_IN)
+        chunks.append("".join(self.chars[cursor:end]))
+        if not any(char.isalnum() for chunk in chunks for char in chunk):
             return None
         formatting = [f for f in self.formatting if f.plain_start < end and f.plain_end > start]
         first = min([self.starts[start]] + [f.opening.start for f in formatting])
         last = max([self.ends[end - 1]] + [f.closing.end for f in formatting])
-        source: list[str] = []
-        plain: list[str] = []
-        to_source = {}
+        source: list[str] = [chunks[0]]
         spans: list[InlineSpan] = []
-        length = 0
-        position = start
-        while position < end:
-            to_source[position] = length
-            element = self.protected.get(position)
-            if element is None:
-                source.append(self.chars[position])
-                plain.append(self.chars[position])
-                position += 1
-                length += 1
-                continue
-            placeholder = PLACEHOLDER.format(number=len(spans) + 1)
+        growth = [0]  # after each stand-in: how much longer the source is than the line's characters
+        for number, position in enumerate(stand_ins, start=1):
+            element = self.protected[position]
+            placeholder = PLACEHOLDER.format(number=number)
+            at = position - start + growth[-1]
             spans.append(InlineSpan(element.kind, element.start, element.end, element.start, element.end,
-                                    length, length + len(placeholder), element.replacement))  # fmt: skip
-            source.append(placeholder)
-            position += len(self._STAND_IN)
-            length += len(placeholder)
-        to_source[end] = length
+                                    at, at + len(placeholder), element.replacement))  # fmt: skip
+            source += [placeholder, chunks[number]]
+            growth.append(growth[-1] + len(placeholder) - len(self._STAND_IN))
+
+        def to_source(position: int) -> int:
+            # Formatting boundaries never fall inside a stand-in.
+            return position - start + growth[bisect.bisect_left(stand_ins, position)]
+
         for f in formatting:
-            at, until = to_source[max(f.plain_start, start)], to_source[min(f.plain_end, end)]
+            at, until = to_source(max(f.plain_start, start)), to_source(min(f.plain_end, end))
             spans.append(InlineSpan(f.kind, f.opening.start, f.closing.end, f.opening.end, f.closing.start, at, until))
         source_text = "".join(source)
         if not spans and text[first:last] == source_text:
             return first, last, None
         spans.sort(key=lambda span: (span.start, -span.end))
         own_pieces = tuple(piece for piece in pieces if first <= piece[0] and piece[1] <= last)
-        return first, last, Inline(source_text, " ".join("".join(plain).split()), tuple(spans), own_pieces)
+        return first, last, Inline(source_text, " ".join("".join(chunks).split()), tuple(spans), own_pieces)
 
 
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
