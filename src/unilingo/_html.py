@@ -230,7 +230,7 @@ def structure(text: str) -> Structure:
         if piece.kind == "html" and not in_block:
             return  # a comment or image between blocks belongs to none
         line.append(piece)
-        if piece.kind != "text" or piece.plain.strip():
+        if _solid(piece):
             in_block = True
             if title_depth:
                 found.no_inline_original.add(block_index)
@@ -357,7 +357,7 @@ def structure(text: str) -> Structure:
 
 def _first_of_block(found: Structure, line: list[Element], block: int) -> int:
     pieces = [piece for number, pieces in found.lines if number == block for piece in pieces] + line
-    solid = [piece for piece in pieces if piece.kind != "text" or piece.plain.strip()]
+    solid = [piece for piece in pieces if _solid(piece)]
     return solid[0].start if solid else pieces[0].start if pieces else 0
 
 
@@ -365,13 +365,18 @@ def _block_extents(lines: list[tuple[int, list[Element]]]) -> list[tuple[int, in
     extents: dict[int, tuple[int, int]] = {}
     for block, pieces in lines:
         for piece in pieces:
-            if piece.kind in ("text", "char") and not piece.plain.strip():
+            if not _solid(piece):
                 continue
             low, high = extents.get(block, (piece.start, piece.end))
             extents[block] = (min(low, piece.start), max(high, piece.end))
     if not extents:
         return []
     return [extents.get(number, (0, 0)) for number in range(max(extents) + 1)]
+
+
+def _solid(piece: Element) -> bool:
+    """Whether a piece makes a block: anything but whitespace."""
+    return piece.kind not in ("text", "char") or bool(piece.plain.strip())
 
 
 def _phrasing(tag: str) -> bool:
