@@ -70,14 +70,7 @@ def escape_markdown(output: str, text: str, start: int, end: int) -> str:
     """
     output = _LINE_BREAK.sub(" ", output).strip()
     line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
-    prefix = text[line_start:start]
-    before = text[start - 1] if start > 0 else "\n"
-    after = text[end] if end < len(text) else "\n"
-    in_tag = text.rfind("<", line_start, start) > text.rfind(">", line_start, start)
-    escaped = _escape_inline(output, before, after, _HEADING_PREFIX.match(prefix) is not None, in_tag)
-    if _CONTAINER_PREFIX.fullmatch(prefix):
-        escaped = _escape_line_start(escaped)
-    return escaped
+    return escape_fragment(output, text[line_start:start], text[end : end + 1])
 
 
 def escape_fragment(fragment: str, before: str, after: str) -> str:
@@ -85,8 +78,9 @@ def escape_fragment(fragment: str, before: str, after: str) -> str:
 
     ``before`` is everything on its line before it (the document's line
     prefix, then what the sentence has put out so far), ``after`` the
-    character that follows it. Unlike ``escape_markdown`` its spaces stay:
-    they separate it from the markers around it.
+    character that follows it ("" at the end of the text). Unlike
+    ``escape_markdown`` its spaces stay: they separate it from the markers
+    around it.
     """
     line_start = max(before.rfind("\n"), before.rfind("\r")) + 1
     prefix = before[line_start:]
