@@ -10,6 +10,7 @@ import sys
 from collections import deque
 from contextlib import nullcontext
 from pathlib import Path
+from typing import Sequence
 
 import click
 from click.core import ParameterSource
@@ -577,24 +578,20 @@ def _make_normalizer(options: dict) -> Normalizer:
         options["models_file"],
         min_confidence=options["min_confidence"],
         uncertain=options["uncertain"],
-        also_detect=_languages(options["also_detect"]),
+        also_detect=_comma_list(options["also_detect"]),
         batch_size=options.get("batch_size"),
         batch_tokens=options.get("batch_tokens"),
         engine=EngineOptions(options.get("backend", "auto"), options.get("device", "auto"), options.get("quantize"), options.get("threads")),
         generation=Generation(num_beams=options.get("beams")),
         cache=False if options.get("no_cache") else (options.get("cache_path") or True),
         glossary=options.get("glossary"),
-        front_matter_keys=_front_matter_keys(options.get("front_matter_keys", FRONT_MATTER_KEYS)),
+        front_matter_keys=_comma_list(options.get("front_matter_keys", FRONT_MATTER_KEYS)),
     )
 
 
-def _front_matter_keys(keys: str | tuple[str, ...]) -> tuple[str, ...]:
+def _comma_list(values: str | Sequence[str]) -> tuple[str, ...]:
     # A configuration file gives a list, the command line a comma-separated string.
-    return tuple(key.strip() for key in (keys.split(",") if isinstance(keys, str) else keys) if key.strip())
-
-
-def _languages(comma_separated: str) -> list[str]:
-    return [code.strip() for code in comma_separated.split(",") if code.strip()]
+    return tuple(value.strip() for value in (values.split(",") if isinstance(values, str) else values) if value.strip())
 
 
 @cli.command(epilog=EXIT_CODES)
