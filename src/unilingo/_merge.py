@@ -242,7 +242,11 @@ def merge(
             output_start, output_end = base + relative_start, base + relative_end
         else:
             output_start = shifts.to_output(segment.start)
-            output_end = output_start + len(replacements.get(index, segment.text if output is None else output))
+            # A segment left as it is may still hold edits (translated attribute values in its tags).
+            if output is not None:
+                # What lands in the document: with the edits inside its tags, so the row stands for its place.
+                output = replacements.get(index, output)
+            output_end = shifts.to_output(segment.end) if output is None else output_start + len(output)
         if index in spans_of:
             spans = tuple(SpanResult(s.kind, s.start, s.end, output_start + s.output_start, output_start + s.output_end)
                           for s in spans_of[index])  # fmt: skip
@@ -441,10 +445,10 @@ class InlineOriginal:
 def inline_originals(text: str, where: str = "document", format: str = "markdown") -> list[InlineOriginal]:
     if format == "html":
         return _html_inline_originals(text, where)
-    view = _parse_view(text)
     lines = _Lines(text)
     # The front matter is no token of the parser's, yet a block: its original comes right after it.
     front = find_front_matter(text, lines.starts, lines.ends)
+    view = _parse_view(text, front)
     top_level = [token for token in _parser().parse(view) if token.level == 0 and token.map and token.nesting >= 0]
     found = []
     for previous, token in zip([None, *top_level], top_level):

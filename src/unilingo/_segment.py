@@ -531,24 +531,18 @@ def _parser() -> MarkdownIt:
     return parser
 
 
-def _parse_view(text: str) -> str:
+def _parse_view(text: str, front: FrontMatter | None) -> str:
     """The text as the parser should see it, character for character the same length.
 
     markdown-it turns CRLF into LF, which would shift offsets: a CR becomes a
-    space (trailing, harmless) or a newline. Front matter (YAML or TOML) becomes blank lines,
-    and a byte-order mark a space (a block may start after up to three).
+    space (trailing, harmless) or a newline. The front matter becomes blank
+    lines, and a byte-order mark a space (a block may start after up to three).
     """
     view = text.replace("\r\n", " \n").replace("\r", "\n")
     if view.startswith(BOM):
         view = " " + view[1:]
-    lines = view.split("\n")
-    if lines and lines[0].rstrip() in ("---", "+++"):
-        closing = ("---", "...") if lines[0].rstrip() == "---" else ("+++",)
-        for number in range(1, len(lines)):
-            if lines[number].rstrip() in closing:
-                cut = sum(len(line) + 1 for line in lines[: number + 1])
-                view = re.sub(r"[^\n]", " ", view[:cut]) + view[cut:]
-                break
+    if front is not None:
+        view = re.sub(r"[^\n]", " ", view[: front.end]) + view[front.end :]
     return view
 
 
@@ -556,7 +550,7 @@ def _markdown_structure(
     text: str, text_lines: _Lines, front: FrontMatter | None
 ) -> tuple[list[Block], list[list[Element]], list[tuple[int, int]], list[tuple[int, int, str]]]:
     """Top-level blocks, lines of prose, the blocks that have their inline original after them, and what cannot be segmented."""
-    view = _parse_view(text)
+    view = _parse_view(text, front)
     # Same line starts as the text; the ends differ only where a CR became a space.
     lines = _Lines(view) if "\r" in text else text_lines
     blocks: list[Block] = [Block(front.start, front.end)] if front else []
