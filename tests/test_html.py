@@ -264,3 +264,32 @@ def test_check_of_a_page_loads_no_translation_stack(tmp_path):
     page.write_text(GERMAN_PAGE.replace("Zeugen.", "Zeugen, heute."), encoding="utf-8")
     assert heavy_modules_after(["detect", page, *MODELS]) == []
 
+
+
+@pytest.mark.parametrize(
+    "page, expected",
+    [
+        # html.parser hands markup left open at the end of the page over as text; HTML5 reads it as markup to the end.
+        ("<p>Der Eintritt ist frei.</p><!DOCTYPE html ", ["Der Eintritt ist frei."]),
+        ("<p>Der Eintritt ist frei.</p><!-- Niemand wurde verletzt.", ["Der Eintritt ist frei."]),
+        ("<p>Der Eintritt ist frei.</p><a title='Niemand wurde verletzt.", ["Der Eintritt ist frei."]),
+        # An "&#" that starts no reference is text, and the page goes on after it.
+        ("&#x &#X <p>Der Eintritt ist frei.</p>", ["&#x &#X", "Der Eintritt ist frei."]),
+        ("<p>x</p>&f", ["x", "&f"]),
+        # Comments end at "-->" or "--!>" as in HTML5; "<!-->" is an empty comment.
+        ("<!-- x -- ><p>Der Eintritt ist frei.</p>", []),
+        ("<!--><p>Der Eintritt ist frei.</p>", ["Der Eintritt ist frei."]),
+        ("<!-- x --!><p>Der Eintritt ist frei.</p>", ["Der Eintritt ist frei."]),
+        # A quote left open in a tag runs on past its '>': the rest of the page is left as it is.
+        ('<p>Eins.</p><a a ="a<p>Der Eintritt ist frei.</p>', ["Eins."]),
+        # A tag html.parser gives up on ("<a" then a NUL) is a tag to HTML5, up to its '>'.
+        ("<a\x00>Der Eintritt ist frei.", ["Der Eintritt ist frei."]),
+    ],
+)
+def test_where_html_parser_and_html5_differ_the_page_is_read_as_html5_does_or_left_alone(page, expected):
+    assert texts(page) == expected
+
+
+def test_a_lone_surrogate_is_an_input_error():
+    with pytest.raises(InputError, match="lone surrogate .U\\+D800. at offset 4"):
+        segment("<p>x\ud800</p>", "html")

@@ -83,6 +83,9 @@ _META_NAMES = ("description", "og:description", "og:title", "twitter:title", "tw
 # One attribute of a start tag as written: its name, then '=' and the value, quoted or not.
 _ATTRIBUTE = re.compile(r"""([^\s/>][^\s/=>]*)(\s*=\s*('[^']*'|"[^"]*"|(?!['"])[^>\s]*))?(?:\s|/(?!>))*""")
 _TAG_NAME = re.compile(r"<[a-zA-Z][^\t\n\r\f />\x00]*(?:\s|/(?!>))*")
+_COMMENT_END = re.compile(r"--!?>")
+# After "<" these start markup to HTML5; text handed over that starts so is markup html.parser gave up on.
+_MARKUP_START = re.compile(r"<[A-Za-z!/?]")
 _SPACE_RUN = re.compile(r"[ \t\n\r\f]{2,}|[\t\n\r\f]")
 # Where a page declares its encoding: a meta charset or http-equiv content type, in its first 1,024 bytes.
 _DECLARED = re.compile(r"""<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_:.()-]+)""", re.IGNORECASE)
@@ -143,12 +146,53 @@ def primary_language(value: str) -> str | None:
 
 
 class _Tokens(HTMLParser):
-    """Where each token starts; a token runs to the start of the next one."""
+    """Where each token starts; a token runs to the start of the next one.
+
+    Where ``html.parser`` and HTML5 read a page differently, the page is read
+    as HTML5 does or, where that would take a tokenizer of our own, the rest
+    of it is left alone: comments end at ``-->`` or ``--!>`` (``<!-->`` and
+    ``<!--->`` are empty comments), an ``&`` or ``&#`` that starts no
+    reference is text and the page goes on after it, and markup left open at
+    the end of the page (a comment, a doctype, a tag, a script) runs to the end.
+    """
 
     def __init__(self, text: str) -> None:
         super().__init__(convert_charrefs=False)
         self._line_starts = [0] + [match.end() for match in re.finditer("\n", text)]
         self.events: list[tuple[str, int, str, object]] = []
+
+    def read(self, text: str) -> None:
+        # feed() waits for more input at an unfinished construct; close() would hand the rest over as text.
+        self.feed(text)
+        while self.rawdata:
+            rest = self.rawdata
+            # It may only have stopped after handing over an unfinished "&#" as text.
+            self.feed("")
+            if self.rawdata != rest:
+                continue
+            if self.cdata_elem is not None or not rest.startswith("&"):
+                self.events.append(("other", self._at(), "", None))
+                return
+            length = 2 if rest.startswith("&#") else 1
+            self.handle_data(rest[:length])
+            self.updatepos(0, length)
+            self.rawdata = rest[length:]
+
+    def parse_comment(self, i, report=True):
+        rawdata = self.rawdata
+        body = i + 4
+        if rawdata.startswith(">", body):
+            end, close = body, body + 1
+        elif rawdata.startswith("->", body):
+            end, close = body, body + 2
+        else:
+            found = _COMMENT_END.search(rawdata, body)
+            if found is None:
+                return -1
+            end, close = found.span()
+        if report:
+            self.handle_comment(rawdata[body:end])
+        return close
 
     def _at(self) -> int:
         line, column = self.getpos()
@@ -195,8 +239,7 @@ class _Open:
 
 def structure(text: str) -> Structure:
     tokens = _Tokens(text)
-    tokens.feed(text)
-    tokens.close()
+    tokens.read(text)
     events = tokens.events
     found = Structure([], [], [], [], [0], [None], set(), [])
     stack: list[_Open] = []
@@ -247,8 +290,13 @@ def structure(text: str) -> Structure:
                 found.languages.append(lang_now())
                 return
 
+    opaque_until = 0  # the end of a tag html.parser gave up on and handed over as text ("<a\x00>")
     for number, (kind, start, tag, payload) in enumerate(events):
         end = events[number + 1][1] if number + 1 < len(events) else len(text)
+        if start < opaque_until:
+            if kind != "data" or end <= opaque_until:
+                continue
+            kind, payload, start = "data", text[opaque_until:end], opaque_until
         if protecting is not None:
             name, opened, depth = protecting
             if kind == "start" and tag == name and not payload[2]:
@@ -264,7 +312,14 @@ def structure(text: str) -> Structure:
             # A block boundary ends what an unclosed protected element holds, as far as sentences go.
             protecting = None
             add(Element("code", opened, start))
-        if kind == "data":
+        if kind == "data" and _MARKUP_START.match(payload):
+            # HTML5 reads a tag there, up to its '>'.
+            end_block()
+            closing = text.find(">", start)
+            opaque_until = len(text) if closing < 0 else closing + 1
+        elif kind == "data" and _MARKUP_START.search(payload):
+            end_block()
+        elif kind == "data":
             stop = start + len(payload)
             if not never_now() and text.startswith(payload, start):
                 for piece in _text_pieces(text, start, stop):
@@ -297,6 +352,10 @@ def structure(text: str) -> Structure:
                 add(Element("html", start, end))
         elif kind == "other":
             end_block()
+        elif kind == "start" and not _quotes_closed(payload[0]):
+            # HTML5 reads on past this '>' to the quote's end: from here on the page is left as it is.
+            end_block()
+            break
         elif kind == "start":
             raw, attrs, closed = payload
             while stack and tag in _CLOSED_BY.get(stack[-1].tag, ()):
@@ -372,6 +431,23 @@ def _block_extents(lines: list[tuple[int, list[Element]]]) -> list[tuple[int, in
     if not extents:
         return []
     return [extents.get(number, (0, 0)) for number in range(max(extents) + 1)]
+
+
+def _quotes_closed(raw: str) -> bool:
+    """Whether every quoted attribute value of a start tag, as written, closes inside it."""
+    position = raw.find("=")
+    while position >= 0:
+        value = position + 1
+        while value < len(raw) and raw[value] in " \t\n\r\f":
+            value += 1
+        if value < len(raw) and raw[value] in "\"'":
+            closing = raw.find(raw[value], value + 1)
+            if closing < 0:
+                return False
+            position = raw.find("=", closing + 1)
+        else:
+            position = raw.find("=", value)
+    return True
 
 
 def _solid(piece: Element) -> bool:

@@ -29,6 +29,7 @@ from markdown_it.helpers import parseLinkDestination, parseLinkTitle
 from ._frontmatter import DEFAULT_KEYS as FRONT_MATTER_KEYS
 from ._frontmatter import FrontMatter, find_front_matter
 from ._frontmatter import values as front_values
+from ._errors import InputError
 from ._glossary import Glossary
 
 if TYPE_CHECKING:
@@ -189,6 +190,7 @@ def segment(
     In Markdown, the values of ``front_matter_keys`` in the front matter are
     segments of their own, one per value.
     """
+    _check_unicode(text)
     translated: list[tuple[int, int]] = []
     unsegmented: list[tuple[int, int, str]] = []
     lines = _Lines(text)
@@ -228,6 +230,17 @@ def segment(
         if not any(ignored_start <= start < ignored_end for ignored_start, ignored_end in ignored)
     )
     return SegmentedText(text, format, tuple(blocks), segments, skipped, front)
+
+
+def _check_unicode(text: str) -> None:
+    """Text that cannot be written as UTF-8 (a lone surrogate, from a bad decode) cannot be translated, checksummed or kept."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise InputError(
+            f"the text holds a lone surrogate (U+{ord(text[error.start]):04X}) at offset {error.start}, which is not "
+            f"valid Unicode: decode the input with errors='replace' or mend it at its source"
+        ) from None
 
 
 def _ignored_spans(text: str, lines: "_Lines") -> list[tuple[int, int]]:
