@@ -31,8 +31,8 @@ must be an InputError, as a file that is not UTF-8 is for the CLI: it cannot be 
 kept in a sidecar. Those inputs pass when normalize raises InputError and fail otherwise.
 
 It prints, per file, the inputs, documents, documents translated, documents whose inline originals could be
-written, documents passing every check, and failing documents that hold a known bug's trigger (KNOWN_BUGS) or not
-(new); then each check's passes and the failing documents by bug. --write-subset vendors the tests' subset.
+written and documents passing every check; then each check's passes, and the failing documents by check with
+an example of each. --write-subset vendors the tests' subset.
 """
 
 from __future__ import annotations
@@ -45,7 +45,6 @@ import os
 import re
 import sys
 import time
-from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,48 +88,6 @@ def load_suite(folder: Path) -> list[dict]:
                 case["state_tag"] = state_tag(test)
             cases.append(case)
     return cases
-
-
-# --- known bugs ---------------------------------------------------------------
-
-# What html.parser 3.11 (convert_charrefs=False) can complete as a numeric character reference: anything else after "&#" makes
-# it hold back the rest of the page and hand it over as one run of text at close().
-_CHARREF = re.compile("&#(?:[0-9]+|[xX][0-9a-fA-F]+)[^0-9a-fA-F]")
-# A comment HTML5 ends elsewhere than html.parser does: <!--> and <!---> are empty comments; "--!>" ends one; "-- >" does not.
-_COMMENT_ENDS_DIFFER = re.compile(r"<!--(?:-?>|(?:(?!-->).)*?--(?:!|\s+)>)", re.DOTALL)
-# A quoted attribute value never closed: HTML5 drops the tag at the end of the page, html.parser reads the quote as part of the value.
-_UNCLOSED_QUOTE = re.compile(r"""<[A-Za-z][^<>]*=\s*(["'])(?:(?!\1).)*$""", re.DOTALL)
-
-
-def _unfinished_at_end(text: str) -> bool:
-    """Whether html.parser still holds markup it could not finish ("<!--...", "<!DOCTYPE ...", "<a b=...", "</x") when the page ends."""
-    parser = HTMLParser(convert_charrefs=False)
-    parser.feed(text)
-    return parser.rawdata.startswith("<")
-
-
-# (id, what goes wrong, does this document hold the trigger?); each bug's minimal repro is in the report and in the
-# commit that added it. A document is counted under the first bug whose trigger it holds.
-KNOWN_BUGS: list[tuple[str, str, object]] = [
-    ("B1-surrogate", "a lone surrogate raises UnicodeEncodeError (sentence splitter, checksums), not InputError",
-     lambda text: _SURROGATE.search(text) is not None),
-    ("B3-charref", "'&#' not completed as html.parser wants ('&#', '&#x ', '&#97a'): the rest of the page, tags and all, is one text run",
-     lambda text: any(not _CHARREF.match(text, m.start()) for m in re.finditer("&#", text))),
-    ("B4-comment-end", "comments end where html.parser says ('--\\s*>'), not HTML5 ('-->', '--!>', '<!-->', '<!--->')",
-     lambda text: _COMMENT_ENDS_DIFFER.search(text) is not None),
-    ("B2-unfinished", "markup unfinished at the end of the page ('<!--x', '<!DOCTYPE x', '<?x', '<a b', '</x') read as text",
-     _unfinished_at_end),
-    ("B5-open-quote", "an attribute quote never closed: the inline original after it becomes part of the value",
-     lambda text: _UNCLOSED_QUOTE.search(text) is not None),
-    ("B7-nul-tag", "a NUL in a tag name ('<a\\x00>'): HTML5 reads a tag, html.parser text, so the tag is translated as text",
-     lambda text: re.search(r"<[A-Za-z][^\s/>]*\x00", text) is not None),
-    ("B6-trailing-amp", "'&name' ending the page: html.parser reports no '&', inline restore loses it",
-     lambda text: re.search(r"&[A-Za-z][A-Za-z0-9]*$", text) is not None),
-]  # fmt: skip
-
-
-def known_bug(text: str) -> str | None:
-    return next((bug for bug, _, holds in KNOWN_BUGS if holds(text)), None)
 
 
 # --- run ----------------------------------------------------------------------
@@ -235,7 +192,7 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     per_file: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     per_check: collections.Counter = collections.Counter()
-    bugs: collections.Counter = collections.Counter()
+    failed_checks: collections.Counter = collections.Counter()
     failures = []
     for case in cases:
         per_file[case["file"]]["inputs"] += 1
@@ -245,29 +202,22 @@ def main() -> None:
         counts["translated"] += translated
         counts["inline"] += inline_written
         counts["passed"] += not problems
-        kinds = set()
         for check in CHECKS:
             if check not in problems:
                 per_check[check] += 1
                 continue
-            bug = known_bug(text)
-            kinds.add(bug or f"new:{check}")
+            failed_checks[check] += 1
             failures.append({"file": case["file"], "index": case["index"], "description": case["description"],
-                             "placement": placement, "check": check, "bug": bug, "detail": problems[check], "document": text})  # fmt: skip
-        for kind in kinds:
-            bugs[kind] += 1
-        if problems:
-            counts["known" if all(not kind.startswith("new:") for kind in kinds) else "new"] += 1
+                             "placement": placement, "check": check, "detail": problems[check], "document": text})  # fmt: skip
     total = len(items)
     print(f"{len(cases)} inputs, {total} documents, {elapsed:.0f} s with {args.jobs} processes")
-    print(f"{'file':<30}{'inputs':>7}{'docs':>7}{'transl.':>8}{'inline':>7}{'passed':>7}{'known':>7}{'new':>6}")
+    print(f"{'file':<30}{'inputs':>7}{'docs':>7}{'transl.':>8}{'inline':>7}{'passed':>7}")
     for name, c in sorted(per_file.items()):
-        print(f"{name:<30}{c['inputs']:>7}{c['documents']:>7}{c['translated']:>8}{c['inline']:>7}{c['passed']:>7}{c['known']:>7}{c['new']:>6}")
+        print(f"{name:<30}{c['inputs']:>7}{c['documents']:>7}{c['translated']:>8}{c['inline']:>7}{c['passed']:>7}")
     print("documents passing each check:", ", ".join(f"{check} {per_check[check]}/{total}" for check in CHECKS))
-    print("failing documents by kind (known failures name their bug):")
-    for kind, count in bugs.most_common():
-        description = next((d for b, d, _ in KNOWN_BUGS if b == kind), "not yet known")
-        print(f"  {kind:<16}{count:>6}  {description}")
+    for check, count in failed_checks.most_common():
+        example = next(failure for failure in failures if failure["check"] == check)
+        print(f"  {check:<10}{count:>6} failing, e.g. {example['file']} #{example['index']} ({example['placement']}): {example['detail'][:120]}")
     if args.failures:
         with args.failures.open("w", encoding="utf-8") as out:
             for failure in failures:
@@ -276,7 +226,7 @@ def main() -> None:
         write_subset(args.write_subset, args.data, cases, failures)
 
 
-# Inputs vendored per file, evenly spaced through it; failed inputs per (file, bug, check), evenly spaced through those;
+# Inputs vendored per file, evenly spaced through it; failed inputs per (file, check), evenly spaced through those;
 # every MODEL_EVERY-th vendored input goes through the fixture model in the tests too, besides those that failed with it.
 PER_FILE = 16
 FAILED_PER_GROUP = 6
@@ -291,13 +241,13 @@ def _evenly(items: list, count: int) -> list:
 def write_subset(path: Path, folder: Path, cases: list[dict], failures: list[dict]) -> None:
     """A deterministic subset for tests/test_html_torture.py, merged with the one already there (an input once vendored stays).
 
-    Every kind of failure is in it (each file, bug and check), not every failed input: they run to a thousand, most
+    Every kind of failure is in it (each file and check), not every failed input: they run to a thousand, most
     of them one unterminated doctype or comment in test3.test.
     """
     groups = collections.defaultdict(list)
     for failure in failures:
         key = (failure["file"], failure["index"])
-        group = groups[failure["file"], failure["bug"] or "new", failure["check"]]
+        group = groups[failure["file"], failure["check"]]
         if key not in group:
             group.append(key)
     chosen = {key: False for group in groups.values() for key in _evenly(group, FAILED_PER_GROUP)}
@@ -323,7 +273,7 @@ def write_subset(path: Path, folder: Path, cases: list[dict], failures: list[dic
         "licence": "MIT; licence_text is the project's LICENSE file",
         "licence_text": (folder / "LICENSE").read_text(encoding="utf-8"),
         "picked_by": f"benchmarks/html_torture.py --write-subset: {PER_FILE} inputs evenly spaced per file, and of the inputs that "
-        f"failed there up to {FAILED_PER_GROUP} per file, bug and check; 'model': also translated with the fixture model",
+        f"failed there up to {FAILED_PER_GROUP} per file and check; 'model': also translated with the fixture model",
         "files": sorted(by_file),
         "tests": tests,
     }

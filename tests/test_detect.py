@@ -400,3 +400,18 @@ def test_langid_columns_are_mapped_not_read():
     from unilingo._langid import langid_model
 
     assert isinstance(langid_model().column(0), memoryview)
+
+
+# Issue "Router v2": under --target de, "foo bar" read as sure English (0.996) and went to the en->de model.
+@pytest.mark.parametrize("target, sources", [("en", ["de"]), ("de", ["en"])])
+@pytest.mark.parametrize("text", ["foo bar", "Foo bar baz", "lorem ipsum dolor sit amet", "qux quux", "xyzzy"])
+def test_placeholder_names_are_no_language_for_any_target(target, sources, text):
+    decision = decide_alone(Detector(target, sources), text)
+    assert (decision.lang, decision.action, decision.reason) == (None, "skip", "no words of a known language")
+
+
+# Placeholder names that are words too ("bar", "sit") are language alone or among other words.
+@pytest.mark.parametrize("text, expected", [("at the bar", "en"), ("Bar bezahlen, bitte.", "de"), ("Foo Fighters rock the stadium tonight.", "en")])
+def test_placeholder_names_among_words_are_language(text, expected):
+    decision = decide_alone(Detector("de", ["en"]), text)
+    assert decision.lang == expected, decision.reason

@@ -54,6 +54,7 @@ from ._lexicon import (
     credit_languages,
     function_word_hits,
     mostly_unknown_words,
+    only_placeholder_words,
     word_frequency_scores,
     words,
 )
@@ -537,9 +538,12 @@ class Detector:
         sentence is no more German for it. A credit line is its label's
         language whatever names follow it.
         """
-        if self._scorer is None or guess.basis or guess.confidence >= _SETTLED or _looks_like_a_name(text):
+        if self._scorer is None or guess.basis or _looks_like_a_name(text):
             return False
-        return mostly_unknown_words(text, self.candidates)
+        # Placeholder names read as sure English to the n-gram models ("foo bar": 0.996), yet are no language.
+        if only_placeholder_words(text):
+            return True
+        return guess.confidence < _SETTLED and mostly_unknown_words(text, self.candidates)
 
 
 def _confident_neighbour(segments, guesses, index: int, step: int, threshold: float) -> _Guess | None:

@@ -222,6 +222,20 @@ def word_frequency_scores(text: str, languages: Sequence[str]) -> dict[str, floa
     return {lang: scores.get(lang, neutral) for lang in languages}
 
 
+# Programmers' and typesetters' placeholder names. Some are words of a language too ("bar", "fred", "sit"),
+# so a text of nothing but these is no language when at least one of them is no word of any.
+_PLACEHOLDER_WORDS_OF_A_LANGUAGE = frozenset("bar fred waldo thud sit dolor amet".split())
+_PLACEHOLDER_WORDS = _PLACEHOLDER_WORDS_OF_A_LANGUAGE | frozenset(
+    "foo baz qux quux quuz corge grault garply plugh xyzzy lorem ipsum hoge fuga piyo".split()
+)
+
+
+def only_placeholder_words(text: str) -> bool:
+    """Whether ``text`` is nothing but placeholder names ("foo bar", "lorem ipsum dolor sit amet")."""
+    tokens = [token.casefold() for token in words(text)]
+    return bool(tokens) and _PLACEHOLDER_WORDS.issuperset(tokens) and not _PLACEHOLDER_WORDS_OF_A_LANGUAGE.issuperset(tokens)
+
+
 def mostly_unknown_words(text: str, languages: Sequence[str]) -> bool:
     """Whether ``text`` has no marker word and most of its words are frequent in none of ``languages``.
 
