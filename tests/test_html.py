@@ -209,14 +209,28 @@ def test_inline_originals_in_a_page_restore_and_a_rerun_changes_nothing(tmp_path
     assert page.read_text(encoding="utf-8") == "<p>Der Eintritt ist frei.</p>\n<p>Hello there, how are you?</p>\n"
 
 
-def test_inline_originals_fall_back_to_a_sidecar_for_attributes_and_lang(tmp_path):
-    for number, page_text in enumerate(['<img alt="Der Eintritt ist frei.">', '<p lang="de">Der Eintritt ist frei.</p>']):
+def test_inline_originals_fall_back_to_a_sidecar_for_attributes_and_titles(tmp_path):
+    for number, page_text in enumerate(['<img alt="Der Eintritt ist frei.">', "<title>Der Eintritt ist frei.</title>"]):
         page = tmp_path / f"page{number}.html"
         page.write_text(page_text, encoding="utf-8")
         assert run("fix", page, "--keep-original", "inline", *MODELS).exit_code == 1
         assert "unilingo:original" not in page.read_text(encoding="utf-8")
         assert (tmp_path / f"page{number}.html.unilingo.json").exists()
         assert run("restore", page).exit_code == 0 and page.read_text(encoding="utf-8") == page_text
+
+
+def test_a_lang_set_to_the_target_keeps_its_old_value_after_its_tag(tmp_path):
+    page = tmp_path / "page.html"
+    original = '<html lang="de-AT"><body>\n<p lang=de>Der Eintritt ist frei.</p>\n<p lang="en-GB">Hello there.</p>\n</body></html>'
+    page.write_text(original, encoding="utf-8")
+    assert run("fix", page, "--keep-original", "inline", *MODELS).exit_code == 1
+    fixed = page.read_text(encoding="utf-8")
+    assert fixed.startswith('<html lang="en"><!-- unilingo:lang "de-AT" --><body>\n<p lang=en><!-- unilingo:lang de -->Admission is free.')
+    assert '<p lang="en-GB">Hello there.</p>' in fixed  # already the target's language: left as it is
+    assert not (tmp_path / "page.html.unilingo.json").exists()
+    assert run("fix", page, "--keep-original", "inline", *MODELS).exit_code == 0
+    assert page.read_text(encoding="utf-8") == fixed
+    assert run("restore", page).exit_code == 0 and page.read_text(encoding="utf-8") == original
 
 
 def test_check_flags_german_in_a_page_and_passes_english(tmp_path):

@@ -12,7 +12,7 @@ from typing import Sequence
 from ._detect import NO_MODEL_REASON, Decision
 from ._errors import InputError
 from ._frontmatter import find_front_matter
-from ._html import structure
+from ._html import primary_language, structure
 from ._inline import PlacedSpan
 from ._segment import INLINE_MARK, Block, SegmentedText, _Lines, _parse_view, _parser
 
@@ -23,6 +23,8 @@ FALLBACK_MARK = "markup not carried"
 FALLBACK_REASON = f"{FALLBACK_MARK} across the sentence, so it was translated between its markup as before"
 KEPT_REASON = f"{FALLBACK_MARK} across the sentence, and no run between it translated; original kept"
 _BASE64_FLAG = "base64"
+# After an HTML start tag whose lang inline originals set to the target: the value it had, as written.
+LANG_MARK = "<!-- unilingo:lang"
 # The header names the original's checksum, so an original edited by hand is noticed and translated again.
 _CHECKSUM = "sha256="
 _CHECKSUM_LENGTH = 16
@@ -85,6 +87,7 @@ class Document:
     segments: tuple[SegmentResult, ...]
     blocks: tuple[Block, ...]
     models: dict[str, str]  # source language -> model name, for the languages translated
+    languages_set: tuple[tuple[int, int, str], ...] = ()  # HTML: each lang value set to the target, as (start, end, new value)
 
     @property
     def translated(self) -> int:
@@ -146,27 +149,48 @@ class Document:
         lies where a comment is no comment (a title) or cannot go (an
         attribute value): keep a sidecar for those.
         """
-        if self.format not in ("markdown", "html"):
+        if self.format == "html":
+            return self._html_with_inline_originals()
+        if self.format != "markdown":
             raise ValueError("inline originals need Markdown or HTML; keep a sidecar for other formats")
         changed = sorted({segment.block for segment in self.segments if segment.output is not None})
-        if self.format == "html":
-            if any(segment.output is not None and segment.attribute for segment in self.segments):
-                raise ValueError("a translated attribute value has no place for its original; keep a sidecar")
-            if set(changed) & structure(self.original).no_inline_original:
-                raise ValueError("a translated title has no place for its original; keep a sidecar")
-        # Nested segments (HTML attribute values in a sentence's tags) move with the sentence that holds them.
-        shifts = _Shifts(_outermost(self.segments))
+        shifts = _Shifts(self.segments)
         pieces, position = [], 0
         for index in changed:
             block = self.blocks[index]
             end = shifts.to_output(block.end)
+            newline = _newline_after(self.original, block.end)
             pieces.append(self.text[position:end])
-            if self.format == "html":
-                pieces.append(inline_comment(self.original[block.start : block.end], "\n"))
-            else:
-                newline = _newline_after(self.original, block.end)
-                pieces.append(newline + inline_comment(self.original[block.start : block.end], newline))
+            pieces.append(newline + inline_comment(self.original[block.start : block.end], newline))
             position = end
+        pieces.append(self.text[position:])
+        return "".join(pieces)
+
+    def _html_with_inline_originals(self) -> str:
+        """Each translated block's original in a comment after it, and each lang set to the target its old value after its tag."""
+        if any(segment.output is not None and segment.attribute for segment in self.segments):
+            raise ValueError("a translated attribute value has no place for its original; keep a sidecar")
+        changed = sorted({segment.block for segment in self.segments if segment.output is not None})
+        found = structure(self.original)
+        if set(changed) & found.no_inline_original:
+            raise ValueError("a translated title has no place for its original; keep a sidecar")
+        outermost = _outermost(self.segments)
+        tag_ends = {mark.start: mark.content_start for mark in found.marks}
+        insertions = [(self.blocks[index].end, inline_comment(self.original[self.blocks[index].start : self.blocks[index].end], "\n"))
+                      for index in changed]  # fmt: skip
+        for start, end, _ in self.languages_set:
+            if any(segment.start <= start < segment.end for segment in outermost) or start not in tag_ends:
+                raise ValueError("a lang set inside a translated sentence has no place for its old value; keep a sidecar")
+            if "--" in self.original[start:end] or ">" in self.original[start:end]:
+                raise ValueError("a lang value that would end a comment; keep a sidecar")
+            insertions.append((tag_ends[start], f"{LANG_MARK} {self.original[start:end]} -->"))
+        replaced = [(segment.start, segment.end, segment.output) for segment in outermost if segment.output is not None]
+        shifts = _EditShifts(sorted(replaced + list(self.languages_set)))
+        pieces, position = [], 0
+        for offset, comment in sorted(insertions):
+            at = shifts.to_output(offset)
+            pieces += [self.text[position:at], comment]
+            position = at
         pieces.append(self.text[position:])
         return "".join(pieces)
 
@@ -270,7 +294,7 @@ def merge(
                           "skip", skip.reason, start, start + skip.end - skip.start)
         )  # fmt: skip
     results.sort(key=lambda result: (result.start, -result.end))
-    return Document(original, output_text, segmented.format, target, tuple(results), segmented.blocks, models)
+    return Document(original, output_text, segmented.format, target, tuple(results), segmented.blocks, models, tuple(edits))
 
 
 # An attribute value or lang inside a tag that the sentence's translation did not carry.
@@ -278,7 +302,10 @@ _INSIDE_REASON = "its tag did not come through the translation of the sentence a
 
 
 def _edits(segmented: SegmentedText, decisions: Sequence[Decision], outputs: dict[int, str], target: str) -> list[tuple[int, int, str]]:
-    """Each ``lang`` value to set to the target: its element's text has a translated segment and none left in another language."""
+    """Each ``lang`` value to set to the target: its element's text has a translated segment and none left in another language.
+
+    A value already of the target language ("en-GB" for en) stays as it is.
+    """
     edits = []
     starts = [segment.start for segment in segmented.segments]
     for mark in segmented.marks:
@@ -287,8 +314,9 @@ def _edits(segmented: SegmentedText, decisions: Sequence[Decision], outputs: dic
         inside = range(first, last)
         translated = any(index in outputs for index in inside)
         left = any(index not in outputs and _in_another_language(decisions[index], target) for index in inside)
-        if translated and not left:
-            quote = segmented.text[mark.start] if segmented.text[mark.start] in "'\"" else ""
+        written = segmented.text[mark.start : mark.end]
+        quote = written[0] if written[:1] in ("'", '"') else ""
+        if translated and not left and primary_language(written.strip("'\"")) != target:
             edits.append((mark.start, mark.end, f"{quote}{target}{quote}"))
     return edits
 
@@ -480,6 +508,25 @@ def _html_inline_originals(text: str, where: str) -> list[InlineOriginal]:
     return found
 
 
+_LANG_COMMENT = re.compile(re.escape(LANG_MARK) + r" ([^>]*?) -->")
+
+
+def _restore_languages(text: str, where: str) -> str:
+    """The page with each lang that inline originals set to the target back to the value its comment keeps."""
+    tags = {mark.content_start: mark for mark in structure(text).marks}
+    pieces, position = [], 0
+    for comment in _LANG_COMMENT.finditer(text):
+        mark = tags.get(comment.start())
+        if mark is None:
+            line = _Lines(text).line_of(comment.start()) + 1
+            raise InputError(f"{where}:{line}: a kept lang value that follows no tag with a lang; was the file edited? "
+                             f"nothing was restored")  # fmt: skip
+        pieces += [text[position : mark.start], comment.group(1), text[mark.end : comment.start()]]
+        position = comment.end()
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
 def restore_inline(text: str, where: str = "document", format: str = "markdown") -> str:
     """The original Markdown or HTML, from a document written with inline originals.
 
@@ -487,6 +534,8 @@ def restore_inline(text: str, where: str = "document", format: str = "markdown")
     block; one it cannot place (inside a block nested past the parser's limit,
     say) makes this an InputError rather than a restore that leaves it out.
     """
+    if format == "html" and LANG_MARK in text:
+        text = _restore_languages(text, where)
     pieces, position = [], 0
     found = inline_originals(text, where, format)
     for kept in found:
