@@ -290,7 +290,7 @@ class Translator:
             max_tokens = max(1, min(max_tokens, engine.max_beam_tokens // beams))
         for batch in token_batches(lengths, max_sentences, max_tokens):
             budget = self.generation.budget(max(lengths[i] for i in batch), engine.max_input_tokens)
-            heads = any(wanted[i] for i in batch)
+            heads = [wanted[i] for i in batch]
             for index, generated in zip(batch, engine.generate([pieces[i] for i in batch], beams, budget, heads)):
                 outputs[index] = Translation(generated.text, runaway(generated.tokens, budget, pieces[index]), generated.attention)
             finished(batch)
