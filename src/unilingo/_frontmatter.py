@@ -26,10 +26,10 @@ _YAML_OTHER_TYPES = re.compile(r"(?i:true|false|yes|no|on|off|y|n|null|~)|[-+]?(
 
 @dataclass(frozen=True)
 class FrontMatter:
+    """The header at the very top of a file: its opening marker is at offset 0, on line 0."""
+
     kind: str  # yaml or toml
-    start: int  # the opening marker
     end: int  # the end of the closing marker's line, its line ending left out
-    first_line: int
     stop_line: int  # the line after the closing marker
 
 
@@ -49,7 +49,7 @@ def find_front_matter(text: str, line_starts: list[int], line_ends: list[int]) -
         return None
     for number in range(1, len(line_starts)):
         if text[line_starts[number] : line_ends[number]].rstrip() in _CLOSING[kind]:
-            return FrontMatter(kind, 0, line_ends[number], 0, number + 1)
+            return FrontMatter(kind, line_ends[number], number + 1)
     return None
 
 
@@ -57,7 +57,7 @@ def values(text: str, front: FrontMatter, line_starts: list[int], line_ends: lis
     """The string values of the allowed top-level keys, one per line, with their offsets."""
     entry = _YAML_ENTRY if front.kind == "yaml" else _TOML_ENTRY
     found = []
-    for number in range(front.first_line + 1, front.stop_line - 1):
+    for number in range(1, front.stop_line - 1):
         start = line_starts[number]
         match = entry.match(text, start, line_ends[number])
         if match is None or match.group(1) not in keys:

@@ -484,7 +484,7 @@ def inline_originals(text: str, where: str = "document", format: str = "markdown
             continue
         first, stop = token.map
         if previous is None and front is not None and front.stop_line == first:
-            block_start = front.start
+            block_start = 0
         elif previous is None or previous.map[1] != first:
             raise InputError(f"{where}:{first + 1}: an inline original that does not follow its block; was the file edited?")
         else:

@@ -388,7 +388,6 @@ def _with_urls(text: str, elements: list[Element]) -> list[Element]:
 
 @dataclass
 class _Formatting:
-    kind: str
     opening: Element
     closing: Element
     plain_start: int
@@ -419,7 +418,7 @@ class _Line:
                 if not open_spans or open_spans[-1][0].span != element.span:
                     return None
                 opening, plain_start = open_spans.pop()
-                line.formatting.append(_Formatting(element.span, opening, element, plain_start, len(line.chars)))
+                line.formatting.append(_Formatting(opening, element, plain_start, len(line.chars)))
             elif element.kind == "text":
                 line.chars.extend(element.plain)
                 line.starts.extend(range(element.start, element.start + len(element.plain)))
@@ -480,7 +479,7 @@ class _Line:
 
         for f in formatting:
             at, until = to_source(max(f.plain_start, start)), to_source(min(f.plain_end, end))
-            spans.append(InlineSpan(f.kind, f.opening.start, f.closing.end, f.opening.end, f.closing.start, at, until))
+            spans.append(InlineSpan(f.opening.span, f.opening.start, f.closing.end, f.opening.end, f.closing.start, at, until))
         source_text = "".join(source)
         if not spans and text[first:last] == source_text:
             return first, last, None
@@ -566,7 +565,7 @@ def _markdown_structure(
     view = _parse_view(text, front)
     # Same line starts as the text; the ends differ only where a CR became a space.
     lines = _Lines(view) if "\r" in text else text_lines
-    blocks: list[Block] = [Block(front.start, front.end)] if front else []
+    blocks: list[Block] = [Block(0, front.end)] if front else []
     runs: list[list[Element]] = []
     translated: list[tuple[int, int]] = []
     unsegmented: list[tuple[int, int, str]] = []
