@@ -307,3 +307,16 @@ def test_where_html_parser_and_html5_differ_the_page_is_read_as_html5_does_or_le
 def test_a_lone_surrogate_is_an_input_error():
     with pytest.raises(InputError, match="lone surrogate .U\\+D800. at offset 4"):
         segment("<p>x\ud800</p>", "html")
+
+
+def test_fix_translates_a_block_again_when_its_inline_original_was_edited(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<p>Der Eintritt ist frei.</p>\n<p>Hello there, how are you?</p>\n", encoding="utf-8")
+    assert run("fix", page, "--keep-original", "inline", *MODELS).exit_code == 1
+    edited = page.read_text(encoding="utf-8").replace("\nDer Eintritt ist frei.\n", "\nNiemand wurde verletzt.\n")
+    page.write_text(edited, encoding="utf-8")
+    assert run("fix", page, "--keep-original", "inline", *MODELS).exit_code == 1
+    refreshed = page.read_text(encoding="utf-8")
+    assert refreshed.startswith("<p>Nobody was injured.<!-- unilingo:original sha256=")
+    assert run("restore", page).exit_code == 0
+    assert page.read_text(encoding="utf-8") == "<p>Niemand wurde verletzt.</p>\n<p>Hello there, how are you?</p>\n"

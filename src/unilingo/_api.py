@@ -103,22 +103,28 @@ class Normalizer:
         segmented = self._segment(text, format)
         return merge(segmented, self.detector.decide(_readable(segmented.segments)), {}, self.target, {})
 
-    def refresh_inline_originals(self, text: str, where: str = "document") -> str:
-        """Markdown with each block whose inline original was edited by hand translated again from that original.
+    def refresh_inline_originals(self, text: str, where: str = "document", format: str = "markdown") -> str:
+        """Markdown or HTML with each block whose inline original was edited by hand translated again from that original.
 
         A block whose original is unchanged stays as it is, hand edits to the
         translation included: the detector never looks at it again. ``where``
-        names the document in errors (an InputError for a damaged original).
+        names the document in errors (an InputError for a damaged original, or
+        for an edited HTML original whose new translation could not keep it
+        inline).
         """
         if INLINE_MARK not in text:
             return text
-        edited = [kept for kept in inline_originals(text, where) if kept.edited]
+        edited = [kept for kept in inline_originals(text, where, format) if kept.edited]
         if not edited:
             return text
         pieces, position = [], 0
-        for kept, doc in zip(edited, self.normalize_many([(kept.original, "markdown") for kept in edited])):
+        for kept, doc in zip(edited, self.normalize_many([(kept.original, format) for kept in edited])):
             pieces.append(text[position : kept.block_start])
-            pieces.append(doc.with_inline_originals() if doc.translated else doc.text)
+            try:
+                pieces.append(doc.with_inline_originals() if doc.translated else doc.text)
+            except ValueError as error:
+                raise InputError(f"{where}: an inline original edited by hand cannot be translated again inline ({error}): "
+                                 f"restore the file and translate it with --keep-original sidecar") from None  # fmt: skip
             position = kept.comment_end
         pieces.append(text[position:])
         return "".join(pieces)

@@ -476,7 +476,7 @@ def fix(paths, format_, quiet, **options):
         ready = []
         for job, text in _readable(grouped, failures):
             try:
-                refreshed = normalizer.refresh_inline_originals(text, where=job.label) if job.format == "markdown" else text
+                refreshed = normalizer.refresh_inline_originals(text, job.label, job.format) if job.format in ("markdown", "html") else text
             except InputError as error:
                 failures.add(error)
                 continue
