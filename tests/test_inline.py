@@ -293,3 +293,11 @@ def test_an_image_alone_on_its_line_has_its_alt_text_translated(normalizer):
     doc = normalizer.normalize(source, "markdown")
     assert doc.text == "![The police are looking for witnesses.](polizei.png \"Foto\")\n"
     assert restore_inline(doc.with_inline_originals()) == source
+
+
+@pytest.mark.parametrize("format", ["text", "markdown"])
+def test_a_sentence_wrapped_over_lines_is_translated_whole(normalizer, format):
+    source = "Intro line that is English and stays.\n\nDie Feuerwehr war mit vierzig\nEinsatzkräften vor Ort.\n"
+    doc = normalizer.normalize(source, format)
+    assert doc.text == "Intro line that is English and stays.\n\nThe fire brigade was on the scene with forty emergency workers.\n"
+    assert restore_sidecar(json.loads(json.dumps(doc.sidecar()))) == source

@@ -151,3 +151,39 @@ def test_protected_spans(source, kind):
 def test_plain_sentences_carry_no_inline():
     doc = segment("Nur Text hier. Und mehr.\n", "markdown")
     assert [seg.inline for seg in doc.segments] == [None, None]
+
+
+# A sentence wrapped over lines is one sentence; a line that ends a sentence, a short line and a credit keep to themselves.
+@pytest.mark.parametrize("format", ["text", "markdown"])
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("Die Feuerwehr war heute mit vierzig\nEinsatzkräften vor Ort.\n", ["Die Feuerwehr war heute mit vierzig Einsatzkräften vor Ort."]),
+        ("Die Feuerwehr war heute mit vierzig\r\n   Einsatzkräften vor Ort.\r\n", ["Die Feuerwehr war heute mit vierzig Einsatzkräften vor Ort."]),
+        ("Wir speichern Ihre Daten nur so lange,\nwie es erforderlich ist.\n", ["Wir speichern Ihre Daten nur so lange, wie es erforderlich ist."]),
+        ("Die Polizei sucht nach Zeugen.\nNiemand wurde verletzt.\n", ["Die Polizei sucht nach Zeugen.", "Niemand wurde verletzt."]),
+        ("Kontakt\nImpressum\nDatenschutz\n", ["Kontakt", "Impressum", "Datenschutz"]),
+        ("A crowd gathers on the new bridge at sunset\nQuelle: Deutsche Presse-Agentur\n",
+         ["A crowd gathers on the new bridge at sunset", "Quelle: Deutsche Presse-Agentur"]),
+        ("Foto: Max Mustermann/dpa und Anna Schmidt/AFP\nThe bridge opened on Monday.\n",
+         ["Foto: Max Mustermann/dpa und Anna Schmidt/AFP", "The bridge opened on Monday."]),
+    ],
+)  # fmt: skip
+def test_a_sentence_wrapped_over_lines_is_one(format, source, expected):
+    segmented = segment(source, format)
+    assert [seg.source for seg in segmented.segments] == expected
+    for seg in segmented.segments:
+        assert source[seg.start : seg.end] == seg.text
+
+
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("> Die Feuerwehr war heute mit vierzig\n> Einsatzkräften vor Ort.\n", "Die Feuerwehr war heute mit vierzig\n> Einsatzkräften vor Ort."),
+        ("- Die Feuerwehr war heute mit *vierzig\n  Einsatzkräften* vor Ort.\n", "Die Feuerwehr war heute mit *vierzig\n  Einsatzkräften* vor Ort."),
+    ],
+)
+def test_a_wrapped_sentence_in_a_quote_or_list_item_holds_its_markup(source, expected):
+    (seg,) = segment(source, "markdown").segments
+    assert seg.text == expected
+    assert seg.source == "Die Feuerwehr war heute mit vierzig Einsatzkräften vor Ort."

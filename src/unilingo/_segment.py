@@ -31,6 +31,7 @@ from ._frontmatter import FrontMatter, find_front_matter
 from ._frontmatter import values as front_values
 from ._errors import InputError
 from ._glossary import Glossary
+from ._lexicon import credit_label
 
 if TYPE_CHECKING:
     from ._html import LangMark
@@ -290,12 +291,19 @@ def _text_structure(text: str, lines: _Lines) -> tuple[list[Block], list[list[El
             in_block = False
             continue
         start = lines.start(number) + (number == 0 and text.startswith(BOM))
+        element = Element("text", start, lines.end(number), text[start : lines.end(number)])
         if in_block:
             blocks[-1] = Block(blocks[-1].start, lines.end(number))
+            indented = start + len(element.plain) - len(element.plain.lstrip())
+            if _continues(runs[-1][-1], text, lines.end(number - 1), indented):
+                # A sentence wrapped over two lines is one sentence: the line break reads as a space.
+                runs[-1] += [Element("char", lines.end(number - 1), indented, " "),
+                             Element("text", indented, element.end, text[indented : element.end])]  # fmt: skip
+                continue
         else:
             blocks.append(Block(start, lines.end(number)))
             in_block = True
-        runs.append([Element("text", start, lines.end(number), text[start : lines.end(number)])])
+        runs.append([element])
     return blocks, runs
 
 
@@ -625,6 +633,15 @@ def _inline_lines(token, view: str, lines: _Lines, in_table_cell: bool) -> list[
     result: list[list[Element]] = []
     current: list[Element] = []
     for element in _walk_inline(token.children or [], content):
+        if element is not None and element.kind == "softbreak":
+            line = bisect.bisect_right(content_line_starts, element.start) - 1
+            start, end = element.start + line_offsets[line] - content_line_starts[line], line_offsets[line + 1]
+            while view[end : end + 1] in (" ", "\t"):
+                end += 1
+            if current and _continues(current[-1], view, start, end):
+                current.append(Element("char", start, end, " "))
+                continue
+            element = None
         if element is not None:
             first = bisect.bisect_right(content_line_starts, element.start) - 1
             last = bisect.bisect_right(content_line_starts, max(element.start, element.end - 1)) - 1
@@ -641,6 +658,36 @@ def _inline_lines(token, view: str, lines: _Lines, in_table_cell: bool) -> list[
     if current:
         result.append(current)
     return result
+
+
+def _continues(last: Element, text: str, line_end: int, next_start: int) -> bool:
+    """Whether a sentence runs on from a line that ends in ``last`` (at ``line_end``) into the line starting at ``next_start``.
+
+    Only where the line ends mid-sentence (a word, a comma) and the next one
+    starts with a word, and neither is a credit line ("Foto: …"): a line that
+    ends a sentence, an image or markup, and a caption's credit keep to
+    themselves, as they did when every line was decided alone.
+    """
+    tail = last.plain.rstrip()[-1:] if last.kind == "text" else ""
+    if not tail or not (tail.isalnum() or tail in _RUNS_ON):
+        return False
+    following = text[next_start : _line_end(text, next_start)].strip()
+    if not following[:1].isalnum() or credit_label(following) is not None:
+        return False
+    previous = text[max(text.rfind("\n", 0, line_end), text.rfind("\r", 0, line_end)) + 1 : line_end].strip()
+    # Wrapped prose fills its lines; a short line is a list, a menu, a verse or an address, each line its own.
+    return len(previous.split()) >= _WRAPPED_WORDS and credit_label(previous.lstrip("#>*-+ \t")) is None
+
+
+def _line_end(text: str, position: int) -> int:
+    ends = [end for end in (text.find("\n", position), text.find("\r", position)) if end >= 0]
+    return min(ends) if ends else len(text)
+
+
+# The fewest words of a line that a sentence runs on from.
+_WRAPPED_WORDS = 5
+# What a line may end with and still run on into the next: a comma, a semicolon, a hyphen or dash.
+_RUNS_ON = ",;-\u2013\u2014"
 
 
 def _content_line_offsets(content: str, first_line: int, view: str, lines: _Lines, in_table_cell: bool) -> list[int]:
@@ -692,7 +739,11 @@ def _walk_inline(children, content: str) -> list[Element | None]:
             found = advance(child.content)
             if autolink < 0:
                 elements.append(Element("text", found, cursor, child.content))
-        elif kind in ("softbreak", "hardbreak"):
+        elif kind == "softbreak":
+            before = cursor
+            advance("\n")
+            elements.append(Element("softbreak", before, cursor))
+        elif kind == "hardbreak":
             advance("\n")
             elements.append(None)
         elif kind == "text_special":
