@@ -674,14 +674,18 @@ def _continues(last: Element, text: str, line_end: int, next_start: int) -> bool
     following = text[next_start : _line_end(text, next_start)].strip()
     if not following[:1].isalnum() or credit_label(following) is not None:
         return False
-    previous = text[max(text.rfind("\n", 0, line_end), text.rfind("\r", 0, line_end)) + 1 : line_end].strip()
+    newline = text.rfind("\n", 0, line_end)
+    previous = text[max(newline, text.rfind("\r", newline + 1, line_end)) + 1 : line_end].strip()
     # Wrapped prose fills its lines; a short line is a list, a menu, a verse or an address, each line its own.
     return len(previous.split()) >= _WRAPPED_WORDS and credit_label(previous.lstrip("#>*-+ \t")) is None
 
 
 def _line_end(text: str, position: int) -> int:
-    ends = [end for end in (text.find("\n", position), text.find("\r", position)) if end >= 0]
-    return min(ends) if ends else len(text)
+    # Each search stops at the next newline: a search to the end of a megabyte per line would be quadratic.
+    newline = text.find("\n", position)
+    newline = len(text) if newline < 0 else newline
+    carriage = text.find("\r", position, newline)
+    return newline if carriage < 0 else carriage
 
 
 # The fewest words of a line that a sentence runs on from.
