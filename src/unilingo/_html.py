@@ -116,12 +116,12 @@ class LangMark:
 @dataclass
 class Structure:
     lines: list[tuple[int, list[Element]]]  # (block, pieces) per line of prose, in document order
-    blocks: list[tuple[int, int]]  # per block: its first and last non-blank character
+    blocks: list[tuple[int, int]]  # per block: from its first piece that is not whitespace to the end of its last
     attributes: list[Attribute]
     marks: list[LangMark]
     language_starts: list[int]  # where the language in effect changes
     languages: list[str | None]  # what it changes to
-    no_inline_original: set[int]  # blocks where a comment is not a comment (title) or changes nothing readable
+    no_inline_original: set[int]  # blocks where a comment would be text (a title's)
     translated: list[tuple[int, int]]  # blocks followed by their inline original: translated already
 
 
@@ -273,10 +273,15 @@ def structure(text: str) -> Structure:
         if piece.kind == "html" and not in_block:
             return  # a comment or image between blocks belongs to none
         line.append(piece)
-        if _solid(piece):
+        if not _solid(piece):
+            return
+        if in_block:
+            found.blocks[-1] = (found.blocks[-1][0], piece.end)
+        else:
+            found.blocks.append((piece.start, piece.end))
             in_block = True
-            if title_depth:
-                found.no_inline_original.add(block_index)
+        if title_depth:
+            found.no_inline_original.add(block_index)
 
     def pop_through(tag: str, at: int) -> None:
         for depth in range(len(stack) - 1, -1, -1):
@@ -312,22 +317,24 @@ def structure(text: str) -> Structure:
             # A block boundary ends what an unclosed protected element holds, as far as sentences go.
             protecting = None
             add(Element("code", opened, start))
-        if kind == "data" and _MARKUP_START.match(payload):
-            # HTML5 reads a tag there, up to its '>'.
-            end_block()
-            closing = text.find(">", start)
-            opaque_until = len(text) if closing < 0 else closing + 1
-        elif kind == "data" and _MARKUP_START.search(payload):
-            end_block()
-        elif kind == "data":
+        if kind == "data":
+            if never_now():
+                continue
             stop = start + len(payload)
-            if not never_now() and text.startswith(payload, start):
+            if _MARKUP_START.match(payload):
+                # A tag html.parser gave up on: HTML5 reads one there, up to its '>'.
+                end_block()
+                closing = text.find(">", start)
+                opaque_until = len(text) if closing < 0 else closing + 1
+            elif _MARKUP_START.search(payload) or not text.startswith(payload, start):
+                # Text that is not the source's own, or holds what reads as a tag (RCDATA, to newer
+                # versions of html.parser): left as it is.
+                end_block()
+            else:
                 for piece in _text_pieces(text, start, stop):
                     add(piece)
                 if stop < end:
                     add(Element("html", stop, end))  # bytes the tokenizer passed over ("</>"): not text
-            elif not never_now():
-                end_block()
         elif kind == "ref":
             if never_now():
                 continue
@@ -346,7 +353,7 @@ def structure(text: str) -> Structure:
         elif kind == "comment":
             if text.startswith(INLINE_MARK, start):
                 if in_block:
-                    found.translated.append((_first_of_block(found, line, block_index), end))
+                    found.translated.append((found.blocks[-1][0], end))
                 end_block()
             elif in_block and not never_now():
                 add(Element("html", start, end))
@@ -410,27 +417,7 @@ def structure(text: str) -> Structure:
     if protecting is not None:
         add(Element("code", protecting[1], len(text)))
     end_block()
-    found.blocks = _block_extents(found.lines)
     return found
-
-
-def _first_of_block(found: Structure, line: list[Element], block: int) -> int:
-    pieces = [piece for number, pieces in found.lines if number == block for piece in pieces] + line
-    solid = [piece for piece in pieces if _solid(piece)]
-    return solid[0].start if solid else pieces[0].start if pieces else 0
-
-
-def _block_extents(lines: list[tuple[int, list[Element]]]) -> list[tuple[int, int]]:
-    extents: dict[int, tuple[int, int]] = {}
-    for block, pieces in lines:
-        for piece in pieces:
-            if not _solid(piece):
-                continue
-            low, high = extents.get(block, (piece.start, piece.end))
-            extents[block] = (min(low, piece.start), max(high, piece.end))
-    if not extents:
-        return []
-    return [extents.get(number, (0, 0)) for number in range(max(extents) + 1)]
 
 
 def _quotes_closed(raw: str) -> bool:
