@@ -223,7 +223,7 @@ def merge(
     once its text is translated: such edits go into the enclosing sentence's
     output where its tag landed there.
     """
-    placed = placed or {}
+    placed = dict(placed or {})
     original = segmented.text
     segments = segmented.segments
     edits = _edits(segmented, decisions, outputs, target)
@@ -241,16 +241,14 @@ def merge(
             inner_edits.setdefault(owner, []).append((segment.start, segment.end, outputs.get(index, segment.text), index))
         elif index in outputs:
             top.append((segment.start, segment.end, outputs[index], index))
-    inner_at: dict[int, tuple[int, int]] = {}  # inner segment -> where its output lies in the document's output
-    spans_of: dict[int, tuple[SpanResult, ...]] = {}
+    inner_at: dict[int, tuple[int, int]] = {}  # inner segment -> where its output lies in its sentence's output
     for owner, items in inner_edits.items():
-        replacements[owner], found, spans_of[owner] = _with_inner_edits(segments[owner], outputs[owner], placed.get(owner, ()), items)
+        replacements[owner], found, placed[owner] = _with_inner_edits(segments[owner], outputs[owner], placed.get(owner, ()), items)
         inner_at.update(found)
     top.sort(key=lambda item: item[0])
     shifts = _EditShifts([(start, end, replacements.get(index, replacement)) for start, end, replacement, index in top])
     output_text = shifts.apply(original)
     results = []
-    skipped = list(segmented.skipped)
     for index, (segment, decision) in enumerate(zip(segments, decisions)):
         output = outputs.get(index)
         owner = outer_of[index]
@@ -271,10 +269,7 @@ def merge(
                 # What lands in the document: with the edits inside its tags, so the row stands for its place.
                 output = replacements.get(index, output)
             output_end = shifts.to_output(segment.end) if output is None else output_start + len(output)
-        if index in spans_of:
-            spans = tuple(SpanResult(s.kind, s.start, s.end, output_start + s.output_start, output_start + s.output_end)
-                          for s in spans_of[index])  # fmt: skip
-        elif index in placed:
+        if index in placed:
             spans = tuple(SpanResult(p.kind, p.start, p.end, output_start + p.output_start, output_start + p.output_end)
                           for p in placed[index])  # fmt: skip
         elif output is None and segment.inline is not None:
@@ -287,7 +282,7 @@ def merge(
                           decision.lang, decision.confidence, decision.action, decision.reason,
                           output_start, output_end, output, spans, segment.attribute)
         )  # fmt: skip
-    for skip in skipped:
+    for skip in segmented.skipped:
         start = shifts.to_output(skip.start)
         results.append(
             SegmentResult(skip.start, skip.end, original[skip.start : skip.end], skip.line, skip.block, -1, None, 0.0,
