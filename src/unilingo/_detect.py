@@ -106,7 +106,7 @@ _DOCUMENT_PRIOR = 0.5
 # quoted and embedded text, so it tips what is in doubt and never outvotes clear words.
 _MARKED_PRIOR = 3.0
 # Changes when the scorer would guess differently, so remembered guesses are not reused.
-_GUESS_VERSION = 9
+_GUESS_VERSION = 10
 # A segment with this many marker words of one language and none of another
 # is decided by them alone: 4 words x 4.0 outweigh all that langid and lingua
 # together say against a language's own function words short of both ruling
@@ -123,6 +123,7 @@ _NAME_CONFIDENCE = 0.85
 _NAME_EVIDENCE = 0.25
 # One token with a call, an identifier joined by "_" or an assignment is code:
 # "print(x)", "foo_bar()", "a=b" (English to a German reader of --target de).
+_DIGITS = re.compile(r"\d+")
 _CODE = re.compile(r"[^\W\d_]\(|[^\W\d_]_[^\W\d_]|=")
 # So is a text with an equals sign that does not end as a sentence does:
 # "SELECT name FROM kunden WHERE land = 'DE';" in a list item, "x = y + 1".
@@ -214,19 +215,22 @@ class _Scorer:
                 guesses[index] = guess
             else:
                 undecided.append(index)
+        # Digits say nothing of a language, yet the n-gram models read them:
+        # "Artikel 1" came out Luxembourgish and "Artikel 2" German.
+        letters = [_DIGITS.sub("", text) if _DIGITS.search(text) else text for text in texts]
         # py3langid costs a fifth of lingua's fast models on a short text:
         # asked first there, with the marker words it settles most.
         langid: dict[int, dict[str, float]] = {}
         rest = []
         for index in undecided:
             if len(texts[index]) < _FAST_MODELS_SUFFICE:
-                langid[index] = self._langid_probabilities(texts[index])
+                langid[index] = self._langid_probabilities(letters[index])
                 guess = self._combine(langid[index], {}, hits[index])
                 if _agreed(guess, hits[index]):
                     guesses[index] = guess
                     continue
             rest.append(index)
-        fast = self._lingua_batch(self._lingua_fast, [texts[i] for i in rest])
+        fast = self._lingua_batch(self._lingua_fast, [letters[i] for i in rest])
         full = []
         for index, lingua in zip(rest, fast):
             guess = self._combine({}, lingua, hits[index])
@@ -236,7 +240,7 @@ class _Scorer:
                 full.append((index, lingua))
         for index, _ in full:
             if index not in langid:
-                langid[index] = self._langid_probabilities(texts[index])
+                langid[index] = self._langid_probabilities(letters[index])
         names = []
         for index, lingua in full:
             guesses[index] = guess = self._combine(langid[index], lingua, hits[index])
