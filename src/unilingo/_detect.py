@@ -217,7 +217,7 @@ class _Scorer:
                 undecided.append(index)
         # Digits say nothing of a language, yet the n-gram models read them:
         # "Artikel 1" came out Luxembourgish and "Artikel 2" German.
-        letters = [_DIGITS.sub("", text) if _DIGITS.search(text) else text for text in texts]
+        letters = {index: _DIGITS.sub("", texts[index]) for index in undecided}
         # py3langid costs a fifth of lingua's fast models on a short text:
         # asked first there, with the marker words it settles most.
         langid: dict[int, dict[str, float]] = {}
@@ -627,7 +627,7 @@ def _is_short(text: str) -> bool:
 
 def _looks_like_a_name(text: str) -> bool:
     """Two to four capitalised words, no punctuation, no word that marks a language."""
-    tokens = text.split()
+    tokens = text.split(maxsplit=4)  # a sentence is not split whole to learn that it has over four words
     if not 2 <= len(tokens) <= 4:
         return False
     if not all(token[0].isupper() and all(char.isalpha() or char in "-'’." for char in token) for token in tokens):

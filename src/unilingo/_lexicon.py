@@ -232,7 +232,8 @@ _PLACEHOLDER_WORDS = _PLACEHOLDER_WORDS_OF_A_LANGUAGE | frozenset(
 
 def only_placeholder_words(text: str) -> bool:
     """Whether ``text`` is nothing but placeholder names ("foo bar", "lorem ipsum dolor sit amet")."""
-    tokens = [token.casefold() for token in words(text)]
+    # words() are lower case already, and every placeholder is ASCII, whose lower case is its case fold.
+    tokens = words(text)
     return bool(tokens) and _PLACEHOLDER_WORDS.issuperset(tokens) and not _PLACEHOLDER_WORDS_OF_A_LANGUAGE.issuperset(tokens)
 
 
