@@ -504,13 +504,11 @@ def unseen_speed_child(data: Path) -> None:
 
 
 def settled_by_markers(text: str, candidates) -> bool:
-    """The detector's first test: marker words of one language alone, at least four or every word."""
-    from unilingo._detect import _DECISIVE_WORDS
-    from unilingo._lexicon import function_word_hits, words
+    """The detector's first test: marker words alone decide the text."""
+    from unilingo._detect import settled_by_markers as settled
+    from unilingo._lexicon import function_word_hits
 
-    hits = function_word_hits(text, candidates)
-    present = [code for code, count in hits.items() if count]
-    return len(present) == 1 and hits[present[0]] >= min(_DECISIVE_WORDS, len(words(text)))
+    return settled(text, function_word_hits(text, candidates), candidates)
 
 
 def unseen_speed(data: Path) -> None:

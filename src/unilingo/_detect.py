@@ -55,6 +55,7 @@ from ._lexicon import (
     function_word_hits,
     mostly_unknown_words,
     only_placeholder_words,
+    own_and_shared_markers,
     word_frequency_scores,
     words,
 )
@@ -106,7 +107,7 @@ _DOCUMENT_PRIOR = 0.5
 # quoted and embedded text, so it tips what is in doubt and never outvotes clear words.
 _MARKED_PRIOR = 3.0
 # Changes when the scorer would guess differently, so remembered guesses are not reused.
-_GUESS_VERSION = 10
+_GUESS_VERSION = 11
 # A segment with this many marker words of one language and none of another
 # is decided by them alone: 4 words x 4.0 outweigh all that langid and lingua
 # together say against a language's own function words short of both ruling
@@ -206,8 +207,7 @@ class _Scorer:
         guesses: list[_Guess | None] = [None] * len(texts)
         undecided = []
         for index, text_hits in enumerate(hits):
-            present = [code for code, count in text_hits.items() if count]
-            if len(present) == 1 and text_hits[present[0]] >= min(_DECISIVE_WORDS, len(words(texts[index]))):
+            if settled_by_markers(texts[index], text_hits, self.candidates):
                 counts = tuple(text_hits.values())
                 guess = self._by_markers.get(counts)
                 if guess is None:
@@ -594,6 +594,29 @@ def _with_marked_language(marked: str | None, guess: _Guess | None) -> _Guess | 
     probabilities = {lang: weight / total for lang, weight in weights.items()}
     best = max(probabilities, key=probabilities.__getitem__)
     return _Guess(best, probabilities[best], probabilities, guess.basis, guess.name_evidence)
+
+
+def settled_by_markers(text: str, hits: dict[str, int], candidates: Sequence[str]) -> bool:
+    """Whether marker words alone decide a text: those of one language, at least four or every word.
+
+    A word two candidates write alike ("dass": German and Luxembourgish)
+    does not stand in the way when the text's other marker words are all
+    of one language: "Ich weiß, dass er heute nicht zu uns kommt." is settled German.
+    """
+    present = [code for code, count in hits.items() if count]
+    if not present:
+        return False
+    if len(present) == 1:
+        lead = present[0]
+    else:
+        own, shared = own_and_shared_markers(text, candidates)
+        alone = [code for code, count in own.items() if count]
+        if len(alone) != 1:
+            return False
+        lead = alone[0]
+        if any(hits[code] > shared[lead] for code in present if code != lead):
+            return False
+    return hits[lead] >= min(_DECISIVE_WORDS, len(words(text)))
 
 
 def _agreed(guess: _Guess, hits: dict[str, int]) -> bool:
