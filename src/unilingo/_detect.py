@@ -226,7 +226,7 @@ class _Scorer:
             if len(texts[index]) < _FAST_MODELS_SUFFICE:
                 langid[index] = self._langid_probabilities(letters[index])
                 guess = self._combine(langid[index], {}, hits[index])
-                if _agreed(guess, hits[index]):
+                if _agreed(guess, hits[index], texts[index], self.candidates):
                     guesses[index] = guess
                     continue
             rest.append(index)
@@ -244,7 +244,7 @@ class _Scorer:
         names = []
         for index, lingua in full:
             guesses[index] = guess = self._combine(langid[index], lingua, hits[index])
-            if len(texts[index]) >= _FAST_MODELS_SUFFICE or self._surely_left_alone(guess) or self._surely_headed(guess, hits[index]):
+            if len(texts[index]) >= _FAST_MODELS_SUFFICE or self._surely_left_alone(guess) or self._surely_headed(guess, hits[index], texts[index]):
                 continue
             if _looks_like_a_name(texts[index]):
                 names.append((index, lingua))
@@ -267,13 +267,13 @@ class _Scorer:
             self._langid_all = LangidScorer(langid_model(), langid_model().languages)
         return _softmax(dict(zip(self._langid_all.languages, self._langid_all.log_probabilities(text))))
 
-    def _surely_headed(self, guess: _Guess, hits: dict[str, int]) -> bool:
+    def _surely_headed(self, guess: _Guess, hits: dict[str, int], text: str) -> bool:
         """Whether the n-gram models and the marker words agree, beyond doubt, on a language with a model.
 
         "Ich habe Hunger." is German by every opinion; the full models are for
         texts whose words say otherwise or nothing ("I'm transgender.").
         """
-        return guess.lang in self._sources and _agreed(guess, hits)
+        return guess.lang in self._sources and _agreed(guess, hits, text, self.candidates)
 
     def _surely_left_alone(self, guess: _Guess) -> bool:
         """Whether a guess leaves a text out of every model's reach beyond doubt.
@@ -619,9 +619,15 @@ def settled_by_markers(text: str, hits: dict[str, int], candidates: Sequence[str
     return hits[lead] >= min(_DECISIVE_WORDS, len(words(text)))
 
 
-def _agreed(guess: _Guess, hits: dict[str, int]) -> bool:
-    """Whether a guess is beyond doubt and the text's marker words are all of its language."""
-    return guess.confidence >= _SETTLED and hits[guess.lang] > 0 and all(count == 0 for code, count in hits.items() if code != guess.lang)
+def _agreed(guess: _Guess, hits: dict[str, int], text: str, candidates: Sequence[str]) -> bool:
+    """Whether a guess is beyond doubt and the text's marker words are all of its language, or shared with it."""
+    if guess.confidence < _SETTLED or hits[guess.lang] == 0:
+        return False
+    others = [code for code, count in hits.items() if count and code != guess.lang]
+    if not others:
+        return True
+    shared = own_and_shared_markers(text, candidates)[1][guess.lang]
+    return all(hits[code] <= shared for code in others)
 
 
 def _has_words(text: str) -> bool:
