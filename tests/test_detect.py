@@ -154,6 +154,31 @@ def test_a_heading_every_look_alike_writes_follows_its_document(detector, lang):
     assert all(route(d) == ("de" if lang == "de" else None) for d in headings)
 
 
+# Made up: phrases in languages that are no candidate, which the candidates
+# alone give to German or English.
+FOREIGN_PHRASES = {"Grazie mille!": "it", "Buongiorno a tutti.": "it", "Muchas gracias por todo.": "es", "Köszönöm szépen.": "hu"}
+
+
+@pytest.mark.parametrize("target, sources", [("en", ["de"]), ("de", ["en"])])
+@pytest.mark.parametrize("text", FOREIGN_PHRASES)
+def test_a_language_no_candidate_is_goes_to_no_model(target, sources, text):
+    (decision,) = Detector(target, sources).decide(segment(text, "text").segments)
+    assert (decision.lang, decision.action) == (FOREIGN_PHRASES[text], "skip")
+    assert decision.reason.startswith(f"no model for {FOREIGN_PHRASES[text]} -> {target} (py3langid over all its languages")
+
+
+def test_a_foreign_phrase_in_german_prose_stays_foreign(detector):
+    decisions = detector.decide(segment("Ich habe heute viel gelernt. Grazie mille! Wir sehen uns morgen.", "text").segments)
+    assert [(d.lang, d.action) for d in decisions] == [("de", "translate"), ("it", "skip"), ("de", "translate")]
+
+
+# Tatoeba (see above): py3langid over all its languages reads these as other languages, but their words are English.
+@pytest.mark.parametrize("text", ["God is omniscient.", "Rubbish!"])
+def test_english_that_reads_foreign_to_py3langid_still_goes_to_the_english_model(text):
+    (decision,) = Detector("de", ["en"]).decide(segment(text, "text").segments)
+    assert (decision.lang, decision.action) == ("en", "translate")
+
+
 def test_german_credit_under_english_caption_is_routed_alone(detector):
     paragraph = "A crowd gathers on the new bridge at sunset.\nFoto: Max Mustermann/dpa\n"
     decisions = detector.decide(segment(paragraph, "text").segments)
