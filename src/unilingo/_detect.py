@@ -163,6 +163,14 @@ class _Guess:
     foreign: str | None = None
     foreign_confidence: float = 0.0
 
+    def reweighed(self, weights: dict[str, float]) -> "_Guess":
+        """The guess over the same languages in proportion to ``weights``; what else it holds stays."""
+        total = sum(weights.values())
+        probabilities = {lang: weight / total for lang, weight in weights.items()}
+        best = max(probabilities, key=probabilities.__getitem__)
+        # Not dataclasses.replace: this runs for every short segment, and replace costs twice as much.
+        return _Guess(best, probabilities[best], probabilities, self.basis, self.name_evidence, self.foreign, self.foreign_confidence)
+
 
 def known_languages() -> list[str]:
     return known_codes(langid_model())
@@ -255,15 +263,17 @@ class _Scorer:
             if index not in langid:
                 langid[index] = self._langid_probabilities(letters[index])
         names = []
+        actionable = {*self._sources, self.target}
         for index, lingua in full:
             guesses[index] = guess = self._combine(langid[index], lingua, hits[index])
-            if len(texts[index]) >= _FAST_MODELS_SUFFICE or self._surely_left_alone(guess) or self._surely_headed(guess, hits[index], texts[index]):
-                continue
-            if _looks_like_a_name(texts[index]):
-                names.append((index, lingua))
-            else:
+            if not (len(texts[index]) >= _FAST_MODELS_SUFFICE or self._surely_left_alone(guess) or self._surely_headed(guess, hits[index], texts[index])):
+                if _looks_like_a_name(texts[index]):
+                    names.append((index, lingua))
+                    continue
                 frequencies = word_frequency_scores(texts[index], self.candidates)
-                guesses[index] = self._combine(langid[index], lingua, hits[index], frequencies)
+                guesses[index] = guess = self._combine(langid[index], lingua, hits[index], frequencies)
+            if guess.lang in actionable and not _agreed(guess, hits[index], texts[index], self.candidates):
+                guesses[index] = self._with_foreign_language(guess, letters[index])
         for index, lingua in names:
             # Without langid among the candidates: a name's letters say where
             # the name comes from, which it reads surely ("Angela Merkel":
@@ -271,18 +281,15 @@ class _Scorer:
             guess = self._combine({}, lingua, hits[index])
             everywhere = self._langid_everywhere(texts[index])
             guesses[index] = _Guess(guess.lang, guess.confidence, guess.probabilities, name_evidence=everywhere.get(guess.lang, 0.0))
-        actionable = {*self._sources, self.target}
-        for index, guess in enumerate(guesses):
-            if guess.lang in actionable and guess.name_evidence is None and not _agreed(guess, hits[index], texts[index], self.candidates):
-                guesses[index] = self._with_foreign_language(guess, letters.get(index, texts[index]))
         return guesses  # type: ignore[return-value]
 
     def _with_foreign_language(self, guess: _Guess, text: str) -> _Guess:
         """The guess, marked with the language py3langid over all its languages surely reads, if no candidate is it.
 
         Asked only of text headed for a model or kept as the target that the
-        marker words and the n-gram models do not agree on, and whose words
-        are mostly not that language's: "Grazie mille!" is closest to German
+        marker words and the n-gram models do not agree on (nor lingua's fast
+        models put surely in the target), and whose words are mostly not that
+        language's: "Grazie mille!" is closest to German
         among the candidates, and Italian to py3langid over all it knows;
         "God is omniscient." is Latin to it, but its words are English ones.
         """
@@ -616,22 +623,14 @@ def _with_document_prior(segments, guesses: list[_Guess | None]) -> list[_Guess 
         if guess is None or not (guess.basis or _is_short(segment.text)):
             nudged.append(guess)
             continue
-        weights = {lang: p * (1 + sure.get(lang, 0)) ** _DOCUMENT_PRIOR for lang, p in guess.probabilities.items()}
-        total = sum(weights.values())
-        probabilities = {lang: weight / total for lang, weight in weights.items()}
-        best = max(probabilities, key=probabilities.__getitem__)
-        nudged.append(replace(guess, lang=best, confidence=probabilities[best], probabilities=probabilities))
+        nudged.append(guess.reweighed({lang: p * (1 + sure.get(lang, 0)) ** _DOCUMENT_PRIOR for lang, p in guess.probabilities.items()}))
     return nudged
 
 
 def _with_marked_language(marked: str | None, guess: _Guess | None) -> _Guess | None:
     if marked is None or guess is None or marked not in guess.probabilities:
         return guess
-    weights = {lang: p * (_MARKED_PRIOR if lang == marked else 1.0) for lang, p in guess.probabilities.items()}
-    total = sum(weights.values())
-    probabilities = {lang: weight / total for lang, weight in weights.items()}
-    best = max(probabilities, key=probabilities.__getitem__)
-    return replace(guess, lang=best, confidence=probabilities[best], probabilities=probabilities)
+    return guess.reweighed({lang: p * (_MARKED_PRIOR if lang == marked else 1.0) for lang, p in guess.probabilities.items()})
 
 
 def settled_by_markers(text: str, hits: dict[str, int], candidates: Sequence[str]) -> bool:
