@@ -136,7 +136,8 @@ CHECKED = {
     "fr": "«\xa0Nous avons à présent des souris de 4\xa0mois qui ne sont pas diabétiques alors qu'elles l'étaient auparavant\xa0», a-t-il ajouté.",
     "nl": "'Inmiddels hebben we muizen van 4 maanden oud die geen diabetes hebben, maar dat eerder wel hebben,' voegde hij er nog aan toe.",
     "sv": "”Vi har nu 4 månader gamla möss som har blivit kvitt sin diabetes”, tillade han.",
-    "placeholders": "aaa bbb ccc",  # made up, as are the names
+    "placeholders": "aaa bbb ccc",  # made up, as are the names and the Italian
+    "it": "Grazie mille!",
     "a name": "Olaf Scholz",
 }  # fmt: skip
 
@@ -159,6 +160,9 @@ CHECKED = {
         ("fr", "nl", "en", "no model for en -> fr"),
         ("de", None, "en", "no model for en -> de"),
         ("de", None, "de", None),
+        ("en", None, "it", "no model for it -> en"),  # no candidate: py3langid over all its languages reads it
+        ("de", None, "it", "no model for it -> de"),
+        ("en", "it", "it", None),
     ],
 )
 def test_check_flags_text_surely_in_another_language(tmp_path, target, also, text, finding):

@@ -510,9 +510,10 @@ def fix(paths, format_, quiet, **options):
 def check(paths, format_, **options):
     """Fail when PATHS hold text not in the target language. Loads no model.
 
-    Findings are text that would be translated, and text surely in English or
-    German with no model into the target (German under --target fr with no
-    'de fr' line in the models file; its line says so). Languages of
+    Findings are text that would be translated, and text surely in English,
+    German or a language that is no candidate, with no model into the target
+    (German under --target fr with no 'de fr' line in the models file,
+    Italian under --target en; its line says so). Languages of
     --also-detect are recognised to be left alone and never fail the check,
     nor do names, codes or uncertain segments. With --uncertain report, the
     uncertain ones are listed on standard error.

@@ -475,12 +475,15 @@ class Detector:
         """Whether ``check`` should fail on a decision: text headed for a model, or surely in a language not wanted.
 
         The look-alikes of ``also`` are recognised to be left alone, so they
-        pass: a Dutch quote in an English page is no finding. Decisions under
-        the minimum confidence, names and text of no language never are.
+        pass: a Dutch quote in an English page is no finding. A language
+        that is no candidate at all ("Grazie mille!" under --target en) is
+        not wanted: listed in ``also``, it would pass. Decisions under the
+        minimum confidence, names and text of no language never are.
         """
         if action == "translate":
             return True
-        return action == "skip" and lang in self.not_wanted and reason.startswith(NO_MODEL_REASON)
+        wanted = lang not in self.not_wanted and lang in self.candidates
+        return action == "skip" and not wanted and reason.startswith(NO_MODEL_REASON)
 
     def _remembered_guesses(self, texts: list[str], marked: list) -> list[_Guess]:
         """The scorer's guesses, from the memory where it has them: a re-run loads no language model."""
