@@ -301,3 +301,14 @@ def test_a_sentence_wrapped_over_lines_is_translated_whole(normalizer, format):
     doc = normalizer.normalize(source, format)
     assert doc.text == "Intro line that is English and stays.\n\nThe fire brigade was on the scene with forty emergency workers.\n"
     assert restore_sidecar(json.loads(json.dumps(doc.sidecar()))) == source
+
+
+@pytest.mark.parametrize("prefix, continued", [("> ", "> "), ("- ", "  "), ("", "")])
+def test_a_code_span_over_a_line_break_is_carried_whole(normalizer, prefix, continued):
+    source = (f"Intro line that is English and stays.\n\n{prefix}Installieren Sie das Paket mit `pip\n"
+              f"{continued}install foo` und starten Sie den Server neu.\n")  # fmt: skip
+    doc = normalizer.normalize(source, "markdown")
+    assert doc.text == (f"Intro line that is English and stays.\n\n{prefix}Install the package with `pip\n"
+                        f"{continued}install foo` and restart the server.\n")  # fmt: skip
+    assert restore_sidecar(json.loads(json.dumps(doc.sidecar()))) == source
+    assert restore_inline(doc.with_inline_originals()) == source

@@ -68,7 +68,7 @@ def test_plain_text_blocks_are_paragraphs_and_lines_are_counted():
         ("Text ~~alt~~ neu\n", ["Text ~~alt~~ neu"]),
             ("Erst **fett. Dann** weiter. Zweiter Satz.\n", ["Erst **fett. Dann** weiter.", "Zweiter Satz."]),
             ("Ein *offener\nStern* hier\n", ["Ein", "offener", "Stern", "hier"]),
-            ("Code `über\nZeilen` und weiter\n", ["Code", "und weiter"]),
+            ("Code `über\nZeilen` und weiter\n", ["Code `über\nZeilen` und weiter"]),  # markup over a break is copied whole
         ("Hart  \numbrochen\n", ["Hart", "umbrochen"]),
     ],
 )
@@ -187,3 +187,30 @@ def test_a_wrapped_sentence_in_a_quote_or_list_item_holds_its_markup(source, exp
     (seg,) = segment(source, "markdown").segments
     assert seg.text == expected
     assert seg.source == "Die Feuerwehr war heute mit vierzig Einsatzkräften vor Ort."
+
+
+# A code span, a link's title, an image or inline HTML that runs over a line
+# break is copied whole, prefixes of its lines included, and the sentence
+# around it is one.
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("Die Polizei sucht in der Innenstadt von `Berlin\nMitte` nach Zeugen.\n", ["`Berlin\nMitte`"]),
+        ("> Die Polizei sucht in der Innenstadt von `Berlin\n> Mitte` nach Zeugen.\n", ["`Berlin\n> Mitte`"]),
+        ("- Die Polizei sucht in der Innenstadt von `Berlin\n  Mitte` nach Zeugen.\n", ["`Berlin\n  Mitte`"]),
+        ("Die Polizei sucht in der Innenstadt von <span\nclass=\"ort\">Berlin</span> nach Zeugen.\n", ['<span\nclass="ort">', "</span>"]),
+        ("Die Polizei sucht in der Innenstadt von ![Berlin\nMitte](karte.png) nach Zeugen.\n", ["![Berlin\nMitte](karte.png)"]),
+    ],
+)
+def test_markup_over_a_line_break_is_copied_whole_in_one_sentence(source, expected):
+    (seg,) = segment(source, "markdown").segments
+    assert source[seg.start : seg.end] == seg.text
+    assert seg.text.endswith("nach Zeugen.") and seg.source.startswith("Die Polizei sucht in der Innenstadt von")
+    assert [source[span.start : span.end] for span in seg.inline.spans if span.protected] == expected
+
+
+def test_a_link_title_over_a_line_break_stays_in_its_sentence():
+    source = 'Die Polizei sucht in der [Innenstadt](https://example.com "Berlin\nMitte") nach Zeugen.\n'
+    (seg,) = segment(source, "markdown").segments
+    assert seg.source == "Die Polizei sucht in der Innenstadt nach Zeugen."
+    assert source[seg.start : seg.end] == seg.text == source.rstrip("\n")

@@ -623,9 +623,10 @@ def _line_span(text: str, lines: _Lines, first: int, stop: int) -> tuple[int, in
 def _inline_lines(token, view: str, lines: _Lines, in_table_cell: bool) -> list[list[Element]]:
     """The token's prose, line by line, in document offsets.
 
-    A piece of markup that runs over a line break (a code span or a link
-    title, say) is left where it is: the text on either side of it belongs to
-    different lines of prose.
+    A piece of markup that runs over a line break (a code span, a link's
+    title, an image, inline HTML) is copied as it is, so a sentence wrapped
+    inside it runs on over the break, as it does over a plain one; any other
+    break between the lines of a token ends a line of prose.
     """
     content: str = token.content
     line_offsets = _content_line_offsets(content, token.map[0], view, lines, in_table_cell)
@@ -645,6 +646,9 @@ def _inline_lines(token, view: str, lines: _Lines, in_table_cell: bool) -> list[
         if element is not None:
             first = bisect.bisect_right(content_line_starts, element.start) - 1
             last = bisect.bisect_right(content_line_starts, max(element.start, element.end - 1)) - 1
+            if first != last and element.kind in _COPIED_ACROSS_LINES:
+                current.append(_across_lines(element, content, content_line_starts, line_offsets, view, first, last))
+                continue
         if element is None or first != last:
             if current:
                 result.append(current)
@@ -658,6 +662,24 @@ def _inline_lines(token, view: str, lines: _Lines, in_table_cell: bool) -> list[
     if current:
         result.append(current)
     return result
+
+
+# Markup that is copied as it is, whatever lines it runs over: in the source its
+# lines carry a quote's or list item's prefix, which it keeps.
+_COPIED_ACROSS_LINES = frozenset({"code", "close", "image", "html"})
+
+
+def _across_lines(element: Element, content: str, content_line_starts: list[int], line_offsets: list[int], view: str, first: int, last: int) -> Element:
+    """``element``, which runs from content line ``first`` to ``last``, in document offsets; each of its lines checked."""
+    for line in range(first, last + 1):
+        piece_start = max(element.start, content_line_starts[line])
+        piece_end = min(element.end, content_line_starts[line + 1] - 1) if line < last else element.end
+        at = line_offsets[line] + piece_start - content_line_starts[line]
+        if view[at : at + piece_end - piece_start] != content[piece_start:piece_end]:
+            raise _Unmappable
+    start = element.start + line_offsets[first] - content_line_starts[first]
+    end = element.end + line_offsets[last] - content_line_starts[last]
+    return dataclasses.replace(element, start=start, end=end)
 
 
 def _continues(last: Element, text: str, line_end: int, next_start: int) -> bool:
