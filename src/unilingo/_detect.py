@@ -42,7 +42,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import asdict, dataclass, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from ._errors import ConfigError
@@ -509,15 +509,15 @@ class Detector:
 
     def _line_guesses(self, segments, guesses) -> dict[int, _Guess]:
         """A guess for each line that holds an uncertain segment and more text besides."""
+        uncertain = {segment.line for segment, guess in zip(segments, guesses) if guess is not None and guess.confidence < self.min_confidence}
+        if self._scorer is None or not uncertain:
+            return {}
         texts: dict[int, list[str]] = {}
         for segment in segments:
-            texts.setdefault(segment.line, []).append(segment.text)
-        wanted = {
-            segment.line
-            for segment, guess in zip(segments, guesses)
-            if guess is not None and guess.confidence < self.min_confidence and len(texts[segment.line]) > 1
-        }
-        if self._scorer is None or not wanted:
+            if segment.line in uncertain:
+                texts.setdefault(segment.line, []).append(segment.text)
+        wanted = {line for line in uncertain if len(texts[line]) > 1}
+        if not wanted:
             return {}
         lines = sorted(wanted)
         joined = [" ".join(texts[line]) for line in lines]
@@ -694,6 +694,7 @@ def _is_short(text: str) -> bool:
     return len(words(text)) <= _SHORT_WORDS
 
 
+@lru_cache(maxsize=1 << 16)  # asked up to three times of each segment, by its context, its route and the no-language test
 def _looks_like_a_name(text: str) -> bool:
     """Two to four capitalised words, no punctuation, no word that marks a language."""
     tokens = text.split(maxsplit=4)  # a sentence is not split whole to learn that it has over four words
