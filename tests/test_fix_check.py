@@ -180,6 +180,15 @@ def test_check_flags_text_surely_in_another_language(tmp_path, target, also, tex
         assert f"add '{text} {target} MODEL' to the models file" in result.stderr
 
 
+@pytest.mark.parametrize("marked, exit_code", [(' lang="it"', 0), ("", 1)])
+def test_a_language_the_page_marks_is_no_finding_when_it_has_no_model(tmp_path, marked, exit_code):
+    page = tmp_path / "page.html"
+    page.write_text(f"<p>{CHECKED['en']}</p>\n<blockquote{marked}><p>{CHECKED['it']}</p></blockquote>\n", encoding="utf-8")
+    result = run("check", page, *MODELS, "--no-cache")
+    assert result.exit_code == exit_code, result.output
+    assert ("no model for it -> en" in result.stdout) == bool(exit_code)
+
+
 def test_check_names_every_missing_model_once(tmp_path):
     page = tmp_path / "page.md"
     page.write_text(f"{CHECKED['de']}\n\n{CHECKED['en']}\n\n{CHECKED['de']}\n", encoding="utf-8")

@@ -79,6 +79,8 @@ DETECTOR_NAME = "langid+lingua+words"
 UNCERTAIN_REASON = "uncertain"
 # Every decision skipped for want of a model into the target has a reason starting so.
 NO_MODEL_REASON = "no model for"
+# How such a reason says the page marked the language (HTML's lang), rather than the detector finding it.
+_MARKED_BASIS = "marked lang="
 
 _LANGID_WEIGHT = 0.75
 _LINGUA_WEIGHT = 1.0
@@ -454,7 +456,7 @@ class Detector:
         """Text marked as a language that has no model into the target is left alone, whatever it reads as."""
         if marked is None or marked == self.target or marked in self.sources or marked not in self._known:
             return None
-        return Decision(marked, 1.0, "skip", f"{NO_MODEL_REASON} {marked} -> {self.target} (marked lang={marked})")
+        return Decision(marked, 1.0, "skip", f"{NO_MODEL_REASON} {marked} -> {self.target} ({_MARKED_BASIS}{marked})")
 
     def _guesses(self, texts: Sequence[str]) -> list[_Guess | None]:
         with_words = [index for index, text in enumerate(texts) if _has_words(text)]
@@ -477,13 +479,15 @@ class Detector:
         The look-alikes of ``also`` are recognised to be left alone, so they
         pass: a Dutch quote in an English page is no finding. A language
         that is no candidate at all ("Grazie mille!" under --target en) is
-        not wanted: listed in ``also``, it would pass. Decisions under the
-        minimum confidence, names and text of no language never are.
+        not wanted either, unless the page marks it so (``lang="it"``): the
+        author meant it. Listed in ``also``, it would pass. Decisions under
+        the minimum confidence, names and text of no language never are.
         """
         if action == "translate":
             return True
-        wanted = lang not in self.not_wanted and lang in self.candidates
-        return action == "skip" and not wanted and reason.startswith(NO_MODEL_REASON)
+        if action != "skip" or not reason.startswith(NO_MODEL_REASON):
+            return False
+        return lang in self.not_wanted or (lang not in self.candidates and f"({_MARKED_BASIS}" not in reason)
 
     def _remembered_guesses(self, texts: list[str], marked: list) -> list[_Guess]:
         """The scorer's guesses, from the memory where it has them: a re-run loads no language model."""
