@@ -312,3 +312,33 @@ def test_a_code_span_over_a_line_break_is_carried_whole(normalizer, prefix, cont
                         f"{continued}install foo` and restart the server.\n")  # fmt: skip
     assert restore_sidecar(json.loads(json.dumps(doc.sidecar()))) == source
     assert restore_inline(doc.with_inline_originals()) == source
+
+
+# An image inside a translated sentence: the sentence carries the image
+# where the model put it, and the image's alt text is translated inside it.
+@pytest.mark.parametrize(
+    "format, source, expected",
+    [
+        ("markdown", "Installieren Sie das Paket mit ![Die Polizei sucht nach Zeugen.](p.png \"Titel\") und starten Sie den Server neu.\n",
+         "Install the package with ![The police are looking for witnesses.](p.png \"Titel\") and restart the server.\n"),
+        ("html", '<p>Installieren Sie das Paket mit <img src=p.png alt="Die Polizei sucht nach Zeugen."> und starten Sie den Server neu.</p>\n',
+         '<p>Install the package with <img src=p.png alt="The police are looking for witnesses."> and restart the server.</p>\n'),
+    ],
+)  # fmt: skip
+def test_the_alt_text_of_an_image_inside_a_sentence_is_translated(normalizer, format, source, expected):
+    doc = normalizer.normalize(source, format)
+    assert doc.text == expected
+    assert [(s.attribute, s.action) for s in doc.segments] == [(None, "translate"), ("alt", "translate")]
+    assert restore_sidecar(json.loads(json.dumps(doc.sidecar()))) == source
+    if format == "markdown":
+        with_originals = doc.with_inline_originals()
+        assert restore_inline(with_originals) == source
+        assert normalizer.normalize(with_originals, format).text == with_originals
+
+
+def test_the_alt_text_of_an_image_inside_an_english_sentence_is_translated_alone(normalizer):
+    source = "Intro line that is English and stays.\n\nThe dog in ![Die Polizei sucht nach Zeugen.](p.png) plays every day in the park.\n"
+    doc = normalizer.normalize(source, "markdown")
+    assert doc.text == ("Intro line that is English and stays.\n\n"
+                        "The dog in ![The police are looking for witnesses.](p.png) plays every day in the park.\n")  # fmt: skip
+    assert restore_inline(doc.with_inline_originals()) == source

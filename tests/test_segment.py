@@ -51,7 +51,7 @@ def test_plain_text_blocks_are_paragraphs_and_lines_are_counted():
         ("Ein [Link][ref] hier\n\n[ref]: https://example.com\n", ["Ein [Link][ref] hier"]),
         ("Code `a b` b\n", ["Code `a b` b"]),
             ("`a b` `c`\n", []),
-        ("Bild ![Alt Text](bild.png) da\n", ["Bild ![Alt Text](bild.png) da"]),
+        ("Bild ![Alt Text](bild.png) da\n", ["Bild ![Alt Text](bild.png) da", "Alt Text"]),  # the alt text inside the sentence too
         ("![Alt Text](bild.png)\n", ["Alt Text"]),
         ("![Alt *Text*](bild.png) ![](leer.png) ![Zweites Bild](b.png \"Titel\")\n", ["Zweites Bild"]),
         ("Auto <https://example.com/x> link\n", ["Auto <https://example.com/x> link"]),
@@ -143,7 +143,7 @@ def test_a_sentence_holds_its_markup_for_the_model_and_the_detector():
     ],
 )
 def test_protected_spans(source, kind):
-    (seg,) = segment(source, "markdown").segments
+    seg = segment(source, "markdown").segments[0]
     assert seg.inline.spans[0].kind == kind
     assert all(span.protected for span in seg.inline.spans)
 

@@ -154,7 +154,7 @@ class Document:
         if self.format != "markdown":
             raise ValueError("inline originals need Markdown or HTML; keep a sidecar for other formats")
         changed = sorted({segment.block for segment in self.segments if segment.output is not None})
-        shifts = _Shifts(self.segments)
+        shifts = _Shifts(_outermost(self.segments))  # an image's alt text in a sentence moves with the sentence
         pieces, position = [], 0
         for index in changed:
             block = self.blocks[index]
@@ -345,12 +345,13 @@ def _with_inner_edits(segment, output: str, placed: tuple[PlacedSpan, ...], item
     Returns the output, where each inner segment's output lies in it, and the
     sentence's spans moved by the edits.
     """
-    spans = {span.start: span for span in segment.inline.spans} if segment.inline is not None else {}
+    # Edits lie in a formatting span's opening marker (a tag's attributes) or anywhere in a protected span (an image).
+    marker_ends = {span.start: span.end if span.protected else span.inner_start for span in segment.inline.spans} if segment.inline else {}
     located = []
     for start, end, replacement, index in items:
         position = None
         for span in placed:
-            marker_end = spans[span.start].inner_start if span.start in spans else span.end
+            marker_end = marker_ends.get(span.start, span.end)
             if span.start <= start and end <= marker_end:
                 position = span.output_start + start - span.start
         if position is not None:

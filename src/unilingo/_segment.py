@@ -216,13 +216,20 @@ def segment(
                 None if text[value.start : value.end] == value.text else Inline(value.text, value.text, (), ()))
         for group, value in enumerate(front_values(text, front, lines.starts, lines.ends, front_matter_keys) if front else [])
     ]  # fmt: skip
+    found = header + [
+        Segment(start, end, text[start:end], lines.line_of(start), bisect.bisect_right(block_starts, start) - 1, group, inline)
+        for group, elements in enumerate(spans, start=len(header))
+        for start, end, inline in _line_sentences(text, elements, glossary)
+    ]
+    if format == "markdown":
+        # Each its own group, as an HTML attribute value is: not decided by the sentence around it.
+        inside = [(start, end) for elements in spans if not _images_only(elements) for start, end, _ in _alt_texts(text, elements)]
+        found += [Segment(start, end, text[start:end], lines.line_of(start), bisect.bisect_right(block_starts, start) - 1, group, None, attribute="alt")
+                  for group, (start, end) in enumerate(inside, start=len(header) + len(spans))]  # fmt: skip
+        found.sort(key=lambda segment: (segment.start, -segment.end))
     segments = tuple(
         segment
-        for segment in header + [
-            Segment(start, end, text[start:end], lines.line_of(start), bisect.bisect_right(block_starts, start) - 1, group, inline)
-            for group, elements in enumerate(spans, start=len(header))
-            for start, end, inline in _line_sentences(text, elements, glossary)
-        ]
+        for segment in found
         if not any(ignored_start <= segment.start < ignored_end for ignored_start, ignored_end in ignored)
     )
     skipped = tuple(
@@ -316,7 +323,7 @@ def _line_sentences(text: str, elements: list[Element], glossary: Glossary | Non
     plain_line = len(runs) == len(elements) == 1 or all(element.kind == "text" for element in elements)
     if plain_line and not any(text.find(mark, run[0], run[1]) >= 0 for run in runs for mark in _URL_OR_EMAIL_MARKS):
         return [(start, end, None) for start, end in pieces]
-    if all(element.kind == "image" or (element.kind == "text" and not element.plain.strip()) for element in elements):
+    if _images_only(elements):
         return _alt_texts(text, elements)
     line = _Line.build(text, _with_urls(text, elements))
     if line is None:
@@ -325,12 +332,16 @@ def _line_sentences(text: str, elements: list[Element], glossary: Glossary | Non
     return [sentence for start, end in line.sentences() if (sentence := line.segment(text, start, end, pieces))]
 
 
+def _images_only(elements: list[Element]) -> bool:
+    return all(element.kind == "image" or (element.kind == "text" and not element.plain.strip()) for element in elements)
+
+
 def _alt_texts(text: str, elements: list[Element]) -> list[tuple[int, int, Inline | None]]:
-    """The alt text of each image on a line of nothing but images, as a segment of its own.
+    """The alt text of each image among ``elements``, as a segment of its own.
 
     Only plain alt text: markup in it renders as plain text, so a
-    translation could not keep it. An image inside a sentence stays one
-    protected span of that sentence.
+    translation could not keep it. An image inside a sentence is a
+    protected span of that sentence, and its alt text a segment inside it.
     """
     found = []
     for element in elements:
@@ -338,7 +349,8 @@ def _alt_texts(text: str, elements: list[Element]) -> list[tuple[int, int, Inlin
             continue
         start, end = element.start + 2, _matching_bracket(text, element.start + 1)
         alt = text[start:end]
-        if alt.strip() and not any(char in alt for char in _ALT_MARKUP) and any(char.isalnum() for char in alt):
+        # Nor one over a line break: in a quote or list item its lines carry the container's prefix.
+        if alt.strip() and not any(char in alt for char in _ALT_MARKUP + "\n\r") and any(char.isalnum() for char in alt):
             found.append((start + len(alt) - len(alt.lstrip()), end - (len(alt) - len(alt.rstrip())), None))
     return found
 
