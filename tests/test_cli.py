@@ -104,7 +104,9 @@ def test_detect_json_follows_the_contract(docs):
         text = Path(record["path"]).read_bytes().decode("utf-8")
         assert set(record) == {"path", "target", "segments"} and record["target"] == "en"
         for segment in record["segments"]:
-            assert set(segment) == {"start", "end", "lang", "confidence", "action", "reason"}
+            assert set(segment) - {"attribute"} == {"start", "end", "lang", "confidence", "action", "reason"}
+            if "attribute" in segment:  # an image's alt text
+                assert segment["attribute"] == "alt" and text[segment["start"] - 2 : segment["start"]] == "!["
             assert text[segment["start"] : segment["end"]].strip() == text[segment["start"] : segment["end"]] != ""
             assert segment["action"] in ("translate", "keep", "skip")
     actions = {text_of(records[0], s): s["action"] for s in records[0]["segments"]}

@@ -217,10 +217,11 @@ def segment(
         for group, value in enumerate(front_values(text, front, lines.starts, lines.ends, front_matter_keys) if front else [])
     ]  # fmt: skip
     found = header + [
-        Segment(start, end, text[start:end], lines.line_of(start), bisect.bisect_right(block_starts, start) - 1, group, inline)
+        Segment(start, end, text[start:end], lines.line_of(start), bisect.bisect_right(block_starts, start) - 1, group, inline,
+                attribute="alt" if _images_only(elements) else None)
         for group, elements in enumerate(spans, start=len(header))
         for start, end, inline in _line_sentences(text, elements, glossary)
-    ]
+    ]  # fmt: skip
     if format == "markdown":
         # Each its own group, as an HTML attribute value is: not decided by the sentence around it.
         inside = [(start, end) for elements in spans if not _images_only(elements) for start, end, _ in _alt_texts(text, elements)]
