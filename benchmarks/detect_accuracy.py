@@ -162,11 +162,10 @@ class PlainLangid:
         self.identifier = LanguageIdentifier.from_modelstring(model, norm_probs=True)
 
     def routes(self, text: str, format: str = "text") -> list[tuple[str, str | None]]:
-        out = []
-        for seg in segment(text, format).segments:
-            lang = self.identifier.classify(seg.text)[0]
-            out.append((seg.text, lang if lang != self.target else None))
-        return out
+        return [(seg_text, lang if lang != self.target else None) for seg_text, lang in self.languages(text, format)]
+
+    def languages(self, text: str, format: str = "text") -> list[tuple[str, str | None]]:
+        return [(seg.text, self.identifier.classify(seg.text)[0]) for seg in segment(text, format).segments]
 
 
 class Unilingo:
@@ -181,6 +180,10 @@ class Unilingo:
     def routes(self, text: str, format: str = "text") -> list[tuple[str, str | None]]:
         segments, decisions = self.decisions(text, format)
         return [(s.text, d.lang if d.action == "translate" else None) for s, d in zip(segments, decisions)]
+
+    def languages(self, text: str, format: str = "text") -> list[tuple[str, str | None]]:
+        segments, decisions = self.decisions(text, format)
+        return [(s.text, d.lang) for s, d in zip(segments, decisions)]
 
 
 # --- sets -----------------------------------------------------------------------
@@ -201,6 +204,12 @@ def routed_alone(detector, texts: list[str], want: str | None) -> tuple[int, int
 
 def not_to(detector, texts: list[str], source: str) -> tuple[int, int, list[str]]:
     misses = [text for text in texts if any(route == source for _, route in detector.routes(text))]
+    return len(texts) - len(misses), len(texts), misses
+
+
+def not_taken_for(detector, texts: list[str], lang: str) -> tuple[int, int, list[str]]:
+    """Texts none of whose segments the detector says are in ``lang``."""
+    misses = [text for text in texts if any(found == lang for _, found in detector.languages(text))]
     return len(texts) - len(misses), len(texts), misses
 
 
@@ -451,6 +460,7 @@ def udhr_table(folder: Path, source: str, kept: str, detectors, misses: int) -> 
         rows.append((f"{language} {verb}, alone", alone))
         rows.append((f"{language} {verb}, in its document", lambda d, n=name, ok=right: routed_in_document(d, udhr_document(paragraphs[n]), ok)))
     rows.append((f"{len(others)} other Latin-script languages not to {source}->{kept}, alone", lambda d: not_to(d, other_segments, source)))
+    rows.append((f"{len(others)} other Latin-script languages not taken for {kept}, alone", lambda d: not_taken_for(d, other_segments, kept)))
     mixed = udhr_mixed_documents(folder, base=kept, inserted=source)
     rows.append((f"mixed documents ({kept} with {source} articles), lines", lambda d: mixed_lines(d, mixed)))
     width = max(len(label) for label, _ in rows) + 2

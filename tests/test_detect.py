@@ -159,6 +159,7 @@ def test_a_heading_every_look_alike_writes_follows_its_document(detector, lang):
 @pytest.mark.parametrize(
     "target, sources, text, lang",
     [("en", ["de"], "Grazie mille!", "it"), ("en", ["de"], "Buongiorno a tutti.", "it"), ("en", ["de"], "Köszönöm szépen.", "hu"),
+     ("en", ["de"], "Muchas gracias por todo.", "es"),
      ("de", ["en"], "Grazie mille!", "it"), ("de", ["en"], "Muchas gracias por todo.", "es"), ("de", ["en"], "Köszönöm szépen.", "hu")],
 )  # fmt: skip
 def test_a_language_no_candidate_is_goes_to_no_model(target, sources, text, lang):

@@ -258,7 +258,7 @@ class _Scorer:
         for index, lingua in zip(rest, fast):
             guess = self._combine({}, lingua, hits[index])
             if guess.lang == self.target and guess.confidence >= _SETTLED and not _is_short(texts[index]):
-                guesses[index] = guess
+                guesses[index] = self._with_foreign_language(guess, letters[index])
             else:
                 full.append((index, lingua))
         for index, _ in full:
@@ -289,11 +289,12 @@ class _Scorer:
         """The guess, marked with the language py3langid over all its languages surely reads, if no candidate is it.
 
         Asked only of text headed for a model or kept as the target that the
-        marker words and the n-gram models do not agree on (nor lingua's fast
-        models put surely in the target), and whose words are mostly not that
-        language's: "Grazie mille!" is closest to German
+        marker words and py3langid do not settle together, and whose words
+        are mostly not that language's: "Grazie mille!" is closest to German
         among the candidates, and Italian to py3langid over all it knows;
-        "God is omniscient." is Latin to it, but its words are English ones.
+        "Muchas gracias por todo." is surely English to lingua's fast models
+        among the candidates; "God is omniscient." is Latin to py3langid, but
+        its words are English ones.
         """
         if not mostly_unknown_words(text, [guess.lang]):
             return guess
