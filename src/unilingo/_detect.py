@@ -134,9 +134,10 @@ _NAME_CONFIDENCE = 0.85
 # ("Olaf Scholz": German 0.12, "Li Wei" 0.01), a heading's much more
 # ("Verwandte Artikel": 0.38, "Weitere Nachrichten" 0.96).
 _NAME_EVIDENCE = 0.25
+# Digits say nothing of a language, yet the n-gram models read them.
+_DIGITS = re.compile(r"\d+")
 # One token with a call, an identifier joined by "_" or an assignment is code:
 # "print(x)", "foo_bar()", "a=b" (English to a German reader of --target de).
-_DIGITS = re.compile(r"\d+")
 _CODE = re.compile(r"[^\W\d_]\(|[^\W\d_]_[^\W\d_]|=")
 # So is a text with an equals sign that does not end as a sentence does:
 # "SELECT name FROM kunden WHERE land = 'DE';" in a list item, "x = y + 1".
@@ -654,24 +655,24 @@ def settled_by_markers(text: str, hits: dict[str, int], candidates: Sequence[str
     if len(present) == 1:
         lead = present[0]
     else:
-        own, shared = own_and_shared_markers(text, candidates)
-        alone = [code for code, count in own.items() if count]
-        if len(alone) != 1:
+        alone = [code for code, count in own_and_shared_markers(text, candidates)[0].items() if count]
+        if len(alone) != 1 or not _only_shared_besides(alone[0], hits, text, candidates):
             return False
         lead = alone[0]
-        if any(hits[code] > shared[lead] for code in present if code != lead):
-            return False
     return hits[lead] >= min(_DECISIVE_WORDS, len(words(text)))
 
 
 def _agreed(guess: _Guess, hits: dict[str, int], text: str, candidates: Sequence[str]) -> bool:
     """Whether a guess is beyond doubt and the text's marker words are all of its language, or shared with it."""
-    if guess.confidence < _SETTLED or hits[guess.lang] == 0:
-        return False
-    others = [code for code, count in hits.items() if count and code != guess.lang]
+    return guess.confidence >= _SETTLED and hits[guess.lang] > 0 and _only_shared_besides(guess.lang, hits, text, candidates)
+
+
+def _only_shared_besides(lang: str, hits: dict[str, int], text: str, candidates: Sequence[str]) -> bool:
+    """Whether the text's marker words of other languages than ``lang`` are all words ``lang`` shares with them."""
+    others = [code for code, count in hits.items() if count and code != lang]
     if not others:
         return True
-    shared = own_and_shared_markers(text, candidates)[1][guess.lang]
+    shared = own_and_shared_markers(text, candidates)[1][lang]
     return all(hits[code] <= shared for code in others)
 
 
