@@ -46,7 +46,7 @@ class SegmentResult:
     output_end: int
     output: str | None = None  # the translation, for translated segments only
     spans: tuple[SpanResult, ...] = ()  # the inline markup the sentence holds
-    attribute: str | None = None  # HTML: the attribute whose value this is (None: text)
+    attribute: str | None = None  # the attribute whose value this is (HTML), "alt" for a Markdown image's alt text; None: text
 
     @property
     def unsegmented(self) -> bool:

@@ -117,7 +117,7 @@ class Segment:
     group: int  # index of its line of prose: the sentences of one line share it
     inline: Inline | None = None  # None: plain text, what the model reads is ``text``
     marked: str | None = None  # the language the markup says it is in (HTML's ``lang``): a prior, not a verdict
-    attribute: str | None = None  # an HTML attribute value (its name): ``text`` is the value as written, quotes included
+    attribute: str | None = None  # an HTML attribute value (its name; ``text`` is the value as written, quotes included), or a Markdown image's "alt"
 
     @property
     def source(self) -> str:
@@ -217,17 +217,16 @@ def segment(
         for group, value in enumerate(front_values(text, front, lines.starts, lines.ends, front_matter_keys) if front else [])
     ]  # fmt: skip
     found = header + [
-        Segment(start, end, text[start:end], lines.line_of(start), bisect.bisect_right(block_starts, start) - 1, group, inline,
-                attribute="alt" if _images_only(elements) else None)
+        Segment(start, end, text[start:end], lines.line_of(start), bisect.bisect_right(block_starts, start) - 1, group, inline)
         for group, elements in enumerate(spans, start=len(header))
         for start, end, inline in _line_sentences(text, elements, glossary)
-    ]  # fmt: skip
-    if format == "markdown":
-        # Each its own group, as an HTML attribute value is: not decided by the sentence around it.
-        inside = [(start, end) for elements in spans if not _images_only(elements) for start, end, _ in _alt_texts(text, elements)]
-        found += [Segment(start, end, text[start:end], lines.line_of(start), bisect.bisect_right(block_starts, start) - 1, group, None, attribute="alt")
-                  for group, (start, end) in enumerate(inside, start=len(header) + len(spans))]  # fmt: skip
-        found.sort(key=lambda segment: (segment.start, -segment.end))
+    ]
+    # An image's alt text, alone on its line or inside a sentence, is a segment of its own group, as an
+    # HTML attribute value is: not decided by the sentences around it.
+    alts = [alt for elements in spans for alt in _alt_texts(text, elements)]
+    found += [Segment(start, end, text[start:end], lines.line_of(start), bisect.bisect_right(block_starts, start) - 1, group, attribute="alt")
+              for group, (start, end) in enumerate(alts, start=len(header) + len(spans))]  # fmt: skip
+    found.sort(key=lambda segment: (segment.start, -segment.end))
     segments = tuple(
         segment
         for segment in found
@@ -324,8 +323,8 @@ def _line_sentences(text: str, elements: list[Element], glossary: Glossary | Non
     plain_line = len(runs) == len(elements) == 1 or all(element.kind == "text" for element in elements)
     if plain_line and not any(text.find(mark, run[0], run[1]) >= 0 for run in runs for mark in _URL_OR_EMAIL_MARKS):
         return [(start, end, None) for start, end in pieces]
-    if _images_only(elements):
-        return _alt_texts(text, elements)
+    if all(element.kind == "image" or (element.kind == "text" and not element.plain.strip()) for element in elements):
+        return []  # a line of nothing but images: their alt texts are segments of their own
     line = _Line.build(text, _with_urls(text, elements))
     if line is None:
         # Markers opened on one line and closed on another: the runs between markup, as they are.
@@ -333,11 +332,7 @@ def _line_sentences(text: str, elements: list[Element], glossary: Glossary | Non
     return [sentence for start, end in line.sentences() if (sentence := line.segment(text, start, end, pieces))]
 
 
-def _images_only(elements: list[Element]) -> bool:
-    return all(element.kind == "image" or (element.kind == "text" and not element.plain.strip()) for element in elements)
-
-
-def _alt_texts(text: str, elements: list[Element]) -> list[tuple[int, int, Inline | None]]:
+def _alt_texts(text: str, elements: list[Element]) -> list[tuple[int, int]]:
     """The alt text of each image among ``elements``, as a segment of its own.
 
     Only plain alt text: markup in it renders as plain text, so a
@@ -352,7 +347,7 @@ def _alt_texts(text: str, elements: list[Element]) -> list[tuple[int, int, Inlin
         alt = text[start:end]
         # Nor one over a line break: in a quote or list item its lines carry the container's prefix.
         if alt.strip() and not any(char in alt for char in _ALT_MARKUP + "\n\r") and any(char.isalnum() for char in alt):
-            found.append((start + len(alt) - len(alt.lstrip()), end - (len(alt) - len(alt.rstrip())), None))
+            found.append((start + len(alt) - len(alt.lstrip()), end - (len(alt) - len(alt.rstrip()))))
     return found
 
 
