@@ -475,7 +475,8 @@ def udhr_table(folder: Path, source: str, kept: str, detectors, misses: int) -> 
             if found and misses and detector.name != "langid 97":
                 missed.append(f"  {detector.name} / {label}: {found[:misses]}")
         print(f"{label:<{width}}" + "".join(f"{cell:>22}" for cell in cells))
-    print("\n".join(missed))
+    if missed:
+        print("\n".join(missed))
 
 
 # --- calibration ------------------------------------------------------------------
