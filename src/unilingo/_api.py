@@ -22,6 +22,7 @@ from ._segment import FORMATS, Segment, SegmentedText, segment
 from ._engines import EngineOptions
 from ._memory import TranslationMemory
 from ._translate import LOOP_REASON, Generation, Translator
+from ._verify import reads_as_original
 
 # A text, or a (text, format) pair when documents of several formats go together.
 Source = Union[str, tuple[str, str]]
@@ -35,6 +36,8 @@ ON_ERROR = ("skip", "fail", "keep")
 SUMMARY_FIELD = "unilingo"
 # Nothing to put in the sentence's place: an empty replacement could also leave markup around it dangling.
 EMPTY_REASON = "translation rejected: the model's output is empty; original kept"
+# HTML5 would read the translated page's markup otherwise than the original's: no translation is worth that.
+UNVERIFIED_REASON = "translation not written: the page with it would not parse as the original does in HTML5; page kept"
 
 
 class Normalizer:
@@ -254,7 +257,12 @@ class Normalizer:
             for doc_index, seg_index in _translated(outputs, requests):
                 used[doc_index][lang] = model_name
         for segmented, doc_decisions, doc_outputs, doc_spans, doc_models in zip(window, decisions, outputs, spans, used):
-            yield merge(segmented, doc_decisions, doc_outputs, self.target, doc_models, doc_spans)
+            doc = merge(segmented, doc_decisions, doc_outputs, self.target, doc_models, doc_spans)
+            if segmented.format == "html" and doc.translated and not reads_as_original(doc.original, doc.text):
+                kept = [dataclasses.replace(decision, action="keep", reason=UNVERIFIED_REASON) if index in doc_outputs else decision
+                        for index, decision in enumerate(doc_decisions)]  # fmt: skip
+                doc = merge(segmented, kept, {}, self.target, {}, {})
+            yield doc
 
     def _place_markup(self, lang, window, requests, outputs, spans) -> list[tuple[int, int, str]]:
         """Carry each sentence's markup onto its translation; those that cannot be carried, with the reason why."""

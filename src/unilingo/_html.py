@@ -80,9 +80,6 @@ _ALWAYS_READ = ("title", "aria-label")
 _READ_ON = {"alt": ("img", "area", "input"), "placeholder": ("input", "textarea")}
 _BUTTON_TYPES = ("button", "submit", "reset")
 _META_NAMES = ("description", "og:description", "og:title", "twitter:title", "twitter:description")
-# One attribute of a start tag as written: its name, then '=' and the value, quoted or not.
-_ATTRIBUTE = re.compile(r"""([^\s/>][^\s/=>]*)(\s*=\s*('[^']*'|"[^"]*"|(?!['"])[^>\s]*))?(?:\s|/(?!>))*""")
-_TAG_NAME = re.compile(r"<[a-zA-Z][^\t\n\r\f />\x00]*(?:\s|/(?!>))*")
 _COMMENT_END = re.compile(r"--!?>")
 # After "<" these start markup to HTML5; text handed over that starts so is markup html.parser gave up on.
 _MARKUP_START = re.compile(r"<[A-Za-z!/?]")
@@ -154,6 +151,15 @@ class _Tokens(HTMLParser):
     ``<!--->`` are empty comments), an ``&`` or ``&#`` that starts no
     reference is text and the page goes on after it, and markup left open at
     the end of the page (a comment, a doctype, a tag, a script) runs to the end.
+
+    Tags are measured as HTML5 reads them (``_html5_tag``): a start tag whose
+    end or attributes ``html.parser`` reads otherwise (Unicode whitespace, a
+    stray quote) stops the reading there, and an end tag runs to the ``>``
+    that HTML5 ends it at, past quoted attribute values. The content of a raw
+    text element (script data with its escaped states, RAWTEXT, RCDATA,
+    plaintext) is one opaque token up to the end tag that HTML5 ends it at,
+    whatever ``html.parser`` would have made of it; only a title whose text
+    holds no ``<`` is read as text, since it is shown and translated.
     """
 
     def __init__(self, text: str) -> None:
@@ -194,6 +200,55 @@ class _Tokens(HTMLParser):
             self.handle_comment(rawdata[body:end])
         return close
 
+    def parse_starttag(self, i):
+        rawdata = self.rawdata
+        at = self._at()
+        reported = len(self.events)
+        close = super().parse_starttag(i)
+        # html.parser's own raw-text modes differ from HTML5's and between Python versions: ours replace them.
+        self.clear_cdata_mode()
+        if close < 0:
+            return close
+        tag = _html5_tag(rawdata, i + 1)
+        event = self.events[reported] if len(self.events) == reported + 1 else None
+        if tag is not None and event is not None and event[0] == "data" and not tag.attributes and tag.name not in _RAW_TEXT:
+            # A tag html.parser gave up on ("<a" then a NUL) and handed over as text: a tag of no meaning here to HTML5.
+            del self.events[reported:]
+            self.events.append(("other", at, "", None))
+            return tag.end
+        if tag is None or event is None or event[0] != "start" or tag.end != close or tag.name != event[2]:
+            # The two readings differ on where this tag ends or what it is: nothing from here on is touched.
+            del self.events[reported:]
+            self.events.append(("stop", at, "", None))
+            return len(rawdata)
+        raw, attrs, closed = event[3]
+        agreed = [(name, value) for name, value in attrs] == [(name, _decoded(rawdata, start, end)) for name, start, end in tag.attributes]
+        spans = tuple((name, at + start - i, at + end - i) for name, start, end in tag.attributes if start >= 0)
+        self.events[reported] = ("start", at, event[2], (raw, attrs, closed, spans, agreed))
+        kind = _RAW_TEXT.get(tag.name)
+        if kind is None:
+            return close
+        content_end = _raw_text_end(rawdata, close, tag.name, kind)
+        if tag.name == "title" and "<" not in rawdata[close:content_end]:
+            return close
+        self.events.append(("raw", at + close - i, tag.name, None))
+        return content_end
+
+    def parse_endtag(self, i):
+        rawdata = self.rawdata
+        if i + 2 >= len(rawdata):
+            return -1
+        first = rawdata[i + 2]
+        if first == ">":
+            return i + 3  # "</>" is nothing to HTML5
+        if not (first.isascii() and first.isalpha()):
+            return self.parse_bogus_comment(i)
+        tag = _html5_tag(rawdata, i + 2)
+        if tag is None:
+            return -1
+        self.handle_endtag(tag.name)
+        return tag.end
+
     def _at(self) -> int:
         line, column = self.getpos()
         return self._line_starts[line - 1] + column
@@ -227,6 +282,146 @@ class _Tokens(HTMLParser):
 
     def unknown_decl(self, data):
         self.events.append(("other", self._at(), "", None))
+
+
+# How HTML5 reads the content of each raw text element (the tokenizer state its start tag switches to).
+_RAW_TEXT = {
+    "script": "script",
+    **dict.fromkeys(("style", "xmp", "iframe", "noembed", "noframes", "noscript"), "rawtext"),
+    **dict.fromkeys(("textarea", "title"), "rcdata"),
+    "plaintext": "plaintext",
+}
+_HTML5_SPACE = "\t\n\f\r "
+_TAG_NAME_END = re.compile(r"[\t\n\f\r />]")
+_UNQUOTED_END = re.compile(r"[\t\n\f\r >]")
+_ATTRIBUTE_NAME_END = re.compile(r"[\t\n\f\r />=]")
+_NOT_SPACE = re.compile(r"[^\t\n\f\r ]")
+
+
+@dataclass(frozen=True)
+class _Tag:
+    """A tag as HTML5 tokenizes it: its lower-case name, the offset after its '>', and (name, value start, value end) of
+    each attribute, quotes included; -1 for both where an attribute has no value."""
+
+    name: str
+    end: int
+    attributes: tuple[tuple[str, int, int], ...]
+
+
+def _html5_tag(text: str, position: int) -> _Tag | None:
+    """The tag whose name starts at ``position`` (after "<" or "</"), read by HTML5's tag and attribute states; None
+    where the page ends inside it."""
+    found = _TAG_NAME_END.search(text, position)
+    if found is None:
+        return None
+    name = text[position : found.start()].lower().replace("\x00", "\ufffd")
+    at = found.start()
+    attributes: list[tuple[str, int, int]] = []
+    while True:
+        space = _NOT_SPACE.search(text, at)
+        if space is None:
+            return None
+        at = space.start()
+        char = text[at]
+        if char == ">":
+            return _Tag(name, at + 1, tuple(attributes))
+        if char == "/":
+            at += 1
+            continue
+        # An attribute name; its first character may be '=' (a parse error HTML5 reads as a name).
+        found = _ATTRIBUTE_NAME_END.search(text, at + 1)
+        if found is None:
+            return None
+        attribute = text[at : found.start()].lower()
+        space = _NOT_SPACE.search(text, found.start())
+        if space is None:
+            return None
+        at = space.start()
+        if text[at] != "=":
+            attributes.append((attribute, -1, -1))
+            continue
+        space = _NOT_SPACE.search(text, at + 1)
+        if space is None:
+            return None
+        at = space.start()
+        char = text[at]
+        if char in "\"'":
+            closing = text.find(char, at + 1)
+            if closing < 0:
+                return None
+            attributes.append((attribute, at, closing + 1))
+            at = closing + 1
+        elif char == ">":
+            attributes.append((attribute, at, at))
+        else:
+            found = _UNQUOTED_END.search(text, at)
+            if found is None:
+                return None
+            attributes.append((attribute, at, found.start()))
+            at = found.start()
+
+
+def _decoded(text: str, start: int, end: int) -> str | None:
+    """An attribute value as html.parser reports it: quotes off, references decoded; None for no value."""
+    if start < 0:
+        return None
+    written = text[start:end]
+    if written[:1] in ("'", '"'):
+        written = written[1:-1]
+    return html.unescape(written)
+
+
+def _raw_text_end(text: str, start: int, name: str, kind: str) -> int:
+    """Where the end tag that HTML5 ends a raw text element's content at starts; the page's end if none does."""
+    if kind == "plaintext":
+        return len(text)
+    end_tag = re.compile(r"</" + re.escape(name) + r"(?=[\t\n\f\r />])", re.IGNORECASE)
+    if kind != "script":
+        found = end_tag.search(text, start)
+        return len(text) if found is None else found.start()
+    return _script_data_end(text, start, end_tag)
+
+
+_SCRIPT_ESCAPE = re.compile(r"<!--|</script(?=[\t\n\f\r />])", re.IGNORECASE)
+_ESCAPED_STOP = re.compile(r"-->|</script(?=[\t\n\f\r />])|<script(?=[\t\n\f\r />])", re.IGNORECASE)
+_DOUBLE_ESCAPED_STOP = re.compile(r"-->|</script(?=[\t\n\f\r />])", re.IGNORECASE)
+
+
+def _script_data_end(text: str, start: int, end_tag: re.Pattern) -> int:
+    """HTML5's script data states: after "<!--" a "<script" makes "</script>" no end until "-->" comes.
+
+    Only the transitions that decide where the script ends are followed: in
+    script data, "<!--" escapes and "</script" ends; escaped, "-->" unescapes,
+    "</script" ends and "<script" double-escapes; double-escaped, "-->" goes back
+    to script data and "</script" to escaped. The dashes of "<!--" also count
+    towards a "-->" right after it ("<!-->"), as the spec's dash states do.
+    """
+    at = start
+    while True:
+        found = _SCRIPT_ESCAPE.search(text, at)
+        if found is None:
+            return len(text)
+        if found.group().startswith("</"):
+            return found.start()
+        # Escaped, the dashes of "<!--" already seen.
+        at = found.end() - 2
+        while True:
+            found = _ESCAPED_STOP.search(text, at)
+            if found is None:
+                return len(text)
+            token = found.group().lower()
+            if token == "-->":
+                at = found.end()
+                break
+            if token.startswith("</"):
+                return found.start()
+            at = found.end()
+            found = _DOUBLE_ESCAPED_STOP.search(text, at)
+            if found is None:
+                return len(text)
+            at = found.end()
+            if found.group() == "-->":
+                break
 
 
 @dataclass
@@ -357,14 +552,13 @@ def structure(text: str) -> Structure:
                 end_block()
             elif in_block and not never_now():
                 add(Element("html", start, end))
-        elif kind == "other":
+        elif kind in ("other", "raw"):
             end_block()
-        elif kind == "start" and not _quotes_closed(payload[0]):
-            # HTML5 reads on past this '>' to the quote's end: from here on the page is left as it is.
+        elif kind == "stop":
             end_block()
             break
         elif kind == "start":
-            raw, attrs, closed = payload
+            raw, attrs, closed, spans, agreed = payload
             while stack and tag in _CLOSED_BY.get(stack[-1].tag, ()):
                 pop_through(stack[-1].tag, start)
             names: dict[str, str | None] = {}
@@ -373,9 +567,10 @@ def structure(text: str) -> Structure:
             own_lang = names.get("lang", names.get("xml:lang"))
             lang = primary_language(own_lang) if own_lang is not None else lang_now()
             inherited_never = never_now()
-            never = inherited_never or _never(tag, names)
+            # Attributes html.parser reads otherwise than HTML5 may hide what HTML5 reads as markup: nothing inside is touched.
+            never = inherited_never or not agreed or never_translated(tag, names)
             if not never:
-                found.attributes.extend(_attributes(text, start, raw, tag, names, lang))
+                found.attributes.extend(_attributes(text, spans, tag, names, lang))
             void = closed or tag in _VOID
             if tag == "br":
                 end_line()
@@ -397,7 +592,7 @@ def structure(text: str) -> Structure:
                 title_depth += 1
             if not void:
                 mark = None
-                span = None if own_lang is None or never else _attribute_span(start, raw, "lang") or _attribute_span(start, raw, "xml:lang")
+                span = None if own_lang is None or never else _attribute_span(spans, "lang") or _attribute_span(spans, "xml:lang")
                 if span is not None:
                     found.marks.append(LangMark(span[0], span[1], end, len(text)))
                     mark = len(found.marks) - 1
@@ -420,23 +615,6 @@ def structure(text: str) -> Structure:
     return found
 
 
-def _quotes_closed(raw: str) -> bool:
-    """Whether every quoted attribute value of a start tag, as written, closes inside it."""
-    position = raw.find("=")
-    while position >= 0:
-        value = position + 1
-        while value < len(raw) and raw[value] in " \t\n\r\f":
-            value += 1
-        if value < len(raw) and raw[value] in "\"'":
-            closing = raw.find(raw[value], value + 1)
-            if closing < 0:
-                return False
-            position = raw.find("=", closing + 1)
-        else:
-            position = raw.find("=", value)
-    return True
-
-
 def _solid(piece: Element) -> bool:
     """Whether a piece makes a block: anything but whitespace."""
     return piece.kind not in ("text", "char") or bool(piece.plain.strip())
@@ -446,7 +624,8 @@ def _phrasing(tag: str) -> bool:
     return tag in _FORMATTING or tag in _PROTECTED or tag in _INLINE_VOID or tag == "br"
 
 
-def _never(tag: str, names: dict[str, str | None]) -> bool:
+def never_translated(tag: str, names: dict[str, str | None]) -> bool:
+    """Whether an element's content is never translated: code, raw text, embedded content, or marked so."""
     if tag in _NEVER:
         return True
     if (names.get("translate") or "").strip().lower() == "no":
@@ -470,42 +649,28 @@ def _text_pieces(text: str, start: int, end: int) -> list[Element]:
     return pieces
 
 
-def _attribute_spans(start: int, raw: str) -> list[tuple[str, int, int]]:
-    """(name, value start, value end) of each attribute of a start tag, quotes included; values only."""
-    name = _TAG_NAME.match(raw)
-    if name is None:
-        return []
-    spans = []
-    position = name.end()
-    while position < len(raw):
-        match = _ATTRIBUTE.match(raw, position)
-        if match is None or match.end() == position:
-            break
-        if match.group(3) is not None:
-            spans.append((match.group(1).lower(), start + match.start(3), start + match.end(3)))
-        position = match.end()
-    return spans
+def _attribute_span(spans: tuple[tuple[str, int, int], ...], wanted: str) -> tuple[int, int] | None:
+    return next(((start, end) for name, start, end in spans if name == wanted), None)
 
 
-def _attribute_span(start: int, raw: str, wanted: str) -> tuple[int, int] | None:
-    for name, value_start, value_end in _attribute_spans(start, raw):
-        if name == wanted:
-            return value_start, value_end
-    return None
-
-
-def _attributes(text: str, start: int, raw: str, tag: str, names: dict[str, str | None], lang: str | None) -> list[Attribute]:
+def read_attributes(tag: str, names: dict[str, str | None]) -> list[str]:
+    """The attributes of this tag whose values people read, and so are translated."""
     wanted = [name for name in _ALWAYS_READ if name in names]
     wanted += [name for name, tags in _READ_ON.items() if name in names and tag in tags]
     if tag == "input" and (names.get("type") or "").lower() in _BUTTON_TYPES and "value" in names:
         wanted.append("value")
     if tag == "meta" and "content" in names and (names.get("name") or names.get("property") or "").lower() in _META_NAMES:
         wanted.append("content")
+    return wanted
+
+
+def _attributes(text: str, spans: tuple[tuple[str, int, int], ...], tag: str, names: dict[str, str | None], lang: str | None) -> list[Attribute]:
+    wanted = read_attributes(tag, names)
     if not wanted:
         return []
     found = []
     seen = set()
-    for name, value_start, value_end in _attribute_spans(start, raw):
+    for name, value_start, value_end in spans:
         if name not in wanted or name in seen:
             continue
         seen.add(name)
