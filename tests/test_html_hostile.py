@@ -182,4 +182,30 @@ def test_output_that_would_change_the_tree_is_not_written(hostile_normalizer, mo
     ],
 )
 def test_the_check_after_merging_tells_translated_text_from_changed_markup(output, same):
-    assert reads_as_original('<p title="Mehr">Der Eintritt ist frei.</p>', output) is same
+    assert reads_as_original('<p title="Mehr">Der Eintritt ist frei.</p>', output, "html") is same
+
+
+@pytest.mark.parametrize(
+    "output, same",
+    [
+        ("# The police\n\nAdmission is *free*, see [here](/x).\n", True),
+        ("# The police\n\nAdmission is *free*,\nsee [there](/x).\n", True),
+        ("# The police\n\nAdmission is \\*free\\*, see [here](/x).\n", False),
+        ("# The police\n\nAdmission is *free*, see [here](javascript:alert(1)).\n", False),
+        ("# The police\n\n* Admission is *free*, see [here](/x).\n", False),
+        ("# The police\n\nAdmission is *free*, see [here](/x). <img src=x onerror=alert(1)>\n", False),
+        ("# The police\n\nAdmission | is *free*, see [here](/x).\n---|---\n", False),
+    ],
+)
+def test_the_check_after_merging_reads_markdown_again(output, same):
+    original = "# Die Polizei\n\nDer Eintritt ist *frei*, siehe [hier](/x).\n"
+    assert reads_as_original(original, output, "markdown") is same
+
+
+def test_markdown_output_that_would_change_the_structure_is_not_written(hostile_normalizer, monkeypatch):
+    monkeypatch.setattr(hostile_normalizer, "translator", HostileTranslator("[x](https://evil.example/) <img src=x onerror=alert(1)>"))
+    monkeypatch.setattr("unilingo._api.escape_output", lambda output, segmented, index: output)
+    original = "Der Eintritt ist frei.\n"
+    doc = hostile_normalizer.normalize(original, "markdown")
+    assert doc.text == original
+    assert [segment.reason for segment in doc.segments] == [UNVERIFIED_REASON]

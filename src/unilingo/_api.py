@@ -36,8 +36,8 @@ ON_ERROR = ("skip", "fail", "keep")
 SUMMARY_FIELD = "unilingo"
 # Nothing to put in the sentence's place: an empty replacement could also leave markup around it dangling.
 EMPTY_REASON = "translation rejected: the model's output is empty; original kept"
-# HTML5 would read the translated page's markup otherwise than the original's: no translation is worth that.
-UNVERIFIED_REASON = "translation not written: the page with it would not parse as the original does in HTML5; page kept"
+# The translated document's markup would read otherwise than the original's: no translation is worth that.
+UNVERIFIED_REASON = "translation not written: the document with it would not parse as the original does; document kept"
 
 
 class Normalizer:
@@ -258,7 +258,7 @@ class Normalizer:
                 used[doc_index][lang] = model_name
         for segmented, doc_decisions, doc_outputs, doc_spans, doc_models in zip(window, decisions, outputs, spans, used):
             doc = merge(segmented, doc_decisions, doc_outputs, self.target, doc_models, doc_spans)
-            if segmented.format == "html" and doc.translated and not reads_as_original(doc.original, doc.text):
+            if doc.translated and not reads_as_original(doc.original, doc.text, segmented.format):
                 kept = [dataclasses.replace(decision, action="keep", reason=UNVERIFIED_REASON) if index in doc_outputs else decision
                         for index, decision in enumerate(doc_decisions)]  # fmt: skip
                 doc = merge(segmented, kept, {}, self.target, {}, {})

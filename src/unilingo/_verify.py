@@ -1,5 +1,11 @@
-"""Verifier: a translated page must read to HTML5 as its original does, but for the text that was translated.
+"""Verifier: a translated document must parse as its original does, but for the text that was translated.
 
+Markdown is read again with the segmenter's own CommonMark parser: every
+block and inline token, its tag, markup, link and image attributes, and the
+content of code, fences and raw HTML must be as they were; only text (and the
+line breaks inside a sentence, which a translation joins) may differ.
+
+HTML:
 The segmenter reads a page with ``html.parser`` measured against HTML5's
 tokenizer rules; this check reads both the original and the output with
 html5lib, a complete HTML5 parser, and compares what a browser would build:
@@ -14,19 +20,46 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from ._frontmatter import find_front_matter
 from ._html import never_translated, read_attributes
+from ._segment import _Lines, _parse_view, _parser
 
 # Attributes whose values the merger itself sets: an element's language, once its text is translated.
 _SET_BY_MERGE = frozenset(("lang", "xml:lang"))
 _HTML = "http://www.w3.org/1999/xhtml"
 
 
-def reads_as_original(original: str, output: str) -> bool:
-    """Whether ``output`` parses to the same page as ``original`` apart from translated text and attribute values."""
-    return list(_outline(original)) == list(_outline(output))
+# Tokens whose content is copied, never translated.
+_VERBATIM = frozenset(("code_inline", "code_block", "fence", "html_block", "html_inline"))
+# What a translation may change: its words, escapes and references, and the line breaks inside a sentence.
+_TEXT = frozenset(("text", "text_special", "softbreak"))
 
 
-def _outline(page: str) -> Iterator[tuple]:
+def reads_as_original(original: str, output: str, format: str) -> bool:
+    """Whether ``output`` parses to the same document as ``original`` apart from translated text and attribute values."""
+    outline = _html_outline if format == "html" else _markdown_outline if format == "markdown" else None
+    return outline is None or list(outline(original)) == list(outline(output))
+
+
+def _markdown_outline(text: str) -> Iterator[tuple]:
+    lines = _Lines(text)
+    view = _parse_view(text, find_front_matter(text, lines.starts, lines.ends))
+    for token in _parser().parse(view):
+        yield from _token_outline(token)
+
+
+def _token_outline(token) -> Iterator[tuple]:
+    if token.type in _TEXT:
+        return
+    content = token.content if token.type in _VERBATIM else None
+    # An image's alt attribute is its translated description's text.
+    attributes = tuple(sorted((key, value) for key, value in token.attrs.items() if key != "alt"))
+    yield token.type, token.tag, token.nesting, token.markup, token.info, content, attributes
+    for child in token.children or ():
+        yield from _token_outline(child)
+
+
+def _html_outline(page: str) -> Iterator[tuple]:
     import html5lib
     from html5lib import treebuilders
 
