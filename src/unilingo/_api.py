@@ -165,17 +165,21 @@ class Normalizer:
     ) -> Iterator[dict | str]:
         """Records with ``fields`` normalized, ``<field>_original`` and a ``unilingo`` summary added.
 
-        ``records`` are dicts or JSON Lines (str, or bytes in UTF-8); they stream through in
+        ``fields`` is a list of field names, or one name. ``records`` are dicts
+        or JSON Lines (str, or bytes in UTF-8); they stream through in
         input order, in windows whose fields share translation batches. A bad
-        record (not UTF-8, not JSON, not an object, a field missing or not a string) is
+        record (not UTF-8, not JSON, not an object, a field missing or not a
+        string or not valid Unicode, a field unilingo adds there already) is
         passed to ``on_bad_record(number, reason)`` (numbers start at 1) and then
         dropped (``on_error="skip"``), passed through unchanged (``"keep"``), or
         raised as an InputError (``"fail"``).
         """
         if on_error not in ON_ERROR:
             raise ConfigError(f"unknown on-error policy {on_error!r}: use {', '.join(ON_ERROR)}")
+        fields = [fields] if isinstance(fields, str) else list(fields)
         if not fields:
             raise ConfigError("name at least one field to normalize, e.g. --field text")
+        _check_fields(fields)
         window: list[tuple[dict | str, bool]] = []
         for number, raw in enumerate(records, start=1):
             record, problem = _parse_record(raw, fields)
@@ -215,6 +219,9 @@ class Normalizer:
             yield out
 
     def _segment(self, text: str, format: str) -> SegmentedText:
+        if not isinstance(text, str):
+            hint = ": decode it first" if isinstance(text, (bytes, bytearray)) else ""
+            raise TypeError(f"a document is a str, not {type(text).__name__}{hint}")
         if format not in FORMATS:
             raise ConfigError(f"unknown format {format!r}: use one of {', '.join(FORMATS)}")
         return segment(text, format, self.glossary, self.front_matter_keys)
@@ -339,4 +346,41 @@ def _parse_record(raw: dict | str | bytes, fields: Sequence[str]) -> tuple[dict 
             return None, f"no field {field!r}"
         if not isinstance(record[field], str):
             return None, f"field {field!r} is {type(record[field]).__name__}, not a string"
+        surrogate = _lone_surrogate(record[field])
+        if surrogate is not None:
+            return None, f"field {field!r} holds a lone surrogate (U+{ord(surrogate):04X}), which is not valid Unicode"
+    # Overwritten, what was there would be lost without a trace.
+    taken = [name for name in _added_fields(fields) if name in record]
+    if taken:
+        return None, f"it has a field {taken[0]!r} already, which unilingo would overwrite: rename that field first"
     return record, None
+
+
+def _added_fields(fields: Sequence[str]) -> list[str]:
+    return [f"{field}_original" for field in fields] + [SUMMARY_FIELD]
+
+
+def _check_fields(fields: Sequence[str]) -> None:
+    """Refuse fields whose outputs would land on one another: one of them would be lost."""
+    seen = set()
+    for field in fields:
+        if not isinstance(field, str):
+            raise ConfigError(f"a field name is a string, not {type(field).__name__}")
+        if field in seen:
+            raise ConfigError(f"field {field!r} is named twice: name each field once")
+        seen.add(field)
+    for field in fields:
+        added = f"{field}_original"
+        if added in seen:
+            raise ConfigError(f"fields {field!r} and {added!r} cannot be normalized together: the original of {field!r} goes to {added!r}")
+    if SUMMARY_FIELD in seen:
+        raise ConfigError(f"field {SUMMARY_FIELD!r} cannot be normalized: unilingo writes its summary there; rename it first")
+
+
+def _lone_surrogate(text: str) -> str | None:
+    """The first lone surrogate in ``text`` (what a JSON escape like \\ud800 decodes to), or None."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        return text[error.start]
+    return None
