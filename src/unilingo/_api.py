@@ -21,7 +21,7 @@ from ._models import ModelTable, load_models
 from ._segment import FORMATS, Segment, SegmentedText, segment
 from ._engines import EngineOptions
 from ._memory import TranslationMemory
-from ._translate import LOOP_REASON, Generation, Translator
+from ._translate import LOOP_REASON, Generation, Translation, Translator
 
 # A text, or a (text, format) pair when documents of several formats go together.
 Source = Union[str, tuple[str, str]]
@@ -35,6 +35,9 @@ ON_ERROR = ("skip", "fail", "keep")
 SUMMARY_FIELD = "unilingo"
 # Nothing to put in the sentence's place: an empty replacement could also leave markup around it dangling.
 EMPTY_REASON = "translation rejected: the model's output is empty; original kept"
+# Not valid Unicode, it could be neither written as UTF-8 nor checksummed.
+SURROGATE_REASON = "translation rejected: the model's output holds a lone surrogate, which is not valid Unicode; original kept"
+_REJECTED = (LOOP_REASON, EMPTY_REASON, SURROGATE_REASON)
 
 
 class Normalizer:
@@ -243,7 +246,7 @@ class Normalizer:
             translations = self.translator.translate(lang, self.target, [text for _, _, text in requests], on_translated, heads)
             with_markup, fallbacks = [], []
             for (doc_index, seg_index, _), translation in zip(requests, translations):
-                rejected = LOOP_REASON if translation.looped else EMPTY_REASON if not translation.text.strip() else None
+                rejected = _rejection(translation)
                 inline = window[doc_index].segments[seg_index].inline
                 has_markup = inline is not None and bool(inline.spans)
                 if rejected and has_markup:
@@ -299,13 +302,13 @@ class Normalizer:
         texts = [window[doc].text[start:end] for doc, _, (start, end) in runs]
         translated: dict[tuple[int, int], dict[tuple[int, int], str]] = {}
         for (doc, seg, run), translation in zip(runs, self.translator.translate(lang, self.target, texts)):
-            if not translation.looped and translation.text.strip():
+            if _rejection(translation) is None:
                 translated.setdefault((doc, seg), {})[run] = translation.text
         for doc_index, seg_index, reason in failed:
             segmented = window[doc_index]
             decision = decisions[doc_index][seg_index]
             pieces = translated.get((doc_index, seg_index))
-            rejected = reason in (LOOP_REASON, EMPTY_REASON)
+            rejected = reason in _REJECTED
             if not pieces:
                 kept = reason if rejected else f"{KEPT_REASON}: {reason}"
                 decisions[doc_index][seg_index] = dataclasses.replace(decision, action="keep", reason=kept)
@@ -315,6 +318,17 @@ class Normalizer:
                 segmented.text, segmented.format, segmented.segments[seg_index], pieces
             )
             decisions[doc_index][seg_index] = dataclasses.replace(decision, reason=f"{decision.reason}; {FALLBACK_REASON}: {why}")
+
+
+def _rejection(translation: Translation) -> str | None:
+    """Why a model's output cannot stand in for its source, or None when it can."""
+    if translation.looped:
+        return LOOP_REASON
+    if not translation.text.strip():
+        return EMPTY_REASON
+    if _lone_surrogate(translation.text) is not None:
+        return SURROGATE_REASON
+    return None
 
 
 def _translated(outputs: list[dict[int, str]], requests: list[tuple[int, int, str]]) -> list[tuple[int, int]]:

@@ -128,7 +128,8 @@ class TranslationMemory:
 
     def store(self, model: str, translations: dict[str, tuple[str, bool]]) -> None:
         now = time.time()
-        rows = [(model, source, output, int(looped), now) for source, (output, looped) in translations.items()]
+        # SQLite cannot take a lone surrogate; such an output is rejected by the caller anyway.
+        rows = [(model, source, output, int(looped), now) for source, (output, looped) in translations.items() if _encodable(output)]
 
         def write(db: sqlite3.Connection) -> None:
             with db:
@@ -246,6 +247,14 @@ class TranslationMemory:
                 raise
             self._connection = connection
         return self._connection
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _is_busy(error: Exception) -> bool:
