@@ -12,6 +12,7 @@ from ._align import word_alignment
 from ._detect import DEFAULT_LOOK_ALIKES, DEFAULT_MIN_CONFIDENCE, Detector
 from ._errors import ConfigError, InputError
 from ._frontmatter import DEFAULT_KEYS as FRONT_MATTER_KEYS
+from ._frontmatter import written_problem
 from ._glossary import Glossary, load_glossary
 from ._escape import escape_output
 from ._inline import PlacedSpan, in_pieces, needs_alignment, place
@@ -38,6 +39,7 @@ EMPTY_REASON = "translation rejected: the model's output is empty; original kept
 # Not valid Unicode, it could be neither written as UTF-8 nor checksummed.
 SURROGATE_REASON = "translation rejected: the model's output holds a lone surrogate, which is not valid Unicode; original kept"
 _REJECTED = (LOOP_REASON, EMPTY_REASON, SURROGATE_REASON)
+UNWRITABLE_REASON = "translation not written"
 
 
 class Normalizer:
@@ -258,7 +260,13 @@ class Normalizer:
                 elif has_markup:
                     with_markup.append((doc_index, seg_index, translation))
                 else:
-                    outputs[doc_index][seg_index] = escape_output(translation.text, window[doc_index], seg_index)
+                    written = escape_output(translation.text, window[doc_index], seg_index)
+                    problem = _front_matter_problem(window[doc_index], seg_index, written, translation.text)
+                    if problem is None:
+                        outputs[doc_index][seg_index] = written
+                    else:
+                        kept = dataclasses.replace(decisions[doc_index][seg_index], action="keep", reason=f"{UNWRITABLE_REASON}: {problem}; original kept")
+                        decisions[doc_index][seg_index] = kept
             fallbacks += self._place_markup(lang, window, with_markup, outputs, spans)
             self._translate_between_markup(lang, window, fallbacks, decisions, outputs, spans)
             for doc_index, seg_index in _translated(outputs, requests):
@@ -329,6 +337,15 @@ def _rejection(translation: Translation) -> str | None:
     if _lone_surrogate(translation.text) is not None:
         return SURROGATE_REASON
     return None
+
+
+def _front_matter_problem(segmented: SegmentedText, index: int, written: str, output: str) -> str | None:
+    """Why a front-matter value written as ``written`` would not say ``output``, or change another key; None when it says just that."""
+    front = segmented.front_matter
+    segment = segmented.segments[index]
+    if segmented.format != "markdown" or front is None or segment.end > front.end:
+        return None
+    return written_problem(segmented.text, front, segment.start, segment.end, written, output)
 
 
 def _translated(outputs: list[dict[int, str]], requests: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
