@@ -180,9 +180,9 @@ def written_problem(text: str, front: FrontMatter, start: int, end: int, written
 def _yaml_entries(body: str) -> list[tuple]:
     """Each top-level key, in order, with its value as (type, what it says), as a YAML parser resolves them, no objects built.
 
-    A list, not a dict: a key written twice reads differently from parser to parser, so it must not appear either.
+    A list, not a dict: parsers disagree on a key written twice, so a second one counts as a change.
     """
-    import yaml  # brought by huggingface-hub, which unilingo needs anyway
+    import yaml
 
     root = yaml.compose(body, Loader=yaml.SafeLoader)
     if root is None:
