@@ -112,3 +112,95 @@ def test_quoting_keeps_the_value_a_string_that_says_the_translation(output, orig
     assert quote(output, original, kind) == written
     parsed = yaml.safe_load(f"k: {written}")["k"] if kind == "yaml" else tomllib.loads(f"k = {written}")["k"]
     assert parsed == output
+
+
+# Translations that, written plain or as the original was quoted, would read as another type, break the YAML or TOML,
+# or hold characters a string there may only hold escaped.
+HOSTILE = ["Note: free", "12:30", "0x1F", ".NaN", "1_000", "2024-01-01", "~", "Null", "NO", "y", "- item", "[a, b]",
+           "x #y", "a\x01b\x1bc", "a\x7fb\x9fc", "\ufeffBOM", "It's \"q\" \\ ok", "&anchor", "*alias", "!tag x", "%x", "@x", "`x`",
+           "? x", "| x", "> x", "a\u2028b\x85c", "ends with:"]  # fmt: skip
+ORIGINALS = {
+    "yaml plain": ("yaml", "Die Polizei sucht nach Zeugen."),
+    "yaml single": ("yaml", "'Die Polizei sucht nach Zeugen.'"),
+    "yaml double": ("yaml", '"Die Polizei sucht nach Zeugen."'),
+    "toml basic": ("toml", '"Die Polizei sucht nach Zeugen."'),
+    "toml literal": ("toml", "'Die Polizei sucht nach Zeugen.'"),
+}
+
+
+def front_matter(kind: str, title: str) -> str:
+    if kind == "yaml":
+        return f"---\ntitle: {title}\nslug: x\ntags: [a, b]\n---\n\nText.\n"
+    return f"+++\ntitle = {title}\nslug = 'x'\ntags = ['a', 'b']\n+++\n\nText.\n"
+
+
+def parsed_header(kind: str, text: str) -> dict:
+    if kind == "yaml":
+        return yaml.safe_load(text.split("---\n")[1])
+    return tomllib.loads(text.split("+++\n")[1])
+
+
+@pytest.fixture
+def answering(normalizer, monkeypatch):
+    """The module's normalizer with a model that answers every segment with the given output."""
+    from unilingo._translate import Translation
+
+    def install(output: str) -> Normalizer:
+        monkeypatch.setattr(normalizer.translator, "translate", lambda source, target, texts, *args: [Translation(output) for _ in texts])
+        return normalizer
+
+    return install
+
+
+@pytest.mark.parametrize("output", HOSTILE)
+@pytest.mark.parametrize("original", ORIGINALS)
+def test_a_translated_value_parses_back_as_exactly_the_translation_and_nothing_else_changes(answering, original, output):
+    kind, title = ORIGINALS[original]
+    source = front_matter(kind, title)
+    doc = answering(output).normalize(source, "markdown")
+    assert [segment.action for segment in doc.segments][:1] == ["translate"]
+    assert parsed_header(kind, doc.text) == parsed_header(kind, source) | {"title": " ".join(output.split())}
+    assert restore_sidecar(doc.sidecar()) == source
+
+
+@pytest.mark.parametrize("continuation", ["  nach Zeugen.", "\n  nach Zeugen.", "\t nach Zeugen."])
+def test_a_yaml_value_wrapped_over_lines_is_left_whole(answering, continuation):
+    source = f"---\ntitle: Die Polizei sucht\n{continuation}\nslug: x\n---\n\nText.\n"
+    doc = answering("The police are looking for witnesses.").normalize(source, "markdown")
+    assert doc.text.startswith(source.split("\nText")[0])
+    assert all(segment.start > source.index("slug") for segment in doc.segments)
+
+
+def test_a_front_matter_that_does_not_parse_keeps_its_values_and_says_why(answering):
+    source = "---\ntitle: Die Polizei sucht nach Zeugen.\ntags: [a\n---\n\nText.\n"
+    doc = answering("The police are looking for witnesses.").normalize(source, "markdown")
+    assert doc.text.startswith("---\ntitle: Die Polizei sucht nach Zeugen.\n")
+    title = doc.segments[0]
+    assert title.action == "keep" and title.reason == (
+        "translation not written: the front matter does not parse as YAML (ParserError), so what it would say cannot be checked; original kept"
+    )
+
+
+@pytest.mark.parametrize(
+    "kind, written, problem",
+    [
+        ("yaml", "12:30", "the YAML parser would not read it back as the string written"),
+        ("yaml", '"a"\nslug: y', "it would change other YAML keys"),
+        ("yaml", '"a', "the front matter would no longer parse as YAML (ScannerError)"),
+        ("toml", '"a"\nslug = "y"', "the front matter would no longer parse as TOML (TOMLDecodeError)"),
+        ("toml", "12", "the TOML parser would not read it back as the string written"),
+        ("toml", '"a"\nurl = "y"', "it would change other TOML keys"),
+    ],
+)
+def test_a_written_value_that_parses_as_anything_else_is_refused(kind, written, problem):
+    from unilingo._frontmatter import find_front_matter, written_problem
+
+    source = front_matter(kind, '"Die Polizei sucht nach Zeugen."')
+    lines = [0] + [index + 1 for index, char in enumerate(source) if char == "\n"][:-1]
+    ends = [source.index("\n", start) for start in lines]
+    front = find_front_matter(source, lines, ends)
+    start = source.index('"Die')
+    end = source.index('."', start) + 2
+    # What each was meant to say: its first line, unquoted.
+    output = written.split("\n")[0].strip('"')
+    assert written_problem(source, front, start, end, written, output) == problem

@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import FIXTURE_MODELS
-from unilingo import InputError
+from unilingo import ConfigError, InputError
 from unilingo._cli import cli
 
 GOOD = {"id": 1, "text": "Die Polizei sucht nach Zeugen.", "body": "Traffic will be diverted until Friday.", "n": [1]}
@@ -95,3 +95,63 @@ def test_cli_jsonl_fail_writes_no_partial_output(tmp_path):
 def test_cli_field_needs_jsonl(tmp_path):
     result = CliRunner().invoke(cli, ["translate", "--field", "text", "-"], input="x")
     assert result.exit_code == 2 and "--field goes with --jsonl" in result.output
+
+
+@pytest.mark.parametrize("taken", ["text_original", "unilingo"])
+def test_a_record_holding_a_field_unilingo_writes_is_bad_not_overwritten(normalizer, taken):
+    records = [{"id": 1, "text": "Der Eintritt ist frei.", taken: "mine"}, {"id": 2, "text": "Niemand wurde verletzt."}]
+    bad = []
+    out = list(normalizer.normalize_records(records, ["text"], on_error="keep", on_bad_record=lambda *b: bad.append(b)))
+    assert bad == [(1, f"it has a field {taken!r} already, which unilingo would overwrite: rename that field first")]
+    assert out[0] == records[0] and out[1]["text"] == "Nobody was injured."
+
+
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        (["text", "text_original"], "fields 'text' and 'text_original' cannot be normalized together"),
+        (["text", "text"], "field 'text' is named twice"),
+        (["unilingo"], "field 'unilingo' cannot be normalized: unilingo writes its summary there"),
+    ],
+)
+def test_fields_whose_outputs_collide_are_refused(normalizer, fields, message):
+    records = [{"text": "Der Eintritt ist frei.", "text_original": "x", "unilingo": "y"}]
+    with pytest.raises(ConfigError, match=message):
+        list(normalizer.normalize_records(records, fields))
+
+
+def test_one_field_name_may_be_given_alone(normalizer):
+    [record] = normalizer.normalize_records([{"text": "Niemand wurde verletzt."}], "text")
+    assert (record["text"], record["text_original"]) == ("Nobody was injured.", "Niemand wurde verletzt.")
+
+
+def test_a_field_with_a_lone_surrogate_is_a_bad_record(normalizer):
+    lines = ['{"text": "Der Eintritt \\ud800 ist frei."}', '{"text": "Niemand wurde verletzt."}']
+    bad = []
+    out = list(normalizer.normalize_records(lines, ["text"], on_bad_record=lambda *b: bad.append(b)))
+    assert bad == [(1, "field 'text' holds a lone surrogate (U+D800), which is not valid Unicode")]
+    assert [record["text"] for record in out] == ["Nobody was injured."]
+
+
+def test_cli_jsonl_passes_a_lone_surrogate_in_another_field_through_escaped(tmp_path):
+    line = '{"text": "Niemand wurde verletzt.", "note": "\\ud800 \\u00e4"}'
+    result = CliRunner().invoke(cli, ["translate", "--jsonl", "--field", "text", "-", "--models", str(FIXTURE_MODELS)], input=line + "\n")
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert record["note"] == "\ud800 \u00e4" and record["text"] == "Nobody was injured."
+
+
+def test_cli_jsonl_refuses_fields_that_collide(tmp_path):
+    result = CliRunner().invoke(
+        cli, ["translate", "--jsonl", "--field", "body", "--field", "body_original", "-", "--models", str(FIXTURE_MODELS)],
+        input='{"body": "x", "body_original": "y"}\n',
+    )  # fmt: skip
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == "unilingo: error: fields 'body' and 'body_original' cannot be normalized together: the original of 'body' goes to 'body_original'\n"
+
+
+def test_a_document_that_is_not_a_string_is_a_type_error(normalizer):
+    with pytest.raises(TypeError, match="a document is a str, not NoneType"):
+        normalizer.normalize(None)
+    with pytest.raises(TypeError, match="not bytes: decode it first"):
+        normalizer.normalize(b"Hallo")

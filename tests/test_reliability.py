@@ -296,3 +296,19 @@ def test_a_model_missing_offline_names_a_models_file_of_ones_own():
     with pytest.raises(ModelError) as raised:
         Translator(table).translate("de", "en", [GERMAN])
     assert "--models FILE or UNILINGO_MODELS=FILE" in str(raised.value) and "change /site-packages" not in str(raised.value)
+
+
+def test_model_output_with_a_lone_surrogate_keeps_the_original_and_is_not_remembered(tmp_path, monkeypatch):
+    from unilingo import Normalizer
+    from unilingo._api import SURROGATE_REASON
+    from unilingo._engines import Generated
+
+    normalizer = Normalizer("en", FIXTURE_MODELS, cache=tmp_path / "memory.sqlite3")
+    engine = normalizer.translator.load("de", "en")
+    monkeypatch.setattr(engine, "generate", lambda texts, *args: [Generated("The \ud800 police", ("\u2581The",)) for _ in texts])
+    for source, format in ((f"{GERMAN}\n", "text"), (f"*{GERMAN}*\n", "markdown")):
+        doc = normalizer.normalize(source, format)
+        assert doc.text == source and doc.sidecar()["original"] == source
+        [segment] = doc.segments
+        assert segment.action == "keep" and segment.reason == SURROGATE_REASON
+    assert normalizer.translator.memory.stats().entries == 0

@@ -116,3 +116,46 @@ def test_a_version_1_sidecar_still_restores_byte_for_byte():
     sidecar = json.loads((FIXTURES / "sidecar-v1.article.txt.unilingo.json").read_bytes().decode("utf-8"))
     assert sidecar["unilingo"] == 1
     assert restore_sidecar(sidecar).encode("utf-8") == (GOLDEN / "article.txt").read_bytes()
+
+
+def _damaged(record: dict, damage: str) -> str:
+    if damage == "previous":
+        return json.dumps(record | {"previous": "x"})
+    if damage == "surrogate":
+        return json.dumps(record | {"original": "Die Polizei \ud800"})
+    if damage == "nesting":
+        return "[" * 200_000 + "]" * 200_000
+    return "[]"
+
+
+DAMAGE = {
+    "previous": "is damaged: an earlier run's record ('previous') is a JSON str, not an object",
+    "surrogate": "is damaged: it holds a lone surrogate (U+D800), which is not valid Unicode",
+    "nesting": "nests deeper than a unilingo sidecar ever does: it was damaged",
+    "list": "is damaged: it is a JSON list, not an object",
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_a_damaged_sidecar_is_one_line_and_exit_3_with_nothing_written(tmp_path, damage):
+    from click.testing import CliRunner
+
+    from conftest import FIXTURE_MODELS
+    from unilingo._cli import cli
+
+    source = tmp_path / "notice.txt"
+    source.write_text("Die Polizei sucht nach Zeugen.\n", encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["translate", "-q", str(source), "-o", str(tmp_path / "out"), "--models", str(FIXTURE_MODELS)]).exit_code == 0
+    output, sidecar = tmp_path / "out" / "notice.txt", tmp_path / "out" / "notice.txt.unilingo.json"
+    sidecar.write_text(_damaged(json.loads(sidecar.read_text(encoding="utf-8")), damage), encoding="utf-8")
+    before = (output.read_bytes(), sidecar.read_bytes())
+    for command in (["restore", str(output)], ["restore", str(output), "-o", "-"]):
+        result = runner.invoke(cli, command)
+        assert result.exit_code == 3 and result.stdout == ""
+        assert result.stderr == f"unilingo: error: {sidecar} {DAMAGE[damage]}\n"
+    # fix keeps an earlier run's sidecar under "previous": a damaged one stops it before it writes.
+    output.write_text("Der Eintritt ist frei.\n", encoding="utf-8")
+    result = runner.invoke(cli, ["fix", "-q", str(output), "--keep-original", "sidecar", "--models", str(FIXTURE_MODELS)])
+    assert result.exit_code == 3 and result.stderr == f"unilingo: error: {sidecar} {DAMAGE[damage]}\n"
+    assert (output.read_text(encoding="utf-8"), sidecar.read_bytes()) == ("Der Eintritt ist frei.\n", before[1])

@@ -12,6 +12,7 @@ from ._align import word_alignment
 from ._detect import DEFAULT_LOOK_ALIKES, DEFAULT_MIN_CONFIDENCE, Detector
 from ._errors import ConfigError, InputError
 from ._frontmatter import DEFAULT_KEYS as FRONT_MATTER_KEYS
+from ._frontmatter import written_problem
 from ._glossary import Glossary, load_glossary
 from ._escape import escape_output
 from ._inline import PlacedSpan, in_pieces, needs_alignment, place
@@ -21,7 +22,7 @@ from ._models import ModelTable, load_models
 from ._segment import FORMATS, Segment, SegmentedText, segment
 from ._engines import EngineOptions
 from ._memory import TranslationMemory
-from ._translate import LOOP_REASON, Generation, Translator
+from ._translate import LOOP_REASON, Generation, Translation, Translator
 from ._verify import reads_as_original
 
 # A text, or a (text, format) pair when documents of several formats go together.
@@ -36,8 +37,12 @@ ON_ERROR = ("skip", "fail", "keep")
 SUMMARY_FIELD = "unilingo"
 # Nothing to put in the sentence's place: an empty replacement could also leave markup around it dangling.
 EMPTY_REASON = "translation rejected: the model's output is empty; original kept"
+# Not valid Unicode, it could be neither written as UTF-8 nor checksummed.
+SURROGATE_REASON = "translation rejected: the model's output holds a lone surrogate, which is not valid Unicode; original kept"
+_REJECTED = (LOOP_REASON, EMPTY_REASON, SURROGATE_REASON)
+UNWRITABLE_REASON = "translation not written"
 # The translated document's markup would read otherwise than the original's: no translation is worth that.
-UNVERIFIED_REASON = "translation not written: the document with it would not parse as the original does; document kept"
+UNVERIFIED_REASON = f"{UNWRITABLE_REASON}: the document with it would not parse as the original does; document kept"
 
 
 class Normalizer:
@@ -168,17 +173,21 @@ class Normalizer:
     ) -> Iterator[dict | str]:
         """Records with ``fields`` normalized, ``<field>_original`` and a ``unilingo`` summary added.
 
-        ``records`` are dicts or JSON Lines (str, or bytes in UTF-8); they stream through in
+        ``fields`` is a list of field names, or one name. ``records`` are dicts
+        or JSON Lines (str, or bytes in UTF-8); they stream through in
         input order, in windows whose fields share translation batches. A bad
-        record (not UTF-8, not JSON, not an object, a field missing or not a string) is
+        record (not UTF-8, not JSON, not an object, a field missing or not a
+        string or not valid Unicode, a field unilingo adds there already) is
         passed to ``on_bad_record(number, reason)`` (numbers start at 1) and then
         dropped (``on_error="skip"``), passed through unchanged (``"keep"``), or
         raised as an InputError (``"fail"``).
         """
         if on_error not in ON_ERROR:
             raise ConfigError(f"unknown on-error policy {on_error!r}: use {', '.join(ON_ERROR)}")
+        fields = [fields] if isinstance(fields, str) else list(fields)
         if not fields:
             raise ConfigError("name at least one field to normalize, e.g. --field text")
+        _check_fields(fields)
         window: list[tuple[dict | str, bool]] = []
         for number, raw in enumerate(records, start=1):
             record, problem = _parse_record(raw, fields)
@@ -218,6 +227,9 @@ class Normalizer:
             yield out
 
     def _segment(self, text: str, format: str) -> SegmentedText:
+        if not isinstance(text, str):
+            hint = ": decode it first" if isinstance(text, (bytes, bytearray)) else ""
+            raise TypeError(f"a document is a str, not {type(text).__name__}{hint}")
         if format not in FORMATS:
             raise ConfigError(f"unknown format {format!r}: use one of {', '.join(FORMATS)}")
         return segment(text, format, self.glossary, self.front_matter_keys)
@@ -239,7 +251,7 @@ class Normalizer:
             translations = self.translator.translate(lang, self.target, [text for _, _, text in requests], on_translated, heads)
             with_markup, fallbacks = [], []
             for (doc_index, seg_index, _), translation in zip(requests, translations):
-                rejected = LOOP_REASON if translation.looped else EMPTY_REASON if not translation.text.strip() else None
+                rejected = _rejection(translation)
                 inline = window[doc_index].segments[seg_index].inline
                 has_markup = inline is not None and bool(inline.spans)
                 if rejected and has_markup:
@@ -251,7 +263,13 @@ class Normalizer:
                 elif has_markup:
                     with_markup.append((doc_index, seg_index, translation))
                 else:
-                    outputs[doc_index][seg_index] = escape_output(translation.text, window[doc_index], seg_index)
+                    written = escape_output(translation.text, window[doc_index], seg_index)
+                    problem = _front_matter_problem(window[doc_index], seg_index, written, translation.text)
+                    if problem is None:
+                        outputs[doc_index][seg_index] = written
+                    else:
+                        kept = dataclasses.replace(decisions[doc_index][seg_index], action="keep", reason=f"{UNWRITABLE_REASON}: {problem}; original kept")
+                        decisions[doc_index][seg_index] = kept
             fallbacks += self._place_markup(lang, window, with_markup, outputs, spans)
             self._translate_between_markup(lang, window, fallbacks, decisions, outputs, spans)
             for doc_index, seg_index in _translated(outputs, requests):
@@ -300,13 +318,13 @@ class Normalizer:
         texts = [window[doc].text[start:end] for doc, _, (start, end) in runs]
         translated: dict[tuple[int, int], dict[tuple[int, int], str]] = {}
         for (doc, seg, run), translation in zip(runs, self.translator.translate(lang, self.target, texts)):
-            if not translation.looped and translation.text.strip():
+            if _rejection(translation) is None:
                 translated.setdefault((doc, seg), {})[run] = translation.text
         for doc_index, seg_index, reason in failed:
             segmented = window[doc_index]
             decision = decisions[doc_index][seg_index]
             pieces = translated.get((doc_index, seg_index))
-            rejected = reason in (LOOP_REASON, EMPTY_REASON)
+            rejected = reason in _REJECTED
             if not pieces:
                 kept = reason if rejected else f"{KEPT_REASON}: {reason}"
                 decisions[doc_index][seg_index] = dataclasses.replace(decision, action="keep", reason=kept)
@@ -316,6 +334,26 @@ class Normalizer:
                 segmented.text, segmented.format, segmented.segments[seg_index], pieces
             )
             decisions[doc_index][seg_index] = dataclasses.replace(decision, reason=f"{decision.reason}; {FALLBACK_REASON}: {why}")
+
+
+def _rejection(translation: Translation) -> str | None:
+    """Why a model's output cannot stand in for its source, or None when it can."""
+    if translation.looped:
+        return LOOP_REASON
+    if not translation.text.strip():
+        return EMPTY_REASON
+    if _lone_surrogate(translation.text) is not None:
+        return SURROGATE_REASON
+    return None
+
+
+def _front_matter_problem(segmented: SegmentedText, index: int, written: str, output: str) -> str | None:
+    """Why a front-matter value written as ``written`` would not say ``output``, or change another key; None when it says just that."""
+    front = segmented.front_matter
+    segment = segmented.segments[index]
+    if segmented.format != "markdown" or front is None or segment.end > front.end:
+        return None
+    return written_problem(segmented.text, front, segment.start, segment.end, written, output)
 
 
 def _translated(outputs: list[dict[int, str]], requests: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
@@ -347,4 +385,41 @@ def _parse_record(raw: dict | str | bytes, fields: Sequence[str]) -> tuple[dict 
             return None, f"no field {field!r}"
         if not isinstance(record[field], str):
             return None, f"field {field!r} is {type(record[field]).__name__}, not a string"
+        surrogate = _lone_surrogate(record[field])
+        if surrogate is not None:
+            return None, f"field {field!r} holds a lone surrogate (U+{ord(surrogate):04X}), which is not valid Unicode"
+    # Overwritten, what was there would be lost without a trace.
+    taken = [name for name in _added_fields(fields) if name in record]
+    if taken:
+        return None, f"it has a field {taken[0]!r} already, which unilingo would overwrite: rename that field first"
     return record, None
+
+
+def _added_fields(fields: Sequence[str]) -> list[str]:
+    return [f"{field}_original" for field in fields] + [SUMMARY_FIELD]
+
+
+def _check_fields(fields: Sequence[str]) -> None:
+    """Refuse fields whose outputs would land on one another: one of them would be lost."""
+    seen = set()
+    for field in fields:
+        if not isinstance(field, str):
+            raise ConfigError(f"a field name is a string, not {type(field).__name__}")
+        if field in seen:
+            raise ConfigError(f"field {field!r} is named twice: name each field once")
+        seen.add(field)
+    for field in fields:
+        added = f"{field}_original"
+        if added in seen:
+            raise ConfigError(f"fields {field!r} and {added!r} cannot be normalized together: the original of {field!r} goes to {added!r}")
+    if SUMMARY_FIELD in seen:
+        raise ConfigError(f"field {SUMMARY_FIELD!r} cannot be normalized: unilingo writes its summary there; rename it first")
+
+
+def _lone_surrogate(text: str) -> str | None:
+    """The first lone surrogate in ``text`` (what a JSON escape like \\ud800 decodes to), or None."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        return text[error.start]
+    return None

@@ -393,7 +393,12 @@ def _write_records(records, handle, progress) -> None:
             handle.write(record + b"\n")
         else:
             line = record if isinstance(record, str) else json.dumps(record, ensure_ascii=False)
-            handle.write((line + "\n").encode("utf-8"))
+            try:
+                data = (line + "\n").encode("utf-8")
+            except UnicodeEncodeError:
+                # A field left alone may hold a lone surrogate (a JSON escape like \ud800): escaped, it goes out as it came in.
+                data = (json.dumps(record) + "\n").encode("utf-8")
+            handle.write(data)
         progress.advance()
 
 

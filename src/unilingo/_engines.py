@@ -11,6 +11,7 @@ import importlib.util
 import json
 import os
 import shutil
+import threading
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -205,13 +206,15 @@ class TransformersEngine(Engine):
         self.model = model.to(choice.device)
         self._attention_implementation = model.config._attn_implementation
         self.max_input_tokens = _input_limit(self.tokenizer, folder)
+        # One call at a time: attention() switches the whole model's attention implementation while it runs.
+        self._in_use = threading.Lock()
 
     def generate(self, texts: Sequence[str], num_beams: int, max_new_tokens: int, attention: Sequence[bool] = ()) -> list[Generated]:
         # Beam search hands back each step's attention for every hypothesis; one forced pass afterwards is simpler and cheap.
         import torch
 
         batch = self.tokenizer(list(texts), return_tensors="pt", padding=True).to(self.choice.device)
-        with torch.inference_mode():
+        with self._in_use, torch.inference_mode():
             output_ids = self.model.generate(**batch, num_beams=num_beams, max_new_tokens=max_new_tokens)
         special = set(self.tokenizer.all_special_ids)
         results = []
@@ -227,15 +230,16 @@ class TransformersEngine(Engine):
         batch = self.tokenizer(list(sources), text_target=list(targets), return_tensors="pt", padding=True).to(self.choice.device)
         labels = batch.pop("labels")
         start = torch.full_like(labels[:, :1], self.model.config.decoder_start_token_id)
-        # Only the eager implementation returns attention weights; the fast one stays for generate.
-        self.model.set_attn_implementation("eager")
-        try:
-            with torch.inference_mode():
-                # The encoder-decoder without its output projection: logits over the whole vocabulary at every
-                # position would cost more than the rest of the pass.
-                result = self.model.model(**batch, decoder_input_ids=torch.cat([start, labels[:, :-1]], dim=1), output_attentions=True)
-        finally:
-            self.model.set_attn_implementation(self._attention_implementation)
+        with self._in_use:
+            # Only the eager implementation returns attention weights; the fast one stays for generate.
+            self.model.set_attn_implementation("eager")
+            try:
+                with torch.inference_mode():
+                    # The encoder-decoder without its output projection: logits over the whole vocabulary at every
+                    # position would cost more than the rest of the pass.
+                    result = self.model.model(**batch, decoder_input_ids=torch.cat([start, labels[:, :-1]], dim=1), output_attentions=True)
+            finally:
+                self.model.set_attn_implementation(self._attention_implementation)
         head = result.cross_attentions[-1][:, 0].float().cpu()
         return [
             Attention(tuple(src), tuple(tgt), tuple(tuple(row[: len(src)].tolist()) for row in head[i, : len(tgt)]))

@@ -272,9 +272,43 @@ def _json_fields(record: dict) -> str:
 
 def _read_sidecar(sidecar: Path) -> dict:
     try:
-        return json.loads(read_text(sidecar))
+        record = json.loads(read_text(sidecar))
     except json.JSONDecodeError as error:
         raise InputError(f"{sidecar} is not valid JSON (line {error.lineno}): it was damaged") from None
+    except RecursionError:
+        raise InputError(f"{sidecar} nests deeper than a unilingo sidecar ever does: it was damaged") from None
+    problem = _sidecar_damage(record)
+    if problem is not None:
+        raise InputError(f"{sidecar} is damaged: {problem}")
+    return record
+
+
+def _sidecar_damage(record) -> str | None:
+    """What makes a parsed sidecar unusable before anything is written from it; None when nothing does.
+
+    Walked without recursion: a sidecar is untrusted, and its nesting is whatever the JSON parser allowed.
+    """
+    if not isinstance(record, dict):
+        return f"it is a JSON {type(record).__name__}, not an object"
+    run = record.get("previous")
+    while run is not None:
+        if not isinstance(run, dict):
+            return f"an earlier run's record ('previous') is a JSON {type(run).__name__}, not an object"
+        run = run.get("previous")
+    values = [record]
+    while values:
+        value = values.pop()
+        if isinstance(value, dict):
+            values.extend(value.keys())
+            values.extend(value.values())
+        elif isinstance(value, list):
+            values.extend(value)
+        elif isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as error:
+                return f"it holds a lone surrogate (U+{ord(value[error.start]):04X}), which is not valid Unicode"
+    return None
 
 
 def write_document(doc: Document, output: Path, keep_original: str, *, in_place: bool = False) -> None:

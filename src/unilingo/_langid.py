@@ -21,6 +21,7 @@ import mmap
 import os
 import pickle
 import shutil
+import threading
 import unicodedata
 from array import array
 from dataclasses import dataclass
@@ -88,7 +89,8 @@ def _mapped(path: Path, typecode: str) -> memoryview:
 
 
 def _write(path: Path, data: bytes) -> None:
-    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    # The thread too: threads of one process unpacking at once would otherwise write one file together.
+    partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.partial")
     try:
         with open(partial, "wb") as handle:
             handle.write(data)

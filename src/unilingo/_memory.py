@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import sqlite3
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,13 +87,15 @@ class Cleared:
 
 
 class TranslationMemory:
-    """Cached translations in one SQLite file, opened on first use."""
+    """Cached translations in one SQLite file, opened on first use; threads may share it."""
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:
         self.path = Path(path) if path is not None else default_memory_path()
         self.busy_timeout = busy_timeout
         self._connection: sqlite3.Connection | None = None
         self._broken = False
+        # One connection, used by one thread at a time: SQLite serializes a file's writers anyway.
+        self._lock = threading.RLock()
 
     def lookup(self, model: str, sources: Iterable[str]) -> dict[str, tuple[str, bool]]:
         """The cached ``(output, looped)`` of ``sources`` under ``model``; misses are left out."""
@@ -128,7 +131,8 @@ class TranslationMemory:
 
     def store(self, model: str, translations: dict[str, tuple[str, bool]]) -> None:
         now = time.time()
-        rows = [(model, source, output, int(looped), now) for source, (output, looped) in translations.items()]
+        # SQLite cannot take a lone surrogate; such an output is rejected by the caller anyway.
+        rows = [(model, source, output, int(looped), now) for source, (output, looped) in translations.items() if _encodable(output)]
 
         def write(db: sqlite3.Connection) -> None:
             with db:
@@ -174,6 +178,10 @@ class TranslationMemory:
 
         Raises OutputError when the file is locked by another process or cannot be written.
         """
+        with self._lock:
+            return self._clear()
+
+    def _clear(self) -> Cleared:
         if not self.path.exists():
             return Cleared(0, recreated=False)
         try:
@@ -204,18 +212,20 @@ class TranslationMemory:
         return OutputError(f"{self.path}: cannot clear the translation memory ({error})")
 
     def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
 
     def _run(self, what: str, action):
-        if self._broken:
+        with self._lock:
+            if self._broken:
+                return None
+            try:
+                return action(self._connect())
+            except (sqlite3.DatabaseError, OSError) as error:
+                self._give_up(what, error)
             return None
-        try:
-            return action(self._connect())
-        except (sqlite3.DatabaseError, OSError) as error:
-            self._give_up(what, error)
-        return None
 
     def _give_up(self, what: str, error: Exception) -> None:
         # Also when the file is only busy: whoever holds it may hold it all run
@@ -236,7 +246,8 @@ class TranslationMemory:
     def _connect(self) -> sqlite3.Connection:
         if self._connection is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(self.path, timeout=self.busy_timeout)
+            # Made in whichever thread comes first, used by others under the lock.
+            connection = sqlite3.connect(self.path, timeout=self.busy_timeout, check_same_thread=False)
             try:
                 connection.execute("PRAGMA journal_mode = WAL")
                 connection.execute("PRAGMA synchronous = NORMAL")
@@ -246,6 +257,14 @@ class TranslationMemory:
                 raise
             self._connection = connection
         return self._connection
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _is_busy(error: Exception) -> bool:

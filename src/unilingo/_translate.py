@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import re
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,11 @@ _SPLIT_POINTS = (re.compile(r"(?<=[;:])\s+"), re.compile(r"(?<=,)\s+"), re.compi
 _LOOP_REPEATS = 4
 _WEIGHT_FILES = ("*.safetensors", "*.bin", "*.spm", "vocab.json")
 LOOP_REASON = "translation rejected: the model's output repeats itself or runs to its length cap; original kept"
+# One model load at a time in the whole process: transformers builds a model on
+# torch's meta device by patching torch itself, so two loads at once (any two
+# Translators, either backend: CTranslate2 converts through transformers) broke
+# each other with "meta tensors" errors, and every load after them too.
+_LOADING = threading.Lock()
 
 log = logging.getLogger("unilingo")
 
@@ -105,12 +111,15 @@ class Translator:
         self._choice: EngineChoice | None = None
         self._resolved: dict[tuple[str, str], _Resolved] = {}
         self._engines: dict[tuple[str, str], Engine] = {}
+        # Threads sharing this Translator find, download and fingerprint a model once.
+        self._resolving = threading.RLock()
 
     @property
     def choice(self) -> EngineChoice:
-        if self._choice is None:
-            self._choice = self.engine_options.resolve()
-        return self._choice
+        with self._resolving:
+            if self._choice is None:
+                self._choice = self.engine_options.resolve()
+            return self._choice
 
     @property
     def batch_limits(self) -> tuple[int, int]:
@@ -186,28 +195,37 @@ class Translator:
     def resolve(self, source: str, target: str) -> _Resolved:
         """Where a pair's model is and what identifies it, without loading it."""
         key = (source, target)
-        if key not in self._resolved:
-            spec = self._spec(source, target)
-            folder = _local_folder(spec) if spec.is_local else (cached_snapshot(spec) or download(spec))
-            revision = self._fingerprint(Path(folder)) if spec.is_local else Path(folder).name
-            generation = self.generation
-            beams = generation.num_beams or default_beams(folder)
-            memory_key = (
-                f"{spec.location}@{revision} {self.choice.backend}/{self.choice.compute} "
-                f"beams={beams} cap={generation.output_ratio:g}x+{generation.output_extra}"
-            )
-            self._resolved[key] = _Resolved(spec, folder, revision, beams, memory_key)
-        return self._resolved[key]
+        with self._resolving:
+            if key not in self._resolved:
+                self._resolved[key] = self._find(source, target)
+            return self._resolved[key]
+
+    def _find(self, source: str, target: str) -> _Resolved:
+        spec = self._spec(source, target)
+        folder = _local_folder(spec) if spec.is_local else (cached_snapshot(spec) or download(spec))
+        revision = self._fingerprint(Path(folder)) if spec.is_local else Path(folder).name
+        generation = self.generation
+        beams = generation.num_beams or default_beams(folder)
+        memory_key = (
+            f"{spec.location}@{revision} {self.choice.backend}/{self.choice.compute} "
+            f"beams={beams} cap={generation.output_ratio:g}x+{generation.output_extra}"
+        )
+        return _Resolved(spec, folder, revision, beams, memory_key)
 
     def load(self, source: str, target: str) -> Engine:
         key = (source, target)
-        if key not in self._engines:
-            # Created off the main thread: CTranslate2 then decodes 15% faster
-            # here (11.3 s against 13.2 s on the benchmark corpus, four runs
-            # each), likely as its OpenMP runtime and torch's no longer share
-            # the thread that made the model.
-            with ThreadPoolExecutor(1, thread_name_prefix="unilingo-model-load") as thread:
-                self._engines[key] = thread.submit(self._open, self.resolve(source, target)).result()
+        engine = self._engines.get(key)
+        if engine is not None:
+            return engine
+        resolved = self.resolve(source, target)
+        with _LOADING:
+            if key not in self._engines:
+                # Created off the main thread: CTranslate2 then decodes 15% faster
+                # here (11.3 s against 13.2 s on the benchmark corpus, four runs
+                # each), likely as its OpenMP runtime and torch's no longer share
+                # the thread that made the model.
+                with ThreadPoolExecutor(1, thread_name_prefix="unilingo-model-load") as thread:
+                    self._engines[key] = thread.submit(self._open, resolved).result()
         return self._engines[key]
 
     def _open(self, resolved: _Resolved) -> Engine:
