@@ -320,3 +320,19 @@ def test_fix_translates_a_block_again_when_its_inline_original_was_edited(tmp_pa
     assert refreshed.startswith("<p>Nobody was injured.<!-- unilingo:original sha256=")
     assert run("restore", page).exit_code == 0
     assert page.read_text(encoding="utf-8") == "<p>Niemand wurde verletzt.</p>\n<p>Hello there, how are you?</p>\n"
+
+
+@pytest.mark.parametrize(
+    "page, element",
+    [
+        ('<p><a href="/x"><i class="fa fa-lock"></i> Die Polizei sucht nach Zeugen.</a></p>\n', '<i class="fa fa-lock"></i>'),
+        ('<p><a href="#">Die Polizei sucht nach Zeugen. <span class="caret">&nbsp;</span></a></p>\n', '<span class="caret">&nbsp;</span>'),
+        ('<p><b>Die Polizei sucht nach Zeugen.<i class="icon"></i></b></p>\n', '<i class="icon"></i>'),
+    ],
+)
+def test_an_element_without_text_comes_back_exactly_once(normalizer, page, element):
+    (seg,) = segment(page, "html").segments
+    assert [page[span.start : span.end] for span in seg.inline.spans if span.protected] == [element]
+    doc = normalizer.normalize(page, "html")
+    assert doc.translated == 1 and "Zeugen" not in doc.text
+    assert doc.text.count(element) == 1

@@ -434,7 +434,10 @@ class _Line:
                 if not open_spans or open_spans[-1][0].span != element.span:
                     return None
                 opening, plain_start = open_spans.pop()
-                line.formatting.append(_Formatting(opening, element, plain_start, len(line.chars)))
+                if line._has_text(plain_start):
+                    line.formatting.append(_Formatting(opening, element, plain_start, len(line.chars)))
+                else:
+                    line._protect_from(plain_start, Element("html", opening.start, element.end))
             elif element.kind == "text":
                 line.chars.extend(element.plain)
                 line.starts.extend(range(element.start, element.start + len(element.plain)))
@@ -449,6 +452,22 @@ class _Line:
                 line.starts.extend((element.start,) * len(cls._STAND_IN))
                 line.ends.extend((element.end,) * len(cls._STAND_IN))
         return None if open_spans else line
+
+    def _has_text(self, start: int) -> bool:
+        """Whether the line's characters from ``start`` on hold a letter or digit outside protected spans."""
+        stand_ins = {position + offset for position in self.protected if position >= start for offset in range(len(self._STAND_IN))}
+        return any(char.isalnum() for position, char in enumerate(self.chars[start:], start) if position not in stand_ins)
+
+    def _protect_from(self, start: int, element: Element) -> None:
+        # An element without text (an icon, a caret, an empty link) has no words to carry its
+        # markers: it is copied whole, as one protected span, so that it comes back exactly once.
+        self.protected = {position: inner for position, inner in self.protected.items() if position < start}
+        self.formatting = [f for f in self.formatting if f.plain_start < start]
+        del self.chars[start:], self.starts[start:], self.ends[start:]
+        self.protected[start] = element
+        self.chars.extend(self._STAND_IN)
+        self.starts.extend((element.start,) * len(self._STAND_IN))
+        self.ends.extend((element.end,) * len(self._STAND_IN))
 
     def sentences(self) -> list[tuple[int, int]]:
         """Sentences in offsets of the line's characters, joined where a span would cross their boundary."""
