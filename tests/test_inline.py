@@ -397,3 +397,36 @@ def test_a_folder_with_an_over_long_sentence_with_markup_is_translated_whole(tmp
         assert result.exit_code == 0, result.output
         assert (tmp_path / backend / "short.md").read_text(encoding="utf-8") == TRANSLATED
         assert (tmp_path / backend / "long.md").read_text(encoding="utf-8").count("](/x)") == 1
+
+
+def looping_sentence_translator(sentence: str, runs: dict[str, str]):
+    """A stand-in: ``sentence`` loops, so its runs between markup are translated; a run it does not know stays as it is."""
+
+    def translate(lang, target, texts, on_translated=None, attention=frozenset()):
+        return [Translation("loop loop loop loop", looped=True) if text == sentence else Translation(runs.get(text, text)) for text in texts]
+
+    return translate
+
+
+def test_a_character_reference_is_part_of_its_word_in_the_runs_between_markup(monkeypatch):
+    normalizer = Normalizer("en", FIXTURE_MODELS, cache=False)
+    runs = {"Die": "The", "Ausstellung": "exhibition", "ist bis Ende März geöffnet.": "is open until the end of March."}
+    monkeypatch.setattr(normalizer.translator, "translate", looping_sentence_translator("Die Ausstellung ist bis Ende März geöffnet.", runs))
+    source = "<p>Die <b>Ausstellung</b> ist bis Ende M&auml;rz ge&ouml;ffnet.</p>\n"
+    (seg,) = segment(source, "html").segments
+    assert seg.inline.piece_sources == ("Die", "Ausstellung", "ist bis Ende März geöffnet.")
+    doc = normalizer.normalize(source, "html")
+    assert doc.text == "<p>The <b>exhibition</b> is open until the end of March.</p>\n"
+    assert restore_inline(doc.with_inline_originals(), format="html") == source
+
+
+def test_runs_between_markup_that_would_change_the_markup_keep_the_original_and_say_why(monkeypatch):
+    normalizer = Normalizer("en", FIXTURE_MODELS, cache=False)
+    # "Note." before a letter: the closing ** would follow punctuation and precede a letter, a literal "**".
+    runs = {"Lesen Sie den": "Read the", "Hinweis": "Note.", "text jetzt.": "text now."}
+    monkeypatch.setattr(normalizer.translator, "translate", looping_sentence_translator("Lesen Sie den Hinweistext jetzt.", runs))
+    source = "Lesen Sie den **Hinweis**text jetzt.\n"
+    doc = normalizer.normalize(source, "markdown")
+    assert doc.text == source
+    (seg,) = doc.segments
+    assert seg.action == "keep" and "would parse into other inline markup; original kept" in seg.reason

@@ -14,8 +14,8 @@ from ._errors import ConfigError, InputError
 from ._frontmatter import DEFAULT_KEYS as FRONT_MATTER_KEYS
 from ._glossary import Glossary, load_glossary
 from ._escape import escape_output
-from ._inline import PlacedSpan, in_pieces, needs_alignment, place
-from ._merge import FALLBACK_REASON, KEPT_REASON, Document, inline_originals, merge
+from ._inline import PlacedSpan, in_pieces, markup_changed, needs_alignment, place
+from ._merge import FALLBACK_MARK, FALLBACK_REASON, KEPT_REASON, Document, inline_originals, merge
 from ._segment import INLINE_MARK
 from ._models import ModelTable, load_models
 from ._segment import FORMATS, Segment, SegmentedText, segment
@@ -288,8 +288,11 @@ class Normalizer:
 
     def _translate_between_markup(self, lang, window, failed, decisions, outputs, spans) -> None:
         """The fallback: the runs of plain text between a sentence's markup translated one by one, as before sentences held markup."""
-        runs = [(doc, seg, run) for doc, seg, _ in failed for run in window[doc].segments[seg].inline.pieces]
-        texts = [window[doc].text[start:end] for doc, _, (start, end) in runs]
+        runs, texts = [], []
+        for doc, seg, _ in failed:
+            inline = window[doc].segments[seg].inline
+            runs += [(doc, seg, run) for run in inline.pieces]
+            texts += inline.piece_sources
         translated: dict[tuple[int, int], dict[tuple[int, int], str]] = {}
         for (doc, seg, run), translation in zip(runs, self.translator.translate(lang, self.target, texts)):
             if not translation.looped and translation.text.strip():
@@ -304,9 +307,13 @@ class Normalizer:
                 decisions[doc_index][seg_index] = dataclasses.replace(decision, action="keep", reason=kept)
                 continue
             why = reason.partition(";")[0] if rejected else reason
-            outputs[doc_index][seg_index], spans[doc_index][seg_index] = in_pieces(
-                segmented.text, segmented.format, segmented.segments[seg_index], pieces
-            )
+            output, placed = in_pieces(segmented.text, segmented.format, segmented.segments[seg_index], pieces)
+            changed = markup_changed(segmented.text, segmented.format, segmented.segments[seg_index], output)
+            if changed:
+                kept = f"{FALLBACK_MARK} across the sentence, nor between it: translated between its markup, {changed}; original kept ({why})"
+                decisions[doc_index][seg_index] = dataclasses.replace(decision, action="keep", reason=kept)
+                continue
+            outputs[doc_index][seg_index], spans[doc_index][seg_index] = output, placed
             decisions[doc_index][seg_index] = dataclasses.replace(decision, reason=f"{decision.reason}; {FALLBACK_REASON}: {why}")
 
 

@@ -105,6 +105,7 @@ class Inline:
     plain: str  # for the detector: protected spans left out as well
     spans: tuple[InlineSpan, ...]
     pieces: tuple[tuple[int, int], ...]  # runs of plain text between the markup, split into sentences: the fallback
+    piece_sources: tuple[str, ...] = ()  # what the model reads of each piece: its escapes and entities decoded
 
 
 @dataclass(frozen=True)
@@ -329,7 +330,7 @@ def _line_sentences(text: str, elements: list[Element], glossary: Glossary | Non
     if line is None:
         # Markers opened on one line and closed on another: the runs between markup, as they are.
         return [(start, end, None) for start, end in pieces]
-    return [sentence for start, end in line.sentences() if (sentence := line.segment(text, start, end, pieces))]
+    return [sentence for start, end in line.sentences() if (sentence := line.segment(text, start, end))]
 
 
 def _alt_texts(text: str, elements: list[Element]) -> list[tuple[int, int]]:
@@ -482,7 +483,7 @@ class _Line:
                 joined.append((start, end))
         return joined
 
-    def segment(self, text: str, start: int, end: int, pieces: list[tuple[int, int]]) -> tuple[int, int, Inline | None] | None:
+    def segment(self, text: str, start: int, end: int) -> tuple[int, int, Inline | None] | None:
         """The sentence ``start``-``end`` of the line: its offsets in the document and its markup; None without words."""
         stand_ins = sorted(position for position in self.protected if start <= position < end)
         chunks = []  # the text between stand-ins
@@ -519,8 +520,36 @@ class _Line:
         if not spans and text[first:last] == source_text:
             return first, last, None
         spans.sort(key=lambda span: (span.start, -span.end))
-        own_pieces = tuple(piece for piece in pieces if first <= piece[0] and piece[1] <= last)
-        return first, last, Inline(source_text, " ".join("".join(chunks).split()), tuple(spans), own_pieces)
+        own_pieces = self._pieces(start, end)
+        return first, last, Inline(source_text, " ".join("".join(chunks).split()), tuple(spans),
+                                   tuple((a, b) for a, b, _ in own_pieces), tuple(read for *_, read in own_pieces))  # fmt: skip
+
+    def _pieces(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        """The sentences of each run of text between the markup of characters ``start``-``end``, as (start, end, what they read as).
+
+        An escape or a character reference is part of its run: "M&auml;rz" is
+        one word to translate, never "M" and "rz".
+        """
+        stand_ins = {position + offset for position in self.protected for offset in range(len(self._STAND_IN))}
+        runs: list[list[int]] = []
+        for index in range(start, end):
+            if index in stand_ins:
+                continue
+            # Characters of one element share their offsets; the next element starts where the last ended.
+            joined = runs and runs[-1][-1] == index - 1 and (
+                self.starts[index] == self.ends[index - 1] or self.starts[index] == self.starts[index - 1]
+            )
+            if joined:
+                runs[-1].append(index)
+            else:
+                runs.append([index])
+        found = []
+        for run in runs:
+            reads = "".join(self.chars[index] for index in run)
+            for low, high in _sentence_offsets(reads):
+                if any(char.isalnum() for char in reads[low:high]):
+                    found.append((self.starts[run[low]], self.ends[run[high - 1]], reads[low:high]))
+        return found
 
 
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
