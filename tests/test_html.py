@@ -336,3 +336,23 @@ def test_an_element_without_text_comes_back_exactly_once(normalizer, page, eleme
     doc = normalizer.normalize(page, "html")
     assert doc.translated == 1 and "Zeugen" not in doc.text
     assert doc.text.count(element) == 1
+
+
+def test_lang_is_set_to_the_target_only_where_no_german_is_left(monkeypatch):
+    from unilingo._translate import Translation
+
+    normalizer = Normalizer("en", FIXTURE_MODELS, cache=False)
+    real = normalizer.translator.translate
+
+    def rejecting(lang, target, texts, on_translated=None, attention=frozenset()):
+        # "Der Eintritt ist frei." comes back looping: its translation is rejected and the German kept.
+        return [Translation("free free free free", looped=True) if text == "Der Eintritt ist frei." else found
+                for text, found in zip(texts, real(lang, target, texts, on_translated, attention))]  # fmt: skip
+
+    monkeypatch.setattr(normalizer.translator, "translate", rejecting)
+    page = '<div lang="de"><p>Die Polizei sucht nach Zeugen.</p><p>Der Eintritt ist frei.</p></div><p lang="de">Niemand wurde verletzt.</p>\n'
+    doc = normalizer.normalize(page, "html")
+    assert doc.text == (
+        '<div lang="de"><p>The police are looking for witnesses.</p><p>Der Eintritt ist frei.</p></div>'
+        '<p lang="en">Nobody was injured.</p>\n'
+    )
