@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence, Union
 
 from ._align import word_alignment
-from ._detect import DEFAULT_LOOK_ALIKES, DEFAULT_MIN_CONFIDENCE, Detector
+from ._detect import DEFAULT_LOOK_ALIKES, DEFAULT_MIN_CONFIDENCE, UNPLACEABLE_REASON, Detector
 from ._errors import ConfigError, InputError
 from ._frontmatter import DEFAULT_KEYS as FRONT_MATTER_KEYS
 from ._glossary import Glossary, load_glossary
 from ._escape import escape_output
 from ._inline import PlacedSpan, in_pieces, markup_changed, needs_alignment, place
-from ._merge import FALLBACK_MARK, FALLBACK_REASON, KEPT_REASON, Document, inline_originals, merge
+from ._merge import FALLBACK_MARK, FALLBACK_REASON, KEPT_REASON, Document, SegmentResult, inline_originals, merge
 from ._segment import INLINE_MARK
 from ._models import ModelTable, load_models
 from ._segment import FORMATS, Segment, SegmentedText, segment
@@ -101,7 +101,20 @@ class Normalizer:
     def detect(self, text: str, format: str = "text") -> Document:
         """What would be translated, and why; the document's text is left as it is."""
         segmented = self._segment(text, format)
-        return merge(segmented, self.detector.decide(_readable(segmented.segments)), {}, self.target, {})
+        doc = merge(segmented, self.detector.decide(_readable(segmented.segments)), {}, self.target, {})
+        return dataclasses.replace(doc, segments=self._decide_unsegmented(doc.segments))
+
+    def _decide_unsegmented(self, results: tuple[SegmentResult, ...]) -> tuple[SegmentResult, ...]:
+        """The results with the text the segmenter could not split read for its language: German left in place is still German."""
+        unsegmented = [result for result in results if result.unsegmented]
+        if not unsegmented:
+            return results
+        readable = [Segment(result.start, result.end, result.text, result.line, result.block, result.group) for result in unsegmented]
+        decided = {}
+        for result, decision in zip(unsegmented, self.detector.decide(readable)):
+            reason = f"{UNPLACEABLE_REASON} ({decision.reason}): {result.reason}" if decision.action == "translate" else result.reason
+            decided[id(result)] = dataclasses.replace(result, lang=decision.lang, confidence=decision.confidence, reason=reason)
+        return tuple(decided.get(id(result), result) for result in results)
 
     def refresh_inline_originals(self, text: str, where: str = "document", format: str = "markdown") -> str:
         """Markdown or HTML with each block whose inline original was edited by hand translated again from that original.

@@ -17,7 +17,7 @@ from click.core import ParameterSource
 
 from . import __version__
 from ._api import ON_ERROR, Normalizer
-from ._detect import DEFAULT_LOOK_ALIKES, DEFAULT_MIN_CONFIDENCE, UNCERTAIN_POLICIES, UNCERTAIN_REASON
+from ._detect import DEFAULT_LOOK_ALIKES, DEFAULT_MIN_CONFIDENCE, NO_MODEL_REASON, UNCERTAIN_POLICIES, UNCERTAIN_REASON
 from ._errors import ExitCode, InputError, UnilingoError
 from ._files import (
     KEEP_ORIGINAL,
@@ -533,8 +533,9 @@ def check(paths, format_, **options):
                     line = (f"{_position(job.label, text, segment)}: {segment.lang} ({segment.confidence:.2f}) "
                             f"{json.dumps(segment.text, ensure_ascii=False)}")  # fmt: skip
                     if segment.action != "translate":
-                        without_model.add(f"{segment.lang} {settings['target']}")
                         line += f": {segment.reason}"
+                    if segment.reason.startswith(NO_MODEL_REASON):
+                        without_model.add(f"{segment.lang} {settings['target']}")
                     click.echo(line)
                 elif settings["uncertain"] == "report" and segment.reason.startswith(UNCERTAIN_REASON):
                     click.echo(_segment_line(job.label, text, segment), err=True)

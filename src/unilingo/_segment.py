@@ -634,7 +634,8 @@ def _markdown_structure(
     translated: list[tuple[int, int]] = []
     unsegmented: list[tuple[int, int, str]] = []
     previous_stop = front.stop_line if front else None
-    in_table_cell = False
+    cell: int | None = None  # the column of the table cell being read, if any
+    column = -1
     parser = _parser()
     max_nesting = parser.options["maxNesting"]
     for token in parser.parse(view):
@@ -647,13 +648,16 @@ def _markdown_structure(
             while last > first and text_lines.is_blank(last):
                 last -= 1
             blocks.append(Block(text_lines.start(first), text_lines.end(last)))
-        if token.type in ("th_open", "td_open"):
-            in_table_cell = True
+        if token.type == "tr_open":
+            column = -1
+        elif token.type in ("th_open", "td_open"):
+            column += 1
+            cell = column
         elif token.type in ("th_close", "td_close"):
-            in_table_cell = False
+            cell = None
         elif token.type == "inline" and token.map:
             try:
-                runs.extend(_inline_lines(token, view, lines, in_table_cell))
+                runs.extend(_inline_lines(token, view, lines, cell))
             except _Unmappable:
                 unsegmented.append((*_line_span(text, text_lines, *token.map), UNMAPPABLE_REASON))
         elif token.type in _CONTAINERS and token.level + 1 >= max_nesting and token.map:
@@ -676,7 +680,7 @@ def _line_span(text: str, lines: _Lines, first: int, stop: int) -> tuple[int, in
     return start, end
 
 
-def _inline_lines(token, view: str, lines: _Lines, in_table_cell: bool) -> list[list[Element]]:
+def _inline_lines(token, view: str, lines: _Lines, cell: int | None) -> list[list[Element]]:
     """The token's prose, line by line, in document offsets.
 
     A piece of markup that runs over a line break (a code span, a link's
@@ -685,7 +689,7 @@ def _inline_lines(token, view: str, lines: _Lines, in_table_cell: bool) -> list[
     break between the lines of a token ends a line of prose.
     """
     content: str = token.content
-    line_offsets = _content_line_offsets(content, token.map[0], view, lines, in_table_cell)
+    line_offsets = _content_line_offsets(content, token.map[0], view, lines, cell)
     content_line_starts = [0] + [match.end() for match in _LF.finditer(content)]
     result: list[list[Element]] = []
     current: list[Element] = []
@@ -772,7 +776,7 @@ _WRAPPED_WORDS = 5
 _RUNS_ON = ",;-\u2013\u2014"
 
 
-def _content_line_offsets(content: str, first_line: int, view: str, lines: _Lines, in_table_cell: bool) -> list[int]:
+def _content_line_offsets(content: str, first_line: int, view: str, lines: _Lines, cell: int | None) -> list[int]:
     """For each line of an inline token's content, the offset of its first character in the view."""
     offsets = []
     for index, content_line in enumerate(content.split("\n")):
@@ -780,23 +784,43 @@ def _content_line_offsets(content: str, first_line: int, view: str, lines: _Line
         source_line = view[lines.start(number) : lines.end(number)]
         stripped = content_line.strip()
         lead = len(content_line) - len(content_line.lstrip())
-        found = _locate(source_line, stripped, in_table_cell) if stripped else lead
+        found = _locate(source_line, stripped, cell) if stripped else lead
         if found < 0:
             raise _Unmappable
         offsets.append(lines.start(number) + found - lead)
     return offsets
 
 
-def _locate(source_line: str, needle: str, in_table_cell: bool) -> int:
+def _locate(source_line: str, needle: str, cell: int | None) -> int:
     # Paragraph and heading text runs to the end of its line, after any list,
     # quote or heading marker; anchoring at the end keeps "1. 1" from matching
-    # the marker. Table cells (several per line) must be unique on their line.
-    if not in_table_cell:
+    # the marker. A table cell is found by its column, so that a row of equal
+    # cells maps too; else it must be unique on its line.
+    if cell is None:
         anchored = len(source_line.rstrip()) - len(needle)
         if anchored >= 0 and source_line.startswith(needle, anchored):
             return anchored
+    else:
+        cells = _table_cells(source_line)
+        if cell < len(cells):
+            start, end = cells[cell]
+            raw = source_line[start:end]
+            if raw.strip() == needle:
+                return start + len(raw) - len(raw.lstrip())
     found = source_line.find(needle)
     return found if found >= 0 and source_line.count(needle) == 1 else -1
+
+
+def _table_cells(row: str) -> list[tuple[int, int]]:
+    """Each cell of a table row as (start, end) in ``row``, split at its unescaped pipes as the parser splits it."""
+    pipes = [match.end() - 1 for match in re.finditer(r"(?<!\\)(?:\\\\)*\|", row)]
+    start, end = len(row) - len(row.lstrip()), len(row.rstrip())
+    if pipes and pipes[0] == start:
+        start, pipes = start + 1, pipes[1:]
+    if pipes and pipes[-1] == end - 1:
+        end, pipes = end - 1, pipes[:-1]
+    bounds = [start - 1, *pipes, end]
+    return [(low + 1, high) for low, high in zip(bounds, bounds[1:])]
 
 
 def _walk_inline(children, content: str) -> list[Element | None]:
