@@ -296,3 +296,19 @@ def test_a_model_missing_offline_names_a_models_file_of_ones_own():
     with pytest.raises(ModelError) as raised:
         Translator(table).translate("de", "en", [GERMAN])
     assert "--models FILE or UNILINGO_MODELS=FILE" in str(raised.value) and "change /site-packages" not in str(raised.value)
+
+
+def test_fix_keeps_the_original_of_a_file_with_a_sidecar_in_the_sidecar_and_a_rerun_has_nothing_to_do(tmp_path):
+    path = tmp_path / "d.md"
+    path.write_text(DEEP_LIST, encoding="utf-8")
+    assert run("fix", path, *MODELS).exit_code == 1
+    first = "Der Eintritt ist frei.\n\n" + path.read_text(encoding="utf-8")
+    path.write_text(first, encoding="utf-8")
+    # Its new German sentence could be kept inline; the original stays in the sidecar, the one place restore reads.
+    assert run("fix", path, *MODELS).exit_code == 1
+    assert "unilingo:original" not in path.read_text(encoding="utf-8")
+    assert path.read_text(encoding="utf-8").startswith(f"Admission is free.\n\n- {ENGLISH}\n")
+    again = run("fix", path, *MODELS)
+    assert again.exit_code == 0, again.output
+    assert run("restore", path).exit_code == 0
+    assert path.read_text(encoding="utf-8") == first
