@@ -35,7 +35,7 @@ from ._files import (
 )
 from ._config import config_for
 from ._frontmatter import DEFAULT_KEYS as FRONT_MATTER_KEYS
-from ._html import check_encoding
+from ._html import check_encoding, check_output_encoding
 from ._segment import FORMATS
 from ._engines import BACKENDS, DEVICES, QUANTIZATIONS, TRANSFORMERS_BEAM_TOKENS, EngineOptions
 from ._memory import CACHE_DIR_ENV, TranslationMemory, default_memory_path
@@ -245,6 +245,8 @@ def translate(paths, output, format_, report, quiet, jsonl, fields, on_error, **
             try:
                 if job.output is None:
                     text = rendered(doc, settings["keep_original"])
+                    if doc.format == "html":
+                        check_output_encoding(text, job.label)
                     if doc.translated and settings["keep_original"] != "none" and text == doc.text:
                         progress.echo(_ORIGINAL_NOT_KEPT)
                     sys.stdout.buffer.write(text.encode("utf-8"))

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import BinaryIO, Iterator, Sequence
 
 from ._errors import ConfigError, InputError, OutputError
+from ._html import check_output_encoding
 from ._merge import SIDECAR_SUFFIX, Document, has_inline_originals, restore_inline, restore_sidecar, sha256_text
 from ._segment import FORMATS, HTML_SUFFIXES, MARKDOWN_SUFFIXES, TEXT_SUFFIXES, format_for_path
 
@@ -291,6 +292,8 @@ def write_document(doc: Document, output: Path, keep_original: str, *, in_place:
     # added beside it would describe a file the sidecar no longer matches, and restore would refuse it.
     keeps_sidecar = in_place and keep_original != "none" and sidecar.exists()
     inline = with_inline_originals(doc) if keep_original == "inline" and not keeps_sidecar else None
+    if doc.format == "html":
+        check_output_encoding(inline or doc.text, str(output))
     if keep_original == "sidecar" or keeps_sidecar or (keep_original == "inline" and inline is None):
         record = doc.sidecar()
         if in_place and sidecar.exists():
