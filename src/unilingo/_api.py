@@ -10,7 +10,7 @@ from typing import Callable, Iterable, Iterator, Sequence, Union
 
 from ._align import word_alignment
 from ._detect import DEFAULT_LOOK_ALIKES, DEFAULT_MIN_CONFIDENCE, UNPLACEABLE_REASON, Detector
-from ._errors import ConfigError, InputError
+from ._errors import ConfigError, InputError, UnilingoError
 from ._frontmatter import DEFAULT_KEYS as FRONT_MATTER_KEYS
 from ._glossary import Glossary, load_glossary
 from ._escape import escape_output
@@ -151,21 +151,38 @@ class Normalizer:
         format: str = "text",
         *,
         on_translated: Callable[[int], None] | None = None,
+        on_failed: Callable[[int, Exception], None] | None = None,
     ) -> Iterator[Document]:
         """Normalized documents, in input order, translating segments of many documents in shared batches.
 
         ``on_translated`` is called with the number of segments each batch (or the translation memory) finished.
+        With ``on_failed``, a document whose translation fails on something other than a UnilingoError
+        is passed to it as (its index among ``sources``, the error) and left out; the others are done.
         """
         window: list[SegmentedText] = []
-        size = 0
+        size = first = 0
         for source in sources:
             text, text_format = (source, format) if isinstance(source, str) else source
             window.append(self._segment(text, text_format))
             size += len(window[-1].segments)
             if size >= _WINDOW_SEGMENTS:
-                yield from self._normalize_window(window, on_translated)
+                yield from self._normalize_window_or_each(window, on_translated, on_failed, first)
+                first += len(window)
                 window, size = [], 0
-        yield from self._normalize_window(window, on_translated)
+        yield from self._normalize_window_or_each(window, on_translated, on_failed, first)
+
+    def _normalize_window_or_each(self, window, on_translated, on_failed, first: int) -> list[Document]:
+        try:
+            return list(self._normalize_window(window, on_translated))
+        except UnilingoError:
+            raise
+        except Exception as error:  # a failure on one document's content must not cost the documents batched with it
+            if on_failed is None:
+                raise
+            if len(window) == 1:
+                on_failed(first, error)
+                return []
+            return [doc for offset, one in enumerate(window) for doc in self._normalize_window_or_each([one], on_translated, on_failed, first + offset)]
 
     def normalize_records(
         self,

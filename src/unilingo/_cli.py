@@ -7,7 +7,6 @@ import json
 import logging
 import os
 import sys
-from collections import deque
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Sequence
@@ -231,15 +230,8 @@ def translate(paths, output, format_, report, quiet, jsonl, fields, on_error, **
     number = 0
     for settings, grouped in _configured(jobs, options):
         normalizer = _normalizer(settings)
-        read: deque = deque()
-
-        def sources():
-            for job, text in _readable(grouped, failures):
-                read.append(job)
-                yield text, job.format
-
-        for doc in normalizer.normalize_many(sources(), on_translated=progress.segments_done):
-            job = read.popleft()
+        readable = ((job, (text, job.format)) for job, text in _readable(grouped, failures))
+        for job, doc in _documents(normalizer, readable, lambda job: job.label, failures, progress):
             number += 1
             _report_unsegmented(progress, job.label, doc)
             try:
@@ -294,6 +286,32 @@ class _Failures:
             if inputs > 1:
                 click.echo(f"unilingo: {len(self.errors)} of {inputs} inputs failed; the others are done", err=True)
             sys.exit(int(self.errors[0].exit_code))
+
+
+def _documents(normalizer, items, label_of, failures: _Failures, progress: "_Progress"):
+    """(item, its document) for each (item, source) of ``items`` translated; one whose translation failed is reported and left out."""
+    seen: list = []
+    failed: set[int] = set()
+
+    def sources():
+        for item, source in items:
+            seen.append(item)
+            yield source
+
+    def on_failed(index: int, error: Exception) -> None:
+        failed.add(index)
+        message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        failures.add(InputError(f"{label_of(seen[index])}: not written: unilingo failed on it "
+                                f"({type(error).__name__}: {message}); please report this"))  # fmt: skip
+        progress.advance()
+
+    index = 0
+    for doc in normalizer.normalize_many(sources(), on_translated=progress.segments_done, on_failed=on_failed):
+        while index in failed:
+            index += 1
+        yield seen[index], doc
+        seen[index] = None  # done with: a long batch keeps no more than it must
+        index += 1
 
 
 def _readable(jobs, failures: _Failures):
@@ -483,9 +501,8 @@ def fix(paths, format_, quiet, **options):
                 failures.add(error)
                 continue
             ready.append((job, text, refreshed))
-        documents = normalizer.normalize_many(((refreshed, job.format) for job, _, refreshed in ready),
-                                              on_translated=progress.segments_done)  # fmt: skip
-        for (job, text, _), doc in zip(ready, documents):
+        pairs = (((job, text), (refreshed, job.format)) for job, text, refreshed in ready)
+        for (job, text), doc in _documents(normalizer, pairs, lambda item: item[0].label, failures, progress):
             progress.advance()
             _report_unsegmented(progress, job.label, doc)
             if not doc.translated and doc.original == text:
