@@ -195,3 +195,14 @@ def test_check_names_every_missing_model_once(tmp_path):
     result = run("check", page, "--target", "fr", *MODELS, "--no-cache")
     assert result.exit_code == 1 and len(result.stdout.splitlines()) == 3
     assert "3 segment(s) not in fr; for those with no model, add 'de fr MODEL' and 'en fr MODEL' to the models file" in result.stderr
+
+
+def test_german_in_markup_unilingo_cannot_place_is_still_a_finding(tmp_path):
+    # The escaped pipe: the cell's text as parsed is not its text as written, so it has no exact offsets.
+    page = tmp_path / "table.md"
+    page.write_text("| Feld | Hinweis |\n|---|---|\n| Der Eintritt \\| ist frei | siehe oben |\n", encoding="utf-8")
+    result = run("check", page, *MODELS)
+    assert result.exit_code == 1
+    (line,) = [line for line in result.output.splitlines() if "Eintritt" in line]
+    assert line.startswith(f"{page}:3:1: de ") and "would be translated but cannot be placed" in line
+    assert "cannot map to exact offsets" in line and "with no model" not in result.output

@@ -146,8 +146,36 @@ def test_attribute_values_are_escaped_for_their_quoting(output, original, expect
 @pytest.mark.parametrize("declared", ['<meta charset="windows-1252">', '<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">'])
 def test_a_page_declared_in_another_encoding_is_an_input_error(declared):
     with pytest.raises(InputError, match="declares its encoding as") as error:
-        check_encoding(f"<html><head>{declared}</head></html>", "page.html")
+        check_encoding(f"<html><head>{declared}</head><p>Grüße</p></html>", "page.html")
     assert "iconv" in str(error.value)
+
+
+@pytest.mark.parametrize("declared", ["windows-1252", "ISO-8859-1", "us-ascii", "koi8-r"])
+def test_a_page_of_ascii_alone_is_read_whatever_ascii_compatible_encoding_it_declares(declared, tmp_path):
+    page = f'<html><head><meta charset="{declared}"></head><body><p>Der Eintritt ist frei.</p><p>Gr&uuml;&szlig;e</p></body></html>\n'
+    check_encoding(page, "page.html")
+    (tmp_path / "page.html").write_text(page, encoding="ascii")
+    result = run("translate", tmp_path / "page.html", "-o", f"{tmp_path / 'out'}/", *MODELS)
+    assert result.exit_code == 0, result.output
+    assert "<p>Admission is free.</p>" in (tmp_path / "out" / "page.html").read_text(encoding="ascii")
+    assert run("restore", tmp_path / "out" / "page.html").exit_code == 0
+    assert (tmp_path / "out" / "page.html").read_text(encoding="ascii") == page
+
+
+@pytest.mark.parametrize("declared", ["utf-16", "utf-7", "no-such-encoding"])
+def test_a_page_of_ascii_alone_declared_in_an_encoding_that_does_not_read_ascii_as_ascii_is_refused(declared):
+    with pytest.raises(InputError, match="declares its encoding as"):
+        check_encoding(f'<meta charset="{declared}"><p>Der Eintritt ist frei.</p>', "page.html")
+
+
+def test_a_translation_other_than_ascii_is_not_written_into_a_page_declared_in_another_encoding():
+    from unilingo._errors import OutputError
+    from unilingo._html import check_output_encoding
+
+    check_output_encoding('<meta charset="iso-8859-1"><p>Admission is free.</p>', "page.html")
+    check_output_encoding('<meta charset="utf-8"><p>Café</p>', "page.html")
+    with pytest.raises(OutputError, match="other than ASCII, and the page declares its encoding as iso-8859-1"):
+        check_output_encoding('<meta charset="iso-8859-1"><p>Café</p>', "page.html")
 
 
 @pytest.mark.parametrize("declared", ['<meta charset="utf-8">', "<meta charset=UTF-8>", ""])
@@ -264,7 +292,7 @@ def test_jsonl_fields_as_html():
 def test_a_page_declared_in_windows_1252_is_refused_and_the_rest_are_done(tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
-    (docs / "a.html").write_text('<meta charset="windows-1252"><p>Der Eintritt ist frei.</p>', encoding="utf-8")
+    (docs / "a.html").write_text('<meta charset="windows-1252"><p>Der Eintritt ist frei in München.</p>', encoding="utf-8")
     (docs / "b.html").write_text("<p>Der Eintritt ist frei.</p>", encoding="utf-8")
     result = run("translate", docs, "-o", tmp_path / "out", *MODELS)
     assert result.exit_code == 3
@@ -320,3 +348,39 @@ def test_fix_translates_a_block_again_when_its_inline_original_was_edited(tmp_pa
     assert refreshed.startswith("<p>Nobody was injured.<!-- unilingo:original sha256=")
     assert run("restore", page).exit_code == 0
     assert page.read_text(encoding="utf-8") == "<p>Niemand wurde verletzt.</p>\n<p>Hello there, how are you?</p>\n"
+
+
+@pytest.mark.parametrize(
+    "page, element",
+    [
+        ('<p><a href="/x"><i class="fa fa-lock"></i> Die Polizei sucht nach Zeugen.</a></p>\n', '<i class="fa fa-lock"></i>'),
+        ('<p><a href="#">Die Polizei sucht nach Zeugen. <span class="caret">&nbsp;</span></a></p>\n', '<span class="caret">&nbsp;</span>'),
+        ('<p><b>Die Polizei sucht nach Zeugen.<i class="icon"></i></b></p>\n', '<i class="icon"></i>'),
+    ],
+)
+def test_an_element_without_text_comes_back_exactly_once(normalizer, page, element):
+    (seg,) = segment(page, "html").segments
+    assert [page[span.start : span.end] for span in seg.inline.spans if span.protected] == [element]
+    doc = normalizer.normalize(page, "html")
+    assert doc.translated == 1 and "Zeugen" not in doc.text
+    assert doc.text.count(element) == 1
+
+
+def test_lang_is_set_to_the_target_only_where_no_german_is_left(monkeypatch):
+    from unilingo._translate import Translation
+
+    normalizer = Normalizer("en", FIXTURE_MODELS, cache=False)
+    real = normalizer.translator.translate
+
+    def rejecting(lang, target, texts, on_translated=None, attention=frozenset()):
+        # "Der Eintritt ist frei." comes back looping: its translation is rejected and the German kept.
+        return [Translation("free free free free", looped=True) if text == "Der Eintritt ist frei." else found
+                for text, found in zip(texts, real(lang, target, texts, on_translated, attention))]  # fmt: skip
+
+    monkeypatch.setattr(normalizer.translator, "translate", rejecting)
+    page = '<div lang="de"><p>Die Polizei sucht nach Zeugen.</p><p>Der Eintritt ist frei.</p></div><p lang="de">Niemand wurde verletzt.</p>\n'
+    doc = normalizer.normalize(page, "html")
+    assert doc.text == (
+        '<div lang="de"><p>The police are looking for witnesses.</p><p>Der Eintritt ist frei.</p></div>'
+        '<p lang="en">Nobody was injured.</p>\n'
+    )

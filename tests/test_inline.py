@@ -342,3 +342,91 @@ def test_the_alt_text_of_an_image_inside_an_english_sentence_is_translated_alone
     assert doc.text == ("Intro line that is English and stays.\n\n"
                         "The dog in ![The police are looking for witnesses.](p.png) plays every day in the park.\n")  # fmt: skip
     assert restore_inline(doc.with_inline_originals()) == source
+
+
+# Over the fixture's input limit (95 tokens against 40) with a link: aligned piece by piece, as it is translated.
+LONG_WITH_LINK = (
+    "Die [Polizei](/x) sucht nach Zeugen, die Stadt plant einen neuen Radweg entlang des Flusses, viele Schulen "
+    "bleiben wegen des Sturms geschlossen, die Ausstellung ist bis Ende März geöffnet und der Eintritt ist frei.\n"
+)
+
+
+@pytest.mark.parametrize("backend", ["ctranslate2", "transformers"])
+def test_a_sentence_with_markup_over_the_models_limit_is_aligned_in_pieces(backend):
+    normalizer = Normalizer("en", FIXTURE_MODELS, engine=EngineOptions(backend), cache=False)
+    translator = normalizer.translator
+    source = " ".join(LONG_WITH_LINK.replace("[Polizei](/x)", "Polizei").split())
+    translation = translator.translate("de", "en", [source])[0].text
+    assert translator.load("de", "en").token_counts([source])[0] > translator.load("de", "en").max_input_tokens
+    (alignment,) = translator.word_alignments("de", "en", [(source, translation)])
+    assert alignment is not None and len(alignment) == len(translation.split())
+    assert all(0 <= word < len(source.split()) for word in alignment)
+    doc = normalizer.normalize(LONG_WITH_LINK, "markdown")
+    assert doc.text.count("](/x)") == 1
+    assert restore_inline(doc.with_inline_originals()) == LONG_WITH_LINK
+
+
+def test_a_pair_the_backend_refuses_costs_that_sentence_its_alignment_only(monkeypatch):
+    normalizer = Normalizer("en", FIXTURE_MODELS, engine=EngineOptions("transformers"), cache=False)
+    engine = normalizer.translator.load("de", "en")
+    real = engine.attention
+
+    def refusing(sources, targets):
+        if any("Zeugen" in source for source in sources):
+            raise IndexError("index out of range in self")
+        return real(sources, targets)
+
+    monkeypatch.setattr(engine, "attention", refusing)
+    pairs = [("Die Polizei sucht nach Zeugen.", "The police are looking for witnesses."), ("Ich habe den Bericht gestern gelesen.", "I read the report yesterday.")]
+    refused, aligned = normalizer.translator.word_alignments("de", "en", pairs)
+    assert refused is None and aligned is not None and len(aligned) == 5
+
+
+def test_a_folder_with_an_over_long_sentence_with_markup_is_translated_whole(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from unilingo._cli import cli
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "long.md").write_text(LONG_WITH_LINK, encoding="utf-8")
+    (tmp_path / "in" / "short.md").write_text(ISSUE, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for backend in ("ctranslate2", "transformers"):
+        result = CliRunner().invoke(cli, ["translate", "in", "-o", f"{backend}/", "--backend", backend,
+                                          "--models", str(FIXTURE_MODELS), "--no-cache"])  # fmt: skip
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / backend / "short.md").read_text(encoding="utf-8") == TRANSLATED
+        assert (tmp_path / backend / "long.md").read_text(encoding="utf-8").count("](/x)") == 1
+
+
+def looping_sentence_translator(sentence: str, runs: dict[str, str]):
+    """A stand-in: ``sentence`` loops, so its runs between markup are translated; a run it does not know stays as it is."""
+
+    def translate(lang, target, texts, on_translated=None, attention=frozenset()):
+        return [Translation("loop loop loop loop", looped=True) if text == sentence else Translation(runs.get(text, text)) for text in texts]
+
+    return translate
+
+
+def test_a_character_reference_is_part_of_its_word_in_the_runs_between_markup(monkeypatch):
+    normalizer = Normalizer("en", FIXTURE_MODELS, cache=False)
+    runs = {"Die": "The", "Ausstellung": "exhibition", "ist bis Ende März geöffnet.": "is open until the end of March."}
+    monkeypatch.setattr(normalizer.translator, "translate", looping_sentence_translator("Die Ausstellung ist bis Ende März geöffnet.", runs))
+    source = "<p>Die <b>Ausstellung</b> ist bis Ende M&auml;rz ge&ouml;ffnet.</p>\n"
+    (seg,) = segment(source, "html").segments
+    assert seg.inline.piece_sources == ("Die", "Ausstellung", "ist bis Ende März geöffnet.")
+    doc = normalizer.normalize(source, "html")
+    assert doc.text == "<p>The <b>exhibition</b> is open until the end of March.</p>\n"
+    assert restore_inline(doc.with_inline_originals(), format="html") == source
+
+
+def test_runs_between_markup_that_would_change_the_markup_keep_the_original_and_say_why(monkeypatch):
+    normalizer = Normalizer("en", FIXTURE_MODELS, cache=False)
+    # "Note." before a letter: the closing ** would follow punctuation and precede a letter, a literal "**".
+    runs = {"Lesen Sie den": "Read the", "Hinweis": "Note.", "text jetzt.": "text now."}
+    monkeypatch.setattr(normalizer.translator, "translate", looping_sentence_translator("Lesen Sie den Hinweistext jetzt.", runs))
+    source = "Lesen Sie den **Hinweis**text jetzt.\n"
+    doc = normalizer.normalize(source, "markdown")
+    assert doc.text == source
+    (seg,) = doc.segments
+    assert seg.action == "keep" and "would parse into other inline markup; original kept" in seg.reason

@@ -214,3 +214,15 @@ def test_a_link_title_over_a_line_break_stays_in_its_sentence():
     (seg,) = segment(source, "markdown").segments
     assert seg.source == "Die Polizei sucht in der Innenstadt nach Zeugen."
     assert source[seg.start : seg.end] == seg.text == source.rstrip("\n")
+
+
+def test_a_table_row_of_equal_cells_maps_each_cell_by_its_column():
+    source = "| Feld | Pflicht | Hinweis |\n|---|---|---|\n| Name | **erforderlich** | **erforderlich** |\n"
+    segmented = segment(source, "markdown")
+    assert not segmented.skipped
+    cells = [seg for seg in segmented.segments if seg.line == 2]
+    assert [(source[seg.start : seg.end], seg.start) for seg in cells] == [
+        ("Name", source.index("Name")),
+        ("**erforderlich**", source.index("**erforderlich**")),
+        ("**erforderlich**", source.rindex("**erforderlich**")),
+    ]

@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence, Union
 
 from ._align import word_alignment
-from ._detect import DEFAULT_LOOK_ALIKES, DEFAULT_MIN_CONFIDENCE, Detector
-from ._errors import ConfigError, InputError
+from ._detect import DEFAULT_LOOK_ALIKES, DEFAULT_MIN_CONFIDENCE, UNPLACEABLE_REASON, Detector
+from ._errors import ConfigError, InputError, UnilingoError
 from ._frontmatter import DEFAULT_KEYS as FRONT_MATTER_KEYS
 from ._frontmatter import written_problem
 from ._glossary import Glossary, load_glossary
 from ._escape import escape_output
-from ._inline import PlacedSpan, in_pieces, needs_alignment, place
-from ._merge import FALLBACK_REASON, KEPT_REASON, Document, inline_originals, merge
+from ._inline import PlacedSpan, in_pieces, markup_changed, needs_alignment, place
+from ._merge import FALLBACK_MARK, FALLBACK_REASON, KEPT_REASON, Document, SegmentResult, inline_originals, merge
 from ._segment import INLINE_MARK
 from ._models import ModelTable, load_models
 from ._segment import FORMATS, Segment, SegmentedText, segment
@@ -109,7 +109,20 @@ class Normalizer:
     def detect(self, text: str, format: str = "text") -> Document:
         """What would be translated, and why; the document's text is left as it is."""
         segmented = self._segment(text, format)
-        return merge(segmented, self.detector.decide(_readable(segmented.segments)), {}, self.target, {})
+        doc = merge(segmented, self.detector.decide(_readable(segmented.segments)), {}, self.target, {})
+        return dataclasses.replace(doc, segments=self._decide_unsegmented(doc.segments))
+
+    def _decide_unsegmented(self, results: tuple[SegmentResult, ...]) -> tuple[SegmentResult, ...]:
+        """The results with the text the segmenter could not split read for its language: German left in place is still German."""
+        unsegmented = [result for result in results if result.unsegmented]
+        if not unsegmented:
+            return results
+        readable = [Segment(result.start, result.end, result.text, result.line, result.block, result.group) for result in unsegmented]
+        decided = {}
+        for result, decision in zip(unsegmented, self.detector.decide(readable)):
+            reason = f"{UNPLACEABLE_REASON} ({decision.reason}): {result.reason}" if decision.action == "translate" else result.reason
+            decided[id(result)] = dataclasses.replace(result, lang=decision.lang, confidence=decision.confidence, reason=reason)
+        return tuple(decided.get(id(result), result) for result in results)
 
     def refresh_inline_originals(self, text: str, where: str = "document", format: str = "markdown") -> str:
         """Markdown or HTML with each block whose inline original was edited by hand translated again from that original.
@@ -146,21 +159,38 @@ class Normalizer:
         format: str = "text",
         *,
         on_translated: Callable[[int], None] | None = None,
+        on_failed: Callable[[int, Exception], None] | None = None,
     ) -> Iterator[Document]:
         """Normalized documents, in input order, translating segments of many documents in shared batches.
 
         ``on_translated`` is called with the number of segments each batch (or the translation memory) finished.
+        With ``on_failed``, a document whose translation fails on something other than a UnilingoError
+        is passed to it as (its index among ``sources``, the error) and left out; the others are done.
         """
         window: list[SegmentedText] = []
-        size = 0
+        size = first = 0
         for source in sources:
             text, text_format = (source, format) if isinstance(source, str) else source
             window.append(self._segment(text, text_format))
             size += len(window[-1].segments)
             if size >= _WINDOW_SEGMENTS:
-                yield from self._normalize_window(window, on_translated)
+                yield from self._normalize_window_or_each(window, on_translated, on_failed, first)
+                first += len(window)
                 window, size = [], 0
-        yield from self._normalize_window(window, on_translated)
+        yield from self._normalize_window_or_each(window, on_translated, on_failed, first)
+
+    def _normalize_window_or_each(self, window, on_translated, on_failed, first: int) -> list[Document]:
+        try:
+            return list(self._normalize_window(window, on_translated))
+        except UnilingoError:
+            raise
+        except Exception as error:  # a failure on one document's content must not cost the documents batched with it
+            if on_failed is None:
+                raise
+            if len(window) == 1:
+                on_failed(first, error)
+                return []
+            return [doc for offset, one in enumerate(window) for doc in self._normalize_window_or_each([one], on_translated, on_failed, first + offset)]
 
     def normalize_records(
         self,
@@ -314,8 +344,11 @@ class Normalizer:
 
     def _translate_between_markup(self, lang, window, failed, decisions, outputs, spans) -> None:
         """The fallback: the runs of plain text between a sentence's markup translated one by one, as before sentences held markup."""
-        runs = [(doc, seg, run) for doc, seg, _ in failed for run in window[doc].segments[seg].inline.pieces]
-        texts = [window[doc].text[start:end] for doc, _, (start, end) in runs]
+        runs, texts = [], []
+        for doc, seg, _ in failed:
+            inline = window[doc].segments[seg].inline
+            runs += [(doc, seg, run) for run in inline.pieces]
+            texts += inline.piece_sources
         translated: dict[tuple[int, int], dict[tuple[int, int], str]] = {}
         for (doc, seg, run), translation in zip(runs, self.translator.translate(lang, self.target, texts)):
             if _rejection(translation) is None:
@@ -330,9 +363,13 @@ class Normalizer:
                 decisions[doc_index][seg_index] = dataclasses.replace(decision, action="keep", reason=kept)
                 continue
             why = reason.partition(";")[0] if rejected else reason
-            outputs[doc_index][seg_index], spans[doc_index][seg_index] = in_pieces(
-                segmented.text, segmented.format, segmented.segments[seg_index], pieces
-            )
+            output, placed = in_pieces(segmented.text, segmented.format, segmented.segments[seg_index], pieces)
+            changed = markup_changed(segmented.text, segmented.format, segmented.segments[seg_index], output)
+            if changed:
+                kept = f"{FALLBACK_MARK} across the sentence, nor between it: translated between its markup, {changed}; original kept ({why})"
+                decisions[doc_index][seg_index] = dataclasses.replace(decision, action="keep", reason=kept)
+                continue
+            outputs[doc_index][seg_index], spans[doc_index][seg_index] = output, placed
             decisions[doc_index][seg_index] = dataclasses.replace(decision, reason=f"{decision.reason}; {FALLBACK_REASON}: {why}")
 
 

@@ -7,7 +7,6 @@ import json
 import logging
 import os
 import sys
-from collections import deque
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Sequence
@@ -17,7 +16,7 @@ from click.core import ParameterSource
 
 from . import __version__
 from ._api import ON_ERROR, Normalizer
-from ._detect import DEFAULT_LOOK_ALIKES, DEFAULT_MIN_CONFIDENCE, UNCERTAIN_POLICIES, UNCERTAIN_REASON
+from ._detect import DEFAULT_LOOK_ALIKES, DEFAULT_MIN_CONFIDENCE, NO_MODEL_REASON, UNCERTAIN_POLICIES, UNCERTAIN_REASON
 from ._errors import ExitCode, InputError, UnilingoError
 from ._files import (
     KEEP_ORIGINAL,
@@ -35,7 +34,7 @@ from ._files import (
 )
 from ._config import config_for
 from ._frontmatter import DEFAULT_KEYS as FRONT_MATTER_KEYS
-from ._html import check_encoding
+from ._html import check_encoding, check_output_encoding
 from ._segment import FORMATS
 from ._engines import BACKENDS, DEVICES, QUANTIZATIONS, TRANSFORMERS_BEAM_TOKENS, EngineOptions
 from ._memory import CACHE_DIR_ENV, TranslationMemory, default_memory_path
@@ -231,20 +230,15 @@ def translate(paths, output, format_, report, quiet, jsonl, fields, on_error, **
     number = 0
     for settings, grouped in _configured(jobs, options):
         normalizer = _normalizer(settings)
-        read: deque = deque()
-
-        def sources():
-            for job, text in _readable(grouped, failures):
-                read.append(job)
-                yield text, job.format
-
-        for doc in normalizer.normalize_many(sources(), on_translated=progress.segments_done):
-            job = read.popleft()
+        readable = ((job, (text, job.format)) for job, text in _readable(grouped, failures))
+        for job, doc in _documents(normalizer, readable, lambda job: job.label, failures, progress):
             number += 1
             _report_unsegmented(progress, job.label, doc)
             try:
                 if job.output is None:
                     text = rendered(doc, settings["keep_original"])
+                    if doc.format == "html":
+                        check_output_encoding(text, job.label)
                     if doc.translated and settings["keep_original"] != "none" and text == doc.text:
                         progress.echo(_ORIGINAL_NOT_KEPT)
                     sys.stdout.buffer.write(text.encode("utf-8"))
@@ -292,6 +286,32 @@ class _Failures:
             if inputs > 1:
                 click.echo(f"unilingo: {len(self.errors)} of {inputs} inputs failed; the others are done", err=True)
             sys.exit(int(self.errors[0].exit_code))
+
+
+def _documents(normalizer, items, label_of, failures: _Failures, progress: "_Progress"):
+    """(item, its document) for each (item, source) of ``items`` translated; one whose translation failed is reported and left out."""
+    seen: list = []
+    failed: set[int] = set()
+
+    def sources():
+        for item, source in items:
+            seen.append(item)
+            yield source
+
+    def on_failed(index: int, error: Exception) -> None:
+        failed.add(index)
+        message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        failures.add(InputError(f"{label_of(seen[index])}: not written: unilingo failed on it "
+                                f"({type(error).__name__}: {message}); please report this"))  # fmt: skip
+        progress.advance()
+
+    index = 0
+    for doc in normalizer.normalize_many(sources(), on_translated=progress.segments_done, on_failed=on_failed):
+        while index in failed:
+            index += 1
+        yield seen[index], doc
+        seen[index] = None  # done with: a long batch keeps no more than it must
+        index += 1
 
 
 def _readable(jobs, failures: _Failures):
@@ -486,9 +506,8 @@ def fix(paths, format_, quiet, **options):
                 failures.add(error)
                 continue
             ready.append((job, text, refreshed))
-        documents = normalizer.normalize_many(((refreshed, job.format) for job, _, refreshed in ready),
-                                              on_translated=progress.segments_done)  # fmt: skip
-        for (job, text, _), doc in zip(ready, documents):
+        pairs = (((job, text), (refreshed, job.format)) for job, text, refreshed in ready)
+        for (job, text), doc in _documents(normalizer, pairs, lambda item: item[0].label, failures, progress):
             progress.advance()
             _report_unsegmented(progress, job.label, doc)
             if not doc.translated and doc.original == text:
@@ -538,8 +557,9 @@ def check(paths, format_, **options):
                     line = (f"{_position(job.label, text, segment)}: {segment.lang} ({segment.confidence:.2f}) "
                             f"{json.dumps(segment.text, ensure_ascii=False)}")  # fmt: skip
                     if segment.action != "translate":
-                        without_model.add(f"{segment.lang} {settings['target']}")
                         line += f": {segment.reason}"
+                    if segment.reason.startswith(NO_MODEL_REASON):
+                        without_model.add(f"{segment.lang} {settings['target']}")
                     click.echo(line)
                 elif settings["uncertain"] == "report" and segment.reason.startswith(UNCERTAIN_REASON):
                     click.echo(_segment_line(job.label, text, segment), err=True)

@@ -79,6 +79,8 @@ DETECTOR_NAME = "langid+lingua+words"
 UNCERTAIN_REASON = "uncertain"
 # Every decision skipped for want of a model into the target has a reason starting so.
 NO_MODEL_REASON = "no model for"
+# Text the segmenter could not split, which would be translated were it split, has a reason starting so: check fails on it.
+UNPLACEABLE_REASON = "would be translated but cannot be placed"
 # How such a reason says the page marked the language (HTML's lang), rather than the detector finding it.
 _MARKED_BASIS = "marked lang="
 
@@ -485,7 +487,7 @@ class Detector:
         author meant it. Listed in ``also``, it would pass. Decisions under
         the minimum confidence, names and text of no language never are.
         """
-        if action == "translate":
+        if action == "translate" or reason.startswith(UNPLACEABLE_REASON):
             return True
         if action != "skip" or not reason.startswith(NO_MODEL_REASON):
             return False

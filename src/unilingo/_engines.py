@@ -168,6 +168,12 @@ class Engine:
             return []
         return [len(ids) for ids in self.tokenizer(list(texts)).input_ids]
 
+    def target_token_counts(self, texts: Sequence[str]) -> list[int]:
+        """Tokens of each text as the decoder reads it, forced as a translation (end-of-sentence token included)."""
+        if not texts:
+            return []
+        return [len(ids) for ids in self.tokenizer(text_target=list(texts)).input_ids]
+
     def generate(self, texts: Sequence[str], num_beams: int, max_new_tokens: int, attention: Sequence[bool] = ()) -> list[Generated]:
         """Translations; for the texts ``attention`` marks, the alignment head too where decoding gives it at no cost (CTranslate2)."""
         raise NotImplementedError

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import BinaryIO, Iterator, Sequence
 
 from ._errors import ConfigError, InputError, OutputError
+from ._html import check_output_encoding
 from ._merge import SIDECAR_SUFFIX, Document, has_inline_originals, restore_inline, restore_sidecar, sha256_text
 from ._segment import FORMATS, HTML_SUFFIXES, MARKDOWN_SUFFIXES, TEXT_SUFFIXES, format_for_path
 
@@ -315,13 +316,19 @@ def write_document(doc: Document, output: Path, keep_original: str, *, in_place:
     """Write the output and keep the original as asked.
 
     In place (``fix``), an existing sidecar holds the original of an earlier
-    run: the new sidecar keeps it under "previous", so nothing is ever lost.
+    run: the new sidecar keeps it under "previous", so nothing is ever lost,
+    and the original is kept in a sidecar again, whatever ``keep_original`` asks.
     """
     if keep_original not in KEEP_ORIGINAL:
         raise ConfigError(f"unknown --keep-original {keep_original!r}: use one of {', '.join(KEEP_ORIGINAL)}")
     sidecar = sidecar_path(output)
-    inline = with_inline_originals(doc) if keep_original == "inline" else None
-    if keep_original == "sidecar" or (keep_original == "inline" and inline is None):
+    # A file whose original an earlier run kept in a sidecar keeps it there: inline originals
+    # added beside it would describe a file the sidecar no longer matches, and restore would refuse it.
+    keeps_sidecar = in_place and keep_original != "none" and sidecar.exists()
+    inline = with_inline_originals(doc) if keep_original == "inline" and not keeps_sidecar else None
+    if doc.format == "html":
+        check_output_encoding(inline or doc.text, str(output))
+    if keep_original == "sidecar" or keeps_sidecar or (keep_original == "inline" and inline is None):
         record = doc.sidecar()
         if in_place and sidecar.exists():
             record["previous"] = _read_sidecar(sidecar)

@@ -127,6 +127,21 @@ def in_pieces(
     return "".join(pieces), tuple(spans)
 
 
+def markup_changed(text: str, format: str, segment: Segment, output: str) -> str | None:
+    """How ``output``, the sentence as it goes into the document, would change its markup; None when it keeps it.
+
+    Runs translated one by one may put a marker between letters or next to
+    punctuation, where Markdown reads it otherwise (a literal ``**``, ``_``).
+    """
+    if format != "markdown":
+        return None  # HTML tags are copied as they were and the text between them escaped
+    if _signature(output) != _signature(segment.text):
+        return "the sentence would parse into other inline markup"
+    if starts_line(text, segment.start) and _blocks(output) != _blocks(segment.text):
+        return "the sentence would start another kind of block"
+    return None
+
+
 def _escape(translation: str, format: str, text: str, start: int, end: int) -> str:
     if format == "markdown":
         return escape_markdown(translation, text, start, end)
@@ -180,11 +195,10 @@ def _place(text: str, format: str, segment: Segment, output: str, alignment: lis
 
     items = _items(text, output, words, ranges, protected, found, len(inline.source))
     composed, spans = _compose(text, format, segment, items)
-    if format == "markdown" and _signature(composed) != _signature(segment.text):
-        raise _Failed("the translated sentence would parse into other inline markup")
     # At the start of a line, a protected span moved there could open a block (inline HTML such as '<?php').
-    if format == "markdown" and starts_line(text, segment.start) and _blocks(composed) != _blocks(segment.text):
-        raise _Failed("the translated sentence would start another kind of block")
+    changed = markup_changed(text, format, segment, composed)
+    if changed:
+        raise _Failed(changed.replace("the sentence", "the translated sentence", 1))
     return Placement(composed, spans)
 
 

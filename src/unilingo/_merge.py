@@ -9,7 +9,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Sequence
 
-from ._detect import NO_MODEL_REASON, Decision
+from ._detect import Decision
 from ._errors import InputError
 from ._frontmatter import find_front_matter
 from ._html import primary_language, structure
@@ -297,7 +297,7 @@ _INSIDE_REASON = "its tag did not come through the translation of the sentence a
 
 
 def _edits(segmented: SegmentedText, decisions: Sequence[Decision], outputs: dict[int, str], target: str) -> list[tuple[int, int, str]]:
-    """Each ``lang`` value to set to the target: its element's text has a translated segment and none left in another language.
+    """Each ``lang`` value to set to the target: its element's text has a translated segment and none left untranslated in another language.
 
     A value already of the target language ("en-GB" for en) stays as it is.
     """
@@ -317,7 +317,8 @@ def _edits(segmented: SegmentedText, decisions: Sequence[Decision], outputs: dic
 
 
 def _in_another_language(decision: Decision, target: str) -> bool:
-    return decision.action == "skip" and decision.lang not in (None, target) and decision.reason.startswith(NO_MODEL_REASON)
+    # Left as it was (a rejected translation, a language with no model) and read as another language: not the target's.
+    return decision.lang not in (None, target)
 
 
 def _enclosing(segments, edit_starts: list[int]) -> list[int | None]:

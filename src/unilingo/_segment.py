@@ -105,6 +105,7 @@ class Inline:
     plain: str  # for the detector: protected spans left out as well
     spans: tuple[InlineSpan, ...]
     pieces: tuple[tuple[int, int], ...]  # runs of plain text between the markup, split into sentences: the fallback
+    piece_sources: tuple[str, ...] = ()  # what the model reads of each piece: its escapes and entities decoded
 
 
 @dataclass(frozen=True)
@@ -329,7 +330,7 @@ def _line_sentences(text: str, elements: list[Element], glossary: Glossary | Non
     if line is None:
         # Markers opened on one line and closed on another: the runs between markup, as they are.
         return [(start, end, None) for start, end in pieces]
-    return [sentence for start, end in line.sentences() if (sentence := line.segment(text, start, end, pieces))]
+    return [sentence for start, end in line.sentences() if (sentence := line.segment(text, start, end))]
 
 
 def _alt_texts(text: str, elements: list[Element]) -> list[tuple[int, int]]:
@@ -434,7 +435,10 @@ class _Line:
                 if not open_spans or open_spans[-1][0].span != element.span:
                     return None
                 opening, plain_start = open_spans.pop()
-                line.formatting.append(_Formatting(opening, element, plain_start, len(line.chars)))
+                if line._has_text(plain_start):
+                    line.formatting.append(_Formatting(opening, element, plain_start, len(line.chars)))
+                else:
+                    line._protect_from(plain_start, Element("html", opening.start, element.end))
             elif element.kind == "text":
                 line.chars.extend(element.plain)
                 line.starts.extend(range(element.start, element.start + len(element.plain)))
@@ -450,6 +454,22 @@ class _Line:
                 line.ends.extend((element.end,) * len(cls._STAND_IN))
         return None if open_spans else line
 
+    def _has_text(self, start: int) -> bool:
+        """Whether the line's characters from ``start`` on hold a letter or digit outside protected spans."""
+        stand_ins = {position + offset for position in self.protected if position >= start for offset in range(len(self._STAND_IN))}
+        return any(char.isalnum() for position, char in enumerate(self.chars[start:], start) if position not in stand_ins)
+
+    def _protect_from(self, start: int, element: Element) -> None:
+        # An element without text (an icon, a caret, an empty link) has no words to carry its
+        # markers: it is copied whole, as one protected span, so that it comes back exactly once.
+        self.protected = {position: inner for position, inner in self.protected.items() if position < start}
+        self.formatting = [f for f in self.formatting if f.plain_start < start]
+        del self.chars[start:], self.starts[start:], self.ends[start:]
+        self.protected[start] = element
+        self.chars.extend(self._STAND_IN)
+        self.starts.extend((element.start,) * len(self._STAND_IN))
+        self.ends.extend((element.end,) * len(self._STAND_IN))
+
     def sentences(self) -> list[tuple[int, int]]:
         """Sentences in offsets of the line's characters, joined where a span would cross their boundary."""
         found = _sentence_offsets("".join(self.chars))
@@ -463,7 +483,7 @@ class _Line:
                 joined.append((start, end))
         return joined
 
-    def segment(self, text: str, start: int, end: int, pieces: list[tuple[int, int]]) -> tuple[int, int, Inline | None] | None:
+    def segment(self, text: str, start: int, end: int) -> tuple[int, int, Inline | None] | None:
         """The sentence ``start``-``end`` of the line: its offsets in the document and its markup; None without words."""
         stand_ins = sorted(position for position in self.protected if start <= position < end)
         chunks = []  # the text between stand-ins
@@ -500,8 +520,36 @@ class _Line:
         if not spans and text[first:last] == source_text:
             return first, last, None
         spans.sort(key=lambda span: (span.start, -span.end))
-        own_pieces = tuple(piece for piece in pieces if first <= piece[0] and piece[1] <= last)
-        return first, last, Inline(source_text, " ".join("".join(chunks).split()), tuple(spans), own_pieces)
+        own_pieces = self._pieces(start, end)
+        return first, last, Inline(source_text, " ".join("".join(chunks).split()), tuple(spans),
+                                   tuple((a, b) for a, b, _ in own_pieces), tuple(read for *_, read in own_pieces))  # fmt: skip
+
+    def _pieces(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        """The sentences of each run of text between the markup of characters ``start``-``end``, as (start, end, what they read as).
+
+        An escape or a character reference is part of its run: "M&auml;rz" is
+        one word to translate, never "M" and "rz".
+        """
+        stand_ins = {position + offset for position in self.protected for offset in range(len(self._STAND_IN))}
+        runs: list[list[int]] = []
+        for index in range(start, end):
+            if index in stand_ins:
+                continue
+            # Characters of one element share their offsets; the next element starts where the last ended.
+            joined = runs and runs[-1][-1] == index - 1 and (
+                self.starts[index] == self.ends[index - 1] or self.starts[index] == self.starts[index - 1]
+            )
+            if joined:
+                runs[-1].append(index)
+            else:
+                runs.append([index])
+        found = []
+        for run in runs:
+            reads = "".join(self.chars[index] for index in run)
+            for low, high in _sentence_offsets(reads):
+                if any(char.isalnum() for char in reads[low:high]):
+                    found.append((self.starts[run[low]], self.ends[run[high - 1]], reads[low:high]))
+        return found
 
 
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -586,7 +634,8 @@ def _markdown_structure(
     translated: list[tuple[int, int]] = []
     unsegmented: list[tuple[int, int, str]] = []
     previous_stop = front.stop_line if front else None
-    in_table_cell = False
+    cell: int | None = None  # the column of the table cell being read, if any
+    column = -1
     parser = _parser()
     max_nesting = parser.options["maxNesting"]
     for token in parser.parse(view):
@@ -599,13 +648,16 @@ def _markdown_structure(
             while last > first and text_lines.is_blank(last):
                 last -= 1
             blocks.append(Block(text_lines.start(first), text_lines.end(last)))
-        if token.type in ("th_open", "td_open"):
-            in_table_cell = True
+        if token.type == "tr_open":
+            column = -1
+        elif token.type in ("th_open", "td_open"):
+            column += 1
+            cell = column
         elif token.type in ("th_close", "td_close"):
-            in_table_cell = False
+            cell = None
         elif token.type == "inline" and token.map:
             try:
-                runs.extend(_inline_lines(token, view, lines, in_table_cell))
+                runs.extend(_inline_lines(token, view, lines, cell))
             except _Unmappable:
                 unsegmented.append((*_line_span(text, text_lines, *token.map), UNMAPPABLE_REASON))
         elif token.type in _CONTAINERS and token.level + 1 >= max_nesting and token.map:
@@ -628,7 +680,7 @@ def _line_span(text: str, lines: _Lines, first: int, stop: int) -> tuple[int, in
     return start, end
 
 
-def _inline_lines(token, view: str, lines: _Lines, in_table_cell: bool) -> list[list[Element]]:
+def _inline_lines(token, view: str, lines: _Lines, cell: int | None) -> list[list[Element]]:
     """The token's prose, line by line, in document offsets.
 
     A piece of markup that runs over a line break (a code span, a link's
@@ -637,7 +689,7 @@ def _inline_lines(token, view: str, lines: _Lines, in_table_cell: bool) -> list[
     break between the lines of a token ends a line of prose.
     """
     content: str = token.content
-    line_offsets = _content_line_offsets(content, token.map[0], view, lines, in_table_cell)
+    line_offsets = _content_line_offsets(content, token.map[0], view, lines, cell)
     content_line_starts = [0] + [match.end() for match in _LF.finditer(content)]
     result: list[list[Element]] = []
     current: list[Element] = []
@@ -724,7 +776,7 @@ _WRAPPED_WORDS = 5
 _RUNS_ON = ",;-\u2013\u2014"
 
 
-def _content_line_offsets(content: str, first_line: int, view: str, lines: _Lines, in_table_cell: bool) -> list[int]:
+def _content_line_offsets(content: str, first_line: int, view: str, lines: _Lines, cell: int | None) -> list[int]:
     """For each line of an inline token's content, the offset of its first character in the view."""
     offsets = []
     for index, content_line in enumerate(content.split("\n")):
@@ -732,23 +784,43 @@ def _content_line_offsets(content: str, first_line: int, view: str, lines: _Line
         source_line = view[lines.start(number) : lines.end(number)]
         stripped = content_line.strip()
         lead = len(content_line) - len(content_line.lstrip())
-        found = _locate(source_line, stripped, in_table_cell) if stripped else lead
+        found = _locate(source_line, stripped, cell) if stripped else lead
         if found < 0:
             raise _Unmappable
         offsets.append(lines.start(number) + found - lead)
     return offsets
 
 
-def _locate(source_line: str, needle: str, in_table_cell: bool) -> int:
+def _locate(source_line: str, needle: str, cell: int | None) -> int:
     # Paragraph and heading text runs to the end of its line, after any list,
     # quote or heading marker; anchoring at the end keeps "1. 1" from matching
-    # the marker. Table cells (several per line) must be unique on their line.
-    if not in_table_cell:
+    # the marker. A table cell is found by its column, so that a row of equal
+    # cells maps too; else it must be unique on its line.
+    if cell is None:
         anchored = len(source_line.rstrip()) - len(needle)
         if anchored >= 0 and source_line.startswith(needle, anchored):
             return anchored
+    else:
+        cells = _table_cells(source_line)
+        if cell < len(cells):
+            start, end = cells[cell]
+            raw = source_line[start:end]
+            if raw.strip() == needle:
+                return start + len(raw) - len(raw.lstrip())
     found = source_line.find(needle)
     return found if found >= 0 and source_line.count(needle) == 1 else -1
+
+
+def _table_cells(row: str) -> list[tuple[int, int]]:
+    """Each cell of a table row as (start, end) in ``row``, split at its unescaped pipes as the parser splits it."""
+    pipes = [match.end() - 1 for match in re.finditer(r"(?<!\\)(?:\\\\)*\|", row)]
+    start, end = len(row) - len(row.lstrip()), len(row.rstrip())
+    if pipes and pipes[0] == start:
+        start, pipes = start + 1, pipes[1:]
+    if pipes and pipes[-1] == end - 1:
+        end, pipes = end - 1, pipes[:-1]
+    bounds = [start - 1, *pipes, end]
+    return [(low + 1, high) for low, high in zip(bounds, bounds[1:])]
 
 
 def _walk_inline(children, content: str) -> list[Element | None]:

@@ -178,19 +178,67 @@ class Translator:
         Read off the model's alignment head with the translation forced. Not
         remembered: forcing a known translation through the model costs a
         fraction of finding it, and a remembered translation needs it too.
+        A pair longer than the model takes is aligned piece by piece, as it
+        was translated; None where that cannot be done, so the caller falls
+        back rather than fails.
         """
         if not pairs:
             return []
         engine = self.load(source, target)
+        limit = engine.max_input_tokens
+        source_lengths = engine.token_counts([text for text, _ in pairs])
+        target_lengths = engine.target_token_counts([translation for _, translation in pairs])
+        lengths = [max(counts) for counts in zip(source_lengths, target_lengths)]
+        whole = [i for i, length in enumerate(lengths) if length <= limit]
+        results: list[list[int] | None] = [None] * len(pairs)
+        found = self._forced_alignments(source, target, engine, [pairs[i] for i in whole], [lengths[i] for i in whole])
+        for index, alignment in zip(whole, found):
+            results[index] = alignment
+        for index, length in enumerate(lengths):
+            if length > limit:
+                results[index] = self._aligned_in_pieces(source, target, engine, *pairs[index])
+        return results
+
+    def _forced_alignments(self, source, target, engine: Engine, pairs, lengths) -> list[list[int] | None]:
         special = self.special_tokens(source, target)
-        lengths = engine.token_counts([text for text, _ in pairs])
         results: list[list[int] | None] = [None] * len(pairs)
         max_sentences, max_tokens = self.batch_limits
         for batch in token_batches(lengths, max_sentences, max_tokens):
-            found = engine.attention([pairs[i][0] for i in batch], [pairs[i][1] for i in batch])
-            for index, attention in zip(batch, found):
-                results[index] = word_alignment(attention, *pairs[index], special)
+            for index, attention in zip(batch, self._attention(engine, [pairs[i] for i in batch])):
+                results[index] = None if attention is None else word_alignment(attention, *pairs[index], special)
         return results
+
+    def _attention(self, engine: Engine, pairs) -> list[Attention | None]:
+        # An alignment only places markup, and a sentence without one is still translated between its
+        # markup: a pair the backend cannot take costs that sentence its alignment, never the document.
+        try:
+            return engine.attention([text for text, _ in pairs], [translation for _, translation in pairs])
+        except (RuntimeError, IndexError, ValueError) as error:
+            if len(pairs) > 1:
+                return [found for pair in pairs for found in self._attention(engine, [pair])]
+            log.warning("no word alignment for %r: %s", pairs[0][0][:80], _first_line(error))
+            return [None]
+
+    def _aligned_in_pieces(self, source: str, target: str, engine: Engine, text: str, translation: str) -> list[int] | None:
+        """The alignment of an over-long ``text``, pieced together from its pieces' own, where ``translation`` is theirs joined."""
+        pieces = _fit(text, engine)
+        if len(pieces) < 2 or sum(len(piece.split()) for piece in pieces) != len(text.split()):
+            return None  # cut inside a word: the pieces' words are not the text's
+        parts = [" ".join(part.text.split()) for part in self.translate(source, target, pieces)]
+        if " ".join(parts) != " ".join(translation.split()):
+            return None  # a translation made otherwise (remembered from other settings, say): its pieces are unknown
+        pairs = list(zip(pieces, parts))
+        lengths = [max(counts) for counts in zip(engine.token_counts(pieces), engine.target_token_counts(parts))]
+        if max(lengths) > engine.max_input_tokens:
+            return None
+        alignment: list[int] = []
+        offset = 0
+        for (piece, _), found in zip(pairs, self._forced_alignments(source, target, engine, pairs, lengths)):
+            if found is None:
+                return None
+            alignment += [offset + word for word in found]
+            offset += len(piece.split())
+        return alignment
 
     def resolve(self, source: str, target: str) -> _Resolved:
         """Where a pair's model is and what identifies it, without loading it."""
