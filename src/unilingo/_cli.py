@@ -20,6 +20,7 @@ from ._api import ON_ERROR, Normalizer
 from ._detect import DEFAULT_LOOK_ALIKES, DEFAULT_MIN_CONFIDENCE, UNCERTAIN_POLICIES, UNCERTAIN_REASON
 from ._errors import ExitCode, InputError, UnilingoError
 from ._files import (
+    INLINE_FORMATS,
     KEEP_ORIGINAL,
     atomic_open,
     STDIO,
@@ -598,9 +599,12 @@ def _comma_list(values: str | Sequence[str]) -> tuple[str, ...]:
 @cli.command(epilog=EXIT_CODES)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--output", "-o", help="Write the original to this file, into this folder (an existing one, or a name ending in /), or to standard output ('-'), instead of in place.")
-@click.option("--force", is_flag=True, help="Restore an output edited since unilingo wrote it, keeping the edited file as NAME.edited.")
+@click.option("--force", is_flag=True, help="Restore an output edited since unilingo wrote it, keeping the edited file as NAME.edited "
+              "(with -o: write the original as it is now).")
+@click.option("--format", "format_", type=click.Choice(["auto", *INLINE_FORMATS]), default="auto", show_default=True,
+              help="How to read inline originals; auto goes by file extension. Give the --format the file was translated with.")
 @_reports_errors
-def restore(paths, output, force):
+def restore(paths, output, force, format_):
     """Give back the original of unilingo outputs, byte for byte.
 
     In place by default: the output file becomes the original again and its
@@ -617,10 +621,10 @@ def restore(paths, output, force):
         path = Path(raw)
         try:
             if output is None:
-                kept = restore_in_place(path, force=force)
+                kept = restore_in_place(path, force=force, format=format_)
                 click.echo(f"restored {path}" + (f"; the edited file is kept as {kept}" if kept else ""), err=True)
                 continue
-            original = original_of(path)[0]
+            original = original_of(path, format_, edited=force)[0]
             if output == STDIO:
                 sys.stdout.buffer.write(original.encode("utf-8"))
                 continue

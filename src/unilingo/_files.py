@@ -306,29 +306,57 @@ def report_record(doc: Document, label: str, *, with_output: bool) -> dict:
     return {"path": label, "target": doc.target, "segments": segments}
 
 
-def original_of(path: Path) -> tuple[str, Path | None, dict | None]:
-    """The original behind a unilingo output, its sidecar's path and record (None for inline originals)."""
+INLINE_FORMATS = ("markdown", "html")
+
+
+def original_of(path: Path, format: str = "auto", *, edited: bool = False) -> tuple[str, Path | None, dict | None]:
+    """The original behind a unilingo output, its sidecar's path and record (None for inline originals).
+
+    Inline originals are read as ``format`` (auto: by the file's suffix);
+    ``edited`` allows originals edited by hand since they were written.
+    """
     sidecar = sidecar_path(path)
     if sidecar.exists():
         data = _read_sidecar(sidecar)
         return restore_sidecar(data, str(sidecar)), sidecar, data
     text = read_text(path)
     if has_inline_originals(text):
-        return restore_inline(text, str(path), "html" if format_for_path(path.name) == "html" else "markdown"), None, None
+        return restore_inline(text, str(path), _inline_format(path, format), edited=edited), None, None
     raise InputError(f"nothing to restore: {path} has no sidecar {sidecar.name} and no inline originals")
+
+
+def _inline_format(path: Path, format: str) -> str:
+    if format == "auto":
+        format = format_for_path(path.name) or "unknown"
+    if format not in INLINE_FORMATS:
+        # Read as the wrong format, the comments would land after other blocks, or nowhere.
+        raise ConfigError(f"{path}: unilingo cannot tell from its name whether its inline originals are in Markdown or HTML: "
+                          f"give --format markdown or --format html, as it was translated with")  # fmt: skip
+    return format
 
 
 EDITED_SUFFIX = ".edited"
 
 
-def restore_in_place(path: Path, *, force: bool = False) -> Path | None:
+def restore_in_place(path: Path, *, force: bool = False, format: str = "auto") -> Path | None:
     """The file becomes its original again; its sidecar steps back to the run before, or goes.
 
-    An output edited since its sidecar was written is refused, since restoring
-    would lose the edit; with ``force`` the edited file is kept as
+    An output edited since its sidecar was written, or whose inline originals
+    were edited, is refused, since restoring would lose the edit or give back
+    what unilingo never read; with ``force`` the edited file is kept as
     ``NAME.edited`` (returned) first.
     """
-    original, sidecar, record = original_of(path)
+    try:
+        original, sidecar, record = original_of(path, format)
+    except InputError:
+        if not force:
+            raise
+        # Only edited inline originals are forgiven; any other reason fails again here.
+        original, sidecar, record = original_of(path, format, edited=True)
+        kept = path.with_name(path.name + EDITED_SUFFIX)
+        write_atomic(kept, read_text(path).encode("utf-8"))
+        write_atomic(path, original.encode("utf-8"))
+        return kept
     kept = None
     if sidecar is not None:
         current = read_text(path)
