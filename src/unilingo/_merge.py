@@ -23,6 +23,8 @@ FALLBACK_MARK = "markup not carried"
 # A sentence whose inline markup cannot be carried onto its translation; the reason why follows.
 FALLBACK_REASON = f"{FALLBACK_MARK} across the sentence, so it was translated between its markup as before"
 KEPT_REASON = f"{FALLBACK_MARK} across the sentence, and no run between it translated; original kept"
+# How the reason of a segment whose translation was rejected (a runaway, nothing) begins.
+REJECTED_MARK = "translation rejected"
 _BASE64_FLAG = "base64"
 # After an HTML start tag whose lang inline originals set to the target: the value it had, as written.
 LANG_MARK = "<!-- unilingo:lang"
@@ -53,6 +55,11 @@ class SegmentResult:
     def unsegmented(self) -> bool:
         """Text the segmenter could not split, skipped as a whole (see ``reason``)."""
         return self.group < 0
+
+    @property
+    def rejected(self) -> bool:
+        """Text headed for a model that kept it as it was: the model's translation was rejected (see ``reason``)."""
+        return self.output is None and self.reason.startswith((REJECTED_MARK, KEPT_REASON))
 
     def to_json(self) -> dict:
         record = asdict(self)
