@@ -7,7 +7,9 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import FIXTURE_MODELS
+from unilingo import _files as files
 from unilingo._cli import cli
+from unilingo._translate import Translator
 
 MODELS = ["--models", str(FIXTURE_MODELS)]
 GERMAN = "Die Polizei sucht nach Zeugen."
@@ -144,3 +146,68 @@ def test_html_under_another_name_is_restored_as_html(tmp_path):
     assert run("restore", "-o", "-", "--format", "html", page).stdout == original
     assert run("restore", "--format", "html", page).exit_code == 0
     assert page.read_text(encoding="utf-8") == original
+
+
+# --- sidecars a killed or a concurrent run left --------------------------------------------
+
+
+def _fix_killed_before_its_output(path, monkeypatch):
+    """`fix` of ``path`` killed after it wrote the sidecar, before the file: as SIGKILL between the two renames."""
+    real = files.write_atomic
+
+    def killed(target, data):
+        if target == path:
+            raise KeyboardInterrupt
+        real(target, data)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(files, "write_atomic", killed)
+        assert run("fix", path, *MODELS).exit_code == 130
+
+
+def test_a_sidecar_whose_output_never_landed_is_no_edit(tmp_path, monkeypatch):
+    path = tmp_path / "notes.txt"
+    original = f"An English line.\n{GERMAN}\n"
+    path.write_text(original, encoding="utf-8")
+    _fix_killed_before_its_output(path, monkeypatch)
+    assert path.read_text(encoding="utf-8") == original and files.sidecar_path(path).exists()
+    assert run("restore", "-o", "-", path).stdout == original
+    result = run("restore", path)
+    assert result.exit_code == 0, result.output
+    assert path.read_text(encoding="utf-8") == original and not files.sidecar_path(path).exists()
+
+
+def test_a_fix_after_a_killed_one_restores_in_one_step(tmp_path, monkeypatch):
+    path = tmp_path / "notes.txt"
+    original = f"An English line.\n{GERMAN}\n"
+    path.write_text(original, encoding="utf-8")
+    assert run("fix", path, *MODELS).exit_code == 1
+    fixed = path.read_text(encoding="utf-8")
+    path.write_text(fixed + "Niemand wurde verletzt.\n", encoding="utf-8")
+    edited = path.read_text(encoding="utf-8")
+    _fix_killed_before_its_output(path, monkeypatch)
+    assert run("fix", path, *MODELS).exit_code == 1
+    assert path.read_text(encoding="utf-8") == fixed + "Nobody was injured.\n"
+    # Each restore steps back one run that landed: the killed one is no step, and no false "edited".
+    assert run("restore", path).exit_code == 0
+    assert path.read_text(encoding="utf-8") == edited
+    refused = run("restore", path)
+    assert refused.exit_code == 3 and "was edited after unilingo wrote it" in refused.stderr
+    assert run("restore", "--force", path).exit_code == 0
+    assert path.read_text(encoding="utf-8") == original and not files.sidecar_path(path).exists()
+
+
+def test_fix_does_not_write_over_a_file_another_run_changed_meanwhile(tmp_path, monkeypatch):
+    path = tmp_path / "notes.txt"
+    path.write_text(f"An English line.\n{GERMAN}\n", encoding="utf-8")
+    other = "Another run wrote this.\n"
+    real = Translator._translate_fresh
+
+    def meanwhile(translator, *args):
+        path.write_text(other, encoding="utf-8")
+        return real(translator, *args)
+
+    monkeypatch.setattr(Translator, "_translate_fresh", meanwhile)
+    result = run("fix", "--no-cache", path, *MODELS)
+    assert result.exit_code == 5 and "changed while unilingo translated it" in result.stderr
+    assert path.read_text(encoding="utf-8") == other and not files.sidecar_path(path).exists()

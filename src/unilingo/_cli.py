@@ -509,7 +509,7 @@ def fix(paths, format_, quiet, **options):
             if not doc.translated and doc.original == text:
                 continue
             try:
-                write_document(doc, job.source, settings["keep_original"], in_place=True)
+                write_document(doc, job.source, settings["keep_original"], in_place=True, read=text)
             except UnilingoError as error:
                 failures.add(error)
                 continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from glob import escape as glob_escape
 from dataclasses import dataclass
 from pathlib import Path
@@ -277,25 +277,73 @@ def _read_sidecar(sidecar: Path) -> dict:
         raise InputError(f"{sidecar} is not valid JSON (line {error.lineno}): it was damaged") from None
 
 
-def write_document(doc: Document, output: Path, keep_original: str, *, in_place: bool = False) -> None:
+def write_document(doc: Document, output: Path, keep_original: str, *, in_place: bool = False, read: str | None = None) -> None:
     """Write the output and keep the original as asked.
 
     In place (``fix``), an existing sidecar holds the original of an earlier
     run: the new sidecar keeps it under "previous", so nothing is ever lost.
+    ``read`` is the file as this run read it: a file another run changed
+    since is not written over (an OutputError), as its change would be lost.
     """
     if keep_original not in KEEP_ORIGINAL:
         raise ConfigError(f"unknown --keep-original {keep_original!r}: use one of {', '.join(KEEP_ORIGINAL)}")
     sidecar = sidecar_path(output)
     inline = with_inline_originals(doc) if keep_original == "inline" else None
-    if keep_original == "sidecar" or (keep_original == "inline" and inline is None):
-        record = doc.sidecar()
-        if in_place and sidecar.exists():
-            record["previous"] = _read_sidecar(sidecar)
-        write_atomic(sidecar, _json_text(record).encode("utf-8"))
-    elif sidecar.exists() and not in_place:
-        # A sidecar from an earlier run would describe some other output.
-        sidecar.unlink()
-    write_atomic(output, (inline or doc.text).encode("utf-8"))
+    with _locked(output.parent) if in_place else nullcontext():
+        current = read_text(output) if in_place and output.exists() else None
+        if read is not None and current != read:
+            raise OutputError(f"cannot write {output}: it changed while unilingo translated it (another 'unilingo fix'?); "
+                              f"it was left as it is: run fix again")  # fmt: skip
+        if keep_original == "sidecar" or (keep_original == "inline" and inline is None):
+            record = doc.sidecar()
+            # The sidecar goes first, so the original is never lost; one whose output never landed is left out.
+            earlier = _landed(_read_sidecar(sidecar), current, sidecar) if in_place and sidecar.exists() else None
+            if earlier is not None:
+                record["previous"] = earlier
+            write_atomic(sidecar, _json_text(record).encode("utf-8"))
+        elif sidecar.exists() and not in_place:
+            # A sidecar from an earlier run would describe some other output.
+            sidecar.unlink()
+        write_atomic(output, (inline or doc.text).encode("utf-8"))
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Other unilingo processes wait to write a file and its sidecar in ``folder``: each writes both, or checks both, alone."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; each write is still atomic
+        fcntl = None
+    if fcntl is None or not folder.is_dir():  # no folder: nothing in it to write or restore, as the caller then says
+        yield
+        return
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+        fcntl.flock(handle, fcntl.LOCK_EX)
+    except OSError as error:
+        raise OutputError(f"cannot write in {folder}: {error.strerror or error}") from None
+    try:
+        yield
+    finally:
+        os.close(handle)  # releases the lock, as the end of a killed process does
+
+
+def _landed(record: dict, current: str | None, sidecar: Path) -> dict | None:
+    """The newest record of a sidecar that describes the file as it is now (``current``; None: unknown).
+
+    The sidecar is written before its output. A run killed between the two
+    leaves a record whose output never landed: the file is still that
+    record's original, so the record holds nothing the file does not, and
+    the one before it (None: none) is the one that applies.
+    """
+    if current is None or not isinstance(record, dict):
+        return record  # not a JSON object: refused where its original is read
+    digest = sha256_text(current)
+    while isinstance(record, dict) and record.get("output_sha256") != digest and record.get("original_sha256") == digest:
+        record = record.get("previous")
+    if record is not None and not isinstance(record, dict):
+        raise InputError(f"{sidecar} is damaged: a record in it is not a JSON object")
+    return record
 
 
 def report_record(doc: Document, label: str, *, with_output: bool) -> dict:
@@ -318,6 +366,12 @@ def original_of(path: Path, format: str = "auto", *, edited: bool = False) -> tu
     sidecar = sidecar_path(path)
     if sidecar.exists():
         data = _read_sidecar(sidecar)
+        if path.exists():
+            current = read_text(path)
+            data = _landed(data, current, sidecar)
+            if data is None:
+                # No output of the runs it describes ever landed: the file is still its own original.
+                return current, sidecar, None
         return restore_sidecar(data, str(sidecar)), sidecar, data
     text = read_text(path)
     if has_inline_originals(text):
@@ -346,6 +400,11 @@ def restore_in_place(path: Path, *, force: bool = False, format: str = "auto") -
     what unilingo never read; with ``force`` the edited file is kept as
     ``NAME.edited`` (returned) first.
     """
+    with _locked(path.parent):
+        return _restore_in_place(path, force, format)
+
+
+def _restore_in_place(path: Path, force: bool, format: str) -> Path | None:
     try:
         original, sidecar, record = original_of(path, format)
     except InputError:
@@ -358,6 +417,9 @@ def restore_in_place(path: Path, *, force: bool = False, format: str = "auto") -
         write_atomic(path, original.encode("utf-8"))
         return kept
     kept = None
+    if sidecar is not None and record is None:
+        sidecar.unlink()
+        return None
     if sidecar is not None:
         current = read_text(path)
         written = record.get("output_sha256")
