@@ -67,6 +67,18 @@ def test_an_original_copied_right_after_itself_is_refused(fixed, edit):
         assert fixed.read_text(encoding="utf-8") == damaged
 
 
+def test_an_html_original_copied_into_another_block_is_refused(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(f"<p>An English intro.</p>\n<p>{GERMAN}</p>\n<p>More English text.</p>\n", encoding="utf-8")
+    assert run("fix", page, *MODELS).exit_code == 1
+    text = page.read_text(encoding="utf-8")
+    damaged = text.replace("More English text.", "More English text." + comment_of(text).replace("Zeugen", "Hinweisen"))
+    page.write_text(damaged, encoding="utf-8")
+    for command in (["restore", page], ["fix", page, *MODELS]):
+        assert_refused(page, run(*command), f"{page}:5: an inline original with the same checksum as the one on line 2")
+        assert page.read_text(encoding="utf-8") == damaged
+
+
 def test_a_paragraph_the_page_repeats_keeps_one_original_each(tmp_path):
     path = tmp_path / "page.md"
     original = f"{GERMAN}\n\nAn English line.\n\n{GERMAN}\n"

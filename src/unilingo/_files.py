@@ -240,9 +240,9 @@ def with_inline_originals(doc: Document) -> str | None:
         return doc.text
     try:
         text = doc.with_inline_originals()
-        # Originals kept inline by an earlier run come back too, as they would in a real restore.
-        expected = restore_inline(doc.original, format=doc.format) if has_inline_originals(doc.original) else doc.original
-        return text if restore_inline(text, format=doc.format) == expected else None
+        # Originals kept inline by an earlier run come back too, as they would in a real restore, edited ones as they are.
+        expected = restore_inline(doc.original, format=doc.format, edited=True) if has_inline_originals(doc.original) else doc.original
+        return text if restore_inline(text, format=doc.format, edited=True) == expected else None
     except (InputError, ValueError):
         return None
 
