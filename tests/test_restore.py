@@ -142,6 +142,16 @@ def test_an_original_edited_by_hand_is_restored_only_when_forced(fixed):
     assert fixed.with_name("page.md.edited").read_text(encoding="utf-8") == edited
 
 
+def test_a_file_with_an_original_edited_by_hand_is_translated_again_with_its_originals_inline(fixed, tmp_path):
+    edited = fixed.read_text(encoding="utf-8").replace(f"{GERMAN}\n-->", "Die Polizei sucht nach Hinweisen.\n-->")
+    fixed.write_text(edited + "\nNiemand wurde verletzt.\n", encoding="utf-8")
+    result = run("translate", fixed, "--keep-original", "inline", "-o", tmp_path / "out", *MODELS)
+    assert result.exit_code == 0, result.output
+    output = (tmp_path / "out" / "page.md").read_text(encoding="utf-8")
+    assert output.startswith(edited) and "Nobody was injured.\n<!-- unilingo:original" in output
+    assert not (tmp_path / "out" / "page.md.unilingo.json").exists()
+
+
 # --- the format ----------------------------------------------------------------------------
 
 
