@@ -33,7 +33,8 @@ def make_repo(folder: Path) -> dict[str, bytes]:
         if number % 6 == 5:
             name, data = f"note{number:02}.txt", text
         else:
-            body = "".join(f"## Bericht {number}-{part}\n\n{markdown}\n" for part in range(REPEATS))
+            # English headings: the test model rejects its translation of "Bericht 0-0", and fix then fails every run.
+            body = "".join(f"## Report {number}-{part}\n\n{markdown}\n" for part in range(REPEATS))
             name, data = f"page{number:02}.md", body.encode("utf-8")
         (folder / name).write_bytes(data)
         originals[name] = data

@@ -279,8 +279,8 @@ class Normalizer:
             # Sentences whose markup only alignment can place: decoding may hand back the alignment head at once.
             heads = frozenset(text for doc, seg, text in requests if needs_alignment(window[doc].segments[seg]))
             translations = self.translator.translate(lang, self.target, [text for _, _, text in requests], on_translated, heads)
-            with_markup, fallbacks = [], []
-            for (doc_index, seg_index, _), translation in zip(requests, translations):
+            with_markup, fallbacks, standing = [], [], []
+            for (doc_index, seg_index, source), translation in zip(requests, translations):
                 rejected = _rejection(translation)
                 inline = window[doc_index].segments[seg_index].inline
                 has_markup = inline is not None and bool(inline.spans)
@@ -290,6 +290,7 @@ class Normalizer:
                 elif rejected:
                     kept = dataclasses.replace(decisions[doc_index][seg_index], action="keep", reason=rejected)
                     decisions[doc_index][seg_index] = kept
+                    standing.append(source)
                 elif has_markup:
                     with_markup.append((doc_index, seg_index, translation))
                 else:
@@ -301,7 +302,9 @@ class Normalizer:
                         kept = dataclasses.replace(decisions[doc_index][seg_index], action="keep", reason=f"{UNWRITABLE_REASON}: {problem}; original kept")
                         decisions[doc_index][seg_index] = kept
             fallbacks += self._place_markup(lang, window, with_markup, outputs, spans)
-            self._translate_between_markup(lang, window, fallbacks, decisions, outputs, spans)
+            standing += self._translate_between_markup(lang, window, fallbacks, decisions, outputs, spans)
+            # Remembered, a rejection would leave its text untranslated on every run: the next run asks again.
+            self.translator.forget(lang, self.target, standing)
             for doc_index, seg_index in _translated(outputs, requests):
                 used[doc_index][lang] = model_name
         for segmented, doc_decisions, doc_outputs, doc_spans, doc_models in zip(window, decisions, outputs, spans, used):
@@ -342,17 +345,24 @@ class Normalizer:
                 spans[doc_index][seg_index] = placed.spans
         return failed
 
-    def _translate_between_markup(self, lang, window, failed, decisions, outputs, spans) -> None:
-        """The fallback: the runs of plain text between a sentence's markup translated one by one, as before sentences held markup."""
+    def _translate_between_markup(self, lang, window, failed, decisions, outputs, spans) -> list[str]:
+        """The fallback: the runs of plain text between a sentence's markup translated one by one, as before sentences held markup.
+
+        Returns the texts whose rejected translation leaves text untranslated:
+        runs, and sentences none of whose runs translated.
+        """
         runs, texts = [], []
         for doc, seg, _ in failed:
             inline = window[doc].segments[seg].inline
             runs += [(doc, seg, run) for run in inline.pieces]
             texts += inline.piece_sources
         translated: dict[tuple[int, int], dict[tuple[int, int], str]] = {}
-        for (doc, seg, run), translation in zip(runs, self.translator.translate(lang, self.target, texts)):
+        standing = []
+        for (doc, seg, run), text, translation in zip(runs, texts, self.translator.translate(lang, self.target, texts)):
             if _rejection(translation) is None:
                 translated.setdefault((doc, seg), {})[run] = translation.text
+            else:
+                standing.append(text)
         for doc_index, seg_index, reason in failed:
             segmented = window[doc_index]
             decision = decisions[doc_index][seg_index]
@@ -361,6 +371,8 @@ class Normalizer:
             if not pieces:
                 kept = reason if rejected else f"{KEPT_REASON}: {reason}"
                 decisions[doc_index][seg_index] = dataclasses.replace(decision, action="keep", reason=kept)
+                if rejected:
+                    standing.append(segmented.segments[seg_index].source)
                 continue
             why = reason.partition(";")[0] if rejected else reason
             output, placed = in_pieces(segmented.text, segmented.format, segmented.segments[seg_index], pieces)
@@ -371,6 +383,7 @@ class Normalizer:
                 continue
             outputs[doc_index][seg_index], spans[doc_index][seg_index] = output, placed
             decisions[doc_index][seg_index] = dataclasses.replace(decision, reason=f"{decision.reason}; {FALLBACK_REASON}: {why}")
+        return standing
 
 
 def _rejection(translation: Translation) -> str | None:

@@ -19,6 +19,7 @@ from ._api import ON_ERROR, Normalizer
 from ._detect import DEFAULT_LOOK_ALIKES, DEFAULT_MIN_CONFIDENCE, NO_MODEL_REASON, UNCERTAIN_POLICIES, UNCERTAIN_REASON
 from ._errors import ExitCode, InputError, UnilingoError
 from ._files import (
+    INLINE_FORMATS,
     KEEP_ORIGINAL,
     atomic_open,
     STDIO,
@@ -44,7 +45,7 @@ from ._translate import CUDA_BATCH_SIZE, CUDA_BATCH_TOKENS, DEFAULT_BATCH_SIZE, 
 EXIT_CODES = f"""\b
 Exit codes:
   {ExitCode.OK}  success
-  {ExitCode.FINDINGS}  check found text not in the target language; fix changed files
+  {ExitCode.FINDINGS}  check found text not in the target language; fix changed files or left some untranslated
   {ExitCode.USAGE}  usage error: bad option, unknown language, bad models file line, output over its input
   {ExitCode.INPUT}  input missing, unreadable, not UTF-8, binary, or nothing to restore; a restore that could not be exact
   {ExitCode.MODEL}  a model cannot be found, downloaded or loaded
@@ -234,6 +235,7 @@ def translate(paths, output, format_, report, quiet, jsonl, fields, on_error, **
         for job, doc in _documents(normalizer, readable, lambda job: job.label, failures, progress):
             number += 1
             _report_unsegmented(progress, job.label, doc)
+            rejected = _report_rejected(progress, job.label, doc)
             try:
                 if job.output is None:
                     text = rendered(doc, settings["keep_original"])
@@ -257,7 +259,8 @@ def translate(paths, output, format_, report, quiet, jsonl, fields, on_error, **
                 counts = {action: sum(s.action == action for s in doc.segments) for action in ("translate", "keep", "skip")}
                 where = f" -> {job.output}" if job.output else ""
                 progress.echo(f"[{number}/{len(jobs)}] {job.label}{where}: {doc.translated} translated, "
-                              f"{counts['keep']} kept, {counts['skip']} skipped")  # fmt: skip
+                              f"{counts['keep'] - rejected} kept, {counts['skip']} skipped"
+                              + (f", {rejected} not translated (translation rejected)" if rejected else ""))  # fmt: skip
             progress.advance()
     progress.close()
     if report:
@@ -329,6 +332,20 @@ def _report_unsegmented(progress: "_Progress", label: str, doc) -> None:
     for segment in doc.segments:
         if segment.unsegmented:
             progress.echo(f"unilingo: warning: {_position(label, doc.original, segment)}: not translated: {segment.reason}")
+
+
+def _report_rejected(progress: "_Progress", label: str, doc) -> int:
+    """Warn of each segment whose translation was rejected; how many there were."""
+    rejected = [segment for segment in doc.segments if segment.rejected]
+    for segment in rejected:
+        progress.echo(f"unilingo: warning: {_position(label, doc.original, segment)}: not translated: {segment.reason}: "
+                      f"{json.dumps(segment.text, ensure_ascii=False)}")  # fmt: skip
+    return len(rejected)
+
+
+# What fix says when text it should translate stays as it was, and check will keep finding it.
+_REJECTED_ADVICE = ("translate them by hand, or keep them from unilingo with <!-- unilingo: off --> ... "
+                    "<!-- unilingo: on --> or 'unilingo: ignore' on their line")  # fmt: skip
 
 
 # Standard output has no place for a sidecar; said unless --keep-original none asked for nothing.
@@ -488,12 +505,14 @@ def fix(paths, format_, quiet, **options):
     """Translate, in place, what in PATHS is not in the target language, keeping the original.
 
     Exits 1 when it changed a file, as formatters do, so a pre-commit run
-    shows the change; a second run changes nothing.
+    shows the change; a second run changes nothing. Exits 1 too when text it
+    should translate stays as it was (the model's translation was rejected),
+    each such segment listed on standard error.
     """
     if STDIO in paths:
         raise click.UsageError("fix rewrites files in place; for standard input use 'unilingo translate -'")
     jobs = plan(paths, None, format_, writes=False)
-    changed = 0
+    changed = untranslated = 0
     progress = _Progress(len(jobs), "file", enabled=not quiet)
     failures = _Failures(progress)
     for settings, grouped in _configured(jobs, options):
@@ -510,10 +529,11 @@ def fix(paths, format_, quiet, **options):
         for (job, text), doc in _documents(normalizer, pairs, lambda item: item[0].label, failures, progress):
             progress.advance()
             _report_unsegmented(progress, job.label, doc)
+            untranslated += _report_rejected(progress, job.label, doc)
             if not doc.translated and doc.original == text:
                 continue
             try:
-                write_document(doc, job.source, settings["keep_original"], in_place=True)
+                write_document(doc, job.source, settings["keep_original"], in_place=True, read=text)
             except UnilingoError as error:
                 failures.add(error)
                 continue
@@ -523,7 +543,10 @@ def fix(paths, format_, quiet, **options):
                 progress.echo(f"fixed {job.label}: {doc.translated} segment(s) translated{again}")
     progress.close()
     failures.exit_if_any(len(jobs))
-    if changed:
+    if untranslated:
+        click.echo(f"unilingo: {untranslated} segment(s) could not be translated (the model's translation was rejected), "
+                   f"so 'unilingo check' still finds them: {_REJECTED_ADVICE}", err=True)  # fmt: skip
+    if changed or untranslated:
         sys.exit(int(ExitCode.FINDINGS))
 
 
@@ -623,9 +646,12 @@ def _comma_list(values: str | Sequence[str]) -> tuple[str, ...]:
 @cli.command(epilog=EXIT_CODES)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--output", "-o", help="Write the original to this file, into this folder (an existing one, or a name ending in /), or to standard output ('-'), instead of in place.")
-@click.option("--force", is_flag=True, help="Restore an output edited since unilingo wrote it, keeping the edited file as NAME.edited.")
+@click.option("--force", is_flag=True, help="Restore an output edited since unilingo wrote it, keeping the edited file as NAME.edited "
+              "(with -o: write the original as it is now).")
+@click.option("--format", "format_", type=click.Choice(["auto", *INLINE_FORMATS]), default="auto", show_default=True,
+              help="How to read inline originals; auto goes by file extension. Give the --format the file was translated with.")
 @_reports_errors
-def restore(paths, output, force):
+def restore(paths, output, force, format_):
     """Give back the original of unilingo outputs, byte for byte.
 
     In place by default: the output file becomes the original again and its
@@ -642,10 +668,10 @@ def restore(paths, output, force):
         path = Path(raw)
         try:
             if output is None:
-                kept = restore_in_place(path, force=force)
+                kept = restore_in_place(path, force=force, format=format_)
                 click.echo(f"restored {path}" + (f"; the edited file is kept as {kept}" if kept else ""), err=True)
                 continue
-            original = original_of(path)[0]
+            original = original_of(path, format_, edited=force)[0]
             if output == STDIO:
                 sys.stdout.buffer.write(original.encode("utf-8"))
                 continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from glob import escape as glob_escape
 from dataclasses import dataclass
 from pathlib import Path
@@ -241,9 +241,9 @@ def with_inline_originals(doc: Document) -> str | None:
         return doc.text
     try:
         text = doc.with_inline_originals()
-        # Originals kept inline by an earlier run come back too, as they would in a real restore.
-        expected = restore_inline(doc.original, format=doc.format) if has_inline_originals(doc.original) else doc.original
-        return text if restore_inline(text, format=doc.format) == expected else None
+        # Originals kept inline by an earlier run come back too, as they would in a real restore, edited ones as they are.
+        expected = restore_inline(doc.original, format=doc.format, edited=True) if has_inline_originals(doc.original) else doc.original
+        return text if restore_inline(text, format=doc.format, edited=True) == expected else None
     except (InputError, ValueError):
         return None
 
@@ -312,12 +312,14 @@ def _sidecar_damage(record) -> str | None:
     return None
 
 
-def write_document(doc: Document, output: Path, keep_original: str, *, in_place: bool = False) -> None:
+def write_document(doc: Document, output: Path, keep_original: str, *, in_place: bool = False, read: str | None = None) -> None:
     """Write the output and keep the original as asked.
 
     In place (``fix``), an existing sidecar holds the original of an earlier
     run: the new sidecar keeps it under "previous", so nothing is ever lost,
     and the original is kept in a sidecar again, whatever ``keep_original`` asks.
+    ``read`` is the file as this run read it: a file another run changed
+    since is not written over (an OutputError), as its change would be lost.
     """
     if keep_original not in KEEP_ORIGINAL:
         raise ConfigError(f"unknown --keep-original {keep_original!r}: use one of {', '.join(KEEP_ORIGINAL)}")
@@ -328,15 +330,61 @@ def write_document(doc: Document, output: Path, keep_original: str, *, in_place:
     inline = with_inline_originals(doc) if keep_original == "inline" and not keeps_sidecar else None
     if doc.format == "html":
         check_output_encoding(inline or doc.text, str(output))
-    if keep_original == "sidecar" or keeps_sidecar or (keep_original == "inline" and inline is None):
-        record = doc.sidecar()
-        if in_place and sidecar.exists():
-            record["previous"] = _read_sidecar(sidecar)
-        write_atomic(sidecar, _json_text(record).encode("utf-8"))
-    elif sidecar.exists() and not in_place:
-        # A sidecar from an earlier run would describe some other output.
-        sidecar.unlink()
-    write_atomic(output, (inline or doc.text).encode("utf-8"))
+    with _locked(output.parent) if in_place else nullcontext():
+        current = read_text(output) if in_place and output.exists() else None
+        if read is not None and current != read:
+            raise OutputError(f"cannot write {output}: it changed while unilingo translated it (another 'unilingo fix'?); "
+                              f"it was left as it is: run fix again")  # fmt: skip
+        if keep_original == "sidecar" or keeps_sidecar or (keep_original == "inline" and inline is None):
+            record = doc.sidecar()
+            # The sidecar goes first, so the original is never lost; one whose output never landed is left out.
+            earlier = _landed(_read_sidecar(sidecar), current, sidecar) if in_place and sidecar.exists() else None
+            if earlier is not None:
+                record["previous"] = earlier
+            write_atomic(sidecar, _json_text(record).encode("utf-8"))
+        elif sidecar.exists() and not in_place:
+            # A sidecar from an earlier run would describe some other output.
+            sidecar.unlink()
+        write_atomic(output, (inline or doc.text).encode("utf-8"))
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Other unilingo processes wait to write a file and its sidecar in ``folder``: each writes both, or checks both, alone."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; each write is still atomic
+        fcntl = None
+    if fcntl is None or not folder.is_dir():  # no folder: nothing in it to write or restore, as the caller then says
+        yield
+        return
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+        fcntl.flock(handle, fcntl.LOCK_EX)
+    except OSError as error:
+        raise OutputError(f"cannot write in {folder}: {error.strerror or error}") from None
+    try:
+        yield
+    finally:
+        os.close(handle)  # releases the lock, as the end of a killed process does
+
+
+def _landed(record: dict, current: str | None, sidecar: Path) -> dict | None:
+    """The newest record of a sidecar that describes the file as it is now (``current``; None: unknown).
+
+    The sidecar is written before its output. A run killed between the two
+    leaves a record whose output never landed: the file is still that
+    record's original, so the record holds nothing the file does not, and
+    the one before it (None: none) is the one that applies.
+    """
+    if current is None or not isinstance(record, dict):
+        return record  # not a JSON object: refused where its original is read
+    digest = sha256_text(current)
+    while isinstance(record, dict) and record.get("output_sha256") != digest and record.get("original_sha256") == digest:
+        record = record.get("previous")
+    if record is not None and not isinstance(record, dict):
+        raise InputError(f"{sidecar} is damaged: a record in it is not a JSON object")
+    return record
 
 
 def report_record(doc: Document, label: str, *, with_output: bool) -> dict:
@@ -347,30 +395,72 @@ def report_record(doc: Document, label: str, *, with_output: bool) -> dict:
     return {"path": label, "target": doc.target, "segments": segments}
 
 
-def original_of(path: Path) -> tuple[str, Path | None, dict | None]:
-    """The original behind a unilingo output, its sidecar's path and record (None for inline originals)."""
+INLINE_FORMATS = ("markdown", "html")
+
+
+def original_of(path: Path, format: str = "auto", *, edited: bool = False) -> tuple[str, Path | None, dict | None]:
+    """The original behind a unilingo output, its sidecar's path and record (None for inline originals).
+
+    Inline originals are read as ``format`` (auto: by the file's suffix);
+    ``edited`` allows originals edited by hand since they were written.
+    """
     sidecar = sidecar_path(path)
     if sidecar.exists():
         data = _read_sidecar(sidecar)
+        if path.exists():
+            current = read_text(path)
+            data = _landed(data, current, sidecar)
+            if data is None:
+                # No output of the runs it describes ever landed: the file is still its own original.
+                return current, sidecar, None
         return restore_sidecar(data, str(sidecar)), sidecar, data
     text = read_text(path)
     if has_inline_originals(text):
-        return restore_inline(text, str(path), "html" if format_for_path(path.name) == "html" else "markdown"), None, None
+        return restore_inline(text, str(path), _inline_format(path, format), edited=edited), None, None
     raise InputError(f"nothing to restore: {path} has no sidecar {sidecar.name} and no inline originals")
+
+
+def _inline_format(path: Path, format: str) -> str:
+    if format == "auto":
+        format = format_for_path(path.name) or "unknown"
+    if format not in INLINE_FORMATS:
+        # Read as the wrong format, the comments would land after other blocks, or nowhere.
+        raise ConfigError(f"{path}: unilingo cannot tell from its name whether its inline originals are in Markdown or HTML: "
+                          f"give --format markdown or --format html, as it was translated with")  # fmt: skip
+    return format
 
 
 EDITED_SUFFIX = ".edited"
 
 
-def restore_in_place(path: Path, *, force: bool = False) -> Path | None:
+def restore_in_place(path: Path, *, force: bool = False, format: str = "auto") -> Path | None:
     """The file becomes its original again; its sidecar steps back to the run before, or goes.
 
-    An output edited since its sidecar was written is refused, since restoring
-    would lose the edit; with ``force`` the edited file is kept as
+    An output edited since its sidecar was written, or whose inline originals
+    were edited, is refused, since restoring would lose the edit or give back
+    what unilingo never read; with ``force`` the edited file is kept as
     ``NAME.edited`` (returned) first.
     """
-    original, sidecar, record = original_of(path)
+    with _locked(path.parent):
+        return _restore_in_place(path, force, format)
+
+
+def _restore_in_place(path: Path, force: bool, format: str) -> Path | None:
+    try:
+        original, sidecar, record = original_of(path, format)
+    except InputError:
+        if not force:
+            raise
+        # Only edited inline originals are forgiven; any other reason fails again here.
+        original, sidecar, record = original_of(path, format, edited=True)
+        kept = path.with_name(path.name + EDITED_SUFFIX)
+        write_atomic(kept, read_text(path).encode("utf-8"))
+        write_atomic(path, original.encode("utf-8"))
+        return kept
     kept = None
+    if sidecar is not None and record is None:
+        sidecar.unlink()
+        return None
     if sidecar is not None:
         current = read_text(path)
         written = record.get("output_sha256")

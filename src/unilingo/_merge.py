@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import bisect
 import hashlib
 import re
@@ -22,6 +23,8 @@ FALLBACK_MARK = "markup not carried"
 # A sentence whose inline markup cannot be carried onto its translation; the reason why follows.
 FALLBACK_REASON = f"{FALLBACK_MARK} across the sentence, so it was translated between its markup as before"
 KEPT_REASON = f"{FALLBACK_MARK} across the sentence, and no run between it translated; original kept"
+# How the reason of a segment whose translation was rejected (a runaway, nothing) begins.
+REJECTED_MARK = "translation rejected"
 _BASE64_FLAG = "base64"
 # After an HTML start tag whose lang inline originals set to the target: the value it had, as written.
 LANG_MARK = "<!-- unilingo:lang"
@@ -52,6 +55,11 @@ class SegmentResult:
     def unsegmented(self) -> bool:
         """Text the segmenter could not split, skipped as a whole (see ``reason``)."""
         return self.group < 0
+
+    @property
+    def rejected(self) -> bool:
+        """Text headed for a model that kept it as it was: the model's translation was rejected (see ``reason``)."""
+        return self.output is None and self.reason.startswith((REJECTED_MARK, KEPT_REASON))
 
     def to_json(self) -> dict:
         record = asdict(self)
@@ -461,10 +469,13 @@ class InlineOriginal:
     """A translated block and the comment after it that holds its original."""
 
     block_start: int
+    comment_start: int
     comment_end: int
     original: str
     edited: bool  # the original no longer matches the checksum written with it
     newline: str
+    checksum: str | None  # as its header gives it; None in files of older versions
+    line: int  # of the comment, from 1
 
 
 def inline_originals(text: str, where: str = "document", format: str = "markdown") -> list[InlineOriginal]:
@@ -486,11 +497,12 @@ def inline_originals(text: str, where: str = "document", format: str = "markdown
             raise InputError(f"{where}:{first + 1}: an inline original that does not follow its block; was the file edited?")
         else:
             block_start = lines.start(previous.map[0])
-        comment_end = lines.end(stop - 1)
-        original, checksum, newline = _comment_body(text[lines.start(first) : comment_end], where, first)
-        edited = checksum is not None and checksum != sha256_text(original)[:_CHECKSUM_LENGTH]
-        found.append(InlineOriginal(block_start, comment_end, original, edited, newline))
-    return found
+        if previous is not None and previous.type == "html_block" and previous.content.startswith(INLINE_MARK):
+            raise InputError(f"{where}:{first + 1}: an inline original that follows another one instead of its block, "
+                             f"a copy? unilingo cannot tell which block it belongs to: remove the copy; the file was left as it is")  # fmt: skip
+        comment_start, comment_end = lines.start(first), lines.end(stop - 1)
+        found.append(_inline_original(text, block_start, comment_start, comment_end, where, first))
+    return _belonging(text, found, where)
 
 
 def _html_inline_originals(text: str, where: str) -> list[InlineOriginal]:
@@ -499,9 +511,33 @@ def _html_inline_originals(text: str, where: str) -> list[InlineOriginal]:
     found = []
     for block_start, comment_end in structure(text).translated:
         comment_start = text.rfind(INLINE_MARK, block_start, comment_end)
-        original, checksum, newline = _comment_body(text[comment_start:comment_end], where, lines.line_of(comment_start))
-        edited = checksum is not None and checksum != sha256_text(original)[:_CHECKSUM_LENGTH]
-        found.append(InlineOriginal(block_start, comment_end, original, edited, newline))
+        found.append(_inline_original(text, block_start, comment_start, comment_end, where, lines.line_of(comment_start)))
+    return _belonging(text, found, where)
+
+
+def _inline_original(text: str, block_start: int, comment_start: int, comment_end: int, where: str, line: int) -> InlineOriginal:
+    original, checksum, newline = _comment_body(text[comment_start:comment_end], where, line)
+    edited = checksum is not None and checksum != sha256_text(original)[:_CHECKSUM_LENGTH]
+    return InlineOriginal(block_start, comment_start, comment_end, original, edited, newline, checksum, line + 1)
+
+
+def _belonging(text: str, found: list[InlineOriginal], where: str) -> list[InlineOriginal]:
+    """``found``, unless a copied inline original makes it unclear which block an original belongs to.
+
+    The same checksum twice is an original written twice: fine where each
+    follows the same translated block (a paragraph the page repeats), a copy
+    where the blocks differ. Restoring it, or translating it again, would
+    put its original in place of some other block's text.
+    """
+    first_of: dict[str, InlineOriginal] = {}
+    for kept in found:
+        if kept.checksum is None:
+            continue
+        first = first_of.setdefault(kept.checksum, kept)
+        if text[first.block_start : first.comment_start] != text[kept.block_start : kept.comment_start]:
+            raise InputError(f"{where}:{kept.line}: an inline original with the same checksum as the one on line {first.line} "
+                             f"follows another block, a copy? unilingo cannot tell which block it belongs to: "
+                             f"remove the copy; the file was left as it is")  # fmt: skip
     return found
 
 
@@ -524,17 +560,24 @@ def _restore_languages(text: str, where: str) -> str:
     return "".join(pieces)
 
 
-def restore_inline(text: str, where: str = "document", format: str = "markdown") -> str:
+def restore_inline(text: str, where: str = "document", format: str = "markdown", *, edited: bool = False) -> str:
     """The original Markdown or HTML, from a document written with inline originals.
 
     Every inline original in the text must be one the parser places after its
     block; one it cannot place (inside a block nested past the parser's limit,
     say) makes this an InputError rather than a restore that leaves it out.
+    An original that no longer matches its checksum is an InputError too,
+    unless ``edited`` allows originals edited by hand.
     """
     if format == "html" and LANG_MARK in text:
         text = _restore_languages(text, where)
     pieces, position = [], 0
     found = inline_originals(text, where, format)
+    changed = [kept for kept in found if kept.edited]
+    if changed and not edited:
+        raise InputError(f"{where}:{changed[0].line}: {len(changed)} inline original(s) no longer match their checksum: "
+                         f"edited by hand, or damaged; nothing was restored: 'unilingo fix' translates edited originals "
+                         f"again, 'unilingo restore --force' restores them as they are now")  # fmt: skip
     for kept in found:
         pieces.append(text[position : kept.block_start])
         pieces.append(kept.original)
@@ -569,6 +612,15 @@ def _comment_body(comment: str, where: str, line: int) -> tuple[str, str | None,
     checksums = [word[len(_CHECKSUM) :] for word in words if word.startswith(_CHECKSUM)]
     if not header.startswith(INLINE_MARK) or any(word != _BASE64_FLAG and not word.startswith(_CHECKSUM) for word in words):
         raise InputError(f"{where}:{line + 1}: unreadable inline original header {header!r}")
+    checksum = checksums[0] if checksums else None
     if _BASE64_FLAG in words:
-        body = base64.b64decode(body).decode("utf-8")
-    return body, (checksums[0] if checksums else None), newline or "\n"
+        # No one edits base64 by hand: text that does not decode, or decodes to other text than its checksum's, is damage.
+        try:
+            body = base64.b64decode(body, validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            raise InputError(f"{where}:{line + 1}: an inline original in base64 is damaged (not base64 of UTF-8 text); "
+                             f"the file was left as it is: restore that block by hand") from None  # fmt: skip
+        if checksum is not None and checksum != sha256_text(body)[:_CHECKSUM_LENGTH]:
+            raise InputError(f"{where}:{line + 1}: an inline original in base64 does not match its checksum: it is damaged; "
+                             f"the file was left as it is: restore that block by hand")  # fmt: skip
+    return body, checksum, newline or "\n"
