@@ -15,7 +15,10 @@ import re
 from dataclasses import dataclass, field
 
 from ._errors import ConfigError
-from ._models import read_settings_file
+from ._models import MIB, read_settings_file
+
+# Far above any real glossary: a bound on what a wrong or hostile path makes unilingo read.
+GLOSSARY_LIMIT = 16 * MIB
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,7 @@ class Glossary:
 
 
 def load_glossary(path: str | os.PathLike[str]) -> Glossary:
-    text = read_settings_file(path, "glossary")
+    text = read_settings_file(path, "glossary", GLOSSARY_LIMIT)
     terms: dict[str, str] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
