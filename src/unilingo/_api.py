@@ -14,7 +14,7 @@ from ._errors import ConfigError, InputError
 from ._frontmatter import DEFAULT_KEYS as FRONT_MATTER_KEYS
 from ._glossary import Glossary, load_glossary
 from ._escape import escape_output
-from ._inline import PlacedSpan, in_pieces, needs_alignment, place
+from ._inline import PlacedSpan, fill_terms, in_pieces, needs_alignment, place
 from ._merge import FALLBACK_REASON, KEPT_REASON, Document, inline_originals, merge
 from ._segment import INLINE_MARK
 from ._models import ModelTable, load_models
@@ -248,7 +248,12 @@ class Normalizer:
                 elif has_markup:
                     with_markup.append((doc_index, seg_index, translation))
                 else:
-                    outputs[doc_index][seg_index] = escape_output(translation.text, window[doc_index], seg_index)
+                    filled = fill_terms(window[doc_index].segments[seg_index], translation.text)
+                    if filled.output is None:
+                        kept = dataclasses.replace(decisions[doc_index][seg_index], action="keep", reason=f"{filled.reason}; original kept")
+                        decisions[doc_index][seg_index] = kept
+                    else:
+                        outputs[doc_index][seg_index] = escape_output(filled.output, window[doc_index], seg_index)
             fallbacks += self._place_markup(lang, window, with_markup, outputs, spans)
             self._translate_between_markup(lang, window, fallbacks, decisions, outputs, spans)
             for doc_index, seg_index in _translated(outputs, requests):
