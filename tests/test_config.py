@@ -66,7 +66,9 @@ def test_command_line_options_win_over_the_file(repo):
 
 def test_the_nearest_file_applies_to_each_file(repo):
     (repo / ".unilingo.toml").write_text('models = "models/models.txt"\n')
-    (repo / "docs" / "drafts" / ".unilingo.toml").write_text('models = "../../models/models.txt"\nmin-confidence = 1.0\n')
+    # A configuration file names files in its own folder or below; the models file may name a model anywhere.
+    (repo / "docs" / "drafts" / "models.txt").write_text("de en ../../models/tiny-opus-mt-de-en\n", encoding="utf-8")
+    (repo / "docs" / "drafts" / ".unilingo.toml").write_text('models = "models.txt"\nmin-confidence = 1.0\n')
     result = run("detect", "--json", repo / "docs" / "news.md", repo / "docs" / "drafts" / "idea.md")
     assert result.exit_code == 0, result.output
     news, idea = __import__("json").loads(result.output)
@@ -98,3 +100,85 @@ def test_a_bad_pyproject_table_names_the_table(repo):
     (repo / "pyproject.toml").write_text("[tool.unilingo]\nbeams = 4\n")
     result = run("check", repo / "docs" / "news.md")
     assert result.exit_code == 2 and "pyproject.toml [tool.unilingo]: unknown key 'beams'" in result.output
+
+
+# --- files a configuration file names ----------------------------------------
+
+
+@pytest.mark.parametrize("key", ["models", "glossary"])
+@pytest.mark.parametrize("named", ["/proc/self/environ", "/dev/zero", "../../etc/passwd", "/etc/passwd", "link.txt"])
+def test_a_configuration_file_names_no_file_outside_its_folder(repo, tmp_path_factory, monkeypatch, key, named):
+    secret = "unilingo-test-secret-8d1f0c"
+    monkeypatch.setenv("UNILINGO_TEST_TOKEN", secret)
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "secret.txt"
+    elsewhere.write_text(f"TOKEN={secret}\n", encoding="utf-8")
+    (repo / "docs" / "link.txt").symlink_to(elsewhere)
+    (repo / "docs" / ".unilingo.toml").write_text(f'{key} = "{named}"\n', encoding="utf-8")
+    result = run("check", repo / "docs" / "news.md")
+    assert result.exit_code == 2, result.output
+    assert f"'{key}' names '{named}', which is outside {(repo / 'docs').resolve()}" in result.output
+    assert f"--{key}" in result.output
+    assert secret not in result.output and "Traceback" not in result.output
+
+
+def test_a_file_the_configuration_names_inside_its_folder_may_be_reached_through_dots(repo):
+    (repo / "docs" / "terms.tsv").write_text("Polizei\n", encoding="utf-8")
+    (repo / "docs" / ".unilingo.toml").write_text('models = "../docs/drafts/../../models/models.txt"\n', encoding="utf-8")
+    assert "outside" in run("check", repo / "docs" / "news.md").output
+    (repo / "docs" / ".unilingo.toml").write_text('glossary = "drafts/../terms.tsv"\n', encoding="utf-8")
+    result = run("check", "--models", repo / "models" / "models.txt", repo / "docs" / "news.md")
+    assert result.exit_code == 1, result.output
+
+
+@pytest.mark.parametrize("option", ["--models", "--glossary"])
+def test_a_file_outside_the_tree_given_on_the_command_line_is_read(repo, tmp_path_factory, option):
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    shutil.copy(repo / "models" / "models.txt", elsewhere / "models.txt")
+    shutil.copytree(repo / "models" / "tiny-opus-mt-de-en", elsewhere / "tiny-opus-mt-de-en")
+    (elsewhere / "terms.tsv").write_text("Polizei\n", encoding="utf-8")
+    (repo / "docs" / ".unilingo.toml").write_text('min-confidence = 0.5\n', encoding="utf-8")
+    named = elsewhere / ("models.txt" if option == "--models" else "terms.tsv")
+    result = run("check", option, named, "--models", elsewhere / "models.txt", repo / "docs" / "news.md")
+    assert result.exit_code == 1, result.output
+    assert "news.md" in result.output
+
+
+@pytest.mark.parametrize("option, what", [("--models", "models file"), ("--glossary", "glossary")])
+@pytest.mark.parametrize("named", ["/proc/self/environ", "/dev/zero"])
+def test_only_a_regular_file_is_read_even_from_the_command_line(repo, monkeypatch, option, what, named):
+    secret = "unilingo-test-secret-8d1f0c"
+    monkeypatch.setenv("UNILINGO_TEST_TOKEN", secret)
+    models = [] if option == "--models" else ["--models", repo / "models" / "models.txt"]
+    result = run("check", option, named, *models, repo / "docs" / "news.md")
+    assert result.exit_code == 3, result.output
+    assert f"{what} {named} is not a regular file" in result.output
+    assert secret not in result.output and "Traceback" not in result.output
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(repo):
+    import subprocess
+    import sys
+
+    os = __import__("os")
+    os.mkfifo(repo / "docs" / "terms.tsv")
+    (repo / "docs" / ".unilingo.toml").write_text('glossary = "terms.tsv"\n', encoding="utf-8")
+    command = [sys.executable, "-m", "unilingo", "check", "--models", str(repo / "models" / "models.txt"), str(repo / "docs" / "news.md")]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")})
+    assert result.returncode == 3, result.stderr
+    assert f"glossary {(repo / 'docs' / 'terms.tsv').resolve()} is not a regular file" in result.stderr
+
+
+def test_a_models_file_over_its_size_cap_is_refused(repo):
+    big = repo / "models" / "big.txt"
+    big.write_text("# " + "x" * (1 << 20) + "\n", encoding="utf-8")
+    result = run("check", "--models", big, repo / "docs" / "news.md")
+    assert result.exit_code == 3 and "is larger than 1 MiB" in result.output, result.output
+
+
+def test_an_error_about_a_line_shows_only_a_short_escaped_excerpt_of_it(repo):
+    secret = "s3cr3t" * 20
+    (repo / "models" / "models.txt").write_text(f"\x1b[2Jde en model TOKEN={secret}\n", encoding="utf-8")
+    result = run("check", "--models", repo / "models" / "models.txt", repo / "docs" / "news.md")
+    assert result.exit_code == 2, result.output
+    assert "got '\\x1b[2Jde en model TOKEN=s3cr3ts3cr3ts3cr3t" in result.output and secret not in result.output
+    assert "\x1b" not in result.output

@@ -15,7 +15,7 @@ from ._frontmatter import DEFAULT_KEYS as FRONT_MATTER_KEYS
 from ._frontmatter import written_problem
 from ._glossary import Glossary, load_glossary
 from ._escape import escape_output
-from ._inline import PlacedSpan, in_pieces, markup_changed, needs_alignment, place
+from ._inline import PlacedSpan, fill_terms, in_pieces, markup_changed, needs_alignment, place
 from ._merge import FALLBACK_MARK, FALLBACK_REASON, KEPT_REASON, Document, SegmentResult, inline_originals, merge
 from ._segment import INLINE_MARK
 from ._models import ModelTable, load_models
@@ -294,8 +294,9 @@ class Normalizer:
                 elif has_markup:
                     with_markup.append((doc_index, seg_index, translation))
                 else:
-                    written = escape_output(translation.text, window[doc_index], seg_index)
-                    problem = _front_matter_problem(window[doc_index], seg_index, written, translation.text)
+                    filled = fill_terms(window[doc_index].segments[seg_index], translation.text)
+                    written = None if filled.output is None else escape_output(filled.output, window[doc_index], seg_index)
+                    problem = filled.reason if written is None else _front_matter_problem(window[doc_index], seg_index, written, filled.output)
                     if problem is None:
                         outputs[doc_index][seg_index] = written
                     else:

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ._detect import UNCERTAIN_POLICIES
-from ._errors import ConfigError
+from ._errors import ConfigError, InputError, excerpt
 from ._files import KEEP_ORIGINAL
+from ._models import MIB, read_settings_file
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -25,6 +26,10 @@ else:  # pragma: no cover - Python 3.10
 
 CONFIG_FILE = ".unilingo.toml"
 PYPROJECT = "pyproject.toml"
+# Far above any real pyproject.toml: a bound on what a hostile tree makes unilingo read.
+CONFIG_LIMIT = MIB
+# Settings that name a file: it must lie in the configuration file's folder or below.
+_PATH_KEYS = {"models": "--models", "glossary": "--glossary"}
 
 
 def _string(value: Any) -> str:
@@ -36,7 +41,7 @@ def _string(value: Any) -> str:
 def _language(value: Any) -> str:
     value = _string(value)
     if not (2 <= len(value) <= 3 and value.isalpha() and value.islower()):
-        raise ValueError(f"{value!r} is not a language code such as 'en'")
+        raise ValueError(f"{excerpt(value)} is not a language code such as 'en'")
     return value
 
 
@@ -125,9 +130,9 @@ def _read(path: Path, table_path: tuple[str, ...]) -> Config | None:
     if not path.is_file():
         return None
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"cannot read {path}: {error}") from None
+        data = tomllib.loads(read_settings_file(path, "configuration file", CONFIG_LIMIT))
+    except InputError as error:
+        raise ConfigError(str(error)) from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path} is not valid TOML: {error}") from None
     table: Any = data
@@ -141,13 +146,31 @@ def _read(path: Path, table_path: tuple[str, ...]) -> Config | None:
     values: dict[str, Any] = {}
     for key, value in table.items():
         if key not in _KEYS:
-            raise ConfigError(f"{where}: unknown key {key!r}; known keys: {', '.join(_KEYS)}")
+            raise ConfigError(f"{where}: unknown key {excerpt(key)}; known keys: {', '.join(_KEYS)}")
         name, validate = _KEYS[key]
         try:
             values[name] = validate(value)
         except ValueError as error:
             raise ConfigError(f"{where}: bad value for {key!r}: {error}") from None
-    for relative in ("models", "glossary"):
-        if relative in values:
-            values[relative] = str((path.parent / values[relative]).resolve())
+    for key, option in _PATH_KEYS.items():
+        if key in values:
+            values[key] = _inside(path.parent, values[key], f"{where}: {key!r}", option)
     return Config(path, values)
+
+
+def _inside(folder: Path, named: str, what: str, option: str) -> str:
+    """The file a configuration file names, resolved; a ConfigError unless it lies inside the configuration's folder.
+
+    Any folder of a tree unilingo reads may hold a configuration file, so one
+    from an untrusted tree must not make unilingo read a file elsewhere
+    (/proc/self/environ, a key in the home folder): relative paths, ".." and
+    symbolic links are followed to where they lead before the check.
+    """
+    root = folder.resolve()
+    resolved = (root / named).resolve()
+    if not resolved.is_relative_to(root):
+        raise ConfigError(
+            f"{what} names {excerpt(named)}, which is outside {root}: a configuration file may only name files in its "
+            f"own folder or below; give a file elsewhere with {option}"
+        )
+    return str(resolved)

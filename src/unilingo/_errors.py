@@ -42,3 +42,17 @@ class OutputError(UnilingoError):
     """An output that cannot be written."""
 
     exit_code = ExitCode.OUTPUT
+
+
+# The most characters of a file's content that an error message shows.
+EXCERPT_CHARS = 40
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """A piece of untrusted content as an error may show it: quoted, control characters escaped, cut short.
+
+    A file named by a configuration file may be anything (a secret, the
+    environment); an error that repeated it whole would copy it into logs.
+    """
+    shown = repr(text[:limit])
+    return shown + "..." if len(text) > limit else shown

@@ -40,7 +40,6 @@ from ._segment import (
     INLINE_MARK,
     Block,
     Element,
-    Inline,
     Segment,
     SegmentedText,
     _ignored_spans,
@@ -48,6 +47,7 @@ from ._segment import (
     _Lines,
     _plain_runs,
     _sentences,
+    value_inline,
 )
 
 
@@ -728,7 +728,7 @@ def segment_html(text: str, glossary: Glossary | None = None) -> SegmentedText:
         group += 1
     for attribute in found.attributes:
         block = max(bisect.bisect_right(block_starts, attribute.start) - 1, 0)
-        inline = Inline(attribute.value, attribute.value, (), ())
+        inline = value_inline(attribute.value, glossary)
         segments.append(Segment(attribute.start, attribute.end, text[attribute.start : attribute.end],
                                 lines.line_of(attribute.start), block, group, inline, attribute.lang, attribute.name))  # fmt: skip
         group += 1

@@ -96,6 +96,7 @@ def in_pieces(
     assert segment.inline is not None
     terms = [(span.start, span.end) for span in segment.inline.spans if span.replacement is not None]
     replaced = {span.start: span.replacement for span in segment.inline.spans if span.replacement is not None}
+    line_start = max(text.rfind("\n", 0, segment.start), text.rfind("\r", 0, segment.start)) + 1
     pieces, position, length = [], segment.start, 0
     copied: list[tuple[int, int, int]] = []  # (start, end, where in the output) of each run copied as it was
     for start, end in sorted([*segment.inline.pieces, *terms]):
@@ -105,7 +106,9 @@ def in_pieces(
         translated = replaced.get(start) if (start, end) in terms else translations.get((start, end))
         if translated is None:
             translated = text[start:end]
-        elif (start, end) not in terms:
+        elif (start, end) in terms:
+            translated = _escape_term(translated, format, text[line_start : segment.start] + "".join(pieces), text[end : end + 1])
+        else:
             translated = _escape(translated, format, text, start, end)
         pieces.append(translated)
         length += len(translated)
@@ -148,6 +151,33 @@ def _escape(translation: str, format: str, text: str, start: int, end: int) -> s
     if format == "html":
         return escape_text(translation)
     return translation
+
+
+def _escape_term(replacement: str, format: str, before: str, after: str) -> str:
+    """What a glossary term becomes, escaped as model output is: a glossary is as untrusted as a model."""
+    if format == "markdown":
+        return escape_fragment(replacement, before, after)
+    if format == "html":
+        return escape_text(replacement)
+    return replacement
+
+
+def fill_terms(segment: Segment, output: str) -> Placement:
+    """A value's translation with each glossary placeholder replaced by what its term becomes, or why it cannot be.
+
+    Escaped afterwards with the whole value, for where the value lands.
+    """
+    terms = segment.inline.terms if segment.inline is not None else ()
+    if not terms:
+        return Placement(output)
+    found = [int(match.group(1)) for match in _PLACEHOLDER.finditer(output)]
+    for number in range(1, len(terms) + 1):
+        if found.count(number) != 1:
+            how = "did not come back from the model" if number not in found else "came back more than once"
+            return Placement(None, (), f"the glossary term {how} (placeholder X{number})")
+    if len(found) != len(terms):
+        return Placement(None, (), f"the model made up a placeholder ({next(f'X{n}' for n in found if not 1 <= n <= len(terms))})")
+    return Placement(_PLACEHOLDER.sub(lambda match: terms[int(match.group(1)) - 1], output))
 
 
 def _place(text: str, format: str, segment: Segment, output: str, alignment: list[int] | None) -> Placement:
@@ -268,6 +298,9 @@ def _compose(text: str, format: str, segment: Segment, items) -> tuple[str, tupl
             characters = escape_fragment(characters, prefix + "".join(pieces), following)
         elif role == "text" and format == "html":
             characters = escape_text(characters)
+        elif role == "protected" and span.replacement is not None:
+            following = items[index + 1][1][:1] if index + 1 < len(items) else after_sentence
+            characters = _escape_term(characters, format, prefix + "".join(pieces), following)
         if role == "open":
             opened[span] = length
         pieces.append(characters)

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from ._errors import ConfigError, InputError
+from ._errors import ConfigError, InputError, excerpt
 
 MODELS_ENV = "UNILINGO_MODELS"
+MIB = 1 << 20
+# Far above any real models file: a bound on what a wrong or hostile path makes unilingo read.
+MODELS_FILE_LIMIT = MIB
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 # A hub id is "name" or "owner/name"; anything that looks like a path is a folder.
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[\w.-]+)?$")
@@ -51,7 +55,7 @@ def default_models_path() -> str:
 
 def load_models(path: str | os.PathLike[str] | None = None) -> ModelTable:
     path = os.fspath(path) if path is not None else default_models_path()
-    text = read_settings_file(path, "models file", f": pass --models FILE or set {MODELS_ENV}")
+    text = read_settings_file(path, "models file", MODELS_FILE_LIMIT, f": pass --models FILE or set {MODELS_ENV}")
     return parse_models(text, base=Path(path).resolve().parent, path=path)
 
 
@@ -65,12 +69,12 @@ def parse_models(text: str, *, base: Path, path: str = "<models>") -> ModelTable
         fields = line.split()
         if len(fields) != 3:
             raise ConfigError(
-                f"{origin}: expected 'source target model' (e.g. 'de en Helsinki-NLP/opus-mt-de-en'), got {line!r}"
+                f"{origin}: expected 'source target model' (e.g. 'de en Helsinki-NLP/opus-mt-de-en'), got {excerpt(line)}"
             )
         source, target, name = fields
         for code in (source, target):
             if not _LANGUAGE_CODE.match(code):
-                raise ConfigError(f"{origin}: {code!r} is not a language code; use ISO 639-1 codes such as 'de'")
+                raise ConfigError(f"{origin}: {excerpt(code)} is not a language code; use ISO 639-1 codes such as 'de'")
         if source == target:
             raise ConfigError(f"{origin}: source and target are both {source!r}")
         if any(spec.source == source and spec.target == target for spec in specs):
@@ -87,11 +91,39 @@ def _spec(source: str, target: str, name: str, base: Path, origin: str) -> Model
     return ModelSpec(source, target, name, name, False, origin)
 
 
-def read_settings_file(path: str | os.PathLike[str], what: str, hint: str = "") -> str:
-    """A file of settings (models, glossary) as text; an InputError naming ``what`` if it cannot be read."""
+def read_settings_file(path: str | os.PathLike[str], what: str, limit: int, hint: str = "") -> str:
+    """A file of settings (models, glossary, configuration) as text; an InputError naming ``what`` if it cannot be read.
+
+    Only a regular file of at most ``limit`` bytes is read: a path from a
+    configuration file may name a FIFO (which would hang the run), a device
+    such as /dev/zero (which would fill memory) or a /proc file (whose size
+    its metadata does not tell). A byte-order mark is not part of the first line.
+    """
     try:
-        return Path(path).read_text(encoding="utf-8")
+        # Without blocking: opening a FIFO for reading would wait for a writer.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise InputError(f"{what} {path} does not exist{hint}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"cannot read {what} {path}: {error}") from None
+    except OSError as error:
+        raise InputError(f"cannot read {what} {path}: {error.strerror}") from None
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(handle.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            raise InputError(f"{what} {path} is not a regular file{hint}")
+        if status.st_size > limit:
+            raise InputError(f"{what} {path} is larger than {_size(limit)}; is it the right file?")
+        try:
+            data = handle.read(limit + 1)
+        except OSError as error:
+            raise InputError(f"cannot read {what} {path}: {error.strerror}") from None
+    if len(data) != status.st_size:
+        raise InputError(f"{what} {path} is not a regular file (its size is not what it holds){hint}")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(f"{what} {path} is not UTF-8 (byte {error.start + 1}); save it as UTF-8") from None
+    return text.removeprefix("\ufeff")
+
+
+def _size(limit: int) -> str:
+    return f"{limit / MIB:g} MiB" if limit >= MIB else f"{limit} bytes"

@@ -106,6 +106,9 @@ class Inline:
     spans: tuple[InlineSpan, ...]
     pieces: tuple[tuple[int, int], ...]  # runs of plain text between the markup, split into sentences: the fallback
     piece_sources: tuple[str, ...] = ()  # what the model reads of each piece: its escapes and entities decoded
+    # A value's (front matter, attribute, alt text) glossary terms: what X1, X2, ... in ``source`` become. A value
+    # is read decoded, so its terms have no document offsets to be spans with.
+    terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -214,7 +217,7 @@ def segment(
     ignored = _ignored_spans(text, lines) + translated
     header = [
         Segment(value.start, value.end, text[value.start : value.end], value.line, 0, group,
-                None if text[value.start : value.end] == value.text else Inline(value.text, value.text, (), ()))
+                value_inline(value.text, glossary, text[value.start : value.end]))
         for group, value in enumerate(front_values(text, front, lines.starts, lines.ends, front_matter_keys) if front else [])
     ]  # fmt: skip
     found = header + [
@@ -225,7 +228,8 @@ def segment(
     # An image's alt text, alone on its line or inside a sentence, is a segment of its own group, as an
     # HTML attribute value is: not decided by the sentences around it.
     alts = [alt for elements in spans for alt in _alt_texts(text, elements)]
-    found += [Segment(start, end, text[start:end], lines.line_of(start), bisect.bisect_right(block_starts, start) - 1, group, attribute="alt")
+    found += [Segment(start, end, text[start:end], lines.line_of(start), bisect.bisect_right(block_starts, start) - 1, group,
+                      value_inline(text[start:end], glossary, text[start:end]), attribute="alt")
               for group, (start, end) in enumerate(alts, start=len(header) + len(spans))]  # fmt: skip
     found.sort(key=lambda segment: (segment.start, -segment.end))
     segments = tuple(
@@ -239,6 +243,25 @@ def segment(
         if not any(ignored_start <= start < ignored_end for ignored_start, ignored_end in ignored)
     )
     return SegmentedText(text, format, tuple(blocks), segments, skipped, front)
+
+
+def value_inline(value: str, glossary: Glossary | None, written: str | None = None) -> Inline | None:
+    """What the model and the detector read of a value: its glossary terms as placeholders, and left out.
+
+    None when that is the value ``written`` as it is. A value that already
+    holds what reads as a placeholder gets no terms: they could not be told apart.
+    """
+    found = glossary.matches(value, 0, len(value), "", "") if glossary is not None and not PLACEHOLDER_PATTERN.search(value) else []
+    if not found:
+        return None if value == written else Inline(value, value, (), ())
+    source, plain, position = [], [], 0
+    for number, (start, end, _) in enumerate(found, start=1):
+        source += [value[position:start], PLACEHOLDER.format(number=number)]
+        plain.append(value[position:start])
+        position = end
+    source.append(value[position:])
+    plain.append(value[position:])
+    return Inline("".join(source), " ".join(" ".join(plain).split()), (), (), terms=tuple(replacement for _, _, replacement in found))
 
 
 def _check_unicode(text: str) -> None:
@@ -317,8 +340,9 @@ def _text_structure(text: str, lines: _Lines) -> tuple[list[Block], list[list[El
 
 def _line_sentences(text: str, elements: list[Element], glossary: Glossary | None = None) -> list[tuple[int, int, Inline | None]]:
     """The sentences of one line of prose, each with the inline markup it holds."""
-    if glossary is not None and glossary.pattern is not None:
-        elements = _with_terms(text, elements, glossary)
+    if glossary is not None and glossary.terms:
+        # URLs first: a term inside one is part of the URL, never a term.
+        elements = _with_terms(text, _with_urls(text, elements), glossary)
     runs = _plain_runs(elements)
     pieces = [piece for run_start, run_end in runs for piece in _sentences(text, run_start, run_end)]
     plain_line = len(runs) == len(elements) == 1 or all(element.kind == "text" for element in elements)
@@ -359,8 +383,8 @@ _ALT_MARKUP = "*_`[]<>\\&!~"
 def _with_terms(text: str, elements: list[Element], glossary: Glossary) -> list[Element]:
     """The elements with each glossary term in plain text made a protected span of its own."""
     result = []
-    for element in elements:
-        found = glossary.matches(text, element.start, element.end) if element.kind == "text" else []
+    for index, element in enumerate(elements):
+        found = glossary.matches(text, element.start, element.end, *_read_around(elements, index)) if element.kind == "text" else []
         position = element.start
         for start, end, replacement in found:
             if start > position:
@@ -370,6 +394,22 @@ def _with_terms(text: str, elements: list[Element], glossary: Glossary) -> list[
         if position < element.end:
             result.append(element if position == element.start else Element("text", position, element.end, text[position : element.end]))
     return result
+
+
+def _read_around(elements: list[Element], index: int) -> tuple[str, str]:
+    """The characters read just before and after ``elements[index]``: markers read as nothing, other markup as a space.
+
+    So a term is a whole word as the reader sees it: "Fire" is no term in "**Fire**fox", nor "Firefox" in "Firefox\\_x".
+    """
+    sides = []
+    for step in (-1, 1):
+        position = index + step
+        while 0 <= position < len(elements) and elements[position].kind in ("open", "close"):
+            position += step
+        neighbour = elements[position] if 0 <= position < len(elements) else None
+        read = neighbour.plain if neighbour is not None and neighbour.kind in ("text", "char") else " "
+        sides.append((read[-1:] if step < 0 else read[:1]) or " ")
+    return sides[0], sides[1]
 
 
 def _plain_runs(elements: list[Element]) -> list[tuple[int, int]]:
