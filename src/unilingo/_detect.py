@@ -49,13 +49,14 @@ from ._errors import ConfigError
 from ._langid import LangidScorer, known_codes, langid_model
 from ._lexicon import (
     FUNCTION_WORDS,
-    as_frequent_in,
     credit_label,
     credit_languages,
     function_word_hits,
+    german_adjective,
     mostly_unknown_words,
     only_placeholder_words,
     own_and_shared_markers,
+    reads_the_same_in,
     word_frequency_scores,
     words,
 )
@@ -297,7 +298,7 @@ class _Scorer:
         among the candidates; "God is omniscient." is Latin to py3langid, but
         its words are English ones.
         """
-        if not mostly_unknown_words(text, [guess.lang]):
+        if not mostly_unknown_words(text, [guess.lang], german_by_form=False):
             return guess
         everywhere = self._langid_everywhere(text)
         top = max(everywhere, key=everywhere.__getitem__)
@@ -585,8 +586,8 @@ class Detector:
             return Decision(lang, confidence, "keep", f"already {lang} ({how})")
         if lang not in self.sources:
             return Decision(lang, confidence, "skip", f"{NO_MODEL_REASON} {lang} -> {self.target} ({how})")
-        if as_frequent_in(text, self.target, lang):
-            return Decision(lang, confidence, "keep", f"one word, as frequent in {self.target} as in {lang} ({how})")
+        if reads_the_same_in(text, self.target, lang):
+            return Decision(lang, confidence, "keep", f"reads the same in {self.target} ({how})")
         return Decision(lang, confidence, "translate", f"{lang} -> {self.target} ({how})")
 
     def _no_language(self, text: str, guess: _Guess) -> bool:
@@ -702,11 +703,12 @@ def _is_short(text: str) -> bool:
 
 @lru_cache(maxsize=1 << 16)  # asked up to three times of each segment, by its context, its route and the no-language test
 def _looks_like_a_name(text: str) -> bool:
-    """Two to four capitalised words, no punctuation, no word that marks a language."""
+    """Two to four capitalised words, no punctuation, no word that marks a language, no German adjective."""
     tokens = text.split(maxsplit=4)  # a sentence is not split whole to learn that it has over four words
     if not 2 <= len(tokens) <= 4:
         return False
     if not all(token[0].isupper() and all(char.isalpha() or char in "-'’." for char in token) for token in tokens):
         return False
     lowered = words(text)
-    return not any(word in marker_words for word in lowered for marker_words in FUNCTION_WORDS.values())
+    # A German adjective is no name's: "Blockierte Nummern", "Ungültige URL" are labels.
+    return not any(word in marker_words or german_adjective(word) for word in lowered for marker_words in FUNCTION_WORDS.values())
