@@ -120,7 +120,7 @@ _MARKED_PRIOR = 3.0
 _FOREIGN_SURE = 0.95
 _FOREIGN_SOURCE_AT_MOST = 0.001
 # Changes when the scorer would guess differently, so remembered guesses are not reused.
-_GUESS_VERSION = 12
+_GUESS_VERSION = 13
 # A segment with this many marker words of one language and none of another
 # is decided by them alone: 4 words x 4.0 outweigh all that langid and lingua
 # together say against a language's own function words short of both ruling

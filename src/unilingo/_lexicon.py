@@ -310,7 +310,16 @@ def german_word(token: str) -> bool:
     stems = [token[: -len(ending)] for ending in _GERMAN_INFLECTIONS if token.endswith(ending)]
     if any(len(stem) >= _LISTED_GERMAN_MIN_LETTERS and stem in listed for stem in stems):
         return True
+    # A German head alone makes a compound German, whatever precedes it ("Binär-datei", "Sortier-optionen").
+    if any(token[start:] in listed and token[start:] not in english for start in range(_GERMAN_ONLY_HEAD_FROM, len(token) - _GERMAN_ONLY_HEAD_MIN_LETTERS + 1)):
+        return True
     return any(_german_compound(stem, listed, english) for stem in [token, *stems])
+
+
+# A word German's list holds and English's does not, of five letters at least, after three letters at least:
+# "Datei", "Optionen", "Sekunden" end German compounds; "notcode" and "github" end in English words.
+_GERMAN_ONLY_HEAD_MIN_LETTERS = 5
+_GERMAN_ONLY_HEAD_FROM = 3
 
 
 # An adjective German inflects: a listed stem ("blockiert-e", "ungültig-es",
