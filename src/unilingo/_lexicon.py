@@ -275,6 +275,10 @@ _GERMAN_FORM = math.log(1e-6 + _UNSEEN_FREQUENCY)
 # letters, so that "notcode" (not+code) and "github" (git+hub) stay no
 # language; the last, the compound's head, of at least three ("Bildtyp").
 _COMPOUND_PIECE_MIN_LETTERS = 4
+# Longer pieces, and words, are none German writes ("Authentifizierungs" is 18 letters, "Rindfleischetikettierung" 24):
+# a run of letters in a key or a hash is split in at most this many ways at each step.
+_COMPOUND_PIECE_MAX_LETTERS = 24
+_GERMAN_WORD_MAX_LETTERS = 64
 _COMPOUND_HEAD_MIN_LETTERS = 3
 # What German writes between two pieces ("Verbindung-s-typ", "Protone-n-masse").
 _COMPOUND_LINKS = ("", "s", "es", "n", "en", "er", "e")
@@ -303,7 +307,7 @@ def german_word(token: str) -> bool:
     not at all. A compound is German by its last piece, its head (see _GERMAN_HEAD).
     """
     listed, english = word_log_frequencies("de"), word_log_frequencies("en")
-    if listed is None or english is None:
+    if listed is None or english is None or len(token) > _GERMAN_WORD_MAX_LETTERS:
         return False
     if len(token) >= _LISTED_GERMAN_MIN_LETTERS and token in listed or _GERMAN_SUFFIX.search(token):
         return True
@@ -313,7 +317,7 @@ def german_word(token: str) -> bool:
     # A German head alone makes a compound German, whatever precedes it ("Binär-datei", "Sortier-optionen").
     if any(token[start:] in listed and token[start:] not in english for start in range(_GERMAN_ONLY_HEAD_FROM, len(token) - _GERMAN_ONLY_HEAD_MIN_LETTERS + 1)):
         return True
-    return any(_german_compound(stem, listed, english) for stem in [token, *stems])
+    return any(_german_compound(stem) for stem in [token, *stems])
 
 
 # A word German's list holds and English's does not, of five letters at least, after three letters at least:
@@ -344,14 +348,18 @@ def german_adjective(token: str) -> bool:
     return False
 
 
-def _german_compound(token: str, listed: dict[str, float], english: dict[str, float], german_before: bool = False) -> bool:
+# Cached by ending: "einen" x 8 can be split so many ways that, unremembered, one word took 1.5 s.
+@lru_cache(maxsize=1 << 16)
+def _german_compound(token: str, german_before: bool = False) -> bool:
     """Whether ``token`` is pieces of German or English (or a verb prefix) linked as German links them.
 
     Its head, the last piece, must be German enough (_GERMAN_HEAD), and one
     piece at least as frequent in German as in English: "Startdatum" and
-    "Absendername" are German, "Timezone" and "Filename" English.
+    "Absendername" are German, "Timezone" and "Filename" English. Called
+    only once both lists are known to exist.
     """
-    for end in range(2, len(token) - _COMPOUND_HEAD_MIN_LETTERS + 1):
+    listed, english = word_log_frequencies("de") or {}, word_log_frequencies("en") or {}
+    for end in range(2, min(len(token) - _COMPOUND_HEAD_MIN_LETTERS, _COMPOUND_PIECE_MAX_LETTERS) + 1):
         first = token[:end]
         if not (first in _GERMAN_PREFIXES or (end >= _COMPOUND_PIECE_MIN_LETTERS and (first in listed or first in english))):
             continue
@@ -364,7 +372,7 @@ def _german_compound(token: str, listed: dict[str, float], english: dict[str, fl
                 in_english = english.get(rest, -math.inf)
                 if listed[rest] >= in_english + _GERMAN_HEAD and (german or listed[rest] >= in_english):
                     return True
-            if _german_compound(rest, listed, english, german):
+            if _german_compound(rest, german):
                 return True
     return False
 
