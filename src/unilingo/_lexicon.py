@@ -295,6 +295,9 @@ _GERMAN_INFLECTIONS = ("e", "en", "er", "es", "em", "n")
 # "token", "container" (0.2-0.7) head German compounds ("Absendername"),
 # "bits", "host", "date", "time" (0.01-0.12) English ones ("Kilobits", "DateTime").
 _GERMAN_HEAD = math.log(0.2)
+# And no rarer than the words that are language (see _WORD_OF_A_LANGUAGE): the list's rarest are web noise
+# ("quot", HTML's &quot;, makes "Blockquote" blockquot-e).
+_HEAD_OF_A_LANGUAGE = math.log(_WORD_OF_A_LANGUAGE)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -370,7 +373,7 @@ def _german_compound(token: str, german_before: bool = False) -> bool:
                 continue
             if rest in listed:
                 in_english = english.get(rest, -math.inf)
-                if listed[rest] >= in_english + _GERMAN_HEAD and (german or listed[rest] >= in_english):
+                if listed[rest] >= _HEAD_OF_A_LANGUAGE and listed[rest] >= in_english + _GERMAN_HEAD and (german or listed[rest] >= in_english):
                     return True
             if _german_compound(rest, german):
                 return True
