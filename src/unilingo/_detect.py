@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass, replace
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Iterable, Sequence
@@ -449,9 +450,10 @@ class Detector:
         guesses = [_with_marked_language(segment.marked, guess) for segment, guess in zip(segments, guesses)]
         line_guesses = self._line_guesses(segments, guesses)
         prose = self._prose_languages(segments, guesses)
+        in_group = Counter(segment.group for segment in segments)
         return [
             self._marked_without_model(segment.marked)
-            or self._route(segment.text, guess, self._context(index, segments, guesses, line_guesses, prose))
+            or self._route(segment.text, guess, self._context(index, segments, guesses, line_guesses, prose), alone=in_group[segment.group] == 1)
             for index, (segment, guess) in enumerate(zip(segments, guesses))
         ]
 
@@ -559,7 +561,7 @@ class Detector:
                 return _Guess(lang, confidence, {lang: confidence}), "its neighbours"
         return None
 
-    def _route(self, text: str, guess: _Guess | None, context: tuple[_Guess, str] | None) -> Decision:
+    def _route(self, text: str, guess: _Guess | None, context: tuple[_Guess, str] | None, *, alone: bool) -> Decision:
         if guess is None:
             return Decision(None, 0.0, "skip", "no words")
         if self._no_language(text, guess):
@@ -586,7 +588,9 @@ class Detector:
             return Decision(lang, confidence, "keep", f"already {lang} ({how})")
         if lang not in self.sources:
             return Decision(lang, confidence, "skip", f"{NO_MODEL_REASON} {lang} -> {self.target} ({how})")
-        if reads_the_same_in(text, self.target, lang):
+        # Only a label, alone in its run of prose: "Sorry." in English prose is a sentence of it, translated with it.
+        # Nor a credit line: it is its label's language, and the names after the label are no language's words.
+        if alone and not guess.basis and reads_the_same_in(text, self.target, lang):
             return Decision(lang, confidence, "keep", f"reads the same in {self.target} ({how})")
         return Decision(lang, confidence, "translate", f"{lang} -> {self.target} ({how})")
 
