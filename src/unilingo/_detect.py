@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass, replace
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Iterable, Sequence
@@ -49,13 +50,14 @@ from ._errors import ConfigError
 from ._langid import LangidScorer, known_codes, langid_model
 from ._lexicon import (
     FUNCTION_WORDS,
-    as_frequent_in,
     credit_label,
     credit_languages,
     function_word_hits,
+    german_adjective,
     mostly_unknown_words,
     only_placeholder_words,
     own_and_shared_markers,
+    reads_the_same_in,
     word_frequency_scores,
     words,
 )
@@ -121,7 +123,7 @@ _MARKED_PRIOR = 3.0
 _FOREIGN_SURE = 0.95
 _FOREIGN_SOURCE_AT_MOST = 0.001
 # Changes when the scorer would guess differently, so remembered guesses are not reused.
-_GUESS_VERSION = 12
+_GUESS_VERSION = 13
 # A segment with this many marker words of one language and none of another
 # is decided by them alone: 4 words x 4.0 outweigh all that langid and lingua
 # together say against a language's own function words short of both ruling
@@ -299,7 +301,7 @@ class _Scorer:
         among the candidates; "God is omniscient." is Latin to py3langid, but
         its words are English ones.
         """
-        if not mostly_unknown_words(text, [guess.lang]):
+        if not mostly_unknown_words(text, [guess.lang], german_by_form=False):
             return guess
         everywhere = self._langid_everywhere(text)
         top = max(everywhere, key=everywhere.__getitem__)
@@ -450,9 +452,10 @@ class Detector:
         guesses = [_with_marked_language(segment.marked, guess) for segment, guess in zip(segments, guesses)]
         line_guesses = self._line_guesses(segments, guesses)
         prose = self._prose_languages(segments, guesses)
+        in_group = Counter(segment.group for segment in segments)
         return [
             self._marked_without_model(segment.marked)
-            or self._route(segment.text, guess, self._context(index, segments, guesses, line_guesses, prose))
+            or self._route(segment.text, guess, self._context(index, segments, guesses, line_guesses, prose), alone=in_group[segment.group] == 1)
             for index, (segment, guess) in enumerate(zip(segments, guesses))
         ]
 
@@ -560,7 +563,7 @@ class Detector:
                 return _Guess(lang, confidence, {lang: confidence}), "its neighbours"
         return None
 
-    def _route(self, text: str, guess: _Guess | None, context: tuple[_Guess, str] | None) -> Decision:
+    def _route(self, text: str, guess: _Guess | None, context: tuple[_Guess, str] | None, *, alone: bool) -> Decision:
         if guess is None:
             return Decision(None, 0.0, "skip", "no words")
         if self._no_language(text, guess):
@@ -587,8 +590,10 @@ class Detector:
             return Decision(lang, confidence, "keep", f"already {lang} ({how})")
         if lang not in self.sources:
             return Decision(lang, confidence, "skip", f"{NO_MODEL_REASON} {lang} -> {self.target} ({how})")
-        if as_frequent_in(text, self.target, lang):
-            return Decision(lang, confidence, "keep", f"one word, as frequent in {self.target} as in {lang} ({how})")
+        # Only a label, alone in its run of prose: "Sorry." in English prose is a sentence of it, translated with it.
+        # Nor a credit line: it is its label's language, and the names after the label are no language's words.
+        if alone and not guess.basis and reads_the_same_in(text, self.target, lang):
+            return Decision(lang, confidence, "keep", f"reads the same in {self.target} ({how})")
         return Decision(lang, confidence, "translate", f"{lang} -> {self.target} ({how})")
 
     def _no_language(self, text: str, guess: _Guess) -> bool:
@@ -704,11 +709,12 @@ def _is_short(text: str) -> bool:
 
 @lru_cache(maxsize=1 << 16)  # asked up to three times of each segment, by its context, its route and the no-language test
 def _looks_like_a_name(text: str) -> bool:
-    """Two to four capitalised words, no punctuation, no word that marks a language."""
+    """Two to four capitalised words, no punctuation, no word that marks a language, no German adjective."""
     tokens = text.split(maxsplit=4)  # a sentence is not split whole to learn that it has over four words
     if not 2 <= len(tokens) <= 4:
         return False
     if not all(token[0].isupper() and all(char.isalpha() or char in "-'’." for char in token) for token in tokens):
         return False
     lowered = words(text)
-    return not any(word in marker_words for word in lowered for marker_words in FUNCTION_WORDS.values())
+    # A German adjective is no name's: "Blockierte Nummern", "Ungültige URL" are labels.
+    return not any(word in marker_words or german_adjective(word) for word in lowered for marker_words in FUNCTION_WORDS.values())

@@ -239,6 +239,10 @@ def word_frequency_scores(text: str, languages: Sequence[str]) -> dict[str, floa
         log_frequencies = word_log_frequencies(_FREQUENCY_STAND_INS.get(lang, lang))
         if log_frequencies is not None:
             scores[lang] = sum(log_frequencies.get(token, unseen) for token in tokens)
+    if "de" in scores:
+        # A German compound or derivation missing from the list is as frequent as the list's rarest words, in German
+        # alone: Luxembourgish reads German's list for want of its own, not German's word formation.
+        scores["de"] += sum(_GERMAN_FORM - unseen for token in tokens if token not in word_log_frequencies("de") and german_word(token))
     if not scores:
         return {}
     neutral = sum(scores.values()) / len(scores)
@@ -260,12 +264,132 @@ def only_placeholder_words(text: str) -> bool:
     return bool(tokens) and _PLACEHOLDER_WORDS.issuperset(tokens) and not _PLACEHOLDER_WORDS_OF_A_LANGUAGE.issuperset(tokens)
 
 
-def mostly_unknown_words(text: str, languages: Sequence[str]) -> bool:
+# German spreads a word's frequency over its inflections and compounds, so
+# everyday interface words sit under _WORD_OF_A_LANGUAGE in wordfreq's small
+# German list ("Abbrechen" 6.2e-6, "Pfad" 6.8e-6) or are not in it at all
+# ("Startdatum", "Authentifizierung"). The list's web noise is three letters
+# ("aaa", "bim"): a longer word it holds at all is a German word.
+_LISTED_GERMAN_MIN_LETTERS = 4
+_GERMAN_FORM = math.log(1e-6 + _UNSEEN_FREQUENCY)
+# Pieces a compound is split into: every piece but the last of at least four
+# letters, so that "notcode" (not+code) and "github" (git+hub) stay no
+# language; the last, the compound's head, of at least three ("Bildtyp").
+_COMPOUND_PIECE_MIN_LETTERS = 4
+# Longer pieces, and words, are none German writes ("Authentifizierungs" is 18 letters, "Rindfleischetikettierung" 24):
+# a run of letters in a key or a hash is split in at most this many ways at each step.
+_COMPOUND_PIECE_MAX_LETTERS = 24
+_GERMAN_WORD_MAX_LETTERS = 64
+_COMPOUND_HEAD_MIN_LETTERS = 3
+# What German writes between two pieces ("Verbindung-s-typ", "Protone-n-masse").
+_COMPOUND_LINKS = ("", "s", "es", "n", "en", "er", "e")
+# Verb prefixes that join a listed verb ("aus-schneiden", "ent-packen"): shorter than a piece, German all the same.
+_GERMAN_PREFIXES = frozenset("ab an auf aus be ein ent er ver zer vor nach um zu mit über unter weg".split())
+# Endings German derives words with and English does not: "-ierung", "-isch", "-keit".
+# Three letters before them at least: the ending alone is no word.
+_GERMAN_SUFFIX = re.compile(r"...(?:ier(?:en|ung(?:en|s)?|bar|te?)|isch(?:e[nmrs]?)?|ungs?|ungen|keit|heit|schaft|ismus|ität)$")
+# Endings German inflects with: "Blockierte", "Benutzerdefiniertes" are listed or compounds without them.
+# Not "-s": English plurals end so ("Gigabytes", "Kilobits").
+_GERMAN_INFLECTIONS = ("e", "en", "er", "es", "em", "n")
+# German web text is full of English ("time" 2.3e-5 there), so a compound's
+# head must be at least a fifth as frequent in German as in English: "name",
+# "token", "container" (0.2-0.7) head German compounds ("Absendername"),
+# "bits", "host", "date", "time" (0.01-0.12) English ones ("Kilobits", "DateTime").
+_GERMAN_HEAD = math.log(0.2)
+# And no rarer than the words that are language (see _WORD_OF_A_LANGUAGE): the list's rarest are web noise
+# ("quot", HTML's &quot;, makes "Blockquote" blockquot-e).
+_HEAD_OF_A_LANGUAGE = math.log(_WORD_OF_A_LANGUAGE)
+
+
+@lru_cache(maxsize=1 << 16)
+def german_word(token: str) -> bool:
+    """Whether a lower-case word is German by form: listed at all, a German derivation, or a compound with a German head.
+
+    Evidence that a word is German, not that it is not: "Dateiname",
+    "Ausschneiden", "Authentifizierung", "Benutzerdefinierter",
+    "Exponentialfunktion", which wordfreq's small list has under 1e-5 or
+    not at all. A compound is German by its last piece, its head (see _GERMAN_HEAD).
+    """
+    listed, english = word_log_frequencies("de"), word_log_frequencies("en")
+    if listed is None or english is None or len(token) > _GERMAN_WORD_MAX_LETTERS:
+        return False
+    if len(token) >= _LISTED_GERMAN_MIN_LETTERS and token in listed or _GERMAN_SUFFIX.search(token):
+        return True
+    stems = [token[: -len(ending)] for ending in _GERMAN_INFLECTIONS if token.endswith(ending)]
+    if any(len(stem) >= _LISTED_GERMAN_MIN_LETTERS and stem in listed for stem in stems):
+        return True
+    # A German head alone makes a compound German, whatever precedes it ("Binär-datei", "Sortier-optionen").
+    if any(token[start:] in listed and token[start:] not in english for start in range(_GERMAN_ONLY_HEAD_FROM, len(token) - _GERMAN_ONLY_HEAD_MIN_LETTERS + 1)):
+        return True
+    return any(_german_compound(stem) for stem in [token, *stems])
+
+
+# A word German's list holds and English's does not, of five letters at least, after three letters at least:
+# "Datei", "Optionen", "Sekunden" end German compounds; "notcode" and "github" end in English words.
+_GERMAN_ONLY_HEAD_MIN_LETTERS = 5
+_GERMAN_ONLY_HEAD_FROM = 3
+
+
+# An adjective German inflects: a listed stem ("blockiert-e", "ungültig-es",
+# "vollständig-er") or one German derives adjectives with ("sonstig-e",
+# "numerisch-e"), and a case ending. Not "-en": names end so ("Jensen", "Karsten").
+_ADJECTIVE_ENDINGS = ("e", "er", "es", "em")
+_GERMAN_ADJECTIVE = re.compile(r"...(?:ig|lich|isch|iert)(?:e|er|es|em|en)$")
+
+
+@lru_cache(maxsize=1 << 16)
+def german_adjective(token: str) -> bool:
+    """Whether a lower-case word is an inflected German adjective: "Blockierte Nummern" is no name."""
+    listed, english = word_log_frequencies("de"), word_log_frequencies("en")
+    if listed is None or english is None:
+        return False
+    if _GERMAN_ADJECTIVE.search(token):
+        return True
+    for ending in _ADJECTIVE_ENDINGS:
+        stem = token[: -len(ending)]
+        if token.endswith(ending) and len(stem) >= _LISTED_GERMAN_MIN_LETTERS and stem in listed and listed[stem] >= english.get(stem, -math.inf):
+            return True
+    return False
+
+
+# Cached by ending: "einen" x 8 can be split so many ways that, unremembered, one word took 1.5 s.
+@lru_cache(maxsize=1 << 16)
+def _german_compound(token: str, german_before: bool = False) -> bool:
+    """Whether ``token`` is pieces of German or English (or a verb prefix) linked as German links them.
+
+    Its head, the last piece, must be German enough (_GERMAN_HEAD), and one
+    piece at least as frequent in German as in English: "Startdatum" and
+    "Absendername" are German, "Timezone" and "Filename" English. Called
+    only once both lists are known to exist.
+    """
+    listed, english = word_log_frequencies("de") or {}, word_log_frequencies("en") or {}
+    for end in range(2, min(len(token) - _COMPOUND_HEAD_MIN_LETTERS, _COMPOUND_PIECE_MAX_LETTERS) + 1):
+        first = token[:end]
+        if not (first in _GERMAN_PREFIXES or (end >= _COMPOUND_PIECE_MIN_LETTERS and (first in listed or first in english))):
+            continue
+        german = german_before or first in _GERMAN_PREFIXES or listed.get(first, -math.inf) >= english.get(first, -math.inf)
+        for link in _COMPOUND_LINKS:
+            rest = token[end + len(link) :]
+            if not token.startswith(link, end) or len(rest) < _COMPOUND_HEAD_MIN_LETTERS:
+                continue
+            if rest in listed:
+                in_english = english.get(rest, -math.inf)
+                if listed[rest] >= _HEAD_OF_A_LANGUAGE and listed[rest] >= in_english + _GERMAN_HEAD and (german or listed[rest] >= in_english):
+                    return True
+            if _german_compound(rest, german):
+                return True
+    return False
+
+
+def mostly_unknown_words(text: str, languages: Sequence[str], *, german_by_form: bool = True) -> bool:
     """Whether ``text`` has no marker word and most of its words are frequent in none of ``languages``.
 
     "aaa", "notcode", "bar baz bim": placeholders, which the n-gram models
     give some language anyway. False when a language has no list, not even a
-    neighbour's: its words cannot be told from none.
+    neighbour's: its words cannot be told from none. With ``german_by_form``,
+    a word German by form (german_word) is German's wherever German's list is
+    read (German itself, or Luxembourgish standing in); without, only
+    frequent words count: German's web list holds foreign words too
+    ("grazie" 1.3e-6), and a phrase of them may be another language.
     """
     tokens = [token.casefold() for token in words(text)]
     # "Du spinnst!": a marker of any length, or "du" with its verb, is language enough.
@@ -278,26 +402,49 @@ def mostly_unknown_words(text: str, languages: Sequence[str]) -> bool:
             return False
         lists.append(log_frequencies)
     floor = math.log(_WORD_OF_A_LANGUAGE)
-    frequent = [any(log_frequencies.get(token, floor - 1.0) >= floor for log_frequencies in lists) for token in tokens]
+    german = german_by_form and any(_FREQUENCY_STAND_INS.get(lang, lang) == "de" for lang in languages)
+    frequent = [
+        any(log_frequencies.get(token, floor - 1.0) >= floor for log_frequencies in lists) or (german and german_word(token))
+        for token in tokens
+    ]
     # A short word is no evidence against a language, but a frequent one is for it: "Er rennt."
     counted = [is_frequent for token, is_frequent in zip(tokens, frequent) if is_frequent or len(token) >= _FREQUENCY_MIN_LETTERS]
     return 2 * sum(counted) < len(counted)
 
 
-def as_frequent_in(text: str, lang: str, other: str) -> bool:
-    """Whether ``text`` is one word of ``lang``'s list, at least as frequent there as in ``other``'s.
+# A word another language writes at least this share as often as the guessed one reads the same to its readers:
+# "Pause", "Videos", "Tags" and "Server" are English words too. Of the tuning
+# part's German labels headed for the model, a share of 0.01 keeps 12 ("Klein",
+# "Mai", "Grad"), 0.1 keeps 3 ("Muster", "Online", "Offline").
+_READS_THE_SAME = math.log(0.1)
+# At most this many words: a longer text of such words is a sentence, and its n-grams are evidence enough.
+_READS_THE_SAME_MAX_WORDS = 3
 
-    "okay", "alpha", "Stop!": a lone word that the target language writes as
-    often as the language guessed is left as it is, since the guess between
-    the two is a coin toss and the translation would change nothing.
+
+def reads_the_same_in(text: str, lang: str, other: str) -> bool:
+    """Whether ``text``'s words are all ``lang``'s as well as ``other``'s, or no language's, one at least ``lang``'s.
+
+    "Pause", "Video-Bitrate", "Okay", "Stop!": a label the target language
+    writes as it is is left so, since the guess between the two is a coin
+    toss and a translation would change what needs no change ("Tag" -> "Day").
+    A word ``lang`` writes counts if it is in its list at all and at least a
+    tenth as frequent there as in ``other``'s; a word neither list holds
+    and not German by form ("Bitrate", "PushDeer") says nothing either way.
     """
     tokens = words(text)
-    if len(tokens) != 1:
+    if not 0 < len(tokens) <= _READS_THE_SAME_MAX_WORDS:
         return False
     home = word_log_frequencies(_FREQUENCY_STAND_INS.get(lang, lang))
     away = word_log_frequencies(_FREQUENCY_STAND_INS.get(other, other))
     if home is None or away is None:
         return False
-    floor = math.log(_WORD_OF_A_LANGUAGE)
-    frequency = home.get(tokens[0], floor - 1.0)
-    return frequency >= floor and frequency >= away.get(tokens[0], floor - 1.0)
+    germans = {code for code in (lang, other) if _FREQUENCY_STAND_INS.get(code, code) == "de"}
+    shared = 0
+    for token in tokens:
+        if token in home:
+            if home[token] < away.get(token, -math.inf) + _READS_THE_SAME:
+                return False
+            shared += 1
+        elif token in away or (germans and german_word(token)):
+            return False
+    return shared > 0
