@@ -212,3 +212,21 @@ def test_markdown_output_that_would_change_the_structure_is_not_written(hostile_
     doc = hostile_normalizer.normalize(original, "markdown")
     assert doc.text == original
     assert [segment.reason for segment in doc.segments] == [UNVERIFIED_REASON]
+
+
+@pytest.mark.parametrize(
+    "format, text",
+    [
+        ("html", f"<p>{SENTENCE}</p>"),
+        ("html", f'<img alt="{SENTENCE}" src=x>'),
+        ("html", f"<p>Der <b>Eintritt</b> ist frei.</p>"),
+        ("markdown", f"{SENTENCE}\n"),
+        ("markdown", "Der *Eintritt* ist frei.\n"),
+    ],
+)
+def test_a_placeholder_the_model_made_up_is_never_written(format, text, hostile_normalizer, monkeypatch):
+    # "X1" stands for markup or a term only where the source held it; made up, it would be written as text.
+    monkeypatch.setattr(hostile_normalizer, "translator", HostileTranslator("X1 was here"))
+    doc = hostile_normalizer.normalize(text, format)
+    assert "X1" not in doc.text
+    assert all(segment.output is None for segment in doc.segments)

@@ -15,7 +15,7 @@ from ._frontmatter import DEFAULT_KEYS as FRONT_MATTER_KEYS
 from ._frontmatter import written_problem
 from ._glossary import Glossary, load_glossary
 from ._escape import escape_output
-from ._inline import PlacedSpan, fill_terms, in_pieces, markup_changed, needs_alignment, place
+from ._inline import PlacedSpan, fill_terms, in_pieces, made_up_placeholder, markup_changed, needs_alignment, place
 from ._merge import FALLBACK_MARK, FALLBACK_REASON, KEPT_REASON, Document, SegmentResult, inline_originals, merge
 from ._segment import INLINE_MARK
 from ._models import ModelTable, load_models
@@ -360,7 +360,7 @@ class Normalizer:
         translated: dict[tuple[int, int], dict[tuple[int, int], str]] = {}
         standing = []
         for (doc, seg, run), text, translation in zip(runs, texts, self.translator.translate(lang, self.target, texts)):
-            if _rejection(translation) is None:
+            if _rejection(translation) is None and made_up_placeholder(text, translation.text) is None:
                 translated.setdefault((doc, seg), {})[run] = translation.text
             else:
                 standing.append(text)

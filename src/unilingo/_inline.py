@@ -169,7 +169,8 @@ def fill_terms(segment: Segment, output: str) -> Placement:
     """
     terms = segment.inline.terms if segment.inline is not None else ()
     if not terms:
-        return Placement(output)
+        invented = made_up_placeholder(segment.source, output)
+        return Placement(output) if invented is None else Placement(None, (), f"the model made up a placeholder ({invented})")
     found = [int(match.group(1)) for match in _PLACEHOLDER.finditer(output)]
     for number in range(1, len(terms) + 1):
         if found.count(number) != 1:
@@ -178,6 +179,12 @@ def fill_terms(segment: Segment, output: str) -> Placement:
     if len(found) != len(terms):
         return Placement(None, (), f"the model made up a placeholder ({next(f'X{n}' for n in found if not 1 <= n <= len(terms))})")
     return Placement(_PLACEHOLDER.sub(lambda match: terms[int(match.group(1)) - 1], output))
+
+
+def made_up_placeholder(source: str, output: str) -> str | None:
+    """A placeholder in ``output`` that ``source`` does not hold: the model's own, standing for nothing."""
+    held = set(_PLACEHOLDER.findall(source))
+    return next((match.group() for match in _PLACEHOLDER.finditer(output) if match.group(1) not in held), None)
 
 
 def _place(text: str, format: str, segment: Segment, output: str, alignment: list[int] | None) -> Placement:
