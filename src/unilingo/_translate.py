@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -76,6 +77,7 @@ class _Resolved:
     revision: str  # the hub commit, or a hash of the local files
     beams: int
     memory_key: str
+    choice: EngineChoice  # the engine's, with the model's own quantization where the user named none
 
 
 class Translator:
@@ -192,11 +194,14 @@ class Translator:
             revision = self._fingerprint(Path(folder)) if spec.is_local else Path(folder).name
             generation = self.generation
             beams = generation.num_beams or default_beams(folder)
+            choice = self.choice
+            if spec.quantize is not None and self.engine_options.quantize is None:
+                choice = dataclasses.replace(self.engine_options, quantize=spec.quantize).resolve()
             memory_key = (
-                f"{spec.location}@{revision} {self.choice.backend}/{self.choice.compute} "
+                f"{spec.location}@{revision} {choice.backend}/{choice.compute} "
                 f"beams={beams} cap={generation.output_ratio:g}x+{generation.output_extra}"
             )
-            self._resolved[key] = _Resolved(spec, folder, revision, beams, memory_key)
+            self._resolved[key] = _Resolved(spec, folder, revision, beams, memory_key, choice)
         return self._resolved[key]
 
     def load(self, source: str, target: str) -> Engine:
@@ -217,7 +222,7 @@ class Translator:
             fix = ("replace the model folder with a good copy" if resolved.spec.is_local
                    else f"delete {resolved.folder} and run 'unilingo models download'")  # fmt: skip
             raise ModelError(f"model {resolved.spec.name} ({resolved.spec.origin}) has a damaged weights file: {damaged}; {fix}")
-        choice = self.choice
+        choice = resolved.choice
         converted = cache_dir() / "ctranslate2" / f"{_safe(resolved.spec.location)}-{resolved.revision[:16]}-{choice.compute}"
         try:
             engine = open_engine(resolved.folder, choice, converted)
