@@ -287,6 +287,14 @@ def test_uncached_hub_id_offline_names_the_model_and_both_fixes():
     assert "unilingo models download" in message and "models.txt:1" in message and "local folder" in message
 
 
+def test_transformers_offline_keeps_the_hub_away_as_hf_hub_offline_does(monkeypatch):
+    monkeypatch.delenv("HF_HUB_OFFLINE")
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+    table = parse_models("de en unilingo-test/not-downloaded", base=Path("/nowhere"), path="models.txt")
+    with pytest.raises(ModelError, match="TRANSFORMERS_OFFLINE is set"):
+        Translator(table).translate("de", "en", ["Hallo"])
+
+
 def test_uncached_hub_id_with_hub_unreachable_names_both_fixes(monkeypatch):
     # conftest points the hub at a closed local port, so "online" fails at once.
     monkeypatch.delenv("HF_HUB_OFFLINE")

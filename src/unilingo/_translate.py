@@ -40,8 +40,13 @@ LOOP_REASON = "translation rejected: the model's output repeats itself or runs t
 log = logging.getLogger("unilingo")
 
 
-def hub_offline() -> bool:
-    return os.environ.get("HF_HUB_OFFLINE", "").strip().upper() in ("1", "ON", "YES", "TRUE")
+# transformers' own switch counts too: users of it expect it to keep every download away.
+OFFLINE_VARIABLES = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
+
+
+def offline_variable() -> str | None:
+    """The variable that says not to reach the hub, if one is set."""
+    return next((name for name in OFFLINE_VARIABLES if os.environ.get(name, "").strip().upper() in ("1", "ON", "YES", "TRUE")), None)
 
 
 @dataclass(frozen=True)
@@ -400,8 +405,9 @@ def cached_snapshot(spec: ModelSpec) -> str | None:
 
 def download(spec: ModelSpec) -> str:
     """Fetch a hub model into the Hugging Face cache; its snapshot folder."""
-    if hub_offline():
-        raise ModelError(_not_available(spec, "HF_HUB_OFFLINE is set"))
+    offline = offline_variable()
+    if offline:
+        raise ModelError(_not_available(spec, f"{offline} is set"))
     unreachable = _hub_unreachable()
     if unreachable:
         raise ModelError(_not_available(spec, f"the hub cannot be reached ({unreachable})"))
