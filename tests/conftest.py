@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -17,6 +18,8 @@ os.environ.pop("HF_HUB_CACHE", None)
 os.environ.pop("UNILINGO_MODELS", None)
 # The translation memory and converted models go to a throwaway folder, never the user's cache.
 os.environ["UNILINGO_CACHE_DIR"] = tempfile.mkdtemp(prefix="unilingo-test-cache-")
+# Converted models and hub copies are tens of MB a run: gone when the session ends.
+THROWAWAY_FOLDERS = (os.environ["HF_HOME"], os.environ["UNILINGO_CACHE_DIR"])
 
 
 def _cpu_has_avx2() -> bool:
@@ -74,3 +77,8 @@ def normalizer():
     from unilingo import Normalizer
 
     return Normalizer("en", FIXTURE_MODELS)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    for folder in THROWAWAY_FOLDERS:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -137,6 +137,30 @@ def test_restore_in_place_gives_back_the_original_byte_for_byte(docs, tmp_path, 
     assert list(out.rglob("*.unilingo.json")) == []
 
 
+def test_restore_a_folder_gives_back_every_output_in_it(docs, tmp_path):
+    out = tmp_path / "out"
+    assert run("translate", docs, "-o", out, "--keep-original", "sidecar", *MODELS).exit_code == 0
+    (out / "untouched.md").write_text("The mayor opened the bridge.\n")
+    result = run("restore", out)
+    assert result.exit_code == 0, result.output
+    assert (out / "article.md").read_bytes() == (docs / "article.md").read_bytes()
+    assert (out / "news" / "article.txt").read_bytes() == (docs / "news" / "article.txt").read_bytes()
+    assert list(out.rglob("*.unilingo.json")) == []
+    assert "untouched.md" not in result.stderr
+
+
+def test_restore_a_folder_to_one_output_is_refused(docs):
+    result = run("restore", docs, "-o", "-")
+    assert result.exit_code == 2 and "in place" in result.output
+
+
+@pytest.mark.parametrize("command", [[], ["translate"], ["restore"], ["models", "list"], ["cache", "stats"]])
+def test_h_shows_help_as_help_does(command):
+    short, long = run(*command, "-h"), run(*command, "--help")
+    assert short.exit_code == long.exit_code == 0
+    assert short.output == long.output and "Usage:" in short.output
+
+
 def test_restore_to_stdout_leaves_the_output_alone(docs, tmp_path):
     out = tmp_path / "out"
     assert run("translate", docs / "article.md", "-o", out, *MODELS).exit_code == 0

@@ -6,6 +6,8 @@ tests/test_golden.py`` and review the diff before committing it.
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,8 @@ import html5lib
 
 from unilingo import restore_inline, restore_sidecar
 from unilingo._files import sidecar_text
+
+from conftest import FIXTURE_MODELS, INT8_KERNEL_LIMITS
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("UNILINGO_UPDATE_GOLDEN") == "1"
@@ -144,9 +148,27 @@ def test_the_page_is_english_where_it_was_german_and_untouched_elsewhere(news):
                        'content="The city is planning a new cycle path along the river."',
                        "Click <b>Save</b> to save the file.", "All rights reserved."):  # fmt: skip
         assert translated in doc.text, translated
-    # The test model knows only the sentences it was trained on: the label goes to it, and what it makes of it
-    # (a loop) is rejected, so the original stays, as it does for any translation that runs away.
+    # The test model knows only the sentences it was trained on: the German label goes to it all the same.
     (label,) = [segment for segment in doc.segments if "Von KI berichtet" in segment.text]
-    assert label.lang == "de" and label.reason.startswith("translation rejected")
-    assert {segment.lang for segment in doc.segments if segment.action == "keep" and segment is not label} == {"en"}
+    assert label.lang == "de" and label.action == "translate"
+    assert {segment.lang for segment in doc.segments if segment.action == "keep"} == {"en"}
     assert all(segment.lang == "de" for segment in doc.segments if segment.output is not None)
+
+
+def test_outputs_are_the_same_with_this_cpus_own_kernels():
+    # conftest holds every other test to AVX2's kernels; a user's run, like this one, lets the CPU pick.
+    sources = [(str(SOURCES.get(name, GOLDEN / name)), format) for name, format in CASES]
+    probe = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "from unilingo import Normalizer\n"
+        f"normalizer = Normalizer('en', {str(FIXTURE_MODELS)!r}, cache=False)\n"
+        f"texts = [normalizer.normalize(Path(path).read_bytes().decode('utf-8'), format).text for path, format in {sources!r}]\n"
+        "sys.stdout.write(json.dumps(texts))\n"
+    )
+    env = {name: value for name, value in os.environ.items() if name not in INT8_KERNEL_LIMITS}
+    completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=600)
+    assert completed.returncode == 0, completed.stderr
+    for (name, _), text in zip(CASES, json.loads(completed.stdout)):
+        stem, suffix = name.rsplit(".", 1)
+        assert text == read(GOLDEN / f"{stem}.out.{suffix}"), f"{name} differs from its golden file with this CPU's kernels"

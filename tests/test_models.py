@@ -52,7 +52,9 @@ def test_comments_and_blank_lines_are_ignored():
     "text, message",
     [
         ("de en", r"<models>:1: expected 'source target model'"),
-        ("de en a/b extra", r"<models>:1: expected 'source target model'"),
+        ("de en a/b extra", r"<models>:1: the fourth field must be quantize=none or quantize=int8, got 'extra'"),
+        ("de en a/b quantize=float16", r"<models>:1: the fourth field must be quantize=none or quantize=int8"),
+        ("de en a/b quantize=none x", r"<models>:1: expected 'source target model'"),
         ("# c\nDeutsch en a/b", r"<models>:2: 'Deutsch' is not a language code"),
         ("de de a/b", r"source and target are both 'de'"),
         ("de en a/b\nde en c/d", r"<models>:2: a second model for de -> en"),
@@ -66,3 +68,22 @@ def test_bad_lines_name_the_line(text, message):
 def test_missing_models_file_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="does not exist: pass --models FILE or set UNILINGO_MODELS"):
         load_models(tmp_path / "nope.txt")
+
+
+def test_a_line_may_name_the_models_quantization():
+    table = parse_models("de en a/b quantize=none\nnl en c/d", base=Path("/"))
+    assert [spec.quantize for spec in table.specs] == ["none", None]
+
+
+def test_the_models_quantization_is_its_default_and_part_of_the_memory_key():
+    from unilingo import EngineOptions
+    from unilingo._translate import Translator
+
+    folder = Path(__file__).parent / "fixtures"
+    as_file_says = parse_models("de en tiny-opus-mt-de-en quantize=none", base=folder)
+    int8 = parse_models("de en tiny-opus-mt-de-en quantize=int8", base=folder)
+    resolved = Translator(as_file_says, engine=EngineOptions("ctranslate2")).resolve("de", "en")
+    assert resolved.choice.compute == "float32" and "ctranslate2/float32" in resolved.memory_key
+    assert Translator(int8, engine=EngineOptions("ctranslate2")).resolve("de", "en").choice.compute == "int8"
+    overridden = Translator(as_file_says, engine=EngineOptions("ctranslate2", quantize="int8")).resolve("de", "en")
+    assert overridden.choice.compute == "int8" and "ctranslate2/int8" in overridden.memory_key

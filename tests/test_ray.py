@@ -88,6 +88,19 @@ def test_mistakes_fail_at_the_call_with_one_clear_line(cluster, keywords, messag
         unilingo_ray.normalize(ray.data.from_items(records(2)), **keywords)
 
 
+@pytest.mark.parametrize(
+    "keywords, message",
+    [
+        ({"concurrency": 4, "num_cpus": 2}, r"concurrency=4 actors with num_cpus=2 need 8 CPUs, and the Ray cluster has 2"),
+        ({"concurrency": (3, 4)}, r"concurrency=3 actors with num_cpus=1 need 3 CPUs"),
+        ({"concurrency": 1, "num_gpus": 1}, r"need 1 GPUs, and the Ray cluster has 0"),
+    ],
+)
+def test_a_pool_the_cluster_cannot_hold_fails_at_the_call_instead_of_waiting(cluster, settings, keywords, message):
+    with pytest.raises(ConfigError, match=message):
+        unilingo_ray.normalize(ray.data.from_items(records(2)), FIELDS, **keywords, **settings)
+
+
 def test_a_model_missing_on_a_worker_fails_the_job_with_the_clis_message(cluster, tmp_path):
     models = tmp_path / "models.txt"
     models.write_text(f"de en {tmp_path / 'no-such-model'}\n")

@@ -47,20 +47,25 @@ def at_once(work) -> list:
     return results
 
 
-def expected() -> list[str]:
-    return [read(output) for _, _, output in DOCUMENTS]
+def expected(backend: str) -> list[str]:
+    """What one thread gets: the golden outputs, which are CTranslate2's; the fixture's loop guard differs by backend on
+    a label it never learnt, so the transformers backend is run alone to compare with."""
+    if backend == "ctranslate2":
+        return [read(output) for _, _, output in DOCUMENTS]
+    alone = Normalizer("en", FIXTURE_MODELS, engine=EngineOptions(backend), cache=False)
+    return [alone.normalize(read(source), format).text for source, format, _ in DOCUMENTS]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_a_shared_normalizer_loads_once_and_translates_as_one_thread_does(tmp_path, backend):
     normalizer = Normalizer("en", FIXTURE_MODELS, engine=EngineOptions(backend), cache=tmp_path / "memory.sqlite3")
     outputs = at_once(lambda index: normalizer.normalize(read(DOCUMENTS[index][0]), DOCUMENTS[index][1]).text)
-    assert outputs == expected()
+    assert outputs == expected(backend)
     assert normalizer.translator.loaded_models == (("de", "en"),)
     # Every thread's translations were stored: a new Normalizer on the file needs no model for plain text.
     again = Normalizer("en", FIXTURE_MODELS, engine=EngineOptions(backend), cache=tmp_path / "memory.sqlite3")
-    source, format, output = DOCUMENTS[1]
-    assert again.normalize(read(source), format).text == read(output)
+    source, format, _ = DOCUMENTS[1]
+    assert again.normalize(read(source), format).text == expected(backend)[1]
     assert again.translator.loaded_models == ()
 
 
@@ -70,4 +75,4 @@ def test_normalizers_of_their_own_loading_at_once_all_work(backend):
         source, format, _ = DOCUMENTS[index]
         return Normalizer("en", FIXTURE_MODELS, engine=EngineOptions(backend), cache=False).normalize(read(source), format).text
 
-    assert at_once(work) == expected()
+    assert at_once(work) == expected(backend)

@@ -30,7 +30,8 @@ CLAUSES = [pair for pair in read_pairs() if pair[0].endswith(";") or pair[0].sta
 ENGINES = {
     "transformers float32": EngineOptions("transformers"),
     "transformers int8": EngineOptions("transformers", quantize="int8"),
-    "ctranslate2 int8": EngineOptions("ctranslate2"),
+    "ctranslate2 int8": EngineOptions("ctranslate2", quantize="int8"),
+    "ctranslate2 as the models file says": EngineOptions("ctranslate2"),
 }
 
 
@@ -48,7 +49,8 @@ def test_every_engine_translates_every_pair_exactly_in_batches(engine):
     pairs = read_pairs()
     assert 40 <= len(pairs) <= 80
     translator = Translator(load_models(FIXTURE_MODELS), engine=engine, batch_size=16)
-    assert translator.choice.compute == ("float32" if engine.quantize is None and engine.backend == "transformers" else "int8")
+    # The fixture's models file asks for quantize=none; --quantize overrides it.
+    assert translator.resolve("de", "en").choice.compute == ("int8" if engine.quantize == "int8" else "float32")
     assert texts(translator.translate("de", "en", [de for de, _ in pairs])) == [en for _, en in pairs]
 
 
@@ -62,7 +64,7 @@ def test_ctranslate2_int8_with_this_cpus_own_kernels_translates_every_pair_exact
         "from unilingo._translate import Generation, Translator\n"
         f"sources = {[de for de, _ in pairs]!r}\n"
         "for beams in (1, 4):\n"
-        f"    translator = Translator(load_models({str(FIXTURE_MODELS)!r}), engine=EngineOptions('ctranslate2'),\n"
+        f"    translator = Translator(load_models({str(FIXTURE_MODELS)!r}), engine=EngineOptions('ctranslate2', quantize='int8'),\n"
         "                            generation=Generation(num_beams=beams), memory=None)\n"
         "    for translation in translator.translate('de', 'en', sources):\n"
         "        print(translation.text)\n"
@@ -85,7 +87,8 @@ def test_ctranslate2_float32_greedy_decodes_as_transformers_does():
 def test_ctranslate2_converts_once_into_the_cache_folder(monkeypatch, tmp_path):
     monkeypatch.setenv("UNILINGO_CACHE_DIR", str(tmp_path))
     Translator(load_models(FIXTURE_MODELS), engine=EngineOptions("ctranslate2")).load("de", "en")
-    converted = list((tmp_path / "ctranslate2").glob("*-int8"))
+    # The fixture's models file asks for quantize=none: the conversion keeps float32 weights.
+    converted = list((tmp_path / "ctranslate2").glob("*-float32"))
     assert len(converted) == 1 and (converted[0] / "model.bin").exists()
 
     def convert_again(*args):
@@ -282,6 +285,14 @@ def test_uncached_hub_id_offline_names_the_model_and_both_fixes():
     message = str(raised.value)
     assert "unilingo-test/not-downloaded" in message and "HF_HUB_OFFLINE is set" in message
     assert "unilingo models download" in message and "models.txt:1" in message and "local folder" in message
+
+
+def test_transformers_offline_keeps_the_hub_away_as_hf_hub_offline_does(monkeypatch):
+    monkeypatch.delenv("HF_HUB_OFFLINE")
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+    table = parse_models("de en unilingo-test/not-downloaded", base=Path("/nowhere"), path="models.txt")
+    with pytest.raises(ModelError, match="TRANSFORMERS_OFFLINE is set"):
+        Translator(table).translate("de", "en", ["Hallo"])
 
 
 def test_uncached_hub_id_with_hub_unreachable_names_both_fixes(monkeypatch):

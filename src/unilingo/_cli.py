@@ -26,6 +26,7 @@ from ._files import (
     decode,
     original_of,
     plan,
+    restorable_under,
     restore_in_place,
     read_text,
     rendered,
@@ -179,7 +180,7 @@ class _EchoHandler(logging.Handler):
         click.echo(f"unilingo: {record.levelname.lower()}: {record.getMessage()}", err=True)
 
 
-@click.group(epilog=EXIT_CODES)
+@click.group(epilog=EXIT_CODES, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="unilingo")
 def cli() -> None:
     """Turn mixed-language documents into single-language ones, keeping the original.
@@ -644,7 +645,7 @@ def _comma_list(values: str | Sequence[str]) -> tuple[str, ...]:
 
 
 @cli.command(epilog=EXIT_CODES)
-@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--output", "-o", help="Write the original to this file, into this folder (an existing one, or a name ending in /), or to standard output ('-'), instead of in place.")
 @click.option("--force", is_flag=True, help="Restore an output edited since unilingo wrote it, keeping the edited file as NAME.edited "
               "(with -o: write the original as it is now).")
@@ -659,13 +660,14 @@ def restore(paths, output, force, format_):
     back to the run before). An output edited since unilingo wrote it is
     refused, so that the edit is not lost; --force keeps it as NAME.edited
     and restores. A restore that cannot be exact is refused, the file left
-    as it is.
+    as it is. A folder restores every unilingo output below it, as translate
+    walks it.
     """
-    if output is not None and len(paths) > 1:
-        raise click.UsageError("restore -o takes one file; restore several in place instead")
+    if output is not None and (len(paths) > 1 or Path(paths[0]).is_dir()):
+        raise click.UsageError("restore -o takes one file; restore several, or a folder, in place instead")
+    files = [file for raw in paths for file in (restorable_under(Path(raw)) if Path(raw).is_dir() else [Path(raw)])]
     failures = _Failures()
-    for raw in paths:
-        path = Path(raw)
+    for path in files:
         try:
             if output is None:
                 kept = restore_in_place(path, force=force, format=format_)
@@ -681,7 +683,7 @@ def restore(paths, output, force, format_):
             write_atomic(destination, original.encode("utf-8"))
         except UnilingoError as error:
             failures.add(error)
-    failures.exit_if_any(len(paths))
+    failures.exit_if_any(len(files))
 
 
 @cli.group()

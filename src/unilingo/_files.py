@@ -430,6 +430,18 @@ def _inline_format(path: Path, format: str) -> str:
     return format
 
 
+def restorable_under(folder: Path) -> list[Path]:
+    """The unilingo outputs below ``folder``: documents with a sidecar or inline originals (unreadable ones are no outputs)."""
+    found = []
+    for file in _documents_under(folder, None):
+        try:
+            if sidecar_path(file).exists() or has_inline_originals(read_text(file)):
+                found.append(file)
+        except InputError:
+            continue
+    return found
+
+
 EDITED_SUFFIX = ".edited"
 
 

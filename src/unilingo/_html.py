@@ -721,8 +721,10 @@ def segment_html(text: str, glossary: Glossary | None = None) -> SegmentedText:
         else:
             # Tags opened in one order and closed in another cannot be carried: the runs of text between them, alone.
             sentences = [(start, end, None) for run in _plain_runs(elements) for start, end in _sentences(text, *run)]
+        word_starts = [e.start for e in elements if e.kind == "text" and e.plain.strip()]
         for start, end, inline in sentences:
-            first_word = next((e.start for e in elements if e.kind == "text" and e.start >= start and e.plain.strip()), start)
+            following = bisect.bisect_left(word_starts, start)
+            first_word = word_starts[following] if following < len(word_starts) else start
             segments.append(Segment(start, end, text[start:end], lines.line_of(start), block, group, inline,
                                     language_at(found, first_word)))  # fmt: skip
         group += 1

@@ -15,6 +15,7 @@ caller translates it the old way, between its markup.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -116,8 +117,12 @@ def in_pieces(
     copied.append((position, segment.end, length))
     pieces.append(text[position : segment.end])
 
+    copied_starts = [start for start, _, _ in copied]
+
     def landed(offset: int) -> int | None:
-        for start, end, at in copied:
+        # The first copied run that holds the offset (runs are in order and may touch).
+        index = bisect.bisect_left(copied_starts, offset)
+        for start, end, at in copied[max(index - 1, 0) : index + 1]:
             if start <= offset <= end:
                 return at + offset - start
         return None
@@ -208,6 +213,7 @@ def _place(text: str, format: str, segment: Segment, output: str, alignment: lis
 
     words = _words(output)
     source_words = _words(inline.source)
+    aligned = None
     ranges: dict[InlineSpan, tuple[int, int]] = {}
     for span in formatting:
         covered = _covered(source_words, span)
@@ -216,19 +222,14 @@ def _place(text: str, format: str, segment: Segment, output: str, alignment: lis
             continue
         if alignment is None or len(alignment) != len(words):
             raise _Failed(f"no word alignment to place the {_name(span.kind)} with")
-        hits = [i for i, word in enumerate(alignment) if word in covered and _has_word(output[slice(*words[i])])]
-        if not hits:
+        if aligned is None:
+            aligned = _AlignedWords(alignment, len(source_words), [_has_word(output[slice(*word)]) for word in words])
+        hits = aligned.within(covered)
+        if hits is None:
             raise _Failed(f"no translated word aligns with the {_name(span.kind)} text")
-        ranges[span] = (min(hits), max(hits))
+        ranges[span] = hits
     _check_nesting(formatting, ranges)
-    word_of = {number: _word_at(words, start) for number, (start, _) in found.items()}
-    for span in formatting:
-        first, last = ranges[span]
-        for number, item in enumerate(protected, start=1):
-            inside = span.inner_start <= item.start and item.end <= span.inner_end
-            if inside != (first <= word_of[number] <= last):
-                side = "out of" if inside else "into"
-                raise _Failed(f"the {_name(item.kind)} would move {side} the {_name(span.kind)}")
+    _check_protected(formatting, ranges, protected, [_word_at(words, found[number][0]) for number in range(1, len(protected) + 1)])
 
     items = _items(text, output, words, ranges, protected, found, len(inline.source))
     composed, spans = _compose(text, format, segment, items)
@@ -240,32 +241,114 @@ def _place(text: str, format: str, segment: Segment, output: str, alignment: lis
 
 
 def _check_nesting(formatting: list[InlineSpan], ranges: dict[InlineSpan, tuple[int, int]]) -> None:
-    for index, outer in enumerate(formatting):
-        for inner in formatting[index + 1 :]:
-            (a_first, a_last), (b_first, b_last) = ranges[outer], ranges[inner]
-            if outer.start <= inner.start and inner.end <= outer.end:
-                ok = a_first <= b_first and b_last <= a_last
-            elif inner.start <= outer.start and outer.end <= inner.end:
-                ok = b_first <= a_first and a_last <= b_last
-            else:
-                ok = a_last < b_first or b_last < a_first
-            if not ok:
-                raise _Failed(f"the {_name(outer.kind)} and the {_name(inner.kind)} would cross or share words")
+    """Each span's words inside those of every span it lies in, and apart from those of every span it does not overlap.
+
+    Spans nest in the original (their markers pair up), so it is enough to
+    compare each span with its parent and with its siblings, which keeps long
+    sentences with many spans near-linear.
+    """
+    root: list[InlineSpan] = []
+    children: dict[InlineSpan | None, list[InlineSpan]] = {None: root}
+    open_spans: list[InlineSpan] = []
+    for span in sorted(formatting, key=lambda span: (span.start, -span.end)):
+        while open_spans and not (span.end <= open_spans[-1].end and span.start >= open_spans[-1].start):
+            open_spans.pop()
+        parent = open_spans[-1] if open_spans else None
+        if parent is not None:
+            (outer_first, outer_last), (first, last) = ranges[parent], ranges[span]
+            if not (outer_first <= first and last <= outer_last):
+                raise _Failed(f"the {_name(parent.kind)} and the {_name(span.kind)} would cross or share words")
+        children.setdefault(parent, []).append(span)
+        children[span] = []
+        open_spans.append(span)
+    for siblings in children.values():
+        by_words = sorted(siblings, key=lambda span: ranges[span])
+        for left, right in zip(by_words, by_words[1:]):
+            if ranges[left][1] >= ranges[right][0]:
+                raise _Failed(f"the {_name(left.kind)} and the {_name(right.kind)} would cross or share words")
+
+
+def _check_protected(formatting: list[InlineSpan], ranges: dict[InlineSpan, tuple[int, int]],
+                     protected: list[InlineSpan], word_of: list[int]) -> None:  # fmt: skip
+    """Each protected span inside a formatting span in the translation exactly when it was in the original.
+
+    Protected spans lie in document order, so those inside a span are a run of
+    them: the run's words must all fall in the span's words, and as many
+    protected spans as the run holds may fall there.
+    """
+    starts = [item.start for item in protected]
+    ends = [item.end for item in protected]
+    landed = sorted(word_of)
+    extremes = _Extremes(word_of)
+    for span in formatting:
+        first, last = ranges[span]
+        low, high = bisect.bisect_left(starts, span.inner_start), bisect.bisect_right(ends, span.inner_end)
+        inside = max(high - low, 0)
+        landed_inside = bisect.bisect_right(landed, last) - bisect.bisect_left(landed, first)
+        if inside == landed_inside and (not inside or (first <= extremes.low(low, high) and extremes.high(low, high) <= last)):
+            continue
+        for item, word in zip(protected, word_of):
+            inside = span.inner_start <= item.start and item.end <= span.inner_end
+            if inside != (first <= word <= last):
+                side = "out of" if inside else "into"
+                raise _Failed(f"the {_name(item.kind)} would move {side} the {_name(span.kind)}")
+
+
+class _Extremes:
+    """The least and greatest of a list's values over any run of it, each in constant time (a sparse table)."""
+
+    def __init__(self, values: list[int]) -> None:
+        self._lows, self._highs = [list(values)], [list(values)]
+        width = 1
+        while 2 * width <= len(values):
+            lows, highs = self._lows[-1], self._highs[-1]
+            self._lows.append([min(lows[i], lows[i + width]) for i in range(len(lows) - width)])
+            self._highs.append([max(highs[i], highs[i + width]) for i in range(len(highs) - width)])
+            width *= 2
+
+    def low(self, start: int, stop: int) -> int:
+        level = (stop - start).bit_length() - 1
+        return min(self._lows[level][start], self._lows[level][stop - (1 << level)])
+
+    def high(self, start: int, stop: int) -> int:
+        level = (stop - start).bit_length() - 1
+        return max(self._highs[level][start], self._highs[level][stop - (1 << level)])
+
+
+class _AlignedWords:
+    """Which translated words the alignment ties to a run of source words: the first and the last of them."""
+
+    def __init__(self, alignment: list[int], source_length: int, has_word: list[bool]) -> None:
+        first = [len(alignment)] * source_length
+        last = [-1] * source_length
+        for index, (source, counts) in enumerate(zip(alignment, has_word)):
+            if counts and 0 <= source < source_length:
+                first[source] = min(first[source], index)
+                last[source] = index
+        self._first, self._last = _Extremes(first), _Extremes(last)
+
+    def within(self, sources: range) -> tuple[int, int] | None:
+        if not sources:
+            return None
+        last = self._last.high(sources.start, sources.stop)
+        return None if last < 0 else (self._first.low(sources.start, sources.stop), last)
 
 
 def _items(text, output, words, ranges, protected, found, source_length) -> list[tuple[str, str, InlineSpan | None]]:
     """The output in order as (role, characters, span): text, opening and closing markers, protected spans."""
     events: list[tuple[tuple, str, str, InlineSpan]] = []
     for span, (first, last) in ranges.items():
-        inner = text[span.inner_start : span.inner_end]
+        # Only its first and last character: slicing the whole text of every nested span would be quadratic.
+        inner_first = text[span.inner_start : min(span.inner_start + 1, span.inner_end)]
+        inner_last = text[max(span.inner_end - 1, span.inner_start) : span.inner_end]
         start, end = words[first][0], words[last][1]
         # A marker goes around the words, not the punctuation next to them, unless the original did so too;
         # markup around the whole sentence stays around the whole of it.
         whole = span.source_start == 0 and span.source_end >= source_length
-        if inner[:1].isalnum() and not whole:
+        if inner_first.isalnum() and not whole:
             while start < end - 1 and not output[start].isalnum():
                 start += 1
-        if inner[-1:].isalnum() and not whole:
+        if inner_last.isalnum() and not whole:
             while end > start + 1 and not output[end - 1].isalnum():
                 end -= 1
         # At one place, closing markers come first, the inner one first; opening ones outer first.
@@ -293,7 +376,7 @@ def _items(text, output, words, ranges, protected, found, source_length) -> list
 
 def _compose(text: str, format: str, segment: Segment, items) -> tuple[str, tuple[PlacedSpan, ...]]:
     line_start = max(text.rfind("\n", 0, segment.start), text.rfind("\r", 0, segment.start)) + 1
-    prefix = text[line_start : segment.start]
+    line = _LineSoFar(text[line_start : segment.start])
     after_sentence = text[segment.end : segment.end + 1]
     pieces: list[str] = []
     opened: dict[InlineSpan, int] = {}
@@ -302,15 +385,16 @@ def _compose(text: str, format: str, segment: Segment, items) -> tuple[str, tupl
     for index, (role, characters, span) in enumerate(items):
         if role == "text" and format == "markdown":
             following = items[index + 1][1][:1] if index + 1 < len(items) else after_sentence
-            characters = escape_fragment(characters, prefix + "".join(pieces), following)
+            characters = escape_fragment(characters, line.stand_in(), following)
         elif role == "text" and format == "html":
             characters = escape_text(characters)
         elif role == "protected" and span.replacement is not None:
             following = items[index + 1][1][:1] if index + 1 < len(items) else after_sentence
-            characters = _escape_term(characters, format, prefix + "".join(pieces), following)
+            characters = _escape_term(characters, format, line.stand_in(), following)
         if role == "open":
             opened[span] = length
         pieces.append(characters)
+        line.add(characters)
         length += len(characters)
         if role == "close":
             spans.append(PlacedSpan(span.kind, span.start, span.end, opened[span], length))
@@ -320,16 +404,65 @@ def _compose(text: str, format: str, segment: Segment, items) -> tuple[str, tupl
     return "".join(pieces), tuple(spans)
 
 
+# The characters of a line's container and heading markers (block quotes, list items, headings).
+_MARKER_CHARS = frozenset(" \t>-+*#0123456789.)")
+
+
+class _LineSoFar:
+    """What escape_fragment reads of the line before a fragment, in a stand-in that stays short.
+
+    It reads the line's leading markers, whether a "<" follows the last ">",
+    and the last character. Passing the whole line instead would make a long
+    sentence with many spans quadratic. The stand-in keeps the line up to its
+    first character that no marker uses, then the last angle bracket and the
+    last character, which answer those questions as the whole line does.
+    """
+
+    def __init__(self, start: str) -> None:
+        self._line_break = ""
+        self._opening: list[str] = []
+        self._opened = False  # the opening holds a character outside markers: nothing after it can be a marker
+        self._bracket = ""
+        self._last = ""
+        self.add(start)
+
+    def add(self, piece: str) -> None:
+        cut = max(piece.rfind("\n"), piece.rfind("\r"))
+        if cut >= 0:
+            self._line_break, self._opening, self._opened, self._bracket, self._last = piece[cut], [], False, "", ""
+            piece = piece[cut + 1 :]
+        if not piece:
+            return
+        if not self._opened:
+            for char in piece:
+                self._opening.append(char)
+                if char not in _MARKER_CHARS:
+                    self._opened = True
+                    break
+        opening_bracket, closing_bracket = piece.rfind("<"), piece.rfind(">")
+        if max(opening_bracket, closing_bracket) >= 0:
+            self._bracket = "<" if opening_bracket > closing_bracket else ">"
+        self._last = piece[-1]
+
+    def stand_in(self) -> str:
+        if not self._opened:
+            return self._line_break + "".join(self._opening)
+        return self._line_break + "".join(self._opening) + self._bracket + self._last
+
+
 def _words(text: str) -> list[tuple[int, int]]:
     return [match.span() for match in _WORD.finditer(text)]
 
 
-def _covered(words: list[tuple[int, int]], span: InlineSpan) -> set[int]:
-    return {i for i, (start, end) in enumerate(words) if start < span.source_end and end > span.source_start}
+def _covered(words: list[tuple[int, int]], span: InlineSpan) -> range:
+    """The words the span touches, which follow one another."""
+    first = bisect.bisect_right(words, span.source_start, key=lambda word: word[1])
+    stop = bisect.bisect_left(words, span.source_end, key=lambda word: word[0])
+    return range(first, max(stop, first))
 
 
 def _word_at(words: list[tuple[int, int]], position: int) -> int:
-    return next(i for i, (start, end) in enumerate(words) if start <= position < end)
+    return bisect.bisect_right(words, position, key=lambda word: word[0]) - 1
 
 
 def _has_word(word: str) -> bool:

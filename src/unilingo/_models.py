@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import stat
@@ -18,6 +19,8 @@ MODELS_FILE_LIMIT = MIB
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 # A hub id is "name" or "owner/name"; anything that looks like a path is a folder.
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[\w.-]+)?$")
+# Kept in step with the engine's --quantize choices; not imported, so reading a models file stays light.
+_QUANTIZATIONS = ("none", "int8")
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class ModelSpec:
     location: str  # the hub id, or the folder's absolute path
     is_local: bool
     origin: str  # "models.txt:3", for error messages that point at the line
+    quantize: str | None = None  # "quantize=none|int8" on its line: the model's own default, which --quantize overrides
 
 
 @dataclass(frozen=True)
@@ -67,11 +71,16 @@ def parse_models(text: str, *, base: Path, path: str = "<models>") -> ModelTable
             continue
         origin = f"{path}:{number}"
         fields = line.split()
-        if len(fields) != 3:
+        if len(fields) not in (3, 4) or (len(fields) == 4 and not _LANGUAGE_CODE.match(fields[0])):
             raise ConfigError(
                 f"{origin}: expected 'source target model' (e.g. 'de en Helsinki-NLP/opus-mt-de-en'), got {excerpt(line)}"
             )
-        source, target, name = fields
+        source, target, name = fields[:3]
+        quantize = None
+        if len(fields) == 4:
+            option, _, quantize = fields[3].partition("=")
+            if option != "quantize" or quantize not in _QUANTIZATIONS:
+                raise ConfigError(f"{origin}: the fourth field must be quantize={' or quantize='.join(_QUANTIZATIONS)}, got {excerpt(fields[3])}")
         for code in (source, target):
             if not _LANGUAGE_CODE.match(code):
                 raise ConfigError(f"{origin}: {excerpt(code)} is not a language code; use ISO 639-1 codes such as 'de'")
@@ -79,7 +88,7 @@ def parse_models(text: str, *, base: Path, path: str = "<models>") -> ModelTable
             raise ConfigError(f"{origin}: source and target are both {source!r}")
         if any(spec.source == source and spec.target == target for spec in specs):
             raise ConfigError(f"{origin}: a second model for {source} -> {target}; keep one line per pair")
-        specs.append(_spec(source, target, name, base, origin))
+        specs.append(dataclasses.replace(_spec(source, target, name, base, origin), quantize=quantize))
     return ModelTable(tuple(specs), path)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -354,7 +355,9 @@ def _line_sentences(text: str, elements: list[Element], glossary: Glossary | Non
     if line is None:
         # Markers opened on one line and closed on another: the runs between markup, as they are.
         return [(start, end, None) for start, end in pieces]
-    return [sentence for start, end in line.sentences() if (sentence := line.segment(text, start, end))]
+    sentences = line.sentences()
+    previous_ends = [0] + [end for _, end in sentences]
+    return [sentence for (start, end), after in zip(sentences, previous_ends) if (sentence := line.segment(text, start, end, after))]
 
 
 def _alt_texts(text: str, elements: list[Element]) -> list[tuple[int, int]]:
@@ -463,6 +466,10 @@ class _Line:
         self.ends: list[int] = []
         self.protected: dict[int, Element] = {}  # by where its stand-in starts
         self.formatting: list[_Formatting] = []
+        # For finding a sentence's markup by bisection: positions and spans in order of where they start.
+        self.stand_in_positions: list[int] = []
+        self.by_start: list[_Formatting] = []
+        self.formatting_starts: list[int] = []
 
     @classmethod
     def build(cls, text: str, elements: list[Element]) -> "_Line | None":
@@ -492,7 +499,12 @@ class _Line:
                 line.chars.extend(cls._STAND_IN)
                 line.starts.extend((element.start,) * len(cls._STAND_IN))
                 line.ends.extend((element.end,) * len(cls._STAND_IN))
-        return None if open_spans else line
+        if open_spans:
+            return None
+        line.stand_in_positions = sorted(line.protected)
+        line.by_start = sorted(line.formatting, key=lambda f: f.plain_start)
+        line.formatting_starts = [f.plain_start for f in line.by_start]
+        return line
 
     def _has_text(self, start: int) -> bool:
         """Whether the line's characters from ``start`` on hold a letter or digit outside protected spans."""
@@ -515,17 +527,27 @@ class _Line:
         found = _sentence_offsets("".join(self.chars))
         ranges = [(f.plain_start, f.plain_end) for f in self.formatting]
         ranges += [(start, start + len(self._STAND_IN)) for start in self.protected]
+        ranges.sort()
+        lows = [low for low, _ in ranges]
+        # The furthest any of the first n ranges reaches, so that a boundary is checked in log time, not against every span.
+        reach = list(itertools.accumulate((high for _, high in ranges), max))
         joined: list[tuple[int, int]] = []
         for start, end in found:
-            if joined and any(low < joined[-1][1] and high > start for low, high in ranges):
+            starting_before = bisect.bisect_left(lows, joined[-1][1]) if joined else 0
+            if starting_before and reach[starting_before - 1] > start:
                 joined[-1] = (joined[-1][0], end)
             else:
                 joined.append((start, end))
         return joined
 
-    def segment(self, text: str, start: int, end: int) -> tuple[int, int, Inline | None] | None:
-        """The sentence ``start``-``end`` of the line: its offsets in the document and its markup; None without words."""
-        stand_ins = sorted(position for position in self.protected if start <= position < end)
+    def segment(self, text: str, start: int, end: int, after: int) -> tuple[int, int, Inline | None] | None:
+        """The sentence ``start``-``end`` of the line: its offsets in the document and its markup; None without words.
+
+        ``after`` is where the sentence before it (from ``sentences``) ends, or 0: no span
+        reaches across that end, so only spans starting after it can reach into this sentence.
+        """
+        positions = self.stand_in_positions
+        stand_ins = positions[bisect.bisect_left(positions, start) : bisect.bisect_left(positions, end)]
         chunks = []  # the text between stand-ins
         cursor = start
         for position in stand_ins:
@@ -534,7 +556,9 @@ class _Line:
         chunks.append("".join(self.chars[cursor:end]))
         if not any(char.isalnum() for chunk in chunks for char in chunk):
             return None
-        formatting = [f for f in self.formatting if f.plain_start < end and f.plain_end > start]
+        starts = self.formatting_starts
+        nearby = self.by_start[bisect.bisect_left(starts, after) : bisect.bisect_left(starts, end)]
+        formatting = [f for f in nearby if f.plain_end > start]
         first = min([self.starts[start]] + [f.opening.start for f in formatting])
         last = max([self.ends[end - 1]] + [f.closing.end for f in formatting])
         source: list[str] = [chunks[0]]
@@ -570,7 +594,10 @@ class _Line:
         An escape or a character reference is part of its run: "M&auml;rz" is
         one word to translate, never "M" and "rz".
         """
-        stand_ins = {position + offset for position in self.protected for offset in range(len(self._STAND_IN))}
+        positions = self.stand_in_positions
+        # Only the stand-ins that reach into the sentence: all of them, for every sentence, would be quadratic.
+        near = positions[bisect.bisect_left(positions, start - len(self._STAND_IN)) : bisect.bisect_left(positions, end)]
+        stand_ins = {position + offset for position in near for offset in range(len(self._STAND_IN))}
         runs: list[list[int]] = []
         for index in range(start, end):
             if index in stand_ins:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -45,8 +46,13 @@ _LOADING = threading.Lock()
 log = logging.getLogger("unilingo")
 
 
-def hub_offline() -> bool:
-    return os.environ.get("HF_HUB_OFFLINE", "").strip().upper() in ("1", "ON", "YES", "TRUE")
+# transformers' own switch counts too: users of it expect it to keep every download away.
+OFFLINE_VARIABLES = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
+
+
+def offline_variable() -> str | None:
+    """The variable that says not to reach the hub, if one is set."""
+    return next((name for name in OFFLINE_VARIABLES if os.environ.get(name, "").strip().upper() in ("1", "ON", "YES", "TRUE")), None)
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,7 @@ class _Resolved:
     revision: str  # the hub commit, or a hash of the local files
     beams: int
     memory_key: str
+    choice: EngineChoice  # the engine's, with the model's own quantization where the user named none
 
 
 class Translator:
@@ -259,11 +266,14 @@ class Translator:
         revision = self._fingerprint(Path(folder)) if spec.is_local else Path(folder).name
         generation = self.generation
         beams = generation.num_beams or default_beams(folder)
+        choice = self.choice
+        if spec.quantize is not None and self.engine_options.quantize is None:
+            choice = dataclasses.replace(self.engine_options, quantize=spec.quantize).resolve()
         memory_key = (
-            f"{spec.location}@{revision} {self.choice.backend}/{self.choice.compute} "
+            f"{spec.location}@{revision} {choice.backend}/{choice.compute} "
             f"beams={beams} cap={generation.output_ratio:g}x+{generation.output_extra}"
         )
-        return _Resolved(spec, folder, revision, beams, memory_key)
+        return _Resolved(spec, folder, revision, beams, memory_key, choice)
 
     def load(self, source: str, target: str) -> Engine:
         key = (source, target)
@@ -288,7 +298,7 @@ class Translator:
             fix = ("replace the model folder with a good copy" if resolved.spec.is_local
                    else f"delete {resolved.folder} and run 'unilingo models download'")  # fmt: skip
             raise ModelError(f"model {resolved.spec.name} ({resolved.spec.origin}) has a damaged weights file: {damaged}; {fix}")
-        choice = self.choice
+        choice = resolved.choice
         converted = cache_dir() / "ctranslate2" / f"{_safe(resolved.spec.location)}-{resolved.revision[:16]}-{choice.compute}"
         try:
             engine = open_engine(resolved.folder, choice, converted)
@@ -466,8 +476,9 @@ def cached_snapshot(spec: ModelSpec) -> str | None:
 
 def download(spec: ModelSpec) -> str:
     """Fetch a hub model into the Hugging Face cache; its snapshot folder."""
-    if hub_offline():
-        raise ModelError(_not_available(spec, "HF_HUB_OFFLINE is set"))
+    offline = offline_variable()
+    if offline:
+        raise ModelError(_not_available(spec, f"{offline} is set"))
     unreachable = _hub_unreachable()
     if unreachable:
         raise ModelError(_not_available(spec, f"the hub cannot be reached ({unreachable})"))

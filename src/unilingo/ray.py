@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+from ._errors import ConfigError
 from ._frames import SUMMARY_FIELD, Settings, check_call, normalize_frame
 
 __all__ = ["normalize", "summary_arrow_type"]
@@ -81,16 +82,33 @@ def normalize(
     fields = check_call(ds.columns(), fields, on_error, settings)
     threads = max(1, int(num_cpus))
     worker_settings = Settings.from_keywords(settings, threads=threads)
+    resources = ray.cluster_resources()
     if concurrency is None:
-        cpus = ray.cluster_resources().get("CPU", 1)
+        cpus = resources.get("CPU", 1)
         concurrency = max(1, int((cpus - 1) // num_cpus)) if num_cpus else 1
+    smallest = concurrency if isinstance(concurrency, int) else concurrency[0]
+    _check_room(smallest, num_cpus, num_gpus, resources)
+    # Ray 2.51 deprecates map_batches' concurrency; a pool strategy says the same and works on every Ray unilingo supports.
+    pool = (ray.data.ActorPoolStrategy(size=concurrency) if isinstance(concurrency, int)
+            else ray.data.ActorPoolStrategy(min_size=concurrency[0], max_size=concurrency[1]))  # fmt: skip
     return ds.map_batches(
         _Normalize,
         fn_constructor_kwargs={"fields": fields, "settings": worker_settings, "format": format, "on_error": on_error},
         batch_format="pandas",  # what the actor is given; it returns Arrow
         batch_size=batch_size,
-        concurrency=concurrency,
+        compute=pool,
         num_cpus=num_cpus,
         num_gpus=num_gpus,
     )
+
+
+def _check_room(actors: int, num_cpus: float, num_gpus: float, resources: dict) -> None:
+    """Refuse a pool the cluster cannot hold: Ray would wait for the missing CPUs or GPUs forever, without a word."""
+    for name, per_actor, keyword in (("CPU", num_cpus, "num_cpus"), ("GPU", num_gpus, "num_gpus")):
+        needed, present = actors * per_actor, resources.get(name, 0)
+        if needed > present:
+            raise ConfigError(
+                f"concurrency={actors} actors with {keyword}={per_actor:g} need {needed:g} {name}s, and the Ray cluster "
+                f"has {present:g}: lower concurrency or {keyword} (concurrency=None fits the pool to the cluster)"
+            )
 
