@@ -309,10 +309,10 @@ def test_missing_local_folder(tmp_path):
         Translator(table).translate("de", "en", ["Hallo"])
 
 
-def test_missing_translation_stack_names_the_extra(monkeypatch):
+def test_missing_transformers_names_its_extra_and_the_installed_backend(monkeypatch):
     monkeypatch.setitem(sys.modules, "transformers", None)
-    with pytest.raises(ModelError, match=r"pip install 'unilingo\[translate\]'"):
-        Translator(load_models(FIXTURE_MODELS)).translate("de", "en", ["Niemand wurde verletzt."])
+    with pytest.raises(ModelError, match=r"transformers backend is not installed: pip install 'unilingo\[translate\]'.*--backend ctranslate2"):
+        Translator(load_models(FIXTURE_MODELS), engine=EngineOptions("transformers")).translate("de", "en", ["Niemand wurde verletzt."])
 
 
 def test_folder_that_is_not_a_model(tmp_path):

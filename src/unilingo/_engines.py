@@ -66,7 +66,7 @@ class EngineOptions:
         device, note = self.device, ""
         if backend == "ctranslate2" and device != "cpu" and _cuda_present(backend):
             missing = _missing_ctranslate2_cuda_library()
-            if missing and self.backend == "auto":
+            if missing and self.backend == "auto" and _installed("transformers"):
                 # torch's CUDA builds carry their own cuBLAS, so transformers can still use the GPU.
                 backend, note = "transformers", f"CTranslate2 cannot use the GPU: {missing} is missing"
             elif missing and device == "cuda":
@@ -257,8 +257,11 @@ class CTranslate2Engine(Engine):
     def __init__(self, folder: str, choice: EngineChoice, converted: Path) -> None:
         import ctranslate2
 
+        from ._pieces import SentencePieceTokenizer
+
         self.choice = choice
-        self.tokenizer = _tokenizer(folder)
+        # sentencepiece and vocab.json alone: this backend needs neither transformers nor torch.
+        self.tokenizer = SentencePieceTokenizer(folder)
         if not (converted / "model.bin").exists():
             _convert(folder, converted, "int8" if "int8" in choice.compute else None)
         try:
@@ -306,17 +309,22 @@ class CTranslate2Engine(Engine):
 
 def open_engine(folder: str, choice: EngineChoice, converted: Path) -> Engine:
     """The model in ``folder`` loaded on ``choice``; ``converted`` is where CTranslate2 keeps its copy."""
+    if choice.backend == "ctranslate2":
+        if not _installed("sentencepiece"):
+            raise ModelError(f"the ctranslate2 backend needs sentencepiece, which is not installed: {_FAST_EXTRA}")
+        return CTranslate2Engine(folder, choice, converted)
     try:
         import transformers
     except ImportError:
+        extra = "pip install 'unilingo[translate]' (on a CPU-only machine, torch's CPU build first: see the README)"
+        if _installed("ctranslate2"):
+            raise ModelError(f"the transformers backend is not installed: {extra}, or use --backend ctranslate2") from None
         raise ModelError(
-            "translating needs the translation stack, which is not installed: "
-            "pip install 'unilingo[translate]' (on a CPU-only machine, pip install torch==2.13.0 first)"
+            f"translating needs a model backend and none is installed: {_FAST_EXTRA} (CTranslate2, no torch), "
+            f"or for the transformers backend {extra}"
         ) from None
     transformers.logging.set_verbosity_error()
     transformers.utils.logging.disable_progress_bar()
-    if choice.backend == "ctranslate2":
-        return CTranslate2Engine(folder, choice, converted)
     return TransformersEngine(folder, choice)
 
 
@@ -338,13 +346,13 @@ def _tokenizer(folder: str):
 
 def _convert(folder: str, converted: Path, quantization: str | None) -> None:
     """Convert once, into a temporary folder renamed into place, so a killed run leaves no half model."""
-    from ctranslate2.converters import TransformersConverter
+    from ._convert import convert_marian
 
     partial = converted.with_name(converted.name + f".partial-{os.getpid()}")
     shutil.rmtree(partial, ignore_errors=True)
     partial.parent.mkdir(parents=True, exist_ok=True)
     try:
-        TransformersConverter(folder).convert(str(partial), quantization=quantization, force=True)
+        convert_marian(folder, partial, quantization)
         os.replace(partial, converted)
     except OSError as error:
         if (converted / "model.bin").exists():  # another process finished first

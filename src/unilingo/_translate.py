@@ -39,8 +39,8 @@ _WEIGHT_FILES = ("*.safetensors", "*.bin", "*.spm", "vocab.json")
 LOOP_REASON = "translation rejected: the model's output repeats itself or runs to its length cap; original kept"
 # One model load at a time in the whole process: transformers builds a model on
 # torch's meta device by patching torch itself, so two loads at once (any two
-# Translators, either backend: CTranslate2 converts through transformers) broke
-# each other with "meta tensors" errors, and every load after them too.
+# Translators with the transformers backend) broke each other with "meta
+# tensors" errors, and every load after them too.
 _LOADING = threading.Lock()
 
 log = logging.getLogger("unilingo")
