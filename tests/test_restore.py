@@ -40,6 +40,14 @@ def assert_refused(path, result, message):
     assert message in result.stderr and "Traceback" not in result.output
 
 
+def assert_restore_and_fix_refuse(path, damaged, message):
+    """``path`` holds ``damaged``: restore and fix each refuse it with ``message`` and leave it as it is."""
+    path.write_text(damaged, encoding="utf-8")
+    for command in (["restore", path], ["fix", path, *MODELS]):
+        assert_refused(path, run(*command), message)
+        assert path.read_text(encoding="utf-8") == damaged
+
+
 # --- copied inline originals -------------------------------------------------------------
 
 
@@ -61,10 +69,7 @@ def test_an_original_copied_right_after_itself_is_refused(fixed, edit):
     comment = comment_of(text)
     copy = comment.replace("Zeugen", "Hinweisen") if edit else comment
     damaged = text.replace(comment, f"{comment}\n{copy}")
-    fixed.write_text(damaged, encoding="utf-8")
-    for command in (["restore", fixed], ["fix", fixed, *MODELS]):
-        assert_refused(fixed, run(*command), f"{fixed}:7: an inline original that follows another one instead of its block")
-        assert fixed.read_text(encoding="utf-8") == damaged
+    assert_restore_and_fix_refuse(fixed, damaged, f"{fixed}:7: an inline original that follows another one instead of its block")
 
 
 def test_an_html_original_copied_into_another_block_is_refused(tmp_path):
@@ -73,10 +78,7 @@ def test_an_html_original_copied_into_another_block_is_refused(tmp_path):
     assert run("fix", page, *MODELS).exit_code == 1
     text = page.read_text(encoding="utf-8")
     damaged = text.replace("More English text.", "More English text." + comment_of(text).replace("Zeugen", "Hinweisen"))
-    page.write_text(damaged, encoding="utf-8")
-    for command in (["restore", page], ["fix", page, *MODELS]):
-        assert_refused(page, run(*command), f"{page}:5: an inline original with the same checksum as the one on line 2")
-        assert page.read_text(encoding="utf-8") == damaged
+    assert_restore_and_fix_refuse(page, damaged, f"{page}:5: an inline original with the same checksum as the one on line 2")
 
 
 def test_a_paragraph_the_page_repeats_keeps_one_original_each(tmp_path):
