@@ -24,6 +24,7 @@ from ._engines import EngineOptions
 from ._memory import TranslationMemory
 from ._translate import LOOP_REASON, Generation, Translation, Translator
 from ._verify import reads_as_original
+from ._windows import WINDOW_CHARS, count_line_breaks, window_starts
 
 # A text, or a (text, format) pair when documents of several formats go together.
 Source = Union[str, tuple[str, str]]
@@ -111,6 +112,28 @@ class Normalizer:
         segmented = self._segment(text, format)
         doc = merge(segmented, self.detector.decide(_readable(segmented.segments)), {}, self.target, {})
         return dataclasses.replace(doc, segments=self._decide_unsegmented(doc.segments))
+
+    def detect_rows(self, text: str, format: str = "text", *, window_chars: int = WINDOW_CHARS) -> Iterator[SegmentResult]:
+        """``detect(text, format).segments``, one by one, decided a window at a time: memory follows the window, not the file.
+
+        A document over ``window_chars`` is cut between top-level blocks (see
+        ``_windows``); each window is decided as a document of its own, so the
+        language most of it is written in is the window's, and the rows carry
+        offsets, lines and blocks of the whole document.
+        """
+        starts = window_starts(text, format == "markdown", window_chars) if format in ("text", "markdown") else [0]
+        line = block = group = 0
+        for start, end in zip(starts, starts[1:] + [len(text)]):
+            window = text[start:end]
+            doc = self.detect(window, format)
+            for row in doc.segments:
+                shifted = row.group + group if row.group >= 0 else row.group
+                yield dataclasses.replace(row, start=row.start + start, end=row.end + start, line=row.line + line,
+                                          block=row.block + block, group=shifted,
+                                          output_start=row.output_start + start, output_end=row.output_end + start)  # fmt: skip
+            line += count_line_breaks(window)
+            block += len(doc.blocks)
+            group += max((row.group for row in doc.segments), default=-1) + 1
 
     def _decide_unsegmented(self, results: tuple[SegmentResult, ...]) -> tuple[SegmentResult, ...]:
         """The results with the text the segmenter could not split read for its language: German left in place is still German."""
