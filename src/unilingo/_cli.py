@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import os
@@ -10,12 +9,12 @@ import sys
 from pathlib import Path
 
 import click
-from click.core import ParameterSource
 
 from . import __version__
 from ._api import ON_ERROR
 from ._batch import documents
-from ._config import configured
+from ._cli_options import configured, settings_options
+from ._console import EchoHandler, Failures, Progress, finish, position, report_problems, report_uncertain, reports_errors, segment_line
 from ._errors import ExitCode, InputError, UnilingoError
 from ._files import INLINE_FORMATS, STDIO, atomic_open, decode, original_of, plan, read_text, rendered, report_record, restorable_under, restore_in_place, write_atomic, write_document
 from ._findings import Check, Fix, listed_uncertain
@@ -23,7 +22,7 @@ from ._html import check_encoding, check_output_encoding
 from ._jsonl import lines, write_records
 from ._memory import TranslationMemory, default_memory_path
 from ._models import MODELS_ENV, load_models
-from ._settings import LISTS, Group, Kind, Normalizers, Setting, options_of
+from ._settings import Group, Normalizers
 from ._translate import cached_snapshot, download
 
 EXIT_CODES = f"""\b
@@ -41,73 +40,6 @@ done, and the run exits with the first failure's code.
 """
 
 
-def _reports_errors(command):
-    """One line on stderr and the documented exit code instead of a traceback."""
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except UnilingoError as error:
-            click.echo(f"unilingo: error: {error}", err=True)
-            sys.exit(int(error.exit_code))
-        except KeyboardInterrupt:
-            click.echo("unilingo: interrupted", err=True)
-            sys.exit(130)
-
-    return wrapper
-
-
-# Click types of the kinds that have one; a list is given comma-separated, a language as it is.
-_CLICK_TYPES = {Kind.FILE: click.Path(dir_okay=False), Kind.CONFIDENCE: click.FloatRange(0.0, 1.0), Kind.COUNT: click.IntRange(min=1)}
-
-
-def _settings_options(command_name: str, group: Group):
-    """The options of the settings of ``group`` that ``command_name`` takes, from the schema."""
-
-    def add(command):
-        for setting in reversed(options_of(command_name, group)):
-            command = _option(setting, command_name)(command)
-        return command
-
-    return add
-
-
-def _option(setting: Setting, command_name: str):
-    default = setting.default_for(command_name)
-    extra: dict = {"envvar": setting.env} if setting.env else {}
-    if setting.kind is Kind.FLAG:
-        extra["is_flag"] = True
-    elif setting.kind is Kind.CHOICE:
-        extra["type"] = click.Choice(setting.choices)
-    elif setting.kind in _CLICK_TYPES:
-        extra["type"] = _CLICK_TYPES[setting.kind]
-    if default is not None:
-        extra["default"] = ",".join(default) if setting.kind in LISTS else default
-    return click.option(*setting.flags, setting.name, show_default=setting.show_default, help=setting.help, **extra)
-
-
-def _given(options: dict) -> set[str]:
-    """The options given on the command line or through the environment: they win over configuration files."""
-    context = click.get_current_context()
-    return {name for name in options if context.get_parameter_source(name) not in (ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP)}
-
-
-def _configured(jobs, options):
-    """Jobs grouped by their settings (see ``configured``), once the options are found to agree."""
-    for settings, grouped in configured(jobs, options, _given(options)):
-        if settings.get("no_cache") and settings.get("cache_path"):
-            raise click.UsageError("--cache and --no-cache contradict each other; give one")
-        yield settings, grouped
-
-
-class _EchoHandler(logging.Handler):
-    """Library warnings (a busy translation memory, ...) as one 'unilingo: warning:' line each."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        click.echo(f"unilingo: {record.levelname.lower()}: {record.getMessage()}", err=True)
-
-
 @click.group(epilog=EXIT_CODES, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="unilingo")
 def cli() -> None:
@@ -117,7 +49,7 @@ def cli() -> None:
     pyproject.toml, the nearest one above each file; options given here win.
     """
     logger = logging.getLogger("unilingo")
-    logger.handlers[:] = [_EchoHandler()]
+    logger.handlers[:] = [EchoHandler()]
     logger.setLevel(logging.WARNING)
     logger.propagate = False
 
@@ -125,10 +57,10 @@ def cli() -> None:
 @cli.command(epilog=EXIT_CODES)
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--output", "-o", help="Output folder (created if missing); '-' or none for one input: standard output.")
-@_settings_options("translate", Group.DETECTION)
-@_settings_options("translate", Group.ORIGINAL)
+@settings_options("translate", Group.DETECTION)
+@settings_options("translate", Group.ORIGINAL)
 @click.option("--report", type=click.Path(dir_okay=False), help="Write every segment's decision and output as JSON here.")
-@_settings_options("translate", Group.TRANSLATION)
+@settings_options("translate", Group.TRANSLATION)
 @click.option("--quiet", "-q", is_flag=True, help="No progress on standard error.")
 @click.option("--jsonl", is_flag=True, help="Inputs are JSON Lines: normalize the --field fields of every record.")
 @click.option("--field", "fields", multiple=True, help="With --jsonl: a string field to normalize; repeat for more.")
@@ -140,7 +72,7 @@ def cli() -> None:
     help="With --jsonl: a bad record (not JSON, field missing or not a string) is dropped, stops the job "
     "(exit 3), or is passed through unchanged; each is reported on standard error with its line number.",
 )
-@_reports_errors
+@reports_errors
 def translate(paths, output, format, report, quiet, jsonl, fields, on_error, **options):
     """Translate PATHS (files, folders, or - for standard input) into the target language."""
     # JSON Lines files are read as records whatever their name; --format is for their fields.
@@ -149,21 +81,21 @@ def translate(paths, output, format, report, quiet, jsonl, fields, on_error, **o
     if jsonl:
         if any(Path(path).is_dir() for path in paths):
             raise click.UsageError("--jsonl takes files or -, not folders")
-        for settings, grouped in _configured(jobs, options):
+        for settings, grouped in configured(jobs, options):
             for job in grouped:
                 _translate_jsonl(normalizers.get(settings), job, list(fields), format, on_error, quiet)
         return
     if fields:
         raise click.UsageError("--field goes with --jsonl")
     records = []
-    progress = _Progress(len(jobs), "file", enabled=not quiet)
-    failures = _Failures(progress)
+    progress = Progress(len(jobs), "file", enabled=not quiet)
+    failures = Failures(progress)
     number = 0
-    for settings, grouped in _configured(jobs, options):
+    for settings, grouped in configured(jobs, options):
         readable = ((job, (text, job.format)) for job, text in _readable(grouped, failures))
         for job, doc in _documents(normalizers.get(settings), readable, lambda job: job.label, failures, progress):
             number += 1
-            rejected = _report_problems(progress, job.label, doc)
+            rejected = report_problems(progress, job.label, doc)
             try:
                 _put(doc, job, settings["keep_original"], progress)
             except UnilingoError as error:
@@ -171,7 +103,7 @@ def translate(paths, output, format, report, quiet, jsonl, fields, on_error, **o
                 progress.advance()
                 continue
             records.append(report_record(doc, job.label, with_output=True))
-            _report_uncertain(progress, job.label, doc, settings["uncertain"])
+            report_uncertain(progress, job.label, doc, settings["uncertain"])
             if not quiet:
                 counts = {action: sum(s.action == action for s in doc.segments) for action in ("translate", "keep", "skip")}
                 where = f" -> {job.output}" if job.output else ""
@@ -185,7 +117,7 @@ def translate(paths, output, format, report, quiet, jsonl, fields, on_error, **o
     failures.exit_if_any(len(jobs))
 
 
-def _put(doc, job, keep_original: str, progress: "_Progress") -> None:
+def _put(doc, job, keep_original: str, progress: Progress) -> None:
     """Write a translated document where its job says: a file with its original kept, or standard output."""
     if job.output is not None:
         write_document(doc, job.output, keep_original)
@@ -198,30 +130,7 @@ def _put(doc, job, keep_original: str, progress: "_Progress") -> None:
     sys.stdout.buffer.write(text.encode("utf-8"))
 
 
-class _Failures:
-    """Inputs of a batch that failed: each reported on one line as it happens, the rest done, the exit code at the end."""
-
-    def __init__(self, progress: "_Progress | None" = None) -> None:
-        self.progress = progress
-        self.errors: list[UnilingoError] = []
-
-    def add(self, error: UnilingoError) -> None:
-        self.errors.append(error)
-        line = f"unilingo: error: {error}"
-        if self.progress is not None:
-            self.progress.echo(line)
-        else:
-            click.echo(line, err=True)
-
-    def exit_if_any(self, inputs: int) -> None:
-        """Exit with the first failure's code when any input failed."""
-        if self.errors:
-            if inputs > 1:
-                click.echo(f"unilingo: {len(self.errors)} of {inputs} inputs failed; the others are done", err=True)
-            sys.exit(int(self.errors[0].exit_code))
-
-
-def _documents(normalizer, items, label_of, failures: _Failures, progress: "_Progress"):
+def _documents(normalizer, items, label_of, failures: Failures, progress: Progress):
     """``documents`` of the library, each input that fails reported as it happens."""
 
     def failed(error: InputError) -> None:
@@ -231,7 +140,7 @@ def _documents(normalizer, items, label_of, failures: _Failures, progress: "_Pro
     return documents(normalizer, items, label_of, failed, progress.segments_done)
 
 
-def _readable(jobs, failures: _Failures):
+def _readable(jobs, failures: Failures):
     """(job, text) of each job that can be read; the others reported as failures."""
     for job in jobs:
         try:
@@ -242,31 +151,13 @@ def _readable(jobs, failures: _Failures):
         yield job, text
 
 
-def _report_problems(progress: "_Progress", label: str, doc) -> int:
-    """Warn of each segment left untranslated for a reason of unilingo's; how many the model's translation was rejected for."""
-    for segment in doc.segments:
-        if segment.unsegmented:
-            progress.echo(f"unilingo: warning: {_position(label, doc.original, segment)}: not translated: {segment.reason}")
-    rejected = [segment for segment in doc.segments if segment.rejected]
-    for segment in rejected:
-        progress.echo(f"unilingo: warning: {_position(label, doc.original, segment)}: not translated: {segment.reason}: "
-                      f"{json.dumps(segment.text, ensure_ascii=False)}")  # fmt: skip
-    return len(rejected)
-
-
-def _report_uncertain(progress: "_Progress", label: str, doc, uncertain: str) -> None:
-    for segment in doc.segments:
-        if listed_uncertain(segment, uncertain):
-            progress.echo(_segment_line(label, doc.original, segment))
-
-
 # Standard output has no place for a sidecar; said unless --keep-original none asked for nothing.
 _ORIGINAL_NOT_KEPT = ("unilingo: warning: standard output has no sidecar, so the original is not kept: "
                       "use --keep-original inline (Markdown, HTML) or --report FILE, or -o with a file input")  # fmt: skip
 
 
 def _translate_jsonl(normalizer, job, fields, format, on_error, quiet) -> None:
-    progress = _Progress(None, "record", enabled=not quiet)
+    progress = Progress(None, "record", enabled=not quiet)
 
     def report(number: int, reason: str) -> None:
         progress.echo(f"unilingo: {job.label}:{number}: bad record, {reason}")
@@ -282,49 +173,18 @@ def _translate_jsonl(normalizer, job, fields, format, on_error, quiet) -> None:
     progress.close()
 
 
-class _Progress:
-    """A progress bar of files or records on standard error, when it is a terminal; lines printed above it."""
-
-    def __init__(self, total: int | None, unit: str, enabled: bool) -> None:
-        self.bar = None
-        self.segments = 0
-        if enabled and sys.stderr.isatty():
-            from tqdm import tqdm
-
-            self.bar = tqdm(total=total, unit=unit, file=sys.stderr, dynamic_ncols=True, leave=False, desc="unilingo")
-
-    def advance(self) -> None:
-        if self.bar is not None:
-            self.bar.update()
-
-    def segments_done(self, count: int) -> None:
-        self.segments += count
-        if self.bar is not None:
-            self.bar.set_postfix_str(f"{self.segments} segments translated", refresh=True)
-
-    def echo(self, line: str) -> None:
-        if self.bar is not None:
-            self.bar.write(line, file=sys.stderr)
-        else:
-            click.echo(line, err=True)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-
-
 @cli.command(epilog=EXIT_CODES)
 @click.argument("paths", nargs=-1, required=True)
-@_settings_options("detect", Group.DETECTION)
+@settings_options("detect", Group.DETECTION)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per file.")
-@_reports_errors
+@reports_errors
 def detect(paths, format, as_json, **options):
     """Show what would be translated in PATHS, and why. Loads no model."""
     records = []
     jobs = plan(paths, None, format, writes=False)
-    failures = _Failures()
+    failures = Failures()
     normalizers = Normalizers()
-    for settings, grouped in _configured(jobs, options):
+    for settings, grouped in configured(jobs, options):
         normalizer = normalizers.get(settings)
         for job, text in _readable(grouped, failures):
             doc = normalizer.detect(text, job.format)
@@ -332,7 +192,7 @@ def detect(paths, format, as_json, **options):
                 records.append(report_record(doc, job.label, with_output=False))
                 continue
             for segment in doc.segments:
-                click.echo(_segment_line(job.label, text, segment))
+                click.echo(segment_line(job.label, text, segment))
     if as_json:
         click.echo(json.dumps(records, ensure_ascii=False, indent=1))
     failures.exit_if_any(len(jobs))
@@ -340,11 +200,11 @@ def detect(paths, format, as_json, **options):
 
 @cli.command(epilog=EXIT_CODES)
 @click.argument("paths", nargs=-1, required=True)
-@_settings_options("fix", Group.DETECTION)
-@_settings_options("fix", Group.ORIGINAL)
-@_settings_options("fix", Group.TRANSLATION)
+@settings_options("fix", Group.DETECTION)
+@settings_options("fix", Group.ORIGINAL)
+@settings_options("fix", Group.TRANSLATION)
 @click.option("--quiet", "-q", is_flag=True, help="No lines on standard error for fixed files.")
-@_reports_errors
+@reports_errors
 def fix(paths, format, quiet, **options):
     """Translate, in place, what in PATHS is not in the target language, keeping the original.
 
@@ -357,15 +217,15 @@ def fix(paths, format, quiet, **options):
         raise click.UsageError("fix rewrites files in place; for standard input use 'unilingo translate -'")
     jobs = plan(paths, None, format, writes=False)
     outcome = Fix()
-    progress = _Progress(len(jobs), "file", enabled=not quiet)
-    failures = _Failures(progress)
+    progress = Progress(len(jobs), "file", enabled=not quiet)
+    failures = Failures(progress)
     normalizers = Normalizers()
-    for settings, grouped in _configured(jobs, options):
+    for settings, grouped in configured(jobs, options):
         normalizer = normalizers.get(settings)
         pairs = (((job, text), (refreshed, job.format)) for job, text, refreshed in _refreshed(normalizer, grouped, failures))
         for (job, text), doc in _documents(normalizer, pairs, lambda item: item[0].label, failures, progress):
             progress.advance()
-            outcome.untranslated += _report_problems(progress, job.label, doc)
+            outcome.untranslated += report_problems(progress, job.label, doc)
             if not doc.translated and doc.original == text:
                 continue
             try:
@@ -379,10 +239,10 @@ def fix(paths, format, quiet, **options):
                 progress.echo(f"fixed {job.label}: {doc.translated} segment(s) translated{again}")
     progress.close()
     failures.exit_if_any(len(jobs))
-    _finish(outcome.summary(), outcome.exit_code)
+    finish(outcome.summary(), outcome.exit_code)
 
 
-def _refreshed(normalizer, jobs, failures: _Failures):
+def _refreshed(normalizer, jobs, failures: Failures):
     """(job, text, text with hand-edited inline originals translated again) of each job that can be read."""
     for job, text in _readable(jobs, failures):
         try:
@@ -395,8 +255,8 @@ def _refreshed(normalizer, jobs, failures: _Failures):
 
 @cli.command(epilog=EXIT_CODES)
 @click.argument("paths", nargs=-1, required=True)
-@_settings_options("check", Group.DETECTION)
-@_reports_errors
+@settings_options("check", Group.DETECTION)
+@reports_errors
 def check(paths, format, **options):
     """Fail when PATHS hold text not in the target language. Loads no model.
 
@@ -410,41 +270,20 @@ def check(paths, format, **options):
     """
     outcome = Check()
     jobs = plan(paths, None, format, writes=False)
-    failures = _Failures()
+    failures = Failures()
     normalizers = Normalizers()
-    for settings, grouped in _configured(jobs, options):
+    for settings, grouped in configured(jobs, options):
         normalizer = normalizers.get(settings)
         for job, text in _readable(grouped, failures):
             for segment, found in outcome.judged(normalizer, normalizer.detect(text, job.format)):
                 if found:
-                    line = (f"{_position(job.label, text, segment)}: {segment.lang} ({segment.confidence:.2f}) "
+                    line = (f"{position(job.label, text, segment)}: {segment.lang} ({segment.confidence:.2f}) "
                             f"{json.dumps(segment.text, ensure_ascii=False)}")  # fmt: skip
                     click.echo(line if segment.action == "translate" else f"{line}: {segment.reason}")
                 elif listed_uncertain(segment, settings["uncertain"]):
-                    click.echo(_segment_line(job.label, text, segment), err=True)
+                    click.echo(segment_line(job.label, text, segment), err=True)
     failures.exit_if_any(len(jobs))
-    _finish(outcome.summary(), outcome.exit_code)
-
-
-def _finish(summary: str | None, code: ExitCode) -> None:
-    """Say how a run that went through ended, and exit with its code unless that is success."""
-    if summary is not None:
-        click.echo(f"unilingo: {summary}", err=True)
-    if code != ExitCode.OK:
-        sys.exit(int(code))
-
-
-def _position(label: str, text: str, segment) -> str:
-    column = segment.start - (text.rfind("\n", 0, segment.start) + 1) + 1
-    return f"{label}:{segment.line + 1}:{column}"
-
-
-def _segment_line(label: str, text: str, segment) -> str:
-    """``path:line:col: action lang (confidence) "text": reason``, as compilers and linters print."""
-    return (
-        f"{_position(label, text, segment)}: {segment.action} {segment.lang or '--'} "
-        f"({segment.confidence:.2f}) {json.dumps(segment.text, ensure_ascii=False)}: {segment.reason}"
-    )
+    finish(outcome.summary(), outcome.exit_code)
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -454,7 +293,7 @@ def _segment_line(label: str, text: str, segment) -> str:
               "(with -o: write the original as it is now).")
 @click.option("--format", type=click.Choice(["auto", *INLINE_FORMATS]), default="auto", show_default=True,
               help="How to read inline originals; auto goes by file extension. Give the --format the file was translated with.")
-@_reports_errors
+@reports_errors
 def restore(paths, output, force, format):
     """Give back the original of unilingo outputs, byte for byte.
 
@@ -469,7 +308,7 @@ def restore(paths, output, force, format):
     if output is not None and (len(paths) > 1 or Path(paths[0]).is_dir()):
         raise click.UsageError("restore -o takes one file; restore several, or a folder, in place instead")
     files = [file for raw in paths for file in (restorable_under(Path(raw)) if Path(raw).is_dir() else [Path(raw)])]
-    failures = _Failures()
+    failures = Failures()
     for path in files:
         try:
             if output is None:
@@ -496,7 +335,7 @@ def models() -> None:
 
 @models.command("list", epilog=EXIT_CODES)
 @click.option("--models", "models_file", type=click.Path(dir_okay=False), envvar=MODELS_ENV)
-@_reports_errors
+@reports_errors
 def models_list(models_file):
     """What the models file maps, and whether each model is available here."""
     table = load_models(models_file)
@@ -513,7 +352,7 @@ def _availability(spec) -> str:
 
 @models.command("download", epilog=EXIT_CODES)
 @click.option("--models", "models_file", type=click.Path(dir_okay=False), envvar=MODELS_ENV)
-@_reports_errors
+@reports_errors
 def models_download(models_file):
     """Fetch every hub model of the models file into the Hugging Face cache."""
     for spec in load_models(models_file).specs:
@@ -536,7 +375,7 @@ _CACHE_FILE = click.option(
 
 @cache.command("stats", epilog=EXIT_CODES)
 @_CACHE_FILE
-@_reports_errors
+@reports_errors
 def cache_stats(cache_path):
     """Where the translation memory is, how big, and its entries per model and settings."""
     stats = TranslationMemory(cache_path or default_memory_path()).stats()
@@ -547,7 +386,7 @@ def cache_stats(cache_path):
 
 @cache.command("clear", epilog=EXIT_CODES)
 @_CACHE_FILE
-@_reports_errors
+@reports_errors
 def cache_clear(cache_path):
     """Forget every remembered translation; a damaged memory file is replaced by an empty one."""
     memory = TranslationMemory(cache_path or default_memory_path())
