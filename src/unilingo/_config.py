@@ -2,7 +2,8 @@
 
 The nearest one above a file applies to it, as with most linters: a content
 repository keeps its target language, models file and exclusions in one place,
-and command-line options override them.
+and command-line options override them (``configured``). Its keys and their
+checks come from the settings schema.
 """
 
 from __future__ import annotations

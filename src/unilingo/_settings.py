@@ -28,7 +28,6 @@ from ._translate import CUDA_BATCH_SIZE, CUDA_BATCH_TOKENS, DEFAULT_BATCH_SIZE, 
 class Kind(enum.Enum):
     """What a value is; the command line and configuration files each read it their way."""
 
-    TEXT = "text"
     LANGUAGE = "language code"
     FILE = "file"
     CHOICE = "choice"
