@@ -215,7 +215,7 @@ def test_checks_policy_is_the_librarys_so_the_api_gets_the_clis_answer(repo):
     normalizer = Normalizer("en", FIXTURE_MODELS, cache=False)
     outcome = Check()
     doc = normalizer.detect((repo / "article.md").read_text(encoding="utf-8"), "markdown")
-    found = [segment for segment, finding in outcome.judged(normalizer, doc) if finding]
+    found = [segment for segment, finding in outcome.judged(normalizer, doc.segments) if finding]
     result = run("check", repo / "article.md", *MODELS)
     assert [f'"{segment.text}"' in line for segment, line in zip(found, result.stdout.splitlines())] == [True] * len(found)
     assert len(found) == len(result.stdout.splitlines()) and int(outcome.exit_code) == result.exit_code

@@ -122,6 +122,9 @@ class Normalizer:
         offsets, lines and blocks of the whole document.
         """
         starts = window_starts(text, format == "markdown", window_chars) if format in ("text", "markdown") else [0]
+        if len(starts) == 1:
+            yield from self.detect(text, format).segments
+            return
         line = block = group = 0
         for start, end in zip(starts, starts[1:] + [len(text)]):
             window = text[start:end]

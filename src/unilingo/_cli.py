@@ -14,9 +14,9 @@ from . import __version__
 from ._api import ON_ERROR
 from ._batch import documents
 from ._cli_options import configured, settings_options
-from ._console import EchoHandler, Failures, Progress, finish, position, report_problems, report_uncertain, reports_errors, segment_line
+from ._console import EchoHandler, Failures, Progress, finish, json_reports, position, report_problems, report_uncertain, reports_errors, segment_line
 from ._errors import ExitCode, InputError, UnilingoError
-from ._files import INLINE_FORMATS, STDIO, atomic_open, decode, original_of, plan, read_text, rendered, report_record, restorable_under, restore_in_place, write_atomic, write_document
+from ._files import INLINE_FORMATS, STDIO, atomic_open, decode, original_of, plan, read_text, rendered, report_record, report_row, restorable_under, restore_in_place, write_atomic, write_document
 from ._findings import Check, Fix, listed_uncertain
 from ._html import check_encoding, check_output_encoding
 from ._jsonl import lines, write_records
@@ -180,22 +180,28 @@ def _translate_jsonl(normalizer, job, fields, format, on_error, quiet) -> None:
 @reports_errors
 def detect(paths, format, as_json, **options):
     """Show what would be translated in PATHS, and why. Loads no model."""
-    records = []
     jobs = plan(paths, None, format, writes=False)
     failures = Failures()
+    detected = _detected(jobs, options, failures)
+    if as_json:
+        reports = ((job.label, normalizer.target, (report_row(row, with_output=False) for row in rows)) for job, _, normalizer, _, rows in detected)
+        for piece in json_reports(reports):
+            click.echo(piece, nl=False)
+        click.echo()
+    else:
+        for job, text, _, _, rows in detected:
+            for segment in rows:
+                click.echo(segment_line(job.label, text, segment))
+    failures.exit_if_any(len(jobs))
+
+
+def _detected(jobs, options, failures: Failures):
+    """(job, text, its normalizer, its settings, its segments' rows) of each readable job; the rows come a window at a time."""
     normalizers = Normalizers()
     for settings, grouped in configured(jobs, options):
         normalizer = normalizers.get(settings)
         for job, text in _readable(grouped, failures):
-            doc = normalizer.detect(text, job.format)
-            if as_json:
-                records.append(report_record(doc, job.label, with_output=False))
-                continue
-            for segment in doc.segments:
-                click.echo(segment_line(job.label, text, segment))
-    if as_json:
-        click.echo(json.dumps(records, ensure_ascii=False, indent=1))
-    failures.exit_if_any(len(jobs))
+            yield job, text, normalizer, settings, normalizer.detect_rows(text, job.format)
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -271,17 +277,14 @@ def check(paths, format, **options):
     outcome = Check()
     jobs = plan(paths, None, format, writes=False)
     failures = Failures()
-    normalizers = Normalizers()
-    for settings, grouped in configured(jobs, options):
-        normalizer = normalizers.get(settings)
-        for job, text in _readable(grouped, failures):
-            for segment, found in outcome.judged(normalizer, normalizer.detect(text, job.format)):
-                if found:
-                    line = (f"{position(job.label, text, segment)}: {segment.lang} ({segment.confidence:.2f}) "
-                            f"{json.dumps(segment.text, ensure_ascii=False)}")  # fmt: skip
-                    click.echo(line if segment.action == "translate" else f"{line}: {segment.reason}")
-                elif listed_uncertain(segment, settings["uncertain"]):
-                    click.echo(segment_line(job.label, text, segment), err=True)
+    for job, text, normalizer, settings, rows in _detected(jobs, options, failures):
+        for segment, found in outcome.judged(normalizer, rows):
+            if found:
+                line = (f"{position(job.label, text, segment)}: {segment.lang} ({segment.confidence:.2f}) "
+                        f"{json.dumps(segment.text, ensure_ascii=False)}")  # fmt: skip
+                click.echo(line if segment.action == "translate" else f"{line}: {segment.reason}")
+            elif listed_uncertain(segment, settings["uncertain"]):
+                click.echo(segment_line(job.label, text, segment), err=True)
     failures.exit_if_any(len(jobs))
     finish(outcome.summary(), outcome.exit_code)
 

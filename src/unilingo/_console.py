@@ -6,6 +6,7 @@ import functools
 import json
 import logging
 import sys
+from typing import Iterable, Iterator
 
 import click
 
@@ -128,3 +129,22 @@ def segment_line(label: str, text: str, segment) -> str:
         f"{position(label, text, segment)}: {segment.action} {segment.lang or '--'} "
         f"({segment.confidence:.2f}) {json.dumps(segment.text, ensure_ascii=False)}: {segment.reason}"
     )
+
+
+def json_reports(reports: Iterable[tuple[str, str, Iterable[dict]]]) -> Iterator[str]:
+    """``json.dumps([{"path", "target", "segments"}, ...], ensure_ascii=False, indent=1)``, piece by piece.
+
+    Each report is (path, target, its segments' rows); the rows may come one
+    at a time from a large file, so the report is never held whole.
+    """
+    opened = False
+    for path, target, rows in reports:
+        head = json.dumps({"path": path, "target": target}, ensure_ascii=False, indent=1)[:-2].replace("\n", "\n ")
+        yield ("[\n " if not opened else ",\n ") + head + ',\n  "segments": ['
+        opened = True
+        first = True
+        for row in rows:
+            yield ("\n   " if first else ",\n   ") + json.dumps(row, ensure_ascii=False, indent=1).replace("\n", "\n   ")
+            first = False
+        yield "]\n }" if first else "\n  ]\n }"
+    yield "\n]" if opened else "[]"

@@ -13,7 +13,7 @@ from typing import BinaryIO, Iterator, Sequence
 
 from ._errors import ConfigError, InputError, OutputError
 from ._html import check_output_encoding
-from ._merge import SIDECAR_SUFFIX, Document, has_inline_originals, restore_inline, restore_sidecar, sha256_text
+from ._merge import SIDECAR_SUFFIX, Document, SegmentResult, has_inline_originals, restore_inline, restore_sidecar, sha256_text
 from ._segment import FORMATS, HTML_SUFFIXES, MARKDOWN_SUFFIXES, TEXT_SUFFIXES, format_for_path
 
 KEEP_ORIGINAL = ("sidecar", "inline", "none")
@@ -388,11 +388,18 @@ def _landed(record: dict, current: str | None, sidecar: Path) -> dict | None:
 
 
 def report_record(doc: Document, label: str, *, with_output: bool) -> dict:
+    return {"path": label, "target": doc.target, "segments": [report_row(segment, with_output=with_output) for segment in doc.segments]}
+
+
+def report_row(segment: SegmentResult, *, with_output: bool) -> dict:
+    """A segment as a JSON report lists it."""
     # A translation's report also lists each sentence's inline spans, where they were and where they landed;
     # an HTML attribute value names its attribute.
-    keys = ("start", "end", "attribute", "lang", "confidence", "action", "reason") + (("output", "spans") if with_output else ())
-    segments = [{key: value for key, value in segment.to_json().items() if key in keys} for segment in doc.segments]
-    return {"path": label, "target": doc.target, "segments": segments}
+    keys = _DETECT_KEYS + (("output", "spans") if with_output else ())
+    return {key: value for key, value in segment.to_json().items() if key in keys}
+
+
+_DETECT_KEYS = ("start", "end", "attribute", "lang", "confidence", "action", "reason")
 
 
 INLINE_FORMATS = ("markdown", "html")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from ._api import Normalizer
 from ._detect import NO_MODEL_REASON, UNCERTAIN_REASON
 from ._errors import ExitCode
-from ._merge import Document, SegmentResult
+from ._merge import SegmentResult
 
 # What fix says when text it should translate stays as it was, and check will keep finding it.
 REJECTED_ADVICE = ("translate them by hand, or keep them from unilingo with <!-- unilingo: off --> ... "
@@ -34,10 +34,10 @@ class Check:
     # "source target" pairs a models-file line would give a model to.
     without_model: set[str] = field(default_factory=set)
 
-    def judged(self, normalizer: Normalizer, doc: Document) -> Iterator[tuple[SegmentResult, bool]]:
-        """Each segment of ``doc`` (detected by ``normalizer``), and whether it is a finding; findings are counted."""
+    def judged(self, normalizer: Normalizer, segments: Iterable[SegmentResult]) -> Iterator[tuple[SegmentResult, bool]]:
+        """Each of a document's ``segments`` (detected by ``normalizer``), and whether it is a finding; findings are counted."""
         self.targets.add(normalizer.target)
-        for segment in doc.segments:
+        for segment in segments:
             found = normalizer.detector.is_finding(segment.lang, segment.action, segment.reason)
             if found:
                 self.findings += 1
