@@ -10,7 +10,7 @@ from ..._document import INLINE_MARK, SegmentedText
 from ..._errors import InputError
 from ..._originals import EditShifts, InlineOriginal, belonging, inline_comment, inline_original, outermost, restore
 from ..._sentences import Lines
-from .page import primary_language, structure
+from .structure import primary_language, structure
 
 if TYPE_CHECKING:
     from ..._detect import Decision
