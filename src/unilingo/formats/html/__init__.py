@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Sequence
 from ..._document import SegmentedText
 from ..._glossary import Glossary
 from ..base import Format
-from . import originals
+from . import languages, originals
 from .escape import escape_attribute, escape_text
 from .outline import outline
 from .encoding import check_encoding, check_output_encoding
@@ -75,7 +75,7 @@ class Html(Format):
     def language_edits(
         self, segmented: SegmentedText, decisions: Sequence[Decision], outputs: dict[int, str], target: str
     ) -> list[tuple[int, int, str]]:
-        return originals.language_edits(segmented, decisions, outputs, target)
+        return languages.language_edits(segmented, decisions, outputs, target)
 
     def with_inline_originals(self, document: Document) -> str:
         return originals.with_inline_originals(document)
