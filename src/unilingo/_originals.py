@@ -1,4 +1,4 @@
-"""Originals kept: inline in a comment after each translated block, or in a sidecar; and how each comes back.
+"""Inline originals: the comment after each translated block that keeps its original, and the restore.
 
 What every format with inline originals shares: the comment's header (a
 checksum of the original, base64 where the original would end the comment),
