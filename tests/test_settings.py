@@ -6,6 +6,7 @@ import inspect
 import re
 from pathlib import Path
 
+import click
 import pandas
 import pytest
 from cluster_records import FIELDS
@@ -48,7 +49,10 @@ def other_value(setting) -> str:
 
 def parsed(command: str, *args: str) -> dict:
     """The parameters click gives ``command`` for ``args``, less its paths."""
-    params = cli.commands[command].make_context(command, ["page.md", *args]).params
+    # Under the group's context, as a real run is: a command's help option, made (and kept) at its first
+    # context, must have the group's -h beside --help.
+    parent = click.Context(cli, info_name="unilingo", **cli.context_settings)
+    params = cli.commands[command].make_context(command, ["page.md", *args], parent=parent).params
     return {name: value for name, value in params.items() if name != "paths"}
 
 

@@ -9,8 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from unilingo._segment import segment
-from unilingo._windows import count_line_breaks, window_starts
+from unilingo import formats
+from unilingo._windows import count_line_breaks
+
+
+def segment(text: str, format: str):
+    return formats.get(format).segment(text, None, ())
+
+
+def window_starts(text: str, markdown: bool, size: int) -> list[int]:
+    return formats.get("markdown" if markdown else "text").window_starts(text, size)
 
 SPEC = Path(__file__).parent / "fixtures" / "commonmark" / "spec-0.31.2.json"
 # A link reference defined in one window and used in another is read as text there; see docs/performance.md.
@@ -74,7 +82,8 @@ def test_plain_text_cuts_at_paragraphs_and_reads_non_breaking_spaces_as_blank():
 
 
 def test_a_small_document_is_one_window():
-    assert window_starts("Eins.\n\nZwei.\n", True) == [0]
+    assert formats.get("markdown").window_starts("Eins.\n\nZwei.\n", 1_000_000) == [0]
+    assert formats.get("html").window_starts("<p>Eins.</p>\n\n<p>Zwei.</p>\n", 1) == [0]
 
 
 def test_line_breaks_count_as_the_segmenter_counts_them():

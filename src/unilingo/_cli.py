@@ -16,9 +16,9 @@ from ._batch import documents
 from ._cli_options import configured, settings_options
 from ._console import EchoHandler, Failures, Progress, finish, json_reports, position, report_problems, report_uncertain, reports_errors, segment_line
 from ._errors import ExitCode, InputError, UnilingoError
-from ._files import INLINE_FORMATS, STDIO, atomic_open, decode, original_of, plan, read_text, rendered, report_record, report_row, restorable_under, restore_in_place, write_atomic, write_document
+from ._files import STDIO, atomic_open, decode, original_of, plan, read_text, rendered, report_record, report_row, restorable_under, restore_in_place, write_atomic, write_document
 from ._findings import Check, Fix, listed_uncertain
-from ._html import check_encoding, check_output_encoding
+from . import formats
 from ._jsonl import lines, write_records
 from ._memory import TranslationMemory, default_memory_path
 from ._models import MODELS_ENV, load_models
@@ -123,8 +123,7 @@ def _put(doc, job, keep_original: str, progress: Progress) -> None:
         write_document(doc, job.output, keep_original)
         return
     text = rendered(doc, keep_original)
-    if doc.format == "html":
-        check_output_encoding(text, job.label)
+    formats.get(doc.format).check_output(text, job.label)
     if doc.translated and keep_original != "none" and text == doc.text:
         progress.echo(_ORIGINAL_NOT_KEPT)
     sys.stdout.buffer.write(text.encode("utf-8"))
@@ -252,7 +251,7 @@ def _refreshed(normalizer, jobs, failures: Failures):
     """(job, text, text with hand-edited inline originals translated again) of each job that can be read."""
     for job, text in _readable(jobs, failures):
         try:
-            refreshed = normalizer.refresh_inline_originals(text, job.label, job.format) if job.format in ("markdown", "html") else text
+            refreshed = normalizer.refresh_inline_originals(text, job.label, job.format) if formats.get(job.format).supports_inline else text
         except InputError as error:
             failures.add(error)
             continue
@@ -294,7 +293,7 @@ def check(paths, format, **options):
 @click.option("--output", "-o", help="Write the original to this file, into this folder (an existing one, or a name ending in /), or to standard output ('-'), instead of in place.")
 @click.option("--force", is_flag=True, help="Restore an output edited since unilingo wrote it, keeping the edited file as NAME.edited "
               "(with -o: write the original as it is now).")
-@click.option("--format", type=click.Choice(["auto", *INLINE_FORMATS]), default="auto", show_default=True,
+@click.option("--format", type=click.Choice(["auto", *formats.inline_names()]), default="auto", show_default=True,
               help="How to read inline originals; auto goes by file extension. Give the --format the file was translated with.")
 @reports_errors
 def restore(paths, output, force, format):
@@ -402,8 +401,7 @@ def cache_clear(cache_path):
 
 def _read(job) -> str:
     text = decode(sys.stdin.buffer.read(), job.label) if job.source is None else read_text(job.source)
-    if job.format == "html":
-        check_encoding(text, job.label)
+    formats.get(job.format).check_input(text, job.label)
     return text
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from contextlib import contextmanager, nullcontext
@@ -11,10 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator, Sequence
 
+from . import formats
 from ._errors import ConfigError, InputError, OutputError
-from ._html import check_output_encoding
-from ._merge import SIDECAR_SUFFIX, Document, SegmentResult, has_inline_originals, restore_inline, restore_sidecar, sha256_text
-from ._segment import FORMATS, HTML_SUFFIXES, MARKDOWN_SUFFIXES, TEXT_SUFFIXES, format_for_path
+from ._merge import Document, SegmentResult
+from ._originals import has_inline_originals, sha256_text
+from ._sidecar import json_text, landed, parse, restore_sidecar, sidecar_path
 
 KEEP_ORIGINAL = ("sidecar", "inline", "none")
 STDIO = "-"
@@ -28,17 +28,13 @@ class Job:
     label: str
 
 
-def sidecar_path(path: Path) -> Path:
-    return path.with_name(path.name + SIDECAR_SUFFIX)
-
-
 def plan(paths: Sequence[str], output_dir: str | None, format: str = "auto", *, writes: bool = True) -> list[Job]:
     """One job per input document; folders are walked for Markdown and text files.
 
     With ``writes=False`` (detect, check) no job has an output.
     """
-    if format != "auto" and format not in FORMATS:
-        raise ConfigError(f"unknown format {format!r}: use auto, {', '.join(FORMATS)}")
+    if format != "auto" and format not in formats.names():
+        raise ConfigError(f"unknown format {format!r}: use auto, {', '.join(formats.names())}")
     out = None if output_dir in (None, STDIO) else Path(output_dir)
     if out is not None and out.exists() and not out.is_dir():
         raise ConfigError(f"-o {output_dir} is a file: -o takes an output folder (standard output: leave -o out)")
@@ -61,9 +57,9 @@ def plan(paths: Sequence[str], output_dir: str | None, format: str = "auto", *, 
             for file in _documents_under(path, out):
                 jobs.append(_job(file, out / file.relative_to(path), format))
         elif path.exists():
-            if format == "auto" and format_for_path(path.name) is None:
+            if format == "auto" and formats.for_path(path.name) is None:
                 raise ConfigError(
-                    f"{raw}: unilingo does not read {path.suffix} files ({_KNOWN_FORMATS}); "
+                    f"{raw}: unilingo does not read {path.suffix} files ({formats.suffixes_described()}); "
                     f"'--format text' translates it as plain text"
                 )
             jobs.append(_job(path, None if out is None else out / path.name, format))
@@ -86,12 +82,8 @@ def plan(paths: Sequence[str], output_dir: str | None, format: str = "auto", *, 
     return jobs
 
 
-_KNOWN_FORMATS = (f"markdown: {' '.join(MARKDOWN_SUFFIXES)}; html: {' '.join(HTML_SUFFIXES)}; "
-                  f"text: {' '.join(TEXT_SUFFIXES)} or no suffix")  # fmt: skip
-
-
 def _job(path: Path, output: Path | None, format: str) -> Job:
-    return Job(path, output, format_for_path(path.name) if format == "auto" else format, str(path))
+    return Job(path, output, formats.for_path(path.name).name if format == "auto" else format, str(path))
 
 
 def _documents_under(folder: Path, out: Path | None) -> list[Path]:
@@ -106,7 +98,7 @@ def _documents_under(folder: Path, out: Path | None) -> list[Path]:
             continue
         for name in sorted(files):
             file = here / name
-            if name.startswith(".") or not name.lower().endswith(MARKDOWN_SUFFIXES + HTML_SUFFIXES + TEXT_SUFFIXES):
+            if name.startswith(".") or not name.lower().endswith(formats.suffixes()):
                 continue
             # A link that loops or leads nowhere is not a document; reading it would fail later.
             if file.is_symlink() and not _resolves(file):
@@ -229,87 +221,28 @@ def rendered(doc: Document, keep_original: str) -> str:
 
 
 def with_inline_originals(doc: Document) -> str | None:
-    """The Markdown or HTML output with its originals inline, or None where they cannot be kept inline exactly.
+    """The output with its originals inline, or None where they cannot be kept inline exactly (or its format has none).
 
     The output is restored at once and compared: a block the parser cannot
     place its comment after (nested past its limit, say) gets a sidecar
     instead, as plain text always does.
     """
-    if doc.format not in ("markdown", "html"):
+    written_as = formats.get(doc.format)
+    if not written_as.supports_inline:
         return None
     if not doc.translated:
         return doc.text
     try:
         text = doc.with_inline_originals()
         # Originals kept inline by an earlier run come back too, as they would in a real restore, edited ones as they are.
-        expected = restore_inline(doc.original, format=doc.format, edited=True) if has_inline_originals(doc.original) else doc.original
-        return text if restore_inline(text, format=doc.format, edited=True) == expected else None
+        expected = written_as.restore_inline(doc.original, "document", edited=True) if has_inline_originals(doc.original) else doc.original
+        return text if written_as.restore_inline(text, "document", edited=True) == expected else None
     except (InputError, ValueError):
         return None
 
 
-def sidecar_text(doc: Document) -> str:
-    return _json_text(doc.sidecar())
-
-
-def _json_text(record: dict) -> str:
-    return _json_fields(record) + "\n"
-
-
-def _json_fields(record: dict) -> str:
-    # A field a line and a segment a line keep diffs readable; indenting every
-    # value of every segment was most of a sidecar 7 times its input's size.
-    fields = []
-    for key, value in record.items():
-        if key == "segments" and isinstance(value, list) and value:
-            text = "[\n" + ",\n".join(json.dumps(item, ensure_ascii=False, separators=(",", ":")) for item in value) + "\n]"
-        elif key == "previous" and isinstance(value, dict):
-            text = _json_fields(value)
-        else:
-            text = json.dumps(value, ensure_ascii=False)
-        fields.append(f"{json.dumps(key, ensure_ascii=False)}: {text}")
-    return "{\n" + ",\n".join(fields) + "\n}"
-
-
 def _read_sidecar(sidecar: Path) -> dict:
-    try:
-        record = json.loads(read_text(sidecar))
-    except json.JSONDecodeError as error:
-        raise InputError(f"{sidecar} is not valid JSON (line {error.lineno}): it was damaged") from None
-    except RecursionError:
-        raise InputError(f"{sidecar} nests deeper than a unilingo sidecar ever does: it was damaged") from None
-    problem = _sidecar_damage(record)
-    if problem is not None:
-        raise InputError(f"{sidecar} is damaged: {problem}")
-    return record
-
-
-def _sidecar_damage(record) -> str | None:
-    """What makes a parsed sidecar unusable before anything is written from it; None when nothing does.
-
-    Walked without recursion: a sidecar is untrusted, and its nesting is whatever the JSON parser allowed.
-    """
-    if not isinstance(record, dict):
-        return f"it is a JSON {type(record).__name__}, not an object"
-    run = record.get("previous")
-    while run is not None:
-        if not isinstance(run, dict):
-            return f"an earlier run's record ('previous') is a JSON {type(run).__name__}, not an object"
-        run = run.get("previous")
-    values = [record]
-    while values:
-        value = values.pop()
-        if isinstance(value, dict):
-            values.extend(value.keys())
-            values.extend(value.values())
-        elif isinstance(value, list):
-            values.extend(value)
-        elif isinstance(value, str):
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError as error:
-                return f"it holds a lone surrogate (U+{ord(value[error.start]):04X}), which is not valid Unicode"
-    return None
+    return parse(read_text(sidecar), sidecar)
 
 
 def write_document(doc: Document, output: Path, keep_original: str, *, in_place: bool = False, read: str | None = None) -> None:
@@ -328,8 +261,7 @@ def write_document(doc: Document, output: Path, keep_original: str, *, in_place:
     # added beside it would describe a file the sidecar no longer matches, and restore would refuse it.
     keeps_sidecar = in_place and keep_original != "none" and sidecar.exists()
     inline = with_inline_originals(doc) if keep_original == "inline" and not keeps_sidecar else None
-    if doc.format == "html":
-        check_output_encoding(inline or doc.text, str(output))
+    formats.get(doc.format).check_output(inline or doc.text, str(output))
     with _locked(output.parent) if in_place else nullcontext():
         current = read_text(output) if in_place and output.exists() else None
         if read is not None and current != read:
@@ -338,10 +270,10 @@ def write_document(doc: Document, output: Path, keep_original: str, *, in_place:
         if keep_original == "sidecar" or keeps_sidecar or (keep_original == "inline" and inline is None):
             record = doc.sidecar()
             # The sidecar goes first, so the original is never lost; one whose output never landed is left out.
-            earlier = _landed(_read_sidecar(sidecar), current, sidecar) if in_place and sidecar.exists() else None
+            earlier = landed(_read_sidecar(sidecar), current, sidecar) if in_place and sidecar.exists() else None
             if earlier is not None:
                 record["previous"] = earlier
-            write_atomic(sidecar, _json_text(record).encode("utf-8"))
+            write_atomic(sidecar, json_text(record).encode("utf-8"))
         elif sidecar.exists() and not in_place:
             # A sidecar from an earlier run would describe some other output.
             sidecar.unlink()
@@ -369,24 +301,6 @@ def _locked(folder: Path) -> Iterator[None]:
         os.close(handle)  # releases the lock, as the end of a killed process does
 
 
-def _landed(record: dict, current: str | None, sidecar: Path) -> dict | None:
-    """The newest record of a sidecar that describes the file as it is now (``current``; None: unknown).
-
-    The sidecar is written before its output. A run killed between the two
-    leaves a record whose output never landed: the file is still that
-    record's original, so the record holds nothing the file does not, and
-    the one before it (None: none) is the one that applies.
-    """
-    if current is None or not isinstance(record, dict):
-        return record  # not a JSON object: refused where its original is read
-    digest = sha256_text(current)
-    while isinstance(record, dict) and record.get("output_sha256") != digest and record.get("original_sha256") == digest:
-        record = record.get("previous")
-    if record is not None and not isinstance(record, dict):
-        raise InputError(f"{sidecar} is damaged: a record in it is not a JSON object")
-    return record
-
-
 def report_record(doc: Document, label: str, *, with_output: bool) -> dict:
     return {"path": label, "target": doc.target, "segments": [report_row(segment, with_output=with_output) for segment in doc.segments]}
 
@@ -402,9 +316,6 @@ def report_row(segment: SegmentResult, *, with_output: bool) -> dict:
 _DETECT_KEYS = ("start", "end", "attribute", "lang", "confidence", "action", "reason")
 
 
-INLINE_FORMATS = ("markdown", "html")
-
-
 def original_of(path: Path, format: str = "auto", *, edited: bool = False) -> tuple[str, Path | None, dict | None]:
     """The original behind a unilingo output, its sidecar's path and record (None for inline originals).
 
@@ -416,25 +327,26 @@ def original_of(path: Path, format: str = "auto", *, edited: bool = False) -> tu
         data = _read_sidecar(sidecar)
         if path.exists():
             current = read_text(path)
-            data = _landed(data, current, sidecar)
+            data = landed(data, current, sidecar)
             if data is None:
                 # No output of the runs it describes ever landed: the file is still its own original.
                 return current, sidecar, None
         return restore_sidecar(data, str(sidecar)), sidecar, data
     text = read_text(path)
     if has_inline_originals(text):
-        return restore_inline(text, str(path), _inline_format(path, format), edited=edited), None, None
+        return _inline_format(path, format).restore_inline(text, str(path), edited=edited), None, None
     raise InputError(f"nothing to restore: {path} has no sidecar {sidecar.name} and no inline originals")
 
 
-def _inline_format(path: Path, format: str) -> str:
-    if format == "auto":
-        format = format_for_path(path.name) or "unknown"
-    if format not in INLINE_FORMATS:
+def _inline_format(path: Path, format: str) -> formats.Format:
+    found = formats.for_path(path.name) if format == "auto" else formats.get(format)
+    if found is None or not found.supports_inline:
         # Read as the wrong format, the comments would land after other blocks, or nowhere.
-        raise ConfigError(f"{path}: unilingo cannot tell from its name whether its inline originals are in Markdown or HTML: "
-                          f"give --format markdown or --format html, as it was translated with")  # fmt: skip
-    return format
+        inline = [formats.get(name) for name in formats.inline_names()]
+        raise ConfigError(f"{path}: unilingo cannot tell from its name whether its inline originals are in "
+                          f"{' or '.join(each.title for each in inline)}: "
+                          f"give {' or '.join('--format ' + each.name for each in inline)}, as it was translated with")  # fmt: skip
+    return found
 
 
 def restorable_under(folder: Path) -> list[Path]:
@@ -494,7 +406,7 @@ def _restore_in_place(path: Path, force: bool, format: str) -> Path | None:
     write_atomic(path, original.encode("utf-8"))
     if sidecar is not None:
         if record.get("previous") is not None:
-            write_atomic(sidecar, _json_text(record["previous"]).encode("utf-8"))
+            write_atomic(sidecar, json_text(record["previous"]).encode("utf-8"))
         else:
             sidecar.unlink()
     return kept

@@ -21,7 +21,7 @@ from ._files import KEEP_ORIGINAL
 from ._frontmatter import DEFAULT_KEYS as FRONT_MATTER_KEYS
 from ._memory import CACHE_DIR_ENV
 from ._models import MODELS_ENV
-from ._segment import FORMATS
+from . import formats
 from ._translate import CUDA_BATCH_SIZE, CUDA_BATCH_TOKENS, DEFAULT_BATCH_SIZE, DEFAULT_BATCH_TOKENS, Generation
 
 
@@ -85,7 +85,7 @@ SETTINGS: tuple[Setting, ...] = (
             Group.DETECTION, DETECTING, flags=("--front-matter-keys",), default=FRONT_MATTER_KEYS, show_default=True,
             config_key="front-matter-keys", keyword="front_matter_keys"),
     Setting("format", Kind.CHOICE, "Document format; auto goes by file extension (standard input is text).",
-            Group.DETECTION, DETECTING, flags=("--format",), default="auto", choices=("auto", *FORMATS), show_default=True),
+            Group.DETECTION, DETECTING, flags=("--format",), default="auto", choices=("auto", *formats.names()), show_default=True),
     Setting("min_confidence", Kind.CONFIDENCE, "Segments the detector is less sure of are uncertain (see --uncertain).",
             Group.DETECTION, DETECTING, flags=("--min-confidence",), default=DEFAULT_MIN_CONFIDENCE, show_default=True,
             config_key="min-confidence", keyword="min_confidence"),

@@ -1,0 +1,90 @@
+"""HTML: the text and the attribute values people read, found by their exact source offsets.
+
+The page is never rebuilt from a tree. The standard library's tokenizer
+(``html.parser`` with ``convert_charrefs=False``) reports where each tag,
+text run, character reference and comment starts; only the runs of text and
+the attribute values that are translated are replaced, so the doctype,
+comments, scripts, entities outside translated text, attribute order and
+quoting, whitespace and line endings stay byte for byte.
+
+- The text between two block boundaries (any element that is not inline
+  phrasing markup) is a block; ``<br>`` ends a line of it, as a newline does
+  in plain text. Inline elements (``a``, ``b``, ``em``, ``span``, ...) are
+  carried across the sentence like Markdown's emphasis; ``code``, ``kbd``,
+  ``samp``, ``var``, images, inputs and comments inside a sentence are
+  protected spans, copied byte for byte.
+- Never translated: ``script``, ``style``, ``pre``, ``textarea``,
+  ``noscript``, ``template`` and other raw-text or embedded content, and
+  anything under ``translate="no"``, ``class="notranslate"`` or
+  ``contenteditable``.
+- Attributes people read (``title``, ``aria-label``, ``alt``,
+  ``placeholder``, the page description, button labels) are segments of
+  their own.
+- ``lang`` (inherited) is the segment's marked language, a prior for the
+  detector; ``LangMark`` records each ``lang`` so that the merger can set it
+  to the target once the element's text is translated.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
+
+from ..._document import SegmentedText
+from ..._glossary import Glossary
+from ..base import Format
+from . import languages, originals
+from .escape import escape_attribute, escape_text
+from .outline import outline
+from .encoding import check_encoding, check_output_encoding
+from .segment import segment_html
+
+if TYPE_CHECKING:
+    from ..._detect import Decision
+    from ..._merge import Document
+    from ..._originals import InlineOriginal
+
+
+class Html(Format):
+    name = "html"
+    title = "HTML"
+    suffixes = (".html", ".htm", ".xhtml")
+    supports_inline = True
+
+    def segment(self, text: str, glossary: Glossary | None, front_matter_keys: tuple[str, ...]) -> SegmentedText:
+        return segment_html(text, glossary)
+
+    def check_input(self, text: str, where: str) -> None:
+        check_encoding(text, where)
+
+    def check_output(self, text: str, where: str) -> None:
+        check_output_encoding(text, where)
+
+    def escape_output(self, output: str, segmented: SegmentedText, index: int) -> str:
+        segment = segmented.segments[index]
+        return escape_text(output) if segment.attribute is None else escape_attribute(output, segment.text)
+
+    def escape_piece(self, piece: str, text: str, start: int, end: int) -> str:
+        return escape_text(piece)
+
+    def escape_fragment(self, fragment: str, before: str, after: str) -> str:
+        return escape_text(fragment)
+
+    def reads_as_original(self, original: str, output: str) -> bool:
+        return list(outline(original)) == list(outline(output))
+
+    def language_edits(
+        self, segmented: SegmentedText, decisions: Sequence[Decision], outputs: dict[int, str], target: str
+    ) -> list[tuple[int, int, str]]:
+        return languages.language_edits(segmented, decisions, outputs, target)
+
+    def with_inline_originals(self, document: Document) -> str:
+        return originals.with_inline_originals(document)
+
+    def inline_originals(self, text: str, where: str) -> list[InlineOriginal]:
+        return originals.inline_originals(text, where)
+
+    def restore_inline(self, text: str, where: str, *, edited: bool = False) -> str:
+        return originals.restore_inline(text, where, edited)
+
+
+HTML = Html()
