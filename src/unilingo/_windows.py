@@ -17,7 +17,7 @@ from typing import Callable, Iterator
 BlockStarts = Callable[[str, int, int], Iterator[tuple[int, bool]]]
 
 # Documents up to this size are decided whole; larger ones in windows of about this size.
-WINDOW_CHARS = 2_000_000
+WINDOW_CHARS = 1_000_000
 
 # Lines as the segmenter counts them: only CR, LF and CRLF end one.
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
