@@ -192,9 +192,13 @@ def _cell_lists(data: dict, where: str) -> list[tuple[Path, list]]:
 
 
 def _check_source(source: object, number: int, where: str) -> None:
-    if isinstance(source, str) or (isinstance(source, list) and all(isinstance(line, str) for line in source)):
-        return
-    raise InputError(f"{where}: Markdown cell {number + 1}'s source is not text (a string or a list of strings): "
-                     f"it is not a notebook Jupyter reads")  # fmt: skip
+    if not isinstance(source, str) and not (isinstance(source, list) and all(isinstance(line, str) for line in source)):
+        raise InputError(f"{where}: Markdown cell {number + 1}'s source is not text (a string or a list of strings): "
+                         f"it is not a notebook Jupyter reads")  # fmt: skip
+    try:
+        "".join(source).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(f"{where}: Markdown cell {number + 1} holds an unpaired surrogate escape (\\ud800 to \\udfff), "
+                         f"which is not valid Unicode: mend it in Jupyter") from None  # fmt: skip
 
 

@@ -13,6 +13,7 @@ import dataclasses
 import re
 from typing import TYPE_CHECKING, Sequence
 
+from ..base import Joined
 from ._codec import MarkdownCell, Notebook, read_notebook, write_notebook, written_problem
 
 if TYPE_CHECKING:
@@ -25,10 +26,8 @@ _ESCAPE = re.compile(r"\\(?:u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
-def joined(notebook: Notebook, parts: Sequence[Document], name: str, target: str, where: str) -> Document:
-    """One document for the notebook: ``parts`` are its Markdown cells' documents, in order."""
-    from ..._merge import Document  # here: the merger imports the formats, this format among them
-
+def joined(notebook: Notebook, parts: Sequence[Document], where: str) -> Joined:
+    """The notebook's output and rows: ``parts`` are its Markdown cells' documents, in order."""
     sources = {index: part.text for index, part in enumerate(parts) if part.text != part.original}
     written = write_notebook(notebook, sources) if sources else notebook.text
     kept = bool(sources) and written_problem(notebook, written, sources, where) is not None
@@ -47,7 +46,7 @@ def joined(notebook: Notebook, parts: Sequence[Document], name: str, target: str
         blocks += [dataclasses.replace(block, start=into_original(block.start), end=into_original(block.end, True)) for block in part.blocks]
         groups += 1 + max((row.group for row in part.segments), default=-1)
     models = {lang: model for part in parts if not kept for lang, model in part.models.items()}
-    return Document(notebook.text, written, name, target, tuple(rows), tuple(blocks), models)
+    return Joined(written, tuple(rows), tuple(blocks), models)
 
 
 def _moved(row: SegmentResult, into_original: _Offsets, into_output: _Offsets, lines: _LineStarts, blocks: int, groups: int) -> SegmentResult:
