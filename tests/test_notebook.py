@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
+import yaml
+from click.testing import CliRunner
 
+from conftest import FIXTURE_MODELS, heavy_modules_after
+from unilingo._cli import cli as command
 from unilingo._errors import InputError
 from unilingo.formats.notebook._codec import read_notebook, write_notebook, written_problem
 
@@ -178,6 +184,7 @@ SECRET = "geheimes-passwort-123"
         (f'{{"nbformat": 4, "nbformat": 4, "cells": [], "x": "{SECRET}"}}', "names one key twice"),
         (f'{{"nbformat": 4, "cells": [], "x": NaN, "y": "{SECRET}"}}', "is not valid JSON"),
         ("[" * 100_000 + "]" * 100_000, "nests deeper"),
+        (f'{{"nbformat": 4, "cells": [{{"cell_type": "markdown", "source": "{SECRET}\\ud800"}}]}}', "unpaired surrogate"),
     ],
 )
 def test_json_that_is_no_notebook_is_one_line_naming_the_file_without_its_content(content, says):
@@ -195,3 +202,186 @@ def test_deep_nesting_outside_the_cells_is_read_without_recursion():
     notebook = read_notebook(text, "deep.ipynb")
     written = write_notebook(notebook, {0: "Changed"})
     assert written_problem(notebook, written, {0: "Changed"}, "deep.ipynb") is None
+
+
+# --- the notebook format: through the Markdown format, from the API and the CLI --------------------------------
+
+
+def non_markdown(text: str) -> dict:
+    """Everything a notebook holds but its Markdown cells' sources."""
+    data = json.loads(text)
+    for cells in [data["cells"]] if "cells" in data else [sheet["cells"] for sheet in data["worksheets"]]:
+        for cell in cells:
+            if cell["cell_type"] == "markdown":
+                del cell["source"]
+    return data
+
+
+def string_at(text: str, start: int, end: int) -> str:
+    """The text a range of a JSON string holds."""
+    return json.loads('"' + text[start:end] + '"')
+
+
+@pytest.fixture(scope="module")
+def translated(normalizer):
+    text = file_text("german.ipynb")
+    return text, normalizer.normalize(text, "notebook")
+
+
+def test_a_german_markdown_cell_is_translated_and_everything_else_kept(translated):
+    text, doc = translated
+    assert doc.format == "notebook" and doc.original == text
+    first = markdown_sources(doc.text)[0]
+    assert first.startswith("# The key facts in brief\n\nThe city is planning a new cycle path along the river. Admission is free.\n")
+    assert non_markdown(doc.text) == non_markdown(text)
+    before, after = read_notebook(text, "x"), read_notebook(doc.text, "x")
+    changed = [index for index, (old, new) in enumerate(zip(before.cells, after.cells)) if old.text != new.text]
+    assert changed == [0, 1, 5]
+    assert outside(doc.text, after, changed) == outside(text, before, changed)
+    validated(doc.text)
+
+
+def test_rows_point_into_the_notebook_file_and_its_output(translated):
+    text, doc = translated
+    rows = [row for row in doc.segments if row.output is not None]
+    assert len(rows) == doc.translated >= 8
+    for row in rows:
+        assert string_at(text, row.start, row.end) == row.text
+        assert string_at(doc.text, row.output_start, row.output_end) == row.output
+        assert row.line == text.count("\n", 0, row.start)
+    assert [row.line + 1 for row in rows][:2] == [8, 10]
+    # Sentences share a group where they share a line of prose, never across cells.
+    assert len({row.group for row in doc.segments}) == len({(row.group, row.line) for row in doc.segments}) == len({row.line for row in doc.segments}) < len(doc.segments)
+
+
+def test_a_translated_notebook_translates_nothing_again(translated, normalizer):
+    _, doc = translated
+    again = normalizer.normalize(doc.text, "notebook")
+    assert again.translated == 0 and again.text == doc.text
+
+
+def test_detect_reads_the_markdown_cells_only(normalizer):
+    text = file_text("german.ipynb")
+    doc = normalizer.detect(text, "notebook")
+    assert doc.text == text and doc.translated == 0
+    texts = [row.text for row in doc.segments]
+    assert "Die Polizei sucht nach Zeugen." in texts and "Der Eintritt ist frei." in texts
+    assert not any("Feuerwehr" in row or "Ursache" in row for row in texts)
+    assert {row.lang for row in doc.segments if row.action == "translate"} == {"de"}
+
+
+@pytest.mark.parametrize("name", WRITTEN_FOUR_WAYS)
+def test_each_way_of_writing_a_notebook_is_kept_in_its_translation(name, normalizer):
+    text = file_text(name)
+    doc = normalizer.normalize(text, "notebook")
+    assert "The key facts in brief" in markdown_sources(doc.text)[0]
+    assert non_markdown(doc.text) == non_markdown(text)
+    assert doc.text.isascii() == text.isascii()
+    assert doc.text.count("\r\n") == text.count("\r\n") and doc.text.count("\n") == text.count("\n")
+    assert doc.text.endswith("\n") == text.endswith("\n")
+    validated(doc.text)
+
+
+def test_nbformat_3_is_translated_too(normalizer):
+    text = file_text("german-v3.ipynb")
+    doc = normalizer.normalize(text, "notebook")
+    assert markdown_sources(doc.text) == ["The city is planning a new cycle path along the river.\n\nAdmission is free."]
+    assert non_markdown(doc.text) == non_markdown(text)
+
+
+@pytest.mark.parametrize("name", REAL)
+def test_a_real_notebook_with_a_german_cell_keeps_everything_else(name, normalizer):
+    text = file_text(name)
+    notebook = read_notebook(text, name)
+    # A real notebook, its first Markdown cell's first line German: the rest (HTML, LaTeX, attachments, outputs) as it is.
+    first = notebook.cells[0].text
+    german = write_notebook(notebook, {0: "Die Polizei sucht nach Zeugen.\n\n" + first})
+    doc = normalizer.normalize(german, "notebook")
+    assert markdown_sources(doc.text)[0].startswith("The police are looking for witnesses.\n\n")
+    assert non_markdown(doc.text) == non_markdown(text)
+    again = read_notebook(doc.text, name)
+    assert [cell.text for cell in again.cells[1:]] == [cell.text for cell in notebook.cells[1:]]
+    validated(doc.text)
+
+
+def test_text_that_is_no_notebook_is_an_input_error_from_the_api(normalizer):
+    with pytest.raises(InputError, match="^notebook is not valid JSON"):
+        normalizer.normalize("Die Polizei sucht nach Zeugen.", "notebook")
+    with pytest.raises(InputError, match="^notebook is JSON but not a Jupyter notebook"):
+        normalizer.detect("[]", "notebook")
+
+
+def cli(*args):
+    return CliRunner().invoke(command, [str(arg) for arg in args], env={"UNILINGO_MODELS": str(FIXTURE_MODELS)})
+
+
+def test_translate_check_fix_and_restore_from_the_command_line(tmp_path):
+    book = tmp_path / "book.ipynb"
+    original = (NOTEBOOKS / "german.ipynb").read_bytes()
+    book.write_bytes(original)
+    found = cli("check", book)
+    assert found.exit_code == 1, found.output
+    assert f'{book}:8:8: de (1.00) "Das Wichtigste in Kürze"' in found.stdout
+    out = tmp_path / "out"
+    translated = cli("translate", book, "-o", out, "--keep-original", "inline")
+    assert translated.exit_code == 0, translated.output
+    assert "The key facts in brief" in markdown_sources((out / "book.ipynb").read_text(encoding="utf-8"))[0]
+    sidecar = json.loads((out / "book.ipynb.unilingo.json").read_text(encoding="utf-8"))  # no inline originals in JSON
+    assert sidecar["format"] == "notebook"
+    assert cli("check", out / "book.ipynb").exit_code == 0
+    fixed = cli("fix", book)
+    assert fixed.exit_code == 1, fixed.output
+    assert book.read_bytes() == (out / "book.ipynb").read_bytes()
+    restored = cli("restore", book)
+    assert restored.exit_code == 0, restored.output
+    assert book.read_bytes() == original and not (tmp_path / "book.ipynb.unilingo.json").exists()
+
+
+def test_a_folder_walk_finds_notebooks_and_detect_reports_them(tmp_path):
+    (tmp_path / "docs").mkdir()
+    shutil.copy(NOTEBOOKS / "german.ipynb", tmp_path / "docs" / "book.ipynb")
+    detected = cli("detect", tmp_path / "docs", "--json")
+    assert detected.exit_code == 0, detected.output
+    [report] = json.loads(detected.stdout)
+    assert report["path"].endswith("book.ipynb")
+    text = file_text("german.ipynb")
+    said = [string_at(text, row["start"], row["end"]) for row in report["segments"] if row["action"] == "translate"]
+    assert "Die Polizei sucht nach Zeugen." in said and "Der Eintritt ist frei." in said
+
+
+def test_a_broken_notebook_is_one_line_and_exit_3(tmp_path):
+    book = tmp_path / "book.ipynb"
+    book.write_text('{"cells": [', encoding="utf-8")
+    result = cli("check", book)
+    assert result.exit_code == 3, result.output
+    assert result.stderr == f"unilingo: error: {book} is not valid JSON (line 1), so not a Jupyter notebook: save it again from Jupyter\n"
+
+
+def test_the_hooks_are_given_notebooks():
+    from identify.identify import tags_from_filename
+
+    hooks = yaml.safe_load((Path(__file__).parents[1] / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    for hook in hooks:
+        assert set(hook["types"]) <= tags_from_filename("book.ipynb")
+        assert re.search(hook["files"], "notebooks/book.ipynb")
+
+
+def test_real_notebooks_translated_as_a_folder_restore_byte_for_byte(tmp_path):
+    docs, out = tmp_path / "docs", tmp_path / "out"
+    docs.mkdir()
+    for name in REAL:
+        notebook = read_notebook(file_text(name), name)
+        (docs / name).write_text(write_notebook(notebook, {0: "Der Eintritt ist frei.\n\n" + notebook.cells[0].text}), encoding="utf-8", newline="")
+    translated = cli("translate", docs, "-o", out)
+    assert translated.exit_code == 0, translated.output
+    for name in REAL:
+        written = (out / name).read_text(encoding="utf-8")
+        assert markdown_sources(written)[0].startswith("Admission is free.\n\n")
+        validated(written)
+    restored = cli("restore", out)
+    assert restored.exit_code == 0, restored.output
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == {path.name: path.read_bytes() for path in docs.iterdir()}
+
+
+def test_check_on_a_notebook_loads_no_translation_stack():
+    assert heavy_modules_after(["check", NOTEBOOKS / "jupyter-typesetting-equations.ipynb", "--models", FIXTURE_MODELS]) == []
