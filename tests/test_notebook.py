@@ -385,3 +385,9 @@ def test_real_notebooks_translated_as_a_folder_restore_byte_for_byte(tmp_path):
 
 def test_check_on_a_notebook_loads_no_translation_stack():
     assert heavy_modules_after(["check", NOTEBOOKS / "jupyter-typesetting-equations.ipynb", "--models", FIXTURE_MODELS]) == []
+
+
+def test_an_escaped_backslash_before_u_is_no_escape_style():
+    plain = "".join(char if char.isascii() else "?" for char in file_text("german.ipynb"))
+    assert not read_notebook(plain.replace('"# Das', '"C:\\\\u00fc # Das'), "x").ascii_escapes  # a backslash, then u00fc
+    assert read_notebook(plain.replace('"# Das', '"C:\\\\\\u00fc # Das'), "x").ascii_escapes  # a backslash, then ü

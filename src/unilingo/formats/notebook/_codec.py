@@ -20,9 +20,10 @@ from ._scan import Path, RepeatedKey, value_spans
 
 # Markdown cells, and in nbformat 3 the cells of each worksheet; heading cells (3 only) are left as they are.
 _MARKDOWN = "markdown"
-# An escape of a character outside ASCII, preceded by an even number of backslashes (so not itself escaped).
+# A line and its end: only CR and LF end a line (see _source_value).
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
-_NON_ASCII_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u(?:00[89a-fA-F][0-9a-fA-F]|0[1-9a-fA-F][0-9a-fA-F]{2}|[1-9a-fA-F][0-9a-fA-F]{3})")
+# What an escape of a character outside ASCII looks like; it is one where an even number of backslashes precedes it.
+_NON_ASCII_ESCAPE = re.compile(r"\\u(?:00[89a-fA-F][0-9a-fA-F]|0[1-9a-fA-F][0-9a-fA-F]{2}|[1-9a-fA-F][0-9a-fA-F]{3})")
 
 
 @dataclass(frozen=True)
@@ -88,8 +89,7 @@ def read_notebook(text: str, where: str) -> Notebook:
         joiner = "\n" if path[0] == "worksheets" and pieces and not pieces[0].text.endswith(("\n", "\r")) else ""
         found.append(MarkdownCell(number, start, end, tuple(pieces), listed, joiner))
     found.sort(key=lambda cell: cell.start)
-    escapes = text.isascii() and _NON_ASCII_ESCAPE.search(text) is not None
-    return Notebook(text, tuple(found), escapes)
+    return Notebook(text, tuple(found), _writes_escapes(text))
 
 
 def write_notebook(notebook: Notebook, sources: Mapping[int, str]) -> str:
@@ -127,6 +127,19 @@ def _list_layout(file: str, cell: MarkdownCell) -> tuple[str, str, str]:
     opening = file[cell.start + 1 : first.start]
     between = file[first.end : cell.pieces[1].start] if len(cell.pieces) > 1 else "," + opening
     return opening, between, file[last.end : cell.end - 1]
+
+
+def _writes_escapes(text: str) -> bool:
+    """Whether the file writes characters outside ASCII as escapes: it holds none raw, and at least one escaped."""
+    if not text.isascii():
+        return False
+    for match in _NON_ASCII_ESCAPE.finditer(text):
+        before = match.start()
+        while before > 0 and text[before - 1] == "\\":
+            before -= 1
+        if (match.start() - before) % 2 == 0:
+            return True
+    return False
 
 
 def _string(text: str, ascii_escapes: bool) -> str:
