@@ -108,7 +108,10 @@ class Normalizer:
 
     def detect(self, text: str, format: str = "text") -> Document:
         """What would be translated, and why; the document's text is left as it is."""
-        segmented = self._segment(text, format)
+        parts = self._parts(text, format)
+        if parts is not None:
+            return self._joined(text, format, [self.detect(part, part_format) for part, part_format in parts])
+        segmented = segment(text, format, self.glossary, self.front_matter_keys)
         doc = merge(segmented, self.detector.decide(_readable(segmented.segments)), {}, self.target, {})
         return dataclasses.replace(doc, segments=self._decide_unsegmented(doc.segments))
 
@@ -196,7 +199,15 @@ class Normalizer:
         size = first = 0
         for source in sources:
             text, text_format = (source, format) if isinstance(source, str) else source
-            window.append(self._segment(text, text_format))
+            parts = self._parts(text, text_format)
+            if parts is not None:
+                # A container's parts are translated together and joined back; the documents before it go first.
+                yield from self._normalize_window_or_each(window, on_translated, on_failed, first)
+                yield from self._normalize_container(text, text_format, parts, on_translated, on_failed, first + len(window))
+                first += len(window) + 1
+                window, size = [], 0
+                continue
+            window.append(segment(text, text_format, self.glossary, self.front_matter_keys))
             size += len(window[-1].segments)
             if size >= _WINDOW_SEGMENTS:
                 yield from self._normalize_window_or_each(window, on_translated, on_failed, first)
@@ -281,12 +292,28 @@ class Normalizer:
             out[SUMMARY_FIELD] = summary
             yield out
 
-    def _segment(self, text: str, format: str) -> SegmentedText:
+    def _parts(self, text: str, format: str) -> list[tuple[str, str]] | None:
+        """The documents a container (a notebook) holds; None for a document of its own, which is segmented as it is."""
         if not isinstance(text, str):
             hint = ": decode it first" if isinstance(text, (bytes, bytearray)) else ""
             raise TypeError(f"a document is a str, not {type(text).__name__}{hint}")
-        formats.get(format)  # an unknown one is a ConfigError before the text is read
-        return segment(text, format, self.glossary, self.front_matter_keys)
+        return formats.get(format).parts(text)  # an unknown format is a ConfigError before the text is read
+
+    def _normalize_container(self, text: str, format: str, parts, on_translated, on_failed, index: int) -> list[Document]:
+        try:
+            documents = list(self.normalize_many(parts, on_translated=on_translated))
+        except UnilingoError:
+            raise
+        except Exception as error:  # as any document's, its failure must not cost the documents around it
+            if on_failed is None:
+                raise
+            on_failed(index, error)
+            return []
+        return [self._joined(text, format, documents)]
+
+    def _joined(self, text: str, format: str, documents: list[Document]) -> Document:
+        joined = formats.get(format).join(text, documents)
+        return Document(text, joined.text, format, self.target, joined.segments, joined.blocks, joined.models)
 
     def _normalize_window(self, window: list[SegmentedText], on_translated) -> Iterator[Document]:
         decisions = [self.detector.decide(_readable(segmented.segments)) for segmented in window]

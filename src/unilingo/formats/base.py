@@ -7,16 +7,25 @@ to escape, no markup to verify, no inline originals.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, NamedTuple, Sequence
 
 from .._originals import restore
 
 if TYPE_CHECKING:
     from .._detect import Decision
-    from .._document import Segment, SegmentedText
+    from .._document import Block, Segment, SegmentedText
     from .._glossary import Glossary
-    from .._merge import Document
+    from .._merge import Document, SegmentResult
     from .._originals import InlineOriginal
+
+
+class Joined(NamedTuple):
+    """A container's output, with its parts' rows and blocks moved into the container's text (see ``Format.join``)."""
+
+    text: str
+    segments: tuple[SegmentResult, ...]
+    blocks: tuple[Block, ...]
+    models: dict[str, str]
 
 
 class Format:
@@ -28,6 +37,14 @@ class Format:
 
     def segment(self, text: str, glossary: Glossary | None, front_matter_keys: tuple[str, ...]) -> SegmentedText:
         """The text's blocks and sentences; ``glossary`` terms become protected spans. ``text`` is valid Unicode."""
+        raise NotImplementedError
+
+    def parts(self, text: str) -> list[tuple[str, str]] | None:
+        """For a container (a notebook): the documents in it, as (text, format name); None for a document of its own."""
+        return None
+
+    def join(self, text: str, documents: Sequence[Document]) -> Joined:
+        """For a container: its output with ``documents``, its parts normalized in the order ``parts`` gave them."""
         raise NotImplementedError
 
     def check_input(self, text: str, where: str) -> None:

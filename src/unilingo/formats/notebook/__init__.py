@@ -1,0 +1,48 @@
+"""Jupyter notebooks (.ipynb): each Markdown cell normalized as a Markdown document, every other byte kept.
+
+A notebook is a container: ``parts`` hands its Markdown cells to the
+Markdown format, so escaping, verification, the glossary and the
+front-matter rules are Markdown's; ``join`` splices their outputs back into
+the JSON (``_codec``) and moves their rows into the file (``_join``). Code
+cells, outputs, attachments and metadata are never read as prose. A JSON
+string has no place for an inline original: the sidecar keeps the notebook.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
+
+from ..._errors import InputError, OutputError
+from ..base import Format, Joined
+from ._codec import read_notebook
+from ._join import joined
+
+if TYPE_CHECKING:
+    from ..._merge import Document
+
+# What errors call a notebook the API was given without a file name.
+_UNNAMED = "notebook"
+
+
+class Notebook(Format):
+    name = "notebook"
+    title = "Jupyter notebook"
+    suffixes = (".ipynb",)
+
+    def check_input(self, text: str, where: str) -> None:
+        read_notebook(text, where)
+
+    def check_output(self, text: str, where: str) -> None:
+        try:
+            read_notebook(text, where)
+        except InputError:
+            raise OutputError(f"cannot write {where}: it would not read as a notebook; nothing was written") from None
+
+    def parts(self, text: str) -> list[tuple[str, str]]:
+        return [(cell.text, "markdown") for cell in read_notebook(text, _UNNAMED).cells]
+
+    def join(self, text: str, documents: Sequence[Document]) -> Joined:
+        return joined(read_notebook(text, _UNNAMED), documents, _UNNAMED)
+
+
+NOTEBOOK = Notebook()
