@@ -306,7 +306,8 @@ class Translator:
             raise
         except Exception as error:  # transformers raises OSError, ValueError, safetensors errors...
             raise ModelError(f"cannot load model {resolved.spec.name} ({resolved.spec.origin}): {_first_line(error)}") from None
-        log.info("loaded %s (%s)", resolved.spec.name, choice.describe())
+        # A note is auto choosing other than it would have (CTranslate2 kept off the GPU): said, with its fix.
+        (log.warning if choice.note else log.info)("loaded %s (%s)", resolved.spec.name, choice.describe())
         return engine
 
     def _spec(self, source: str, target: str) -> ModelSpec:
