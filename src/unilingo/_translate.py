@@ -291,6 +291,11 @@ class Translator:
                     self._engines[key] = thread.submit(self._open, resolved).result()
         return self._engines[key]
 
+    @staticmethod
+    def converted_folder(resolved: _Resolved) -> Path:
+        """Where CTranslate2 keeps its copy of ``resolved``'s model, converted for its compute type."""
+        return cache_dir() / "ctranslate2" / f"{_safe(resolved.spec.location)}-{resolved.revision[:16]}-{resolved.choice.compute}"
+
     def _open(self, resolved: _Resolved) -> Engine:
         # Before the translation stack is imported (seconds), so damaged weights are reported at once.
         damaged = damaged_weights(Path(resolved.folder))
@@ -299,9 +304,8 @@ class Translator:
                    else f"delete {resolved.folder} and run 'unilingo models download'")  # fmt: skip
             raise ModelError(f"model {resolved.spec.name} ({resolved.spec.origin}) has a damaged weights file: {damaged}; {fix}")
         choice = resolved.choice
-        converted = cache_dir() / "ctranslate2" / f"{_safe(resolved.spec.location)}-{resolved.revision[:16]}-{choice.compute}"
         try:
-            engine = open_engine(resolved.folder, choice, converted)
+            engine = open_engine(resolved.folder, choice, self.converted_folder(resolved))
         except UnilingoError:
             raise
         except Exception as error:  # transformers raises OSError, ValueError, safetensors errors...
