@@ -104,7 +104,9 @@ def test_a_listed_file_deleted_since_is_missing_too(tmp_path, monkeypatch):
     assert load_cublas().startswith(f"the {DISTRIBUTION} package lacks libcublasLt.so.12")
 
 
-def test_without_the_wheel_the_loaders_own_cublas_12_is_asked_for_by_name(loads):
+def test_without_the_wheel_the_loaders_own_cublas_12_is_asked_for_by_name(monkeypatch, loads):
+    # Absent even where the gpu extra is installed: a distribution of that name is nowhere.
+    monkeypatch.setattr("unilingo._cuda.DISTRIBUTION", "nvidia-cublas-cu12-absent")
     assert wheel_libraries() is None
     reason = load_cublas()
     assert loads == [("libcublas.so.12", ctypes.DEFAULT_MODE)]
