@@ -1,6 +1,6 @@
 """How fast does unilingo translate a corpus, against the naive way? The opus-mt-de-en shape, real text.
 
-    python benchmarks/throughput.py [--quick] [--docs N]
+    python benchmarks/throughput.py [--quick] [--docs N] [--engine-only]
 
 Builds (once) a model with the real Helsinki-NLP/opus-mt-de-en shape and
 seeded random weights (``opus_shape.py``), writes a corpus of Markdown news
@@ -73,6 +73,16 @@ CONFIGS = {
 }
 DEFAULT = "default (auto) beam 4"
 RAW = "raw CTranslate2 beam 4"
+SUMMARY_ROWS = {
+    "naive_beam4_tok_s": "naive beam 4",
+    "transformers_beam4_tok_s": "transformers fp32 beam 4",
+    "transformers_int8_beam4_tok_s": "transformers int8 beam 4",
+    "ctranslate2_int8_beam4_tok_s": "ctranslate2 int8 beam 4",
+    "transformers_greedy_tok_s": "transformers fp32 greedy",
+    "ctranslate2_int8_greedy_tok_s": "ctranslate2 int8 greedy",
+    "default_beam4_tok_s": DEFAULT,
+    "raw_ctranslate2_beam4_tok_s": RAW,
+}
 # Sentences per batch tried for the raw engine, besides unilingo's own batches (at most 32).
 RAW_BATCH_SIZES = (4, 8, 16)
 
@@ -308,6 +318,19 @@ def timed_run(command: list[str], env: dict) -> float:
     return time.perf_counter() - began
 
 
+def check_times(work: Path, models: Path, env: dict) -> tuple[float, float]:
+    """``unilingo check`` over 1 MB of English Markdown, best of 3: cold, and again with its guesses remembered."""
+    check_file = work / "english-1mb.md"
+    english_megabyte(check_file)
+    check = [sys.executable, "-m", "unilingo", "check", str(check_file), "--models", str(models)]
+    # Cold: no remembered language guesses (--no-cache); langid's model is unpacked once per installation, before.
+    check_cold = min(timed_run([*check, "--no-cache"], env) for _ in range(3))
+    # Warm: the same file checked again, its guesses remembered, as pre-commit does all day.
+    memory_check = [*check, "--cache", str(work / "check.sqlite3")]
+    timed_run(memory_check, env)
+    return check_cold, min(timed_run(memory_check, env) for _ in range(3))
+
+
 def source_tokens(corpus: Path, model: Path, models: Path) -> tuple[int, int]:
     """The German segments unilingo translates and their token count: every row's target tokens."""
     from transformers import MarianTokenizer
@@ -326,6 +349,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a small corpus: under 3 minutes")
     parser.add_argument("--docs", type=int, help="documents in the corpus [default: 48, --quick 8]")
+    parser.add_argument("--engine-only", action="store_true",
+                        help="only the default run, the raw engine and the cached re-run: no comparison rows, no check")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -352,7 +377,7 @@ def main() -> None:
                 "model": str(model)}, env)  # fmt: skip
 
     results = {}
-    for name, (backend, quantize, beams) in CONFIGS.items():
+    for name, (backend, quantize, beams) in {} if args.engine_only else CONFIGS.items():
         spec = {"corpus": str(corpus), "models": str(models), "model": str(model), "backend": backend,
                 "quantize": quantize, "beams": beams}  # fmt: skip
         results[name] = in_process(spec, env)
@@ -361,21 +386,17 @@ def main() -> None:
     calls = work / "calls.json"
     default_spec = {"corpus": str(corpus), "models": str(models), "model": str(model), "backend": "auto",
                     "quantize": None, "beams": 4, "cache": str(memory)}  # fmt: skip
-    results[DEFAULT] = first = in_process({**default_spec, "record": str(calls)}, env)
+    results[DEFAULT] = in_process({**default_spec, "record": str(calls)}, env)
     # The engine alone on the same sentences, right after the run it is set against.
-    results[RAW] = raw = in_process({"models": str(models), "backend": "raw", "calls": str(calls)}, env)
+    results[RAW] = in_process({"models": str(models), "backend": "raw", "calls": str(calls)}, env)
     rerun = in_process(default_spec, env)
 
-    check_file = work / "english-1mb.md"
-    english_megabyte(check_file)
-    check = [sys.executable, "-m", "unilingo", "check", str(check_file), "--models", str(models)]
-    # Cold: no remembered language guesses (--no-cache); langid's model is unpacked once per installation, before.
-    check_cold = min(timed_run([*check, "--no-cache"], env) for _ in range(3))
-    # Warm: the same file checked again, its guesses remembered, as pre-commit does all day.
-    memory_check = [*check, "--cache", str(work / "check.sqlite3")]
-    timed_run(memory_check, env)
-    check_warm = min(timed_run(memory_check, env) for _ in range(3))
+    check_cold, check_warm = (None, None) if args.engine_only else check_times(work, models, env)
 
+    report(results, rerun, docs, tokens, check_cold, check_warm)
+
+def report(results: dict, rerun: dict, docs: int, tokens: int, check_cold: float | None, check_warm: float | None) -> None:
+    """The table, the shares and the summary line."""
     print()
     # Throughput leaves out the one-off model load (its own column), the same for every row.
     print(f"{'configuration':<28}{'load s':>8}{'run s':>8}{'docs/s':>9}{'target tok/s':>14}{'in model s':>12}{'peak RSS MB':>13}")
@@ -384,13 +405,16 @@ def main() -> None:
         model_s = f"{result['model']:.1f}" if "model" in result else "-"
         print(f"{name:<28}{result['load']:>8.1f}{run:>8.1f}{docs / run:>9.2f}{tokens / run:>14.0f}"
               f"{model_s:>12}{result['peak_rss_mb']:>13.0f}")  # fmt: skip
+    first, raw = results[DEFAULT], results[RAW]
     overhead = first["wall"] - first["load"] - first["model"]
     overhead_pct = 100 * overhead / first["wall"]
     speedup = first["wall"] / rerun["wall"]
     tok_s = {name: tokens / (result["wall"] - result["load"]) for name, result in results.items()}
     print()
-    print(f"default configuration: {first['engine']}; {tok_s[DEFAULT] / tok_s['naive beam 4']:.1f}x the naive baseline at beam 4")
-    print(f"ctranslate2 int8 / transformers fp32 at beam 4: {tok_s['ctranslate2 int8 beam 4'] / tok_s['transformers fp32 beam 4']:.1f}x")
+    print(f"default configuration: {first['engine']}")
+    if "naive beam 4" in tok_s:
+        print(f"{tok_s[DEFAULT] / tok_s['naive beam 4']:.1f}x the naive baseline at beam 4; ctranslate2 int8 / transformers fp32 "
+              f"at beam 4: {tok_s['ctranslate2 int8 beam 4'] / tok_s['transformers fp32 beam 4']:.1f}x")  # fmt: skip
     print(f"pipeline overhead (wall - getting the model - model calls) of the default run: {overhead:.2f} s = {overhead_pct:.1f}%")
     share = 100 * tok_s[DEFAULT] / tok_s[RAW]
     print(f"raw CTranslate2 translate_batch on the default run's sentences, pre-tokenized, best of "
@@ -399,23 +423,20 @@ def main() -> None:
         print(f"  {seconds:6.2f} s  {setting}")
     print(f"cached re-run: {rerun['wall']:.2f} s vs {first['wall']:.1f} s = {speedup:.0f}x; "
           f"model loaded: {rerun['engine']}; heavy modules imported: {rerun['heavy_imported'] or 'none'}")
-    print(f"unilingo check, 1 MB of English Markdown, interpreter start included (best of 3): "
-          f"{check_cold:.2f} s cold, {check_warm:.2f} s checked again with its guesses remembered")
-    summary = {
-        "naive_beam4_tok_s": round(tok_s["naive beam 4"], 1),
-        "transformers_beam4_tok_s": round(tok_s["transformers fp32 beam 4"], 1),
-        "transformers_int8_beam4_tok_s": round(tok_s["transformers int8 beam 4"], 1),
-        "ctranslate2_int8_beam4_tok_s": round(tok_s["ctranslate2 int8 beam 4"], 1),
-        "transformers_greedy_tok_s": round(tok_s["transformers fp32 greedy"], 1),
-        "ctranslate2_int8_greedy_tok_s": round(tok_s["ctranslate2 int8 greedy"], 1),
-        "raw_ctranslate2_beam4_tok_s": round(tok_s[RAW], 1),
+    if check_cold is not None:
+        print(f"unilingo check, 1 MB of English Markdown, interpreter start included (best of 3): "
+              f"{check_cold:.2f} s cold, {check_warm:.2f} s checked again with its guesses remembered")
+    summary = {key: round(tok_s[name], 1) for key, name in SUMMARY_ROWS.items() if name in tok_s}
+    summary.update({
         "share_of_raw_engine_pct": round(share, 1),
         "overhead_pct": round(overhead_pct, 2),
         "cached_rerun_speedup": round(speedup, 1),
         "peak_rss_mb": round(max(r["peak_rss_mb"] for name, r in results.items() if not name.startswith("naive") and name != RAW)),
-        "check_1mb_s": round(check_cold, 3),
-    }
+    })  # fmt: skip
+    if check_cold is not None:
+        summary["check_1mb_s"] = round(check_cold, 3)
     print(json.dumps(summary))
+
 
 
 if __name__ == "__main__":
