@@ -336,7 +336,7 @@ def test_a_looping_output_keeps_the_original_and_the_report_says_why():
 
 
 
-def test_the_model_is_made_off_the_main_thread_and_translates_as_ever(monkeypatch):
+def test_the_model_is_made_on_the_calling_thread_and_translates_as_ever(monkeypatch):
     threads = []
     original_open = Translator._open
     monkeypatch.setattr(Translator, "_open", lambda self, resolved: threads.append(threading.current_thread().name)
@@ -344,4 +344,5 @@ def test_the_model_is_made_off_the_main_thread_and_translates_as_ever(monkeypatc
     normalizer = Normalizer("en", FIXTURE_MODELS, cache=False, engine=EngineOptions("transformers"))
     doc = normalizer.normalize((GOLDEN / "article.md").read_text(encoding="utf-8"), "markdown")
     assert doc.text == (GOLDEN / "article.out.md").read_text(encoding="utf-8")
-    assert len(threads) == 1 and threads[0].startswith("unilingo-model-load")
+    # Not on a thread of its own that then ends: CTranslate2 decoded 5-7x slower so (Translator.load).
+    assert threads == [threading.current_thread().name]

@@ -9,7 +9,6 @@ import logging
 import os
 import re
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -283,12 +282,11 @@ class Translator:
         resolved = self.resolve(source, target)
         with _LOADING:
             if key not in self._engines:
-                # Created off the main thread: CTranslate2 then decodes 15% faster
-                # here (11.3 s against 13.2 s on the benchmark corpus, four runs
-                # each), likely as its OpenMP runtime and torch's no longer share
-                # the thread that made the model.
-                with ThreadPoolExecutor(1, thread_name_prefix="unilingo-model-load") as thread:
-                    self._engines[key] = thread.submit(self._open, resolved).result()
+                # On the calling thread: made on a thread that then ended, a
+                # CTranslate2 model decoded the same batches 5-7x slower on the
+                # busy 2-core machine (139-165 s against 20-34 s, made on a thread
+                # kept alive as fast as on the caller's).
+                self._engines[key] = self._open(resolved)
         return self._engines[key]
 
     @staticmethod
