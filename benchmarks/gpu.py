@@ -20,7 +20,8 @@ Translator (the code ``unilingo translate --device cuda`` runs):
    int8 on this machine's CPU cores as the baseline of the same run.
 
 Each configuration reports its result or the one-line reason it could not run
-(CTranslate2's CUDA build loads cuBLAS 12 at run time, for instance).
+(CTranslate2's CUDA build loads cuBLAS 12 at run time: install the gpu extra,
+``pip install -e '.[gpu,test]'``, before running this).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from opus_shape import build, dev_text  # noqa: E402
 
 from unilingo import EngineOptions, Generation, load_models  # noqa: E402
+from unilingo._cuda import DISTRIBUTION, wheel_libraries  # noqa: E402
 from unilingo._translate import (  # noqa: E402
     CUDA_BATCH_SIZE,
     CUDA_BATCH_TOKENS,
@@ -78,7 +80,12 @@ def describe_machine() -> str:
     except FileNotFoundError:
         gpu = ""
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
-    return f"GPU: {gpu or 'none found'}; CPU: {cpu} x {os.cpu_count()}; Python {platform.python_version()}"
+    try:
+        wheel = wheel_libraries()
+    except FileNotFoundError as missing:
+        wheel = f"{DISTRIBUTION} lacks {missing}"
+    cublas = f"cuBLAS 12 from {wheel[-1]}" if isinstance(wheel, list) else (wheel or f"no {DISTRIBUTION} (the gpu extra)")
+    return f"GPU: {gpu or 'none found'}; CPU: {cpu} x {os.cpu_count()}; Python {platform.python_version()}; {cublas}"
 
 
 def translator(models, backend: str, device: str, quantize: str | None, batch: tuple[int, int], generation, cache: Path):

@@ -1,6 +1,6 @@
 """How fast does unilingo translate a corpus, against the naive way? The opus-mt-de-en shape, real text.
 
-    python benchmarks/throughput.py [--quick] [--docs N]
+    python benchmarks/throughput.py [--quick] [--docs N] [--engine-only]
 
 Builds (once) a model with the real Helsinki-NLP/opus-mt-de-en shape and
 seeded random weights (``opus_shape.py``), writes a corpus of Markdown news
@@ -24,7 +24,11 @@ Each configuration runs in its own process (its peak RSS is its own, read
 from VmHWM); the default one also reports its pipeline overhead (wall time
 outside getting the model, that is finding it, hashing its weights once for
 the translation memory and loading it, and outside the model's own calls),
-then runs again with a translation memory to time a cached re-run. Last,
+then runs again with a translation memory to time a cached re-run. Between
+the two, the raw engine: CTranslate2's own ``translate_batch`` given the
+sentences the default run gave its engine, pre-tokenized, at the best of a
+small grid of thread splits and batchings (``run_raw``); unilingo end to end
+is printed as a share of its speed, both measured in the same run. Last,
 ``unilingo check`` over 1 MB of English Markdown, interpreter start
 included: cold (``--no-cache``) and checked again with its language guesses
 remembered; ``check_1mb_s`` is the cold one. The last line printed is one
@@ -68,6 +72,19 @@ CONFIGS = {
     "ctranslate2 int8 greedy": ("ctranslate2", "int8", 1),
 }
 DEFAULT = "default (auto) beam 4"
+RAW = "raw CTranslate2 beam 4"
+SUMMARY_ROWS = {
+    "naive_beam4_tok_s": "naive beam 4",
+    "transformers_beam4_tok_s": "transformers fp32 beam 4",
+    "transformers_int8_beam4_tok_s": "transformers int8 beam 4",
+    "ctranslate2_int8_beam4_tok_s": "ctranslate2 int8 beam 4",
+    "transformers_greedy_tok_s": "transformers fp32 greedy",
+    "ctranslate2_int8_greedy_tok_s": "ctranslate2 int8 greedy",
+    "default_beam4_tok_s": DEFAULT,
+    "raw_ctranslate2_beam4_tok_s": RAW,
+}
+# Sentences per batch tried for the raw engine, besides unilingo's own batches (at most 32).
+RAW_BATCH_SIZES = (4, 8, 16)
 
 
 def lines(name: str) -> list[str]:
@@ -140,7 +157,8 @@ def run_naive(corpus: Path, model: Path, beams: int) -> dict:
     return {"wall": time.perf_counter() - started, "load": loaded - started}
 
 
-def run_unilingo(corpus: Path, models: Path, backend: str, quantize: str | None, beams: int, cache: str | None) -> dict:
+def run_unilingo(corpus: Path, models: Path, backend: str, quantize: str | None, beams: int, cache: str | None,
+                 record: str | None = None) -> dict:  # fmt: skip
     from unilingo import Normalizer
     from unilingo._engines import Engine, EngineOptions
     from unilingo._files import write_document
@@ -162,8 +180,19 @@ def run_unilingo(corpus: Path, models: Path, backend: str, quantize: str | None,
     # is counted apart: finding it and hashing its weights for the memory's
     # key (resolve, once per model file: the memory remembers the hash), and
     # loading it (_open).
+    calls: list[dict] = []
+
+    def recorded(generate):
+        # What the engine was asked, call by call, for the raw engine to be given the same work.
+        def wrapper(self, texts, num_beams, max_new_tokens, attention=()):
+            calls.append({"texts": list(texts), "beams": num_beams, "max_new_tokens": max_new_tokens,
+                          "attention": any(attention)})  # fmt: skip
+            return generate(self, texts, num_beams, max_new_tokens, attention)
+
+        return wrapper
+
     for cls in Engine.__subclasses__():
-        cls.generate = timed(cls.generate, model_time)
+        cls.generate = timed(recorded(cls.generate), model_time)
     Engine.token_counts = timed(Engine.token_counts, model_time)
     Translator.resolve = timed(Translator.resolve, load_time)
     Translator._open = timed(Translator._open, load_time)
@@ -185,6 +214,8 @@ def run_unilingo(corpus: Path, models: Path, backend: str, quantize: str | None,
         write_document(doc, out / path.name, "sidecar")
         translated += sum(segment.action == "translate" or "rejected" in segment.reason for segment in doc.segments)
     wall = time.perf_counter() - started
+    if record:
+        Path(record).write_text(json.dumps(calls), encoding="utf-8")
     return {
         "wall": wall,
         "load": load_time[0],
@@ -195,12 +226,69 @@ def run_unilingo(corpus: Path, models: Path, backend: str, quantize: str | None,
     }
 
 
+def run_raw(calls_file: Path, models: Path) -> dict:
+    """CTranslate2's own translate_batch on the sentences the default run gave it, pre-tokenized, at its best setting.
+
+    Each thread split of this process's cores (inter x intra) is tried with
+    each batching: the default run's own batches replayed, and each of them
+    cut into smaller ones of a fixed size. Random weights decode every
+    sentence to its cap, so each sentence keeps the cap unilingo's batch gave
+    it: every setting decodes the same tokens as the default run. Batches are
+    submitted asynchronously, so inter_threads > 1 runs them side by side.
+    """
+    import ctranslate2
+
+    from unilingo import EngineOptions, load_models
+    from unilingo._engines import usable_cores
+    from unilingo._pieces import SentencePieceTokenizer
+    from unilingo._translate import Translator
+
+    translator = Translator(load_models(models), engine=EngineOptions(), memory=None)
+    resolved = translator.resolve("de", "en")
+    tokenizer = SentencePieceTokenizer(resolved.folder)
+
+    def pieces(texts: list[str]) -> list[list[str]]:
+        return [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(texts).input_ids]
+
+    calls = json.loads(calls_file.read_text(encoding="utf-8"))
+    beams = calls[0]["beams"]
+    batchings = {"unilingo's": [(pieces(c["texts"]), c["max_new_tokens"], c["attention"]) for c in calls]}
+    for size in RAW_BATCH_SIZES:
+        # Cut within each of unilingo's batches: every sentence keeps the output length it had there.
+        batchings[str(size)] = [(batch[i : i + size], length, attention) for batch, length, attention in batchings["unilingo's"]
+                                for i in range(0, len(batch), size)]  # fmt: skip
+    cores = usable_cores()
+    splits = sorted({(1, cores), (cores, 1), (2, max(1, cores // 2))})
+    timings, load = [], 0.0
+    for inter, intra in splits:
+        began = time.perf_counter()
+        engine = ctranslate2.Translator(str(translator.converted_folder(resolved)), device="cpu",
+                                        compute_type=resolved.choice.compute, inter_threads=inter, intra_threads=intra)  # fmt: skip
+        load = max(load, time.perf_counter() - began)
+        engine.translate_batch(batchings["unilingo's"][-1][0][:2], beam_size=beams, max_decoding_length=4)  # warm up
+        for name, batches in batchings.items():
+            began = time.perf_counter()
+            pending = [engine.translate_batch(batch, beam_size=beams, max_decoding_length=length, max_batch_size=len(batch),
+                                              return_attention=attention, asynchronous=True)
+                       for batch, length, attention in batches]  # fmt: skip
+            for results in pending:
+                for result in results:
+                    result.result()
+            timings.append((time.perf_counter() - began, f"inter {inter} x intra {intra}, {name} batches"))
+        del engine
+    best, setting = min(timings)
+    return {"wall": best + load, "load": load, "setting": setting, "grid": sorted(timings)}
+
+
 def worker(args) -> None:
     spec = json.loads(args.worker)
     if spec["backend"] == "naive":
         result = run_naive(Path(spec["corpus"]), Path(spec["model"]), spec["beams"])
+    elif spec["backend"] == "raw":
+        result = run_raw(Path(spec["calls"]), Path(spec["models"]))
     else:
-        result = run_unilingo(Path(spec["corpus"]), Path(spec["models"]), spec["backend"], spec["quantize"], spec["beams"], spec.get("cache"))
+        result = run_unilingo(Path(spec["corpus"]), Path(spec["models"]), spec["backend"], spec["quantize"], spec["beams"],
+                              spec.get("cache"), spec.get("record"))  # fmt: skip
     result["peak_rss_mb"] = peak_rss_mb()
     print(json.dumps(result))
 
@@ -230,6 +318,19 @@ def timed_run(command: list[str], env: dict) -> float:
     return time.perf_counter() - began
 
 
+def check_times(work: Path, models: Path, env: dict) -> tuple[float, float]:
+    """``unilingo check`` over 1 MB of English Markdown, best of 3: cold, and again with its guesses remembered."""
+    check_file = work / "english-1mb.md"
+    english_megabyte(check_file)
+    check = [sys.executable, "-m", "unilingo", "check", str(check_file), "--models", str(models)]
+    # Cold: no remembered language guesses (--no-cache); langid's model is unpacked once per installation, before.
+    check_cold = min(timed_run([*check, "--no-cache"], env) for _ in range(3))
+    # Warm: the same file checked again, its guesses remembered, as pre-commit does all day.
+    memory_check = [*check, "--cache", str(work / "check.sqlite3")]
+    timed_run(memory_check, env)
+    return check_cold, min(timed_run(memory_check, env) for _ in range(3))
+
+
 def source_tokens(corpus: Path, model: Path, models: Path) -> tuple[int, int]:
     """The German segments unilingo translates and their token count: every row's target tokens."""
     from transformers import MarianTokenizer
@@ -248,6 +349,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a small corpus: under 3 minutes")
     parser.add_argument("--docs", type=int, help="documents in the corpus [default: 48, --quick 8]")
+    parser.add_argument("--engine-only", action="store_true",
+                        help="only the default run, the raw engine and the cached re-run: no comparison rows, no check")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -274,27 +377,26 @@ def main() -> None:
                 "model": str(model)}, env)  # fmt: skip
 
     results = {}
-    for name, (backend, quantize, beams) in CONFIGS.items():
+    for name, (backend, quantize, beams) in {} if args.engine_only else CONFIGS.items():
         spec = {"corpus": str(corpus), "models": str(models), "model": str(model), "backend": backend,
                 "quantize": quantize, "beams": beams}  # fmt: skip
         results[name] = in_process(spec, env)
         print(f"  {name}: {results[name]['wall']:.1f} s", flush=True)
     memory = work / "memory.sqlite3"
+    calls = work / "calls.json"
     default_spec = {"corpus": str(corpus), "models": str(models), "model": str(model), "backend": "auto",
                     "quantize": None, "beams": 4, "cache": str(memory)}  # fmt: skip
-    results[DEFAULT] = first = in_process(default_spec, env)
+    results[DEFAULT] = in_process({**default_spec, "record": str(calls)}, env)
+    # The engine alone on the same sentences, right after the run it is set against.
+    results[RAW] = in_process({"models": str(models), "backend": "raw", "calls": str(calls)}, env)
     rerun = in_process(default_spec, env)
 
-    check_file = work / "english-1mb.md"
-    english_megabyte(check_file)
-    check = [sys.executable, "-m", "unilingo", "check", str(check_file), "--models", str(models)]
-    # Cold: no remembered language guesses (--no-cache); langid's model is unpacked once per installation, before.
-    check_cold = min(timed_run([*check, "--no-cache"], env) for _ in range(3))
-    # Warm: the same file checked again, its guesses remembered, as pre-commit does all day.
-    memory_check = [*check, "--cache", str(work / "check.sqlite3")]
-    timed_run(memory_check, env)
-    check_warm = min(timed_run(memory_check, env) for _ in range(3))
+    check_cold, check_warm = (None, None) if args.engine_only else check_times(work, models, env)
 
+    report(results, rerun, docs, tokens, check_cold, check_warm)
+
+def report(results: dict, rerun: dict, docs: int, tokens: int, check_cold: float | None, check_warm: float | None) -> None:
+    """The table, the shares and the summary line."""
     print()
     # Throughput leaves out the one-off model load (its own column), the same for every row.
     print(f"{'configuration':<28}{'load s':>8}{'run s':>8}{'docs/s':>9}{'target tok/s':>14}{'in model s':>12}{'peak RSS MB':>13}")
@@ -303,31 +405,38 @@ def main() -> None:
         model_s = f"{result['model']:.1f}" if "model" in result else "-"
         print(f"{name:<28}{result['load']:>8.1f}{run:>8.1f}{docs / run:>9.2f}{tokens / run:>14.0f}"
               f"{model_s:>12}{result['peak_rss_mb']:>13.0f}")  # fmt: skip
+    first, raw = results[DEFAULT], results[RAW]
     overhead = first["wall"] - first["load"] - first["model"]
     overhead_pct = 100 * overhead / first["wall"]
     speedup = first["wall"] / rerun["wall"]
     tok_s = {name: tokens / (result["wall"] - result["load"]) for name, result in results.items()}
     print()
-    print(f"default configuration: {first['engine']}; {tok_s[DEFAULT] / tok_s['naive beam 4']:.1f}x the naive baseline at beam 4")
-    print(f"ctranslate2 int8 / transformers fp32 at beam 4: {tok_s['ctranslate2 int8 beam 4'] / tok_s['transformers fp32 beam 4']:.1f}x")
+    print(f"default configuration: {first['engine']}")
+    if "naive beam 4" in tok_s:
+        print(f"{tok_s[DEFAULT] / tok_s['naive beam 4']:.1f}x the naive baseline at beam 4; ctranslate2 int8 / transformers fp32 "
+              f"at beam 4: {tok_s['ctranslate2 int8 beam 4'] / tok_s['transformers fp32 beam 4']:.1f}x")  # fmt: skip
     print(f"pipeline overhead (wall - getting the model - model calls) of the default run: {overhead:.2f} s = {overhead_pct:.1f}%")
+    share = 100 * tok_s[DEFAULT] / tok_s[RAW]
+    print(f"raw CTranslate2 translate_batch on the default run's sentences, pre-tokenized, best of "
+          f"{len(raw['grid'])} settings: {raw['setting']}; unilingo end to end is {share:.0f}% of its speed")
+    for seconds, setting in raw["grid"]:
+        print(f"  {seconds:6.2f} s  {setting}")
     print(f"cached re-run: {rerun['wall']:.2f} s vs {first['wall']:.1f} s = {speedup:.0f}x; "
           f"model loaded: {rerun['engine']}; heavy modules imported: {rerun['heavy_imported'] or 'none'}")
-    print(f"unilingo check, 1 MB of English Markdown, interpreter start included (best of 3): "
-          f"{check_cold:.2f} s cold, {check_warm:.2f} s checked again with its guesses remembered")
-    summary = {
-        "naive_beam4_tok_s": round(tok_s["naive beam 4"], 1),
-        "transformers_beam4_tok_s": round(tok_s["transformers fp32 beam 4"], 1),
-        "transformers_int8_beam4_tok_s": round(tok_s["transformers int8 beam 4"], 1),
-        "ctranslate2_int8_beam4_tok_s": round(tok_s["ctranslate2 int8 beam 4"], 1),
-        "transformers_greedy_tok_s": round(tok_s["transformers fp32 greedy"], 1),
-        "ctranslate2_int8_greedy_tok_s": round(tok_s["ctranslate2 int8 greedy"], 1),
+    if check_cold is not None:
+        print(f"unilingo check, 1 MB of English Markdown, interpreter start included (best of 3): "
+              f"{check_cold:.2f} s cold, {check_warm:.2f} s checked again with its guesses remembered")
+    summary = {key: round(tok_s[name], 1) for key, name in SUMMARY_ROWS.items() if name in tok_s}
+    summary.update({
+        "share_of_raw_engine_pct": round(share, 1),
         "overhead_pct": round(overhead_pct, 2),
         "cached_rerun_speedup": round(speedup, 1),
-        "peak_rss_mb": round(max(r["peak_rss_mb"] for name, r in results.items() if not name.startswith("naive"))),
-        "check_1mb_s": round(check_cold, 3),
-    }
+        "peak_rss_mb": round(max(r["peak_rss_mb"] for name, r in results.items() if not name.startswith("naive") and name != RAW)),
+    })  # fmt: skip
+    if check_cold is not None:
+        summary["check_1mb_s"] = round(check_cold, 3)
     print(json.dumps(summary))
+
 
 
 if __name__ == "__main__":

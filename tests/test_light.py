@@ -221,7 +221,7 @@ def test_auto_picks_ctranslate2_without_transformers_and_names_both_extras_when_
     assert EngineOptions().resolve().backend == "ctranslate2"
     # Without cuBLAS 12 on a GPU machine, auto stays with CTranslate2 on the CPU when transformers is not there.
     monkeypatch.setattr("unilingo._engines._cuda_present", lambda backend: True)
-    monkeypatch.setattr("unilingo._engines._missing_ctranslate2_cuda_library", lambda: "libcublas.so.12")
+    monkeypatch.setattr("unilingo._engines.load_cublas", lambda: "libcublas.so.12 (cuBLAS of CUDA 12) is missing")
     on_cpu = EngineOptions().resolve()
     assert (on_cpu.backend, on_cpu.device) == ("ctranslate2", "cpu") and "libcublas.so.12" in on_cpu.describe()
     missing.add("ctranslate2")

@@ -6,7 +6,6 @@ whose translations all come from the translation memory imports none of it.
 
 from __future__ import annotations
 
-import ctypes
 import importlib.util
 import json
 import os
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ._align import Attention
+from ._cuda import load_cublas
 from ._errors import ConfigError, ModelError
 
 BACKENDS = ("auto", "transformers", "ctranslate2")
@@ -65,18 +65,15 @@ class EngineOptions:
             raise ModelError(f"the ctranslate2 backend is not installed: {_FAST_EXTRA}, or use --backend transformers")
         device, note = self.device, ""
         if backend == "ctranslate2" and device != "cpu" and _cuda_present(backend):
-            missing = _missing_ctranslate2_cuda_library()
+            # Loaded here, before CTranslate2 runs: it opens cuBLAS only at its first matrix product.
+            missing = load_cublas()
             if missing and self.backend == "auto" and _installed("transformers"):
                 # torch's CUDA builds carry their own cuBLAS, so transformers can still use the GPU.
-                backend, note = "transformers", f"CTranslate2 cannot use the GPU: {missing} is missing"
+                backend, note = "transformers", f"CTranslate2 cannot use the GPU: {missing}"
             elif missing and device == "cuda":
-                raise ModelError(
-                    f"CTranslate2's CUDA build needs {missing} (cuBLAS of CUDA 12), which this machine lacks: "
-                    "install it (pip install nvidia-cublas-cu12, its lib folder on LD_LIBRARY_PATH), "
-                    "or use --backend transformers or --device cpu"
-                )
+                raise ModelError(f"CTranslate2 cannot use the GPU: {missing}; or use --backend transformers or --device cpu")
             elif missing:
-                device, note = "cpu", f"CTranslate2 cannot use the GPU: {missing} is missing"
+                device, note = "cpu", f"CTranslate2 cannot use the GPU: {missing}"
         if device == "auto":
             device = "cuda" if _cuda_present(backend) else "cpu"
         elif device == "cuda" and not _cuda_present(backend):
@@ -136,21 +133,6 @@ def _cuda_present(backend: str) -> bool:
     import torch
 
     return torch.cuda.is_available()
-
-
-def _missing_ctranslate2_cuda_library() -> str | None:
-    """The cuBLAS that CTranslate2's CUDA build loads at its first matrix product, if it cannot be loaded here.
-
-    CTranslate2 4.x wheels are built for CUDA 12 and load libcublas.so.12 only
-    when a model first runs, so without this check a machine with only CUDA 13
-    (seen on an H200) loads the model and then fails mid-batch.
-    """
-    name = "cublas64_12.dll" if os.name == "nt" else "libcublas.so.12"
-    try:
-        ctypes.CDLL(name)
-    except OSError:
-        return name
-    return None
 
 
 class Engine:
