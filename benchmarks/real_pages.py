@@ -5,8 +5,8 @@ Build the corpus first (see benchmarks/real_pages_corpus.py), then, with the tes
     python benchmarks/real_pages.py --corpus /tmp/real-pages [--translator stand-in|fixture|both] [--misses N]
 
 Every document is normalized into English through the public API, once with a stand-in translator (every sentence
-becomes one fixed English sentence, its placeholders kept, aligned word for word in order, so markup placement is
-exercised without the rejections a tiny model causes) and once with the fixture model (tests/fixtures/models.txt).
+becomes one fixed English sentence, its placeholders kept in order, aligned word for word in order, so markup placement
+is exercised without the rejections a tiny model causes) and once with the fixture model (tests/fixtures/models.txt).
 Per corpus family and in all it counts:
 
 - traceback: documents where anything but unilingo's documented errors was raised
@@ -51,26 +51,35 @@ CHECKS = ("traceback", "kept whole", "changed", "reordered", "lost", "restore", 
 
 
 class StandIn:
-    """A stand-in for the model: one fixed English sentence per text, with the text's placeholders after it, aligned in
-    order (the n-th of m translated words with word n*k/m of the k source words)."""
+    """A stand-in for the model: one fixed English sentence per text, the text's placeholders (code, URLs, terms)
+    among its words where they were in the text, each word aligned with the source word as far into its text."""
 
     def model_name(self, source, target):
         return "stand-in"
 
     def translate(self, source, target, texts, on_translated=None, heads=frozenset()):
-        return [Translation(SENTENCE + "".join(" " + p for p in _PLACEHOLDER.findall(text))) for text in texts]
+        return [Translation(_answer(text)) for text in texts]
 
     def word_alignments(self, source, target, pairs):
-        return [_in_order(len(text.split()), len(translation.split())) for text, translation in pairs]
+        return [_in_order(text.split(), translation.split()) for text, translation in pairs]
 
     def forget(self, source, target, texts):
         """Nothing is remembered."""
 
 
-def _in_order(source_words: int, target_words: int) -> list[int] | None:
-    if not source_words or not target_words:
+def _answer(text: str) -> str:
+    words, answer = text.split(), SENTENCE.split()
+    placed = [(len(answer) * i // len(words), p) for i, word in enumerate(words) for p in _PLACEHOLDER.findall(word)]
+    for at, placeholder in reversed(placed):
+        answer.insert(at, placeholder)
+    return " ".join(answer)
+
+
+def _in_order(source: list[str], target: list[str]) -> list[int] | None:
+    if not source or not target:
         return None
-    return [index * source_words // target_words for index in range(target_words)]
+    holding = {p: i for i, word in enumerate(source) for p in _PLACEHOLDER.findall(word)}
+    return [holding.get(word, i * len(source) // len(target)) for i, word in enumerate(target)]
 
 
 @dataclass
