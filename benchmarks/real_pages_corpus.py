@@ -21,6 +21,9 @@ from pathlib import Path
 
 MANIFEST = Path(__file__).resolve().parent / "real_pages.tsv"
 COLUMNS = ["family", "repo", "commit", "path", "licence"]
+FAMILIES = frozenset(("html-en", "html-de", "md-en", "md-de"))
+# Kept for a separate evaluation: never part of this corpus.
+RESERVED = frozenset(("mozilla/readability", "adbar/trafilatura", "contao/docs", "rust-lang-de/rustbook-de"))
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,10 @@ def read_manifest(path: Path = MANIFEST) -> list[Entry]:
         fields = line.split("\t")
         if len(fields) != len(COLUMNS):
             raise ValueError(f"{path}: row {number} has {len(fields)} fields, not {len(COLUMNS)}")
-        entries.append(Entry(*fields))
+        entry = Entry(*fields)
+        if entry.family not in FAMILIES or entry.repo.lower() in RESERVED or not entry.licence:
+            raise ValueError(f"{path}: row {number} needs a known family, a repository not kept apart, and a licence")
+        entries.append(entry)
     return entries
 
 
