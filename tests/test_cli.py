@@ -326,3 +326,11 @@ def test_readme_test_command_is_what_ci_runs():
     root = Path(__file__).parents[1]
     readme_commands = [line for line in (root / "README.md").read_text().splitlines()[:10] if "pytest" in line]
     assert readme_commands and readme_commands[0] in (root / ".ci" / "run").read_text()
+
+
+def test_an_error_advises_the_option_on_the_command_line(docs, monkeypatch):
+    # The library's error names the setting; the command line shows it as its option, Python as its keyword.
+    monkeypatch.setattr("unilingo._engines._installed", lambda module: False)
+    result = run("translate", docs / "article.md", "--backend", "ctranslate2", *MODELS)
+    assert result.exit_code == 4
+    assert result.output.strip().endswith("or use --backend transformers") and "\0" not in result.output

@@ -10,7 +10,7 @@ from typing import Callable, Iterable, Iterator, Sequence, Union
 
 from ._align import word_alignment
 from ._detect import DEFAULT_LOOK_ALIKES, DEFAULT_MIN_CONFIDENCE, UNPLACEABLE_REASON, Detector
-from ._errors import ConfigError, InputError, UnilingoError
+from ._errors import ConfigError, InputError, UnilingoError, setting
 from . import formats
 from ._document import INLINE_MARK, Segment, SegmentedText
 from ._frontmatter import DEFAULT_KEYS as FRONT_MATTER_KEYS
@@ -173,7 +173,7 @@ class Normalizer:
                 pieces.append(doc.with_inline_originals() if doc.translated else doc.text)
             except ValueError as error:
                 raise InputError(f"{where}: an inline original edited by hand cannot be translated again inline ({error}): "
-                                 f"restore the file and translate it with --keep-original sidecar") from None  # fmt: skip
+                                 f"restore the file and translate it with {setting('keep_original', 'sidecar')}") from None  # fmt: skip
             position = kept.comment_end
         pieces.append(text[position:])
         return "".join(pieces)
@@ -252,7 +252,7 @@ class Normalizer:
             raise ConfigError(f"unknown on-error policy {on_error!r}: use {', '.join(ON_ERROR)}")
         fields = [fields] if isinstance(fields, str) else list(fields)
         if not fields:
-            raise ConfigError("name at least one field to normalize, e.g. --field text")
+            raise ConfigError("name at least one field to normalize: a string field of the records, such as text")
         _check_fields(fields)
         window: list[tuple[dict | str, bool]] = []
         for number, raw in enumerate(records, start=1):

@@ -32,7 +32,9 @@ def documents(
 
     def failed_at(index: int, error: Exception) -> None:
         failed.add(index)
-        message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        # Its own text, settings it advises still marked, so that they are shown where the report lands.
+        text = Exception.__str__(error).strip()
+        message = text.splitlines()[0] if text else ""
         on_failed(InputError(f"{label_of(seen[index])}: not written: unilingo failed on it "
                              f"({type(error).__name__}: {message}); please report this"))  # fmt: skip
 

@@ -12,6 +12,7 @@ import click
 
 from ._errors import ExitCode, UnilingoError
 from ._findings import listed_uncertain
+from ._settings import SETTINGS
 
 
 def reports_errors(command):
@@ -22,13 +23,19 @@ def reports_errors(command):
         try:
             return command(*args, **kwargs)
         except UnilingoError as error:
-            click.echo(f"unilingo: error: {error}", err=True)
+            click.echo(f"unilingo: error: {error.shown(as_option)}", err=True)
             sys.exit(int(error.exit_code))
         except KeyboardInterrupt:
             click.echo("unilingo: interrupted", err=True)
             sys.exit(130)
 
     return wrapper
+
+
+def as_option(name: str, value: str | None) -> str:
+    """A setting an error advises, as the command line gives it: its option and the value."""
+    flags = next((each.flags for each in SETTINGS if each.name == name and each.flags), (f"--{name.replace('_', '-')}",))
+    return f"{flags[0]} {'FILE' if value is None else value}"
 
 
 class EchoHandler(logging.Handler):
@@ -47,7 +54,7 @@ class Failures:
 
     def add(self, error: UnilingoError) -> None:
         self.errors.append(error)
-        line = f"unilingo: error: {error}"
+        line = f"unilingo: error: {error.shown(as_option)}"
         if self.progress is not None:
             self.progress.echo(line)
         else:

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from ._checkpoint import read_weights
+from ._errors import setting
 from ._pieces import SentencePieceTokenizer
 
 # transformers' activation names, as CTranslate2's converter maps them.
@@ -115,7 +116,7 @@ def _config(folder: Path) -> dict:
     if config.get("model_type") != "marian":
         raise ValueError(f"{folder} is not a MarianMT model (model_type {config.get('model_type')!r})")
     if not config.get("share_encoder_decoder_embeddings", True):
-        raise ValueError(f"{folder} has separate source and target embeddings, which the CTranslate2 backend does not read: use --backend transformers")  # fmt: skip
+        raise ValueError(f"{folder} has separate source and target embeddings, which the CTranslate2 backend does not read: use {setting('backend', 'transformers')}")  # fmt: skip
     # MarianConfig's defaults, for configs that leave them out.
     defaults = {"encoder_layers": 12, "decoder_layers": 12, "encoder_attention_heads": 16, "d_model": 1024,
                 "max_position_embeddings": 1024, "scale_embedding": False, "vocab_size": 58101,

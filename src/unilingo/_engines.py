@@ -18,7 +18,7 @@ from typing import Any, Sequence
 
 from ._align import Attention
 from ._cuda import load_cublas
-from ._errors import ConfigError, ModelError
+from ._errors import ConfigError, ModelError, setting
 
 BACKENDS = ("auto", "transformers", "ctranslate2")
 DEVICES = ("auto", "cpu", "cuda")
@@ -62,7 +62,7 @@ class EngineOptions:
         if backend == "auto":
             backend = "ctranslate2" if _installed("ctranslate2") else "transformers"
         elif backend == "ctranslate2" and not _installed("ctranslate2"):
-            raise ModelError(f"the ctranslate2 backend is not installed: {_FAST_EXTRA}, or use --backend transformers")
+            raise ModelError(f"the ctranslate2 backend is not installed: {_FAST_EXTRA}, or use {setting('backend', 'transformers')}")
         device, note = self.device, ""
         if backend == "ctranslate2" and device != "cpu" and _cuda_present(backend):
             # Loaded here, before CTranslate2 runs: it opens cuBLAS only at its first matrix product.
@@ -71,17 +71,17 @@ class EngineOptions:
                 # torch's CUDA builds carry their own cuBLAS, so transformers can still use the GPU.
                 backend, note = "transformers", f"CTranslate2 cannot use the GPU: {missing}"
             elif missing and device == "cuda":
-                raise ModelError(f"CTranslate2 cannot use the GPU: {missing}; or use --backend transformers or --device cpu")
+                raise ModelError(f"CTranslate2 cannot use the GPU: {missing}; or use {setting('backend', 'transformers')} or {setting('device', 'cpu')}")
             elif missing:
                 device, note = "cpu", f"CTranslate2 cannot use the GPU: {missing}"
         if device == "auto":
             device = "cuda" if _cuda_present(backend) else "cpu"
         elif device == "cuda" and not _cuda_present(backend):
-            raise ModelError("no CUDA device is available to this process: use --device cpu")
+            raise ModelError(f"no CUDA device is available to this process: use {setting('device', 'cpu')}")
         if device == "cuda":
             if backend == "transformers" and self.quantize == "int8":
-                fix = f"{note}; use --quantize none" if note else "on CUDA use --backend ctranslate2"
-                raise ConfigError(f"--quantize int8 with transformers is for CPUs; {fix}")
+                fix = f"{note}; use {setting('quantize', 'none')}" if note else f"on CUDA use {setting('backend', 'ctranslate2')}"
+                raise ConfigError(f"{setting('quantize', 'int8')} with transformers is for CPUs; {fix}")
             compute = "int8_float16" if self.quantize == "int8" else "float16"
         elif self.quantize is None:
             compute = "int8" if backend == "ctranslate2" else "float32"
@@ -300,7 +300,7 @@ def open_engine(folder: str, choice: EngineChoice, converted: Path) -> Engine:
     except ImportError:
         extra = "pip install 'unilingo[translate]' (on a CPU-only machine, torch's CPU build first: see the README)"
         if _installed("ctranslate2"):
-            raise ModelError(f"the transformers backend is not installed: {extra}, or use --backend ctranslate2") from None
+            raise ModelError(f"the transformers backend is not installed: {extra}, or use {setting('backend', 'ctranslate2')}") from None
         raise ModelError(
             f"translating needs a model backend and none is installed: {_FAST_EXTRA} (CTranslate2, no torch), "
             f"or for the transformers backend {extra}"

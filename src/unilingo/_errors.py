@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from enum import IntEnum
+from typing import Callable
+
+# A setting an error advises is written ``setting("backend", "transformers")`` into its message, and shown where
+# the error lands: as the option on the command line ("--backend transformers"), as the keyword in Python
+# (backend='transformers'). NUL marks it: no file name or shown excerpt holds one.
+_SETTING = re.compile("\0([a-z_]+)(?:=([^\0]*))?\0")
 
 
 class ExitCode(IntEnum):
@@ -18,6 +25,23 @@ class UnilingoError(Exception):
     """Base class: the message is one line that names the thing and the fix."""
 
     exit_code = ExitCode.USAGE
+
+    def __str__(self) -> str:
+        return self.shown(as_keyword)
+
+    def shown(self, show_setting: Callable[[str, str | None], str]) -> str:
+        """The message, each setting it advises shown by ``show_setting(name, value)`` (value None: a file)."""
+        return _SETTING.sub(lambda found: show_setting(found.group(1), found.group(2)), super().__str__())
+
+
+def setting(name: str, value: str | None = None) -> str:
+    """A setting (and the value to give it; None: a file's path) as an error message advises it."""
+    return f"\0{name}\0" if value is None else f"\0{name}={value}\0"
+
+
+def as_keyword(name: str, value: str | None) -> str:
+    """A setting as Python code gives it: Normalizer's keyword, or EngineOptions' field of that name."""
+    return f"{name}=PATH" if value is None else f"{name}={value!r}"
 
 
 class ConfigError(UnilingoError):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from ._errors import ConfigError, InputError, excerpt
+from ._errors import ConfigError, InputError, excerpt, setting
 
 MODELS_ENV = "UNILINGO_MODELS"
 MIB = 1 << 20
@@ -59,7 +59,7 @@ def default_models_path() -> str:
 
 def load_models(path: str | os.PathLike[str] | None = None) -> ModelTable:
     path = os.fspath(path) if path is not None else default_models_path()
-    text = read_settings_file(path, "models file", MODELS_FILE_LIMIT, f": pass --models FILE or set {MODELS_ENV}")
+    text = read_settings_file(path, "models file", MODELS_FILE_LIMIT, f": pass {setting('models')} or set {MODELS_ENV}")
     return parse_models(text, base=Path(path).resolve().parent, path=path)
 
 

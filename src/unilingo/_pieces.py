@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+from ._errors import setting
 
 _WORD_START = "\u2581"  # SentencePiece's mark for a space before a piece
 
@@ -34,7 +35,7 @@ class SentencePieceTokenizer:
         folder = Path(folder)
         config = _json(folder / "tokenizer_config.json", required=False)
         if config.get("separate_vocabs"):
-            raise ValueError(f"{folder} has separate source and target vocabularies, which the CTranslate2 backend does not read: use --backend transformers")  # fmt: skip
+            raise ValueError(f"{folder} has separate source and target vocabularies, which the CTranslate2 backend does not read: use {setting('backend', 'transformers')}")  # fmt: skip
         self.vocab: dict[str, int] = _json(folder / "vocab.json", required=True)
         self.unk_token = config.get("unk_token") or "<unk>"
         self.eos_token = config.get("eos_token") or "</s>"

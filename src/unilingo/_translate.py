@@ -15,7 +15,7 @@ from typing import Callable, Sequence
 
 from ._align import Attention, word_alignment
 from ._engines import Engine, EngineChoice, EngineOptions, default_beams, open_engine
-from ._errors import ModelError, UnilingoError
+from ._errors import ModelError, UnilingoError, setting
 from ._memory import TranslationMemory, cache_dir, sha256_of
 from ._models import MODELS_ENV, ModelSpec, ModelTable
 
@@ -522,7 +522,7 @@ def _not_available(spec: ModelSpec, why: str) -> str:
         f"model {spec.name} ({spec.source} -> {spec.target}, {spec.origin}) is not in the Hugging Face cache and "
         f"cannot be downloaded: {why}; run 'unilingo models download' on a machine with internet "
         f"access and copy its Hugging Face cache here, or use a models file of your own whose line "
-        f"'{spec.source} {spec.target} FOLDER' names a local folder (--models FILE or {MODELS_ENV}=FILE)"
+        f"'{spec.source} {spec.target} FOLDER' names a local folder ({setting('models')} or {MODELS_ENV}=FILE)"
     )
 
 
