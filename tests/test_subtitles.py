@@ -1,0 +1,193 @@
+"""Subtitles (.srt, .vtt): cues read with exact offsets, sentences across cues as one segment, translations wrapped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from unilingo._errors import InputError
+from unilingo.formats.subtitles._cues import parse
+from unilingo.formats.subtitles._segments import segments
+from unilingo.formats.subtitles._wrap import LINE_WIDTH, escape, fragment, markup_changed, wrapped
+
+FIXTURES = Path(__file__).parent / "fixtures" / "subtitles"
+
+SRT = """1
+00:00:01,000 --> 00:00:03,000
+Die Polizei sucht nach Zeugen,
+
+2
+00:00:03,200 --> 00:00:05,000
+die den Unfall gesehen haben.
+
+3
+00:00:06,000 --> 00:00:08,000
+- Wie geht es dir?
+- Gut, danke.
+
+4
+00:00:09,000 --> 00:00:10,000
+{\\an8}<i>Das ist ja gut.</i>
+"""
+
+VTT = """WEBVTT - Kapitel 1
+
+NOTE Ein Kommentar, der bleibt.
+
+STYLE
+::cue(.laut) { color: red }
+
+einleitung
+00:00:01.000 --> 00:00:03.000 align:start line:0
+<v Anna>Der Zug nach M&uuml;nchen
+hat zwanzig Minuten Versp&auml;tung.
+
+00:00:04.000 --> 00:00:05.000
+<c.laut>Alle</c> &amp; <00:00:04.500>jeder.
+"""
+
+
+def _segmented(text: str, vtt: bool):
+    blocks, found, skipped = segments(text, parse(text, vtt), None)
+    return found, skipped
+
+
+def test_srt_cues_have_exact_offsets_and_timings() -> None:
+    parsed = parse(SRT, vtt=False)
+    cues = parsed.cues
+    assert [SRT[cue.timing.start : cue.timing.end] for cue in cues][:2] == [
+        "00:00:01,000 --> 00:00:03,000", "00:00:03,200 --> 00:00:05,000"]  # fmt: skip
+    assert [(cue.begins, cue.ends) for cue in cues] == [(1000, 3000), (3200, 5000), (6000, 8000), (9000, 10000)]
+    assert [SRT[line.start : line.end] for line in cues[2].text] == ["- Wie geht es dir?", "- Gut, danke."]
+    assert parsed.newline == "\n"
+
+
+def test_a_sentence_across_two_cues_is_one_segment_split_by_the_exact_separator() -> None:
+    found, _ = _segmented(SRT, vtt=False)
+    first = found[0]
+    assert first.text == "Die Polizei sucht nach Zeugen,\n\n2\n00:00:03,200 --> 00:00:05,000\ndie den Unfall gesehen haben."
+    assert first.source == "Die Polizei sucht nach Zeugen, die den Unfall gesehen haben."
+    (cue,) = first.inline.spans
+    assert (cue.kind, SRT[cue.start : cue.inner_start]) == ("cue", "\n\n2\n00:00:03,200 --> 00:00:05,000\n")
+    assert first.source[cue.source_start : cue.source_end] == "die den Unfall gesehen haben."
+    # Without alignment, each cue is translated alone.
+    assert first.inline.piece_sources == ("Die Polizei sucht nach Zeugen,", "die den Unfall gesehen haben.")
+
+
+def test_dialogue_lines_are_segments_of_their_own_without_their_dashes() -> None:
+    found, _ = _segmented(SRT, vtt=False)
+    assert [segment.text for segment in found[1:3]] == ["Wie geht es dir?", "Gut, danke."]
+
+
+def test_styling_tags_are_formatting_and_override_codes_stay_outside() -> None:
+    found, _ = _segmented(SRT, vtt=False)
+    last = found[3]
+    assert last.text == "<i>Das ist ja gut.</i>"
+    assert last.source == "Das ist ja gut."
+    assert [span.kind for span in last.inline.spans] == ["i"]
+
+
+def test_vtt_header_note_style_identifier_and_settings_are_never_segments() -> None:
+    found, skipped = _segmented(VTT, vtt=True)
+    assert skipped == ()
+    assert [segment.text for segment in found] == [
+        "Der Zug nach M&uuml;nchen\nhat zwanzig Minuten Versp&auml;tung.",
+        "<c.laut>Alle</c> &amp; <00:00:04.500>jeder.",
+    ]
+    # Character references read as the characters they are; a line break as a space.
+    assert found[0].source == "Der Zug nach München hat zwanzig Minuten Verspätung."
+    assert found[1].source == "Alle & X1jeder."
+    assert [span.kind for span in found[1].inline.spans] == ["c", "html"]
+
+
+def test_crlf_and_a_byte_order_mark_stay_outside_every_segment() -> None:
+    text = "\ufeff" + SRT.replace("\n", "\r\n")
+    parsed = parse(text, vtt=False)
+    found, _ = _segmented(text, vtt=False)
+    assert parsed.newline == "\r\n"
+    assert found[0].text.startswith("Die Polizei") and found[0].text.endswith("haben.")
+    assert all("\ufeff" not in segment.text for segment in found)
+
+
+@pytest.mark.parametrize(("text", "vtt", "says"), [
+    ("Das ist ein Brief.\n\nMit zwei Absätzen.\n", False, "not a SubRip file: line 1"),
+    ("1\n00:00:01 --> 00:00:02\nText\n", False, "not a SubRip file"),
+    ("1\n00:00:01.000 --> 00:00:02.000\nText\n", True, "not a WebVTT file"),
+    ("WEBVTTX\n\n00:00:01.000 --> 00:00:02.000\nText\n", True, "not a WebVTT file"),
+])  # fmt: skip
+def test_a_file_that_is_no_subtitle_file_is_one_clear_input_error(text: str, vtt: bool, says: str) -> None:
+    with pytest.raises(InputError, match=says) as raised:
+        parse(text, vtt)
+    assert "\n" not in str(raised.value) and "--format" in str(raised.value)
+
+
+def test_a_block_without_timings_after_the_first_cue_is_left_as_it_is_and_reported() -> None:
+    text = "1\n00:00:01,000 --> 00:00:02,000\nErster Satz.\n\nverirrter Text ohne Zeit\n"
+    found, skipped = _segmented(text, vtt=False)
+    assert [segment.text for segment in found] == ["Erster Satz."]
+    assert [text[skip.start : skip.end] for skip in skipped] == ["verirrter Text ohne Zeit"]
+
+
+def test_cues_far_apart_or_ending_a_sentence_are_not_joined() -> None:
+    text = ("1\n00:00:01,000 --> 00:00:02,000\nIch komme gleich,\n\n"
+            "2\n00:00:09,000 --> 00:00:10,000\naber erst morgen\n\n"
+            "3\n00:00:10,100 --> 00:00:11,000\nzurück.\n")  # fmt: skip
+    found, _ = _segmented(text, vtt=False)
+    assert [segment.source for segment in found] == ["Ich komme gleich,", "aber erst morgen zurück."]
+
+
+def test_real_files_parse_and_leave_everything_but_cue_text_outside_segments() -> None:
+    for path in sorted(FIXTURES.glob("*.*t")):
+        text = path.read_text(encoding="utf-8")
+        parsed = parse(text, vtt=path.suffix == ".vtt")
+        found, _ = _segmented(text, vtt=path.suffix == ".vtt")
+        timing_lines = [text[cue.timing.start : cue.timing.end] for cue in parsed.cues]
+        assert parsed.cues, path.name
+        for segment in found:
+            # A segment's own text never holds a timing line: only its cue separators do.
+            separators = "".join(text[span.start : span.inner_start] for span in (segment.inline.spans if segment.inline else ()) if span.kind == "cue")
+            assert segment.text.count("-->") == separators.count("-->"), path.name
+        assert all(line.count("-->") == 1 for line in timing_lines)
+
+
+def test_a_translation_is_wrapped_into_short_balanced_lines() -> None:
+    sentence = "The police are looking for witnesses who saw the accident on Monday."
+    lines = wrapped(escape(sentence, vtt=False), "\n").split("\n")
+    assert len(lines) == 2 and all(len(line) <= LINE_WIDTH for line in lines)
+    assert " ".join(lines) == sentence
+    assert abs(len(lines[0]) - len(lines[1])) < 12
+
+
+def test_a_long_translation_takes_as_many_lines_as_it_needs_each_within_the_limit() -> None:
+    sentence = " ".join(["Zeugen"] * 40)
+    lines = wrapped(escape(sentence, vtt=True), "\r\n").split("\r\n")
+    assert len(lines) > 2 and all(len(line) <= LINE_WIDTH for line in lines)
+
+
+def test_no_wrapped_line_is_a_number_or_starts_with_a_dash() -> None:
+    sentence = "x" * 38 + " 2019 " + "y" * 38 + " - und so weiter"
+    for line in wrapped(escape(sentence, vtt=False), "\n").split("\n"):
+        assert not line.isdigit() and not line.startswith("-")
+
+
+def test_model_output_cannot_end_a_cue_form_a_timing_line_or_a_tag() -> None:
+    output = "Ein Pfeil -->\n\n2\n00:00:01,000 --> 00:00:02,000\n<b>fett</b> & so"
+    srt, vtt = escape(output, vtt=False), escape(output, vtt=True)
+    assert "\n" not in srt and "-->" not in srt and "\n" not in vtt and "-->" not in vtt
+    assert "<" not in vtt and "&lt;b&gt;fett&lt;/b&gt; &amp; so" in vtt
+
+
+def test_a_fragment_keeps_one_space_at_its_edges_but_at_the_start_or_end_of_a_line() -> None:
+    assert fragment(" the  accident ", 10, False, False, "\n") == " the accident "
+    assert fragment(" the accident ", 0, True, False, "\n") == "the accident"
+
+
+def test_markup_changed_refuses_cues_out_of_order_or_emptied_and_other_tags() -> None:
+    found, _ = _segmented(SRT, vtt=False)
+    first = found[0]
+    separator = "\n\n2\n00:00:03,200 --> 00:00:05,000\n"
+    assert markup_changed(SRT, first, f"The police are looking for witnesses{separator}who saw the accident.", False) is None
+    assert "order" in markup_changed(SRT, first, "The police are looking for witnesses who saw the accident.", False)
+    assert "without words" in markup_changed(SRT, first, f"{separator}The police are looking for witnesses.", False)
+    assert "tags" in markup_changed(SRT, first, f"The <i>police</i>{separator}saw it.", False)
