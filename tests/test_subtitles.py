@@ -9,7 +9,7 @@ import pytest
 from unilingo._errors import InputError
 from unilingo.formats.subtitles._cues import parse
 from unilingo.formats.subtitles._segments import segments
-from unilingo.formats.subtitles._wrap import LINE_WIDTH, escape, fragment, markup_changed, wrapped
+from unilingo.formats.subtitles._wrap import LINE_WIDTH, escape, fragment, markup_changed, same_cues, wrapped
 
 FIXTURES = Path(__file__).parent / "fixtures" / "subtitles"
 
@@ -191,3 +191,25 @@ def test_markup_changed_refuses_cues_out_of_order_or_emptied_and_other_tags() ->
     assert "order" in markup_changed(SRT, first, "The police are looking for witnesses who saw the accident.", False)
     assert "without words" in markup_changed(SRT, first, f"{separator}The police are looking for witnesses.", False)
     assert "tags" in markup_changed(SRT, first, f"The <i>police</i>{separator}saw it.", False)
+
+
+def test_same_cues_sees_a_changed_timing_number_setting_or_block() -> None:
+    translated = SRT.replace("Die Polizei sucht nach Zeugen,", "The police are looking for witnesses")
+    assert same_cues(SRT, translated, vtt=False)
+    assert not same_cues(SRT, SRT.replace("00:00:03,200", "00:00:03,300"), vtt=False)
+    assert not same_cues(SRT, SRT.replace("\n2\n", "\n7\n"), vtt=False)
+    assert not same_cues(SRT, SRT.replace("dir?\n", "dir?\n\n"), vtt=False)
+    assert same_cues(VTT, VTT.replace("Alle", "All"), vtt=True)
+    assert not same_cues(VTT, VTT.replace("line:0", "line:1"), vtt=True)
+    assert not same_cues(VTT, VTT.replace("bleibt", "stays"), vtt=True)
+    assert not same_cues(VTT, "Kein WebVTT mehr", vtt=True)
+
+
+def test_unpaired_and_unknown_tags_are_protected_and_ruby_text_is_kept_whole() -> None:
+    text = "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<b>Das ist</i> <ruby>Kanji<rt>kan ji</rt></ruby> <x>gut.</x>\n"
+    (segment,) = _segmented(text, vtt=True)[0]
+    kinds = {text[span.start : span.end]: span.kind for span in segment.inline.spans}
+    assert kinds == {"</i>": "html", "<ruby>Kanji<rt>kan ji</rt></ruby>": "ruby", "<rt>kan ji</rt>": "html", "<x>": "html"}
+    # Markup at the edges of a cue's text (the unpaired <b>, </x>) stays outside the segment.
+    assert segment.text == "Das ist</i> <ruby>Kanji<rt>kan ji</rt></ruby> <x>gut."
+    assert segment.source == "Das istX1 KanjiX2 X3gut."

@@ -21,7 +21,8 @@ VTT_FORMATTING = ("i", "b", "u", "c", "v", "lang", "ruby")
 _SRT_TAG = re.compile(r"<(/?)(i|b|u|s|font)(?:[ \t][^<>\r\n]*)?>|\{\\[^{}\r\n]*\}", re.IGNORECASE)
 # A WebVTT tag: its name, classes, annotation; or a timestamp tag.
 _VTT_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)(?:\.[^\s.<>&]+)*(?:[ \t][^<>\r\n]*)?>|<\d[\d:.]*>")
-_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# A tag or a character reference, one pass over the text.
+_VTT_MARKUP = re.compile(_VTT_TAG.pattern + r"|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _RT_END = re.compile(r"</rt\s*>|</ruby\s*>", re.IGNORECASE)
 
 
@@ -38,22 +39,17 @@ def tokens(text: str, start: int, end: int, vtt: bool) -> list[Token]:
     """The tokens of ``text[start:end]``, one cue's text (or one line of it), tags paired within it."""
     found: list[Token] = []
     position = start
-    pattern = _VTT_TAG if vtt else _SRT_TAG
-    while position < end:
-        tag = pattern.search(text, position, end)
-        reference = _REFERENCE.search(text, position, end) if vtt else None
-        if reference is not None and (tag is None or reference.start() < tag.start()):
-            _text(text, position, reference.start(), found)
-            decoded = html.unescape(reference.group())
-            found.append(Token("char", *reference.span(), decoded) if decoded != reference.group() else
-                         Token("text", *reference.span(), decoded))  # fmt: skip
-            position = reference.end()
-            continue
-        if tag is None:
-            _text(text, position, end, found)
-            break
-        _text(text, position, tag.start(), found)
-        position = _tag(text, tag, end, vtt, found)
+    for match in (_VTT_MARKUP if vtt else _SRT_TAG).finditer(text, start, end):
+        if match.start() < position:
+            continue  # inside ruby text, taken whole
+        _text(text, position, match.start(), found)
+        if match.group().startswith("&"):
+            decoded = html.unescape(match.group())
+            found.append(Token("char", *match.span(), decoded) if decoded != match.group() else Token("text", *match.span(), decoded))
+            position = match.end()
+        else:
+            position = _tag(text, match, end, vtt, found)
+    _text(text, position, end, found)
     return _paired(_joined(found))
 
 

@@ -88,10 +88,12 @@ def _parts(text: str, parsed: Parsed) -> list[Part]:
 def _part(text: str, start: int, end: int, cue: Cue, vtt: bool, dialogue: bool) -> Part | None:
     """The tokens of ``text[start:end]`` with the markup and spaces at its edges left out; None without words."""
     found = tokens(text, start, end, vtt)
-    while found and found[0].kind == "protected" or found and _blank(found[0]):
-        found.pop(0)
-    while found and found[-1].kind == "protected" or found and _blank(found[-1]):
-        found.pop()
+    first, last = 0, len(found)
+    while first < last and (found[first].kind == "protected" or _blank(found[first])):
+        first += 1
+    while last > first and (found[last - 1].kind == "protected" or _blank(found[last - 1])):
+        last -= 1
+    found = found[first:last]
     if dialogue and found and found[0].kind == "text" and (dash := _DASH.match(found[0].reads.lstrip())) is not None:
         first = found[0]
         cut = len(first.reads) - len(first.reads.lstrip()) + dash.end()
@@ -108,11 +110,12 @@ def _blank(token: Token) -> bool:
 
 def _trimmed(found: list[Token]) -> list[Token]:
     """The tokens without the spaces and line breaks at their edges."""
-    found = list(found)
-    while found and _blank(found[0]):
-        found.pop(0)
-    while found and _blank(found[-1]):
-        found.pop()
+    first, last = 0, len(found)
+    while first < last and _blank(found[first]):
+        first += 1
+    while last > first and _blank(found[last - 1]):
+        last -= 1
+    found = found[first:last]
     if found and found[0].kind == "text":
         first = found[0]
         lead = len(first.reads) - len(first.reads.lstrip())

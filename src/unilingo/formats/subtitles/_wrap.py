@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 
+from ..._errors import InputError
 from ..._segment import Segment
+from ._cues import parse
 from ._markup import tokens
 
 # The usual limit of characters per subtitle line (Netflix, BBC, EBU guidelines).
@@ -138,3 +140,22 @@ def markup_changed(text: str, segment: Segment, output: str, vtt: bool) -> str |
 
 def _tags(text: str, vtt: bool) -> list[str]:
     return sorted(text[token.start : token.end] for token in tokens(text, 0, len(text), vtt) if token.kind not in ("text", "char"))
+
+
+def same_cues(original: str, output: str, vtt: bool) -> bool:
+    """Whether ``output`` reads as the same blocks and cues as ``original``: numbers, identifiers, timings and settings, and every other block."""
+    try:
+        before, after = parse(original, vtt), parse(output, vtt)
+    except InputError:
+        return False
+    if len(before.blocks) != len(after.blocks):
+        return False
+    return all(_outline(original, one) == _outline(output, other) for one, other in zip(before.blocks, after.blocks))
+
+
+def _outline(text: str, block) -> tuple[bool, str]:
+    """A block as a translation must keep it: a cue up to its text, anything else whole."""
+    cue = block.cue
+    if cue is None:
+        return False, text[block.start : block.end]
+    return True, text[block.start : cue.text[0].start if cue.text else block.end]
