@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..._errors import InputError, excerpt
 
@@ -23,8 +24,7 @@ _VTT_HEADER = re.compile(r"\ufeff?WEBVTT(?:[ \t\r\n]|$)")
 _VTT_BLOCKS = re.compile(r"(?:NOTE|STYLE|REGION)(?:[ \t]|$)")
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     start: int
     end: int  # where its line ending starts
     next: int  # where the next line starts

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # The tag names that are formatting, by format; their kinds are the lowercase names.
 SRT_FORMATTING = ("i", "b", "u", "s", "font")
@@ -26,8 +26,7 @@ _VTT_MARKUP = re.compile(_VTT_TAG.pattern + r"|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{
 _RT_END = re.compile(r"</rt\s*>|</ruby\s*>", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     kind: str  # text; char (reads as ``reads``); open, close; protected
     start: int
     end: int

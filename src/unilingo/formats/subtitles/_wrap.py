@@ -119,23 +119,31 @@ def markup_changed(text: str, segment: Segment, output: str, vtt: bool) -> str |
     must be those of the original, in any order.
     """
     separators = [text[span.start : span.inner_start] for span in (segment.inline.spans if segment.inline else ()) if span.kind == "cue"]
-    texts, position = [], 0
-    for separator in separators:
-        found = output.find(separator, position)
-        if found < 0:
-            return "the cues would come back in another order"
-        texts.append(output[position:found])
-        position = found + len(separator)
-    texts.append(output[position:])
+    texts = _cue_texts(output, separators)
+    if texts is None:
+        return "the cues would come back in another order"
     if sum(piece.count("-->") for piece in texts):
         return "the translation would hold a timing line"
     if any(not any(char.isalnum() for char in piece) for piece in texts):
         return "a cue would be left without words"
     if any(re.search(r"(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)", piece) for piece in texts):
         return "the translation would end a cue early (a blank line)"
-    if _tags(segment.text, vtt) != _tags("".join(texts), vtt):
+    if _tags("".join(_cue_texts(segment.text, separators) or ()), vtt) != _tags("".join(texts), vtt):
         return "the translation would hold other subtitle tags"
     return None
+
+
+def _cue_texts(output: str, separators: list[str]) -> list[str] | None:
+    """The text of each cue in ``output``, split at the separators in their order; None when they are not all there in order."""
+    texts, position = [], 0
+    for separator in separators:
+        found = output.find(separator, position)
+        if found < 0:
+            return None
+        texts.append(output[position:found])
+        position = found + len(separator)
+    texts.append(output[position:])
+    return texts
 
 
 def _tags(text: str, vtt: bool) -> list[str]:
