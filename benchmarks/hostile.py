@@ -39,7 +39,7 @@ import conftest  # noqa: E402  (offline hub settings and the fixture models, as 
 from test_html_hostile import HOSTILE, HostileTranslator, html5_shape  # noqa: E402
 
 from unilingo import Normalizer, UnilingoError, restore_inline, restore_sidecar  # noqa: E402
-from unilingo._segment import _parser  # noqa: E402
+from unilingo.formats.markdown.walker import parser as _parser  # noqa: E402
 
 SENTENCE = "Die Polizei sucht nach Zeugen."
 # The tests' hostile answers, then comment ends, control characters, surrogates, Markdown and YAML syntax.

@@ -47,7 +47,8 @@ from unilingo._engines import EngineOptions  # noqa: E402
 from unilingo._inline import needs_alignment  # noqa: E402
 from unilingo._models import parse_models  # noqa: E402
 from unilingo._merge import FALLBACK_MARK, FALLBACK_REASON  # noqa: E402
-from unilingo._segment import _parser, segment  # noqa: E402
+from unilingo._segment import segment  # noqa: E402
+from unilingo.formats.markdown.walker import parser as _parser  # noqa: E402
 from unilingo._translate import Generation, Translator  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -9,7 +9,7 @@ from markdown_it import MarkdownIt
 from test_commonmark import structure
 
 from unilingo import Normalizer, restore_inline
-from unilingo._escape import escape_markdown
+from unilingo.formats.markdown.escape import escape_markdown
 from unilingo._translate import Translation
 
 FIXTURE_MODELS = "tests/fixtures/models.txt"

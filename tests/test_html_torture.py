@@ -27,8 +27,7 @@ import pytest
 from unilingo import restore_sidecar
 from unilingo._detect import Decision
 from unilingo._errors import InputError
-from unilingo._escape import escape_output
-from unilingo._inline import in_pieces
+from unilingo._inline import escape_output, in_pieces
 from unilingo._merge import merge, restore_inline
 from unilingo._segment import segment
 

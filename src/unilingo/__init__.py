@@ -3,9 +3,10 @@
 from ._api import Normalizer
 from ._engines import EngineOptions
 from ._errors import ConfigError, ExitCode, InputError, ModelError, OutputError, UnilingoError
-from ._merge import Document, SegmentResult, restore_inline, restore_sidecar
+from ._merge import Document, SegmentResult, restore_inline
 from ._memory import TranslationMemory
 from ._models import ModelSpec, ModelTable, load_models
+from ._originals import restore_sidecar
 from ._translate import Generation
 
 __version__ = "0.1.0"

@@ -11,15 +11,14 @@ from typing import Callable, Iterable, Iterator, Sequence, Union
 from ._align import word_alignment
 from ._detect import DEFAULT_LOOK_ALIKES, DEFAULT_MIN_CONFIDENCE, UNPLACEABLE_REASON, Detector
 from ._errors import ConfigError, InputError, UnilingoError
+from . import formats
+from ._document import INLINE_MARK, Segment, SegmentedText
 from ._frontmatter import DEFAULT_KEYS as FRONT_MATTER_KEYS
-from ._frontmatter import written_problem
 from ._glossary import Glossary, load_glossary
-from ._escape import escape_output
-from ._inline import PlacedSpan, fill_terms, in_pieces, made_up_placeholder, markup_changed, needs_alignment, place
+from ._inline import PlacedSpan, escape_output, fill_terms, in_pieces, made_up_placeholder, needs_alignment, place
 from ._merge import FALLBACK_MARK, FALLBACK_REASON, KEPT_REASON, Document, SegmentResult, inline_originals, merge
-from ._segment import INLINE_MARK
 from ._models import ModelTable, load_models
-from ._segment import FORMATS, Segment, SegmentedText, segment
+from ._segment import segment
 from ._engines import EngineOptions
 from ._memory import TranslationMemory
 from ._translate import LOOP_REASON, Generation, Translation, Translator
@@ -260,8 +259,7 @@ class Normalizer:
         if not isinstance(text, str):
             hint = ": decode it first" if isinstance(text, (bytes, bytearray)) else ""
             raise TypeError(f"a document is a str, not {type(text).__name__}{hint}")
-        if format not in FORMATS:
-            raise ConfigError(f"unknown format {format!r}: use one of {', '.join(FORMATS)}")
+        formats.get(format)  # an unknown one is a ConfigError before the text is read
         return segment(text, format, self.glossary, self.front_matter_keys)
 
     def _normalize_window(self, window: list[SegmentedText], on_translated) -> Iterator[Document]:
@@ -296,7 +294,7 @@ class Normalizer:
                 else:
                     filled = fill_terms(window[doc_index].segments[seg_index], translation.text)
                     written = None if filled.output is None else escape_output(filled.output, window[doc_index], seg_index)
-                    problem = filled.reason if written is None else _front_matter_problem(window[doc_index], seg_index, written, filled.output)
+                    problem = filled.reason if written is None else _written_problem(window[doc_index], seg_index, written, filled.output)
                     if problem is None:
                         outputs[doc_index][seg_index] = written
                     else:
@@ -377,7 +375,7 @@ class Normalizer:
                 continue
             why = reason.partition(";")[0] if rejected else reason
             output, placed = in_pieces(segmented.text, segmented.format, segmented.segments[seg_index], pieces)
-            changed = markup_changed(segmented.text, segmented.format, segmented.segments[seg_index], output)
+            changed = formats.get(segmented.format).markup_changed(segmented.text, segmented.segments[seg_index], output)
             if changed:
                 kept = f"{FALLBACK_MARK} across the sentence, nor between it: translated between its markup, {changed}; original kept ({why})"
                 decisions[doc_index][seg_index] = dataclasses.replace(decision, action="keep", reason=kept)
@@ -398,13 +396,9 @@ def _rejection(translation: Translation) -> str | None:
     return None
 
 
-def _front_matter_problem(segmented: SegmentedText, index: int, written: str, output: str) -> str | None:
-    """Why a front-matter value written as ``written`` would not say ``output``, or change another key; None when it says just that."""
-    front = segmented.front_matter
-    segment = segmented.segments[index]
-    if segmented.format != "markdown" or front is None or segment.end > front.end:
-        return None
-    return written_problem(segmented.text, front, segment.start, segment.end, written, output)
+def _written_problem(segmented: SegmentedText, index: int, written: str, output: str) -> str | None:
+    """Why a value written as ``written`` would not say ``output``, or change another key (front matter); None when it says just that."""
+    return formats.get(segmented.format).written_problem(segmented, index, written, output)
 
 
 def _translated(outputs: list[dict[int, str]], requests: list[tuple[int, int, str]]) -> list[tuple[int, int]]:

@@ -19,7 +19,6 @@ from ._api import ON_ERROR, Normalizer
 from ._detect import DEFAULT_LOOK_ALIKES, DEFAULT_MIN_CONFIDENCE, NO_MODEL_REASON, UNCERTAIN_POLICIES, UNCERTAIN_REASON
 from ._errors import ExitCode, InputError, UnilingoError
 from ._files import (
-    INLINE_FORMATS,
     KEEP_ORIGINAL,
     atomic_open,
     STDIO,
@@ -36,8 +35,7 @@ from ._files import (
 )
 from ._config import config_for
 from ._frontmatter import DEFAULT_KEYS as FRONT_MATTER_KEYS
-from ._html import check_encoding, check_output_encoding
-from ._segment import FORMATS
+from . import formats
 from ._engines import BACKENDS, DEVICES, QUANTIZATIONS, TRANSFORMERS_BEAM_TOKENS, EngineOptions
 from ._memory import CACHE_DIR_ENV, TranslationMemory, default_memory_path
 from ._models import MODELS_ENV, load_models
@@ -99,7 +97,7 @@ def _detection_options(command):
         click.option(
             "--format",
             "format_",
-            type=click.Choice(["auto", *FORMATS]),
+            type=click.Choice(["auto", *formats.names()]),
             default="auto",
             show_default=True,
             help="Document format; auto goes by file extension (standard input is text).",
@@ -240,8 +238,7 @@ def translate(paths, output, format_, report, quiet, jsonl, fields, on_error, **
             try:
                 if job.output is None:
                     text = rendered(doc, settings["keep_original"])
-                    if doc.format == "html":
-                        check_output_encoding(text, job.label)
+                    formats.get(doc.format).check_output(text, job.label)
                     if doc.translated and settings["keep_original"] != "none" and text == doc.text:
                         progress.echo(_ORIGINAL_NOT_KEPT)
                     sys.stdout.buffer.write(text.encode("utf-8"))
@@ -521,7 +518,7 @@ def fix(paths, format_, quiet, **options):
         ready = []
         for job, text in _readable(grouped, failures):
             try:
-                refreshed = normalizer.refresh_inline_originals(text, job.label, job.format) if job.format in ("markdown", "html") else text
+                refreshed = normalizer.refresh_inline_originals(text, job.label, job.format) if formats.get(job.format).supports_inline else text
             except InputError as error:
                 failures.add(error)
                 continue
@@ -649,7 +646,7 @@ def _comma_list(values: str | Sequence[str]) -> tuple[str, ...]:
 @click.option("--output", "-o", help="Write the original to this file, into this folder (an existing one, or a name ending in /), or to standard output ('-'), instead of in place.")
 @click.option("--force", is_flag=True, help="Restore an output edited since unilingo wrote it, keeping the edited file as NAME.edited "
               "(with -o: write the original as it is now).")
-@click.option("--format", "format_", type=click.Choice(["auto", *INLINE_FORMATS]), default="auto", show_default=True,
+@click.option("--format", "format_", type=click.Choice(["auto", *formats.inline_names()]), default="auto", show_default=True,
               help="How to read inline originals; auto goes by file extension. Give the --format the file was translated with.")
 @_reports_errors
 def restore(paths, output, force, format_):
@@ -757,8 +754,7 @@ def cache_clear(cache_path):
 
 def _read(job) -> str:
     text = decode(sys.stdin.buffer.read(), job.label) if job.source is None else read_text(job.source)
-    if job.format == "html":
-        check_encoding(text, job.label)
+    formats.get(job.format).check_input(text, job.label)
     return text
 
 

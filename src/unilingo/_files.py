@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator, Sequence
 
+from . import formats
 from ._errors import ConfigError, InputError, OutputError
-from ._html import check_output_encoding
-from ._merge import SIDECAR_SUFFIX, Document, has_inline_originals, restore_inline, restore_sidecar, sha256_text
-from ._segment import FORMATS, HTML_SUFFIXES, MARKDOWN_SUFFIXES, TEXT_SUFFIXES, format_for_path
+from ._merge import Document
+from ._originals import SIDECAR_SUFFIX, has_inline_originals, restore_sidecar, sha256_text
 
 KEEP_ORIGINAL = ("sidecar", "inline", "none")
 STDIO = "-"
@@ -37,8 +37,8 @@ def plan(paths: Sequence[str], output_dir: str | None, format: str = "auto", *, 
 
     With ``writes=False`` (detect, check) no job has an output.
     """
-    if format != "auto" and format not in FORMATS:
-        raise ConfigError(f"unknown format {format!r}: use auto, {', '.join(FORMATS)}")
+    if format != "auto" and format not in formats.names():
+        raise ConfigError(f"unknown format {format!r}: use auto, {', '.join(formats.names())}")
     out = None if output_dir in (None, STDIO) else Path(output_dir)
     if out is not None and out.exists() and not out.is_dir():
         raise ConfigError(f"-o {output_dir} is a file: -o takes an output folder (standard output: leave -o out)")
@@ -61,9 +61,9 @@ def plan(paths: Sequence[str], output_dir: str | None, format: str = "auto", *, 
             for file in _documents_under(path, out):
                 jobs.append(_job(file, out / file.relative_to(path), format))
         elif path.exists():
-            if format == "auto" and format_for_path(path.name) is None:
+            if format == "auto" and formats.for_path(path.name) is None:
                 raise ConfigError(
-                    f"{raw}: unilingo does not read {path.suffix} files ({_KNOWN_FORMATS}); "
+                    f"{raw}: unilingo does not read {path.suffix} files ({formats.suffixes_described()}); "
                     f"'--format text' translates it as plain text"
                 )
             jobs.append(_job(path, None if out is None else out / path.name, format))
@@ -86,12 +86,8 @@ def plan(paths: Sequence[str], output_dir: str | None, format: str = "auto", *, 
     return jobs
 
 
-_KNOWN_FORMATS = (f"markdown: {' '.join(MARKDOWN_SUFFIXES)}; html: {' '.join(HTML_SUFFIXES)}; "
-                  f"text: {' '.join(TEXT_SUFFIXES)} or no suffix")  # fmt: skip
-
-
 def _job(path: Path, output: Path | None, format: str) -> Job:
-    return Job(path, output, format_for_path(path.name) if format == "auto" else format, str(path))
+    return Job(path, output, formats.for_path(path.name).name if format == "auto" else format, str(path))
 
 
 def _documents_under(folder: Path, out: Path | None) -> list[Path]:
@@ -106,7 +102,7 @@ def _documents_under(folder: Path, out: Path | None) -> list[Path]:
             continue
         for name in sorted(files):
             file = here / name
-            if name.startswith(".") or not name.lower().endswith(MARKDOWN_SUFFIXES + HTML_SUFFIXES + TEXT_SUFFIXES):
+            if name.startswith(".") or not name.lower().endswith(formats.suffixes()):
                 continue
             # A link that loops or leads nowhere is not a document; reading it would fail later.
             if file.is_symlink() and not _resolves(file):
@@ -229,21 +225,22 @@ def rendered(doc: Document, keep_original: str) -> str:
 
 
 def with_inline_originals(doc: Document) -> str | None:
-    """The Markdown or HTML output with its originals inline, or None where they cannot be kept inline exactly.
+    """The output with its originals inline, or None where they cannot be kept inline exactly (or its format has none).
 
     The output is restored at once and compared: a block the parser cannot
     place its comment after (nested past its limit, say) gets a sidecar
     instead, as plain text always does.
     """
-    if doc.format not in ("markdown", "html"):
+    written_as = formats.get(doc.format)
+    if not written_as.supports_inline:
         return None
     if not doc.translated:
         return doc.text
     try:
         text = doc.with_inline_originals()
         # Originals kept inline by an earlier run come back too, as they would in a real restore, edited ones as they are.
-        expected = restore_inline(doc.original, format=doc.format, edited=True) if has_inline_originals(doc.original) else doc.original
-        return text if restore_inline(text, format=doc.format, edited=True) == expected else None
+        expected = written_as.restore_inline(doc.original, "document", edited=True) if has_inline_originals(doc.original) else doc.original
+        return text if written_as.restore_inline(text, "document", edited=True) == expected else None
     except (InputError, ValueError):
         return None
 
@@ -328,8 +325,7 @@ def write_document(doc: Document, output: Path, keep_original: str, *, in_place:
     # added beside it would describe a file the sidecar no longer matches, and restore would refuse it.
     keeps_sidecar = in_place and keep_original != "none" and sidecar.exists()
     inline = with_inline_originals(doc) if keep_original == "inline" and not keeps_sidecar else None
-    if doc.format == "html":
-        check_output_encoding(inline or doc.text, str(output))
+    formats.get(doc.format).check_output(inline or doc.text, str(output))
     with _locked(output.parent) if in_place else nullcontext():
         current = read_text(output) if in_place and output.exists() else None
         if read is not None and current != read:
@@ -395,9 +391,6 @@ def report_record(doc: Document, label: str, *, with_output: bool) -> dict:
     return {"path": label, "target": doc.target, "segments": segments}
 
 
-INLINE_FORMATS = ("markdown", "html")
-
-
 def original_of(path: Path, format: str = "auto", *, edited: bool = False) -> tuple[str, Path | None, dict | None]:
     """The original behind a unilingo output, its sidecar's path and record (None for inline originals).
 
@@ -416,18 +409,19 @@ def original_of(path: Path, format: str = "auto", *, edited: bool = False) -> tu
         return restore_sidecar(data, str(sidecar)), sidecar, data
     text = read_text(path)
     if has_inline_originals(text):
-        return restore_inline(text, str(path), _inline_format(path, format), edited=edited), None, None
+        return _inline_format(path, format).restore_inline(text, str(path), edited=edited), None, None
     raise InputError(f"nothing to restore: {path} has no sidecar {sidecar.name} and no inline originals")
 
 
-def _inline_format(path: Path, format: str) -> str:
-    if format == "auto":
-        format = format_for_path(path.name) or "unknown"
-    if format not in INLINE_FORMATS:
+def _inline_format(path: Path, format: str) -> formats.Format:
+    found = formats.for_path(path.name) if format == "auto" else formats.get(format)
+    if found is None or not found.supports_inline:
         # Read as the wrong format, the comments would land after other blocks, or nowhere.
-        raise ConfigError(f"{path}: unilingo cannot tell from its name whether its inline originals are in Markdown or HTML: "
-                          f"give --format markdown or --format html, as it was translated with")  # fmt: skip
-    return format
+        inline = [formats.get(name) for name in formats.inline_names()]
+        raise ConfigError(f"{path}: unilingo cannot tell from its name whether its inline originals are in "
+                          f"{' or '.join(each.title for each in inline)}: "
+                          f"give {' or '.join('--format ' + each.name for each in inline)}, as it was translated with")  # fmt: skip
+    return found
 
 
 def restorable_under(folder: Path) -> list[Path]:

@@ -18,10 +18,10 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from ._escape import escape_fragment, escape_markdown, escape_text, starts_line
-from ._segment import PLACEHOLDER_PATTERN, InlineSpan, Segment, _parser
+from . import formats
+from ._document import PLACEHOLDER_PATTERN, InlineSpan, Segment, SegmentedText
+from .formats import Format
 
 NAMES = {
     "em": "emphasis",
@@ -46,8 +46,6 @@ def _name(kind: str) -> str:
 _WORD = re.compile(r"\S+")
 # A placeholder that is not part of a longer word or number.
 _PLACEHOLDER = re.compile(r"(?<![0-9A-Za-z])" + PLACEHOLDER_PATTERN.pattern + r"(?![0-9])")
-# Inline tokens whose kind and nesting the translation must keep; text is what changes.
-_TEXT_TOKENS = ("text", "text_special", "softbreak", "hardbreak")
 
 
 @dataclass(frozen=True)
@@ -82,7 +80,7 @@ def needs_alignment(segment: Segment) -> bool:
 def place(text: str, format: str, segment: Segment, translation: str, alignment: list[int] | None) -> Placement:
     """``translation`` (of ``segment.source``) with the sentence's markup carried over, or the reason it cannot be."""
     try:
-        return _place(text, format, segment, " ".join(translation.split()), alignment)
+        return _place(text, formats.get(format), segment, " ".join(translation.split()), alignment)
     except _Failed as failure:
         return Placement(None, (), str(failure))
 
@@ -95,6 +93,7 @@ def in_pieces(
     Also where each span of its markup, copied as it was, landed in that output.
     """
     assert segment.inline is not None
+    written_as = formats.get(format)
     terms = [(span.start, span.end) for span in segment.inline.spans if span.replacement is not None]
     replaced = {span.start: span.replacement for span in segment.inline.spans if span.replacement is not None}
     line_start = max(text.rfind("\n", 0, segment.start), text.rfind("\r", 0, segment.start)) + 1
@@ -108,9 +107,9 @@ def in_pieces(
         if translated is None:
             translated = text[start:end]
         elif (start, end) in terms:
-            translated = _escape_term(translated, format, text[line_start : segment.start] + "".join(pieces), text[end : end + 1])
+            translated = written_as.escape_fragment(translated, text[line_start : segment.start] + "".join(pieces), text[end : end + 1])
         else:
-            translated = _escape(translated, format, text, start, end)
+            translated = written_as.escape_piece(translated, text, start, end)
         pieces.append(translated)
         length += len(translated)
         position = end
@@ -135,36 +134,9 @@ def in_pieces(
     return "".join(pieces), tuple(spans)
 
 
-def markup_changed(text: str, format: str, segment: Segment, output: str) -> str | None:
-    """How ``output``, the sentence as it goes into the document, would change its markup; None when it keeps it.
-
-    Runs translated one by one may put a marker between letters or next to
-    punctuation, where Markdown reads it otherwise (a literal ``**``, ``_``).
-    """
-    if format != "markdown":
-        return None  # HTML tags are copied as they were and the text between them escaped
-    if _signature(output) != _signature(segment.text):
-        return "the sentence would parse into other inline markup"
-    if starts_line(text, segment.start) and _blocks(output) != _blocks(segment.text):
-        return "the sentence would start another kind of block"
-    return None
-
-
-def _escape(translation: str, format: str, text: str, start: int, end: int) -> str:
-    if format == "markdown":
-        return escape_markdown(translation, text, start, end)
-    if format == "html":
-        return escape_text(translation)
-    return translation
-
-
-def _escape_term(replacement: str, format: str, before: str, after: str) -> str:
-    """What a glossary term becomes, escaped as model output is: a glossary is as untrusted as a model."""
-    if format == "markdown":
-        return escape_fragment(replacement, before, after)
-    if format == "html":
-        return escape_text(replacement)
-    return replacement
+def escape_output(output: str, segmented: SegmentedText, index: int) -> str:
+    """The model's output for segment ``index``, as it must be spliced into ``segmented.text``."""
+    return formats.get(segmented.format).escape_output(output, segmented, index)
 
 
 def fill_terms(segment: Segment, output: str) -> Placement:
@@ -192,7 +164,7 @@ def made_up_placeholder(source: str, output: str) -> str | None:
     return next((match.group() for match in _PLACEHOLDER.finditer(output) if match.group(1) not in held), None)
 
 
-def _place(text: str, format: str, segment: Segment, output: str, alignment: list[int] | None) -> Placement:
+def _place(text: str, format: Format, segment: Segment, output: str, alignment: list[int] | None) -> Placement:
     inline = segment.inline
     assert inline is not None
     protected = [span for span in inline.spans if span.protected]
@@ -234,7 +206,7 @@ def _place(text: str, format: str, segment: Segment, output: str, alignment: lis
     items = _items(text, output, words, ranges, protected, found, len(inline.source))
     composed, spans = _compose(text, format, segment, items)
     # At the start of a line, a protected span moved there could open a block (inline HTML such as '<?php').
-    changed = markup_changed(text, format, segment, composed)
+    changed = format.markup_changed(text, segment, composed)
     if changed:
         raise _Failed(changed.replace("the sentence", "the translated sentence", 1))
     return Placement(composed, spans)
@@ -374,7 +346,7 @@ def _items(text, output, words, ranges, protected, found, source_length) -> list
     return items
 
 
-def _compose(text: str, format: str, segment: Segment, items) -> tuple[str, tuple[PlacedSpan, ...]]:
+def _compose(text: str, format: Format, segment: Segment, items) -> tuple[str, tuple[PlacedSpan, ...]]:
     line_start = max(text.rfind("\n", 0, segment.start), text.rfind("\r", 0, segment.start)) + 1
     line = _LineSoFar(text[line_start : segment.start])
     after_sentence = text[segment.end : segment.end + 1]
@@ -383,14 +355,10 @@ def _compose(text: str, format: str, segment: Segment, items) -> tuple[str, tupl
     spans: list[PlacedSpan] = []
     length = 0
     for index, (role, characters, span) in enumerate(items):
-        if role == "text" and format == "markdown":
+        # Translated words, and a glossary term, are escaped for where they land; markers and other spans are copied.
+        if role == "text" or (role == "protected" and span.replacement is not None):
             following = items[index + 1][1][:1] if index + 1 < len(items) else after_sentence
-            characters = escape_fragment(characters, line.stand_in(), following)
-        elif role == "text" and format == "html":
-            characters = escape_text(characters)
-        elif role == "protected" and span.replacement is not None:
-            following = items[index + 1][1][:1] if index + 1 < len(items) else after_sentence
-            characters = _escape_term(characters, format, line.stand_in(), following)
+            characters = format.escape_fragment(characters, line.stand_in(), following)
         if role == "open":
             opened[span] = length
         pieces.append(characters)
@@ -467,20 +435,3 @@ def _word_at(words: list[tuple[int, int]], position: int) -> int:
 
 def _has_word(word: str) -> bool:
     return any(char.isalnum() for char in word)
-
-
-@lru_cache(maxsize=4096)
-def _signature(sentence: str) -> tuple[tuple[str, int, str, str], ...]:
-    """The sentence's inline markup, in any order (translation may reorder it), each piece with its nesting depth."""
-    tokens = _parser().parseInline(sentence)[0].children or []
-    return tuple(sorted(
-        (token.type, token.level, token.content if token.type in ("code_inline", "html_inline") else "",
-         str(token.attrs.get("href") or token.attrs.get("src") or ""))
-        for token in tokens
-        if token.type not in _TEXT_TOKENS
-    ))  # fmt: skip
-
-
-@lru_cache(maxsize=4096)
-def _blocks(sentence: str) -> tuple[tuple[str, int], ...]:
-    return tuple((token.type, token.level) for token in _parser().parse(sentence) if token.type != "inline")

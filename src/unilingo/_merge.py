@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import bisect
-import hashlib
-import re
 from dataclasses import dataclass
 from typing import Sequence
 
+from . import formats
 from ._detect import Decision
-from ._errors import InputError
-from ._frontmatter import find_front_matter
-from ._html import primary_language, structure
+from ._document import Block, SegmentedText
 from ._inline import PlacedSpan
-from ._segment import INLINE_MARK, Block, SegmentedText, _Lines, _parse_view, _parser
+from ._originals import EditShifts, InlineOriginal, sha256_text
 
-SIDECAR_SUFFIX = ".unilingo.json"
 # In the reason of a sentence translated between its markup because the markup could not be carried.
 FALLBACK_MARK = "markup not carried"
 # A sentence whose inline markup cannot be carried onto its translation; the reason why follows.
@@ -25,12 +19,6 @@ FALLBACK_REASON = f"{FALLBACK_MARK} across the sentence, so it was translated be
 KEPT_REASON = f"{FALLBACK_MARK} across the sentence, and no run between it translated; original kept"
 # How the reason of a segment whose translation was rejected (a runaway, nothing) begins.
 REJECTED_MARK = "translation rejected"
-_BASE64_FLAG = "base64"
-# After an HTML start tag whose lang inline originals set to the target: the value it had, as written.
-LANG_MARK = "<!-- unilingo:lang"
-# The header names the original's checksum, so an original edited by hand is noticed and translated again.
-_CHECKSUM = "sha256="
-_CHECKSUM_LENGTH = 16
 
 
 @dataclass(frozen=True)
@@ -158,64 +146,13 @@ class Document:
         }
 
     def with_inline_originals(self) -> str:
-        """The output with each translated Markdown or HTML block followed by its original in an HTML comment.
+        """The output with each translated block followed by its original in an HTML comment.
 
-        A ValueError for other formats, and for HTML whose translated text
-        lies where a comment is no comment (a title) or cannot go (an
-        attribute value): keep a sidecar for those.
+        A ValueError for formats without inline originals, and where the
+        format has no place for one (an HTML title or attribute value):
+        keep a sidecar for those.
         """
-        if self.format == "html":
-            return self._html_with_inline_originals()
-        if self.format != "markdown":
-            raise ValueError("inline originals need Markdown or HTML; keep a sidecar for other formats")
-        changed = sorted({segment.block for segment in self.segments if segment.output is not None})
-        shifts = _Shifts(_outermost(self.segments))  # an image's alt text in a sentence moves with the sentence
-        pieces, position = [], 0
-        for index in changed:
-            block = self.blocks[index]
-            end = shifts.to_output(block.end)
-            newline = _newline_after(self.original, block.end)
-            pieces.append(self.text[position:end])
-            pieces.append(newline + inline_comment(self.original[block.start : block.end], newline))
-            position = end
-        pieces.append(self.text[position:])
-        return "".join(pieces)
-
-    def _html_with_inline_originals(self) -> str:
-        """Each translated block's original in a comment after it, and each lang set to the target its old value after its tag."""
-        if any(segment.output is not None and segment.attribute for segment in self.segments):
-            raise ValueError("a translated attribute value has no place for its original; keep a sidecar")
-        changed = sorted({segment.block for segment in self.segments if segment.output is not None})
-        found = structure(self.original)
-        if set(changed) & found.no_inline_original:
-            raise ValueError("a translated title has no place for its original; keep a sidecar")
-        outermost = _outermost(self.segments)
-        tag_ends = {mark.start: mark.content_start for mark in found.marks}
-        insertions = [(self.blocks[index].end, inline_comment(self.original[self.blocks[index].start : self.blocks[index].end], "\n"))
-                      for index in changed]  # fmt: skip
-        for start, end, _ in self.languages_set:
-            if any(segment.start <= start < segment.end for segment in outermost) or start not in tag_ends:
-                raise ValueError("a lang set inside a translated sentence has no place for its old value; keep a sidecar")
-            if "--" in self.original[start:end] or ">" in self.original[start:end]:
-                raise ValueError("a lang value that would end a comment; keep a sidecar")
-            insertions.append((tag_ends[start], f"{LANG_MARK} {self.original[start:end]} -->"))
-        replaced = [(segment.start, segment.end, segment.output) for segment in outermost if segment.output is not None]
-        shifts = _EditShifts(sorted(replaced + list(self.languages_set)))
-        pieces, position = [], 0
-        for offset, comment in sorted(insertions):
-            at = shifts.to_output(offset)
-            pieces += [self.text[position:at], comment]
-            position = at
-        pieces.append(self.text[position:])
-        return "".join(pieces)
-
-
-def _outermost(segments: Sequence[SegmentResult]) -> list[SegmentResult]:
-    found: list[SegmentResult] = []
-    for segment in segments:
-        if not found or segment.start >= found[-1].end:
-            found.append(segment)
-    return found
+        return formats.get(self.format).with_inline_originals(self)
 
 
 def merge(
@@ -241,7 +178,7 @@ def merge(
     placed = dict(placed or {})
     original = segmented.text
     segments = segmented.segments
-    edits = _edits(segmented, decisions, outputs, target)
+    edits = formats.get(segmented.format).language_edits(segmented, decisions, outputs, target)
     outer_of = _enclosing(segments, [start for start, _, _ in edits])
     # Edits inside a translated sentence go into its output; the rest replace their own characters.
     replacements: dict[int, str] = {}
@@ -261,7 +198,7 @@ def merge(
         replacements[owner], found, placed[owner] = _with_inner_edits(segments[owner], outputs[owner], placed.get(owner, ()), items)
         inner_at.update(found)
     top.sort(key=lambda item: item[0])
-    shifts = _EditShifts([(start, end, replacements.get(index, replacement)) for start, end, replacement, index in top])
+    shifts = EditShifts([(start, end, replacements.get(index, replacement)) for start, end, replacement, index in top])
     output_text = shifts.apply(original)
     results = []
     for index, (segment, decision) in enumerate(zip(segments, decisions)):
@@ -309,31 +246,6 @@ def merge(
 
 # An attribute value or lang inside a tag that the sentence's translation did not carry.
 _INSIDE_REASON = "its tag did not come through the translation of the sentence around it"
-
-
-def _edits(segmented: SegmentedText, decisions: Sequence[Decision], outputs: dict[int, str], target: str) -> list[tuple[int, int, str]]:
-    """Each ``lang`` value to set to the target: its element's text has a translated segment and none left untranslated in another language.
-
-    A value already of the target language ("en-GB" for en) stays as it is.
-    """
-    edits = []
-    starts = [segment.start for segment in segmented.segments]
-    for mark in segmented.marks:
-        first = bisect.bisect_left(starts, mark.content_start)
-        last = bisect.bisect_left(starts, mark.content_end)
-        inside = range(first, last)
-        translated = any(index in outputs for index in inside)
-        left = any(index not in outputs and _in_another_language(decisions[index], target) for index in inside)
-        written = segmented.text[mark.start : mark.end]
-        quote = written[0] if written[:1] in ("'", '"') else ""
-        if translated and not left and primary_language(written.strip("'\"")) != target:
-            edits.append((mark.start, mark.end, f"{quote}{target}{quote}"))
-    return edits
-
-
-def _in_another_language(decision: Decision, target: str) -> bool:
-    # Left as it was (a rejected translation, a language with no model) and read as another language: not the target's.
-    return decision.lang not in (None, target)
 
 
 def _enclosing(segments, edit_starts: list[int]) -> list[int | None]:
@@ -393,178 +305,10 @@ def _with_inner_edits(segment, output: str, placed: tuple[PlacedSpan, ...], item
     return "".join(pieces), found, tuple(moved)
 
 
-class _EditShifts:
-    """Replacements of non-overlapping ranges of a text, and where an offset of the original lands in the result."""
-
-    def __init__(self, edits: list[tuple[int, int, str]]) -> None:
-        self._edits = edits
-        self._ends = [end for _, end, _ in edits]
-        self._shifts = []
-        total = 0
-        for start, end, replacement in edits:
-            total += len(replacement) - (end - start)
-            self._shifts.append(total)
-
-    def apply(self, text: str) -> str:
-        pieces, position = [], 0
-        for start, end, replacement in self._edits:
-            pieces.append(text[position:start])
-            pieces.append(replacement)
-            position = end
-        pieces.append(text[position:])
-        return "".join(pieces)
-
-    def to_output(self, offset: int) -> int:
-        index = bisect.bisect_right(self._ends, offset) - 1
-        return offset + (self._shifts[index] if index >= 0 else 0)
-
-
-class _Shifts:
-    """Maps an offset in the original to the output, past the replaced segments before it."""
-
-    def __init__(self, segments: Sequence[SegmentResult]) -> None:
-        self._ends = [segment.end for segment in segments]
-        self._shifts = [segment.output_end - segment.end for segment in segments]
-
-    def to_output(self, offset: int) -> int:
-        index = bisect.bisect_right(self._ends, offset) - 1
-        return offset + (self._shifts[index] if index >= 0 else 0)
-
-
-def _newline_after(text: str, offset: int) -> str:
-    for newline in ("\r\n", "\n", "\r"):
-        if text.startswith(newline, offset):
-            return newline
-    # The block ends the file without a newline: use the file's own.
-    for newline in ("\r\n", "\n", "\r"):
-        if newline in text:
-            return newline
-    return "\n"
-
-
-def inline_comment(original_block: str, newline: str) -> str:
-    header = f"{INLINE_MARK} {_CHECKSUM}{sha256_text(original_block)[:_CHECKSUM_LENGTH]}"
-    if "-->" in original_block or "--!>" in original_block:
-        # The text would end the comment early; base64 keeps it exact.
-        body = base64.b64encode(original_block.encode("utf-8")).decode("ascii")
-        return f"{header} {_BASE64_FLAG}{newline}{body}{newline}-->"
-    return f"{header}{newline}{original_block}{newline}-->"
-
-
-def sha256_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-# --- restore ----------------------------------------------------------------
-
-
-def has_inline_originals(text: str) -> bool:
-    return INLINE_MARK in text
-
-
-def restore_sidecar(sidecar: dict, where: str = "sidecar") -> str:
-    original = sidecar.get("original") if isinstance(sidecar, dict) else None
-    if not isinstance(original, str):
-        raise InputError(f"{where} has no 'original' text: it was not written by unilingo")
-    if sidecar.get("original_sha256") not in (None, sha256_text(original)):
-        raise InputError(f"{where} is damaged: its original does not match its checksum")
-    return original
-
-
-@dataclass(frozen=True)
-class InlineOriginal:
-    """A translated block and the comment after it that holds its original."""
-
-    block_start: int
-    comment_start: int
-    comment_end: int
-    original: str
-    edited: bool  # the original no longer matches the checksum written with it
-    newline: str
-    checksum: str | None  # as its header gives it; None in files of older versions
-    line: int  # of the comment, from 1
-
 
 def inline_originals(text: str, where: str = "document", format: str = "markdown") -> list[InlineOriginal]:
-    if format == "html":
-        return _html_inline_originals(text, where)
-    lines = _Lines(text)
-    # The front matter is no token of the parser's, yet a block: its original comes right after it.
-    front = find_front_matter(text, lines.starts, lines.ends)
-    view = _parse_view(text, front)
-    top_level = [token for token in _parser().parse(view) if token.level == 0 and token.map and token.nesting >= 0]
-    found = []
-    for previous, token in zip([None, *top_level], top_level):
-        if token.type != "html_block" or not token.content.startswith(INLINE_MARK):
-            continue
-        first, stop = token.map
-        if previous is None and front is not None and front.stop_line == first:
-            block_start = 0
-        elif previous is None or previous.map[1] != first:
-            raise InputError(f"{where}:{first + 1}: an inline original that does not follow its block; was the file edited?")
-        else:
-            block_start = lines.start(previous.map[0])
-        if previous is not None and previous.type == "html_block" and previous.content.startswith(INLINE_MARK):
-            raise InputError(f"{where}:{first + 1}: an inline original that follows another one instead of its block, "
-                             f"a copy? unilingo cannot tell which block it belongs to: remove the copy; the file was left as it is")  # fmt: skip
-        comment_start, comment_end = lines.start(first), lines.end(stop - 1)
-        found.append(_inline_original(text, block_start, comment_start, comment_end, where, first))
-    return _belonging(text, found, where)
-
-
-def _html_inline_originals(text: str, where: str) -> list[InlineOriginal]:
-    """Each comment that follows a block with its original, as the segmenter finds them in the page."""
-    lines = _Lines(text)
-    found = []
-    for block_start, comment_end in structure(text).translated:
-        comment_start = text.rfind(INLINE_MARK, block_start, comment_end)
-        found.append(_inline_original(text, block_start, comment_start, comment_end, where, lines.line_of(comment_start)))
-    return _belonging(text, found, where)
-
-
-def _inline_original(text: str, block_start: int, comment_start: int, comment_end: int, where: str, line: int) -> InlineOriginal:
-    original, checksum, newline = _comment_body(text[comment_start:comment_end], where, line)
-    edited = checksum is not None and checksum != sha256_text(original)[:_CHECKSUM_LENGTH]
-    return InlineOriginal(block_start, comment_start, comment_end, original, edited, newline, checksum, line + 1)
-
-
-def _belonging(text: str, found: list[InlineOriginal], where: str) -> list[InlineOriginal]:
-    """``found``, unless a copied inline original makes it unclear which block an original belongs to.
-
-    The same checksum twice is an original written twice: fine where each
-    follows the same translated block (a paragraph the page repeats), a copy
-    where the blocks differ. Restoring it, or translating it again, would
-    put its original in place of some other block's text.
-    """
-    first_of: dict[str, InlineOriginal] = {}
-    for kept in found:
-        if kept.checksum is None:
-            continue
-        first = first_of.setdefault(kept.checksum, kept)
-        if text[first.block_start : first.comment_start] != text[kept.block_start : kept.comment_start]:
-            raise InputError(f"{where}:{kept.line}: an inline original with the same checksum as the one on line {first.line} "
-                             f"follows another block, a copy? unilingo cannot tell which block it belongs to: "
-                             f"remove the copy; the file was left as it is")  # fmt: skip
-    return found
-
-
-_LANG_COMMENT = re.compile(re.escape(LANG_MARK) + r" ([^>]*?) -->")
-
-
-def _restore_languages(text: str, where: str) -> str:
-    """The page with each lang that inline originals set to the target back to the value its comment keeps."""
-    tags = {mark.content_start: mark for mark in structure(text).marks}
-    pieces, position = [], 0
-    for comment in _LANG_COMMENT.finditer(text):
-        mark = tags.get(comment.start())
-        if mark is None:
-            line = _Lines(text).line_of(comment.start()) + 1
-            raise InputError(f"{where}:{line}: a kept lang value that follows no tag with a lang; was the file edited? "
-                             f"nothing was restored")  # fmt: skip
-        pieces += [text[position : mark.start], comment.group(1), text[mark.end : comment.start()]]
-        position = comment.end()
-    pieces.append(text[position:])
-    return "".join(pieces)
+    """The inline originals written into ``text``, each after its block."""
+    return formats.get(format).inline_originals(text, where)
 
 
 def restore_inline(text: str, where: str = "document", format: str = "markdown", *, edited: bool = False) -> str:
@@ -576,58 +320,4 @@ def restore_inline(text: str, where: str = "document", format: str = "markdown",
     An original that no longer matches its checksum is an InputError too,
     unless ``edited`` allows originals edited by hand.
     """
-    if format == "html" and LANG_MARK in text:
-        text = _restore_languages(text, where)
-    pieces, position = [], 0
-    found = inline_originals(text, where, format)
-    changed = [kept for kept in found if kept.edited]
-    if changed and not edited:
-        raise InputError(f"{where}:{changed[0].line}: {len(changed)} inline original(s) no longer match their checksum: "
-                         f"edited by hand, or damaged; nothing was restored: 'unilingo fix' translates edited originals "
-                         f"again, 'unilingo restore --force' restores them as they are now")  # fmt: skip
-    for kept in found:
-        pieces.append(text[position : kept.block_start])
-        pieces.append(kept.original)
-        position = kept.comment_end
-    pieces.append(text[position:])
-    lines = _Lines(text)
-    stray = [
-        lines.line_of(match.start()) + 1
-        for match in re.finditer(re.escape(INLINE_MARK), text)
-        if not any(kept.block_start <= match.start() < kept.comment_end for kept in found)
-    ]
-    if stray:
-        raise InputError(
-            f"{where}:{stray[0]}: {len(stray)} inline original(s) unilingo cannot place after their block; "
-            f"nothing was restored: restore those blocks by hand from the comments"
-        )
-    return "".join(pieces)
-
-
-def _comment_body(comment: str, where: str, line: int) -> tuple[str, str | None, str]:
-    """The original in an inline comment, the checksum its header gives (None in older files), and its newline."""
-    header, newline, rest = comment.partition("\n")
-    if header.endswith("\r"):
-        header, newline = header[:-1], "\r\n"
-    elif not newline and "\r" in comment:
-        header, newline, rest = comment.partition("\r")
-    closing = newline + "-->"
-    if not rest.endswith("-->") or not (newline + rest).endswith(closing):
-        raise InputError(f"{where}:{line + 1}: an inline original without its closing '-->' on a line of its own")
-    body = rest[: len(rest) - len(closing)] if len(rest) >= len(closing) else ""
-    words = header[len(INLINE_MARK) :].split()
-    checksums = [word[len(_CHECKSUM) :] for word in words if word.startswith(_CHECKSUM)]
-    if not header.startswith(INLINE_MARK) or any(word != _BASE64_FLAG and not word.startswith(_CHECKSUM) for word in words):
-        raise InputError(f"{where}:{line + 1}: unreadable inline original header {header!r}")
-    checksum = checksums[0] if checksums else None
-    if _BASE64_FLAG in words:
-        # No one edits base64 by hand: text that does not decode, or decodes to other text than its checksum's, is damage.
-        try:
-            body = base64.b64decode(body, validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            raise InputError(f"{where}:{line + 1}: an inline original in base64 is damaged (not base64 of UTF-8 text); "
-                             f"the file was left as it is: restore that block by hand") from None  # fmt: skip
-        if checksum is not None and checksum != sha256_text(body)[:_CHECKSUM_LENGTH]:
-            raise InputError(f"{where}:{line + 1}: an inline original in base64 does not match its checksum: it is damaged; "
-                             f"the file was left as it is: restore that block by hand")  # fmt: skip
-    return body, checksum, newline or "\n"
+    return formats.get(format).restore_inline(text, where, edited=edited)

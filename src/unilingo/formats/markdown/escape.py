@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import re
 
-from ._frontmatter import quote
-from ._segment import SegmentedText
 
 # What may stand before the first text of a line: indentation, quote markers,
 # list markers and an ATX heading's opening sequence.
@@ -34,31 +32,6 @@ _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]
 # An autolink, raw HTML, an HTML comment or processing instruction starts with one of these after "<".
 _TAG_START = re.compile(r"<[A-Za-z/!?]")
 _LINE_BREAK = re.compile(r"\s*(?:\r\n|\r|\n)\s*")
-
-
-def escape_output(output: str, segmented: SegmentedText, index: int) -> str:
-    """The model's output for segment ``index``, as it must be spliced into ``segmented.text``."""
-    segment = segmented.segments[index]
-    if segmented.format == "html":
-        return escape_text(output) if segment.attribute is None else escape_attribute(output, segment.text)
-    if segmented.format != "markdown":
-        return output
-    front = segmented.front_matter
-    if front is not None and segment.end <= front.end:
-        return quote(output, segment.text, front.kind)
-    return escape_markdown(output, segmented.text, segment.start, segment.end)
-
-
-def escape_text(output: str) -> str:
-    """Translated text as it must land in HTML text: read as exactly these characters, never as markup."""
-    return output.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def escape_attribute(output: str, original: str) -> str:
-    """A translated attribute value, quoted as the original was (double quotes for an unquoted one)."""
-    quote = "'" if original.startswith("'") else '"'
-    escaped = escape_text(" ".join(output.split()))
-    return quote + escaped.replace(quote, "&#39;" if quote == "'" else "&quot;") + quote
 
 
 def escape_markdown(output: str, text: str, start: int, end: int) -> str:

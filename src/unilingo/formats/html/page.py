@@ -33,22 +33,10 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from ._errors import InputError, OutputError
-from ._glossary import Glossary
-from ._segment import (
-    HTML_FORMATTING_TAGS,
-    INLINE_MARK,
-    Block,
-    Element,
-    Segment,
-    SegmentedText,
-    _ignored_spans,
-    _line_sentences,
-    _Lines,
-    _plain_runs,
-    _sentences,
-    value_inline,
-)
+from ..._document import HTML_FORMATTING_TAGS, INLINE_MARK, Block, Element, LangMark, Segment, SegmentedText
+from ..._errors import InputError, OutputError
+from ..._glossary import Glossary
+from ..._sentences import Lines, ignored_spans, line_sentences, plain_runs, sentences, value_inline
 
 
 _VOID = frozenset("area base br col embed hr img input keygen link meta param source track wbr".split())
@@ -98,16 +86,6 @@ class Attribute:
     end: int
     value: str  # decoded, whitespace collapsed
     lang: str | None
-
-
-@dataclass(frozen=True)
-class LangMark:
-    """An element's ``lang`` value and the content it applies to."""
-
-    start: int
-    end: int
-    content_start: int
-    content_end: int
 
 
 @dataclass
@@ -711,18 +689,18 @@ def _attributes(text: str, spans: tuple[tuple[str, int, int], ...], tag: str, na
 def segment_html(text: str, glossary: Glossary | None = None) -> SegmentedText:
     """The page's lines of prose split into sentences, and the attribute values people read, each a segment."""
     found = structure(text)
-    lines = _Lines(text)
+    lines = Lines(text)
     block_starts = [start for start, _ in found.blocks]
     segments = []
     group = 0
     for block, elements in found.lines:
         if _balanced(elements):
-            sentences = _line_sentences(text, elements, glossary)
+            found_sentences = line_sentences(text, elements, glossary)
         else:
             # Tags opened in one order and closed in another cannot be carried: the runs of text between them, alone.
-            sentences = [(start, end, None) for run in _plain_runs(elements) for start, end in _sentences(text, *run)]
+            found_sentences = [(start, end, None) for run in plain_runs(elements) for start, end in sentences(text, *run)]
         word_starts = [e.start for e in elements if e.kind == "text" and e.plain.strip()]
-        for start, end, inline in sentences:
+        for start, end, inline in found_sentences:
             following = bisect.bisect_left(word_starts, start)
             first_word = word_starts[following] if following < len(word_starts) else start
             segments.append(Segment(start, end, text[start:end], lines.line_of(start), block, group, inline,
@@ -735,7 +713,7 @@ def segment_html(text: str, glossary: Glossary | None = None) -> SegmentedText:
                                 lines.line_of(attribute.start), block, group, inline, attribute.lang, attribute.name))  # fmt: skip
         group += 1
     segments.sort(key=lambda segment: (segment.start, -segment.end))
-    ignored = _ignored_spans(text, lines) + found.translated
+    ignored = ignored_spans(text, lines) + found.translated
     kept = tuple(s for s in segments if not any(low <= s.start < high for low, high in ignored))
     blocks = tuple(Block(start, end) for start, end in found.blocks)
     return SegmentedText(text, "html", blocks, kept, marks=tuple(found.marks))

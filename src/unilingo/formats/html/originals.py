@@ -1,0 +1,113 @@
+"""HTML: each translated block followed by a comment holding its original, each ``lang`` set to the target by one holding its old value."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import TYPE_CHECKING, Sequence
+
+from ..._document import INLINE_MARK, SegmentedText
+from ..._errors import InputError
+from ..._originals import EditShifts, InlineOriginal, belonging, inline_comment, inline_original, outermost, restore
+from ..._sentences import Lines
+from .page import primary_language, structure
+
+if TYPE_CHECKING:
+    from ..._detect import Decision
+    from ..._merge import Document
+
+# After an HTML start tag whose lang inline originals set to the target: the value it had, as written.
+LANG_MARK = "<!-- unilingo:lang"
+
+
+def with_inline_originals(document: Document) -> str:
+    """Each translated block's original in a comment after it, and each lang set to the target its old value after its tag.
+
+    A ValueError where the translated text lies where a comment is no
+    comment (a title) or cannot go (an attribute value): keep a sidecar there.
+    """
+    if any(segment.output is not None and segment.attribute for segment in document.segments):
+        raise ValueError("a translated attribute value has no place for its original; keep a sidecar")
+    changed = sorted({segment.block for segment in document.segments if segment.output is not None})
+    found = structure(document.original)
+    if set(changed) & found.no_inline_original:
+        raise ValueError("a translated title has no place for its original; keep a sidecar")
+    outer = outermost(document.segments)
+    tag_ends = {mark.start: mark.content_start for mark in found.marks}
+    insertions = [(document.blocks[index].end, inline_comment(document.original[document.blocks[index].start : document.blocks[index].end], "\n"))
+                  for index in changed]  # fmt: skip
+    for start, end, _ in document.languages_set:
+        if any(segment.start <= start < segment.end for segment in outer) or start not in tag_ends:
+            raise ValueError("a lang set inside a translated sentence has no place for its old value; keep a sidecar")
+        if "--" in document.original[start:end] or ">" in document.original[start:end]:
+            raise ValueError("a lang value that would end a comment; keep a sidecar")
+        insertions.append((tag_ends[start], f"{LANG_MARK} {document.original[start:end]} -->"))
+    replaced = [(segment.start, segment.end, segment.output) for segment in outer if segment.output is not None]
+    shifts = EditShifts(sorted(replaced + list(document.languages_set)))
+    pieces, position = [], 0
+    for offset, comment in sorted(insertions):
+        at = shifts.to_output(offset)
+        pieces += [document.text[position:at], comment]
+        position = at
+    pieces.append(document.text[position:])
+    return "".join(pieces)
+
+
+def inline_originals(text: str, where: str) -> list[InlineOriginal]:
+    """Each comment that follows a block with its original, as the segmenter finds them in the page."""
+    lines = Lines(text)
+    found = []
+    for block_start, comment_end in structure(text).translated:
+        comment_start = text.rfind(INLINE_MARK, block_start, comment_end)
+        found.append(inline_original(text, block_start, comment_start, comment_end, where, lines.line_of(comment_start)))
+    return belonging(text, found, where)
+
+
+def restore_inline(text: str, where: str, edited: bool) -> str:
+    if LANG_MARK in text:
+        text = _restore_languages(text, where)
+    return restore(text, inline_originals(text, where), where, edited)
+
+
+_LANG_COMMENT = re.compile(re.escape(LANG_MARK) + r" ([^>]*?) -->")
+
+
+def _restore_languages(text: str, where: str) -> str:
+    """The page with each lang that inline originals set to the target back to the value its comment keeps."""
+    tags = {mark.content_start: mark for mark in structure(text).marks}
+    pieces, position = [], 0
+    for comment in _LANG_COMMENT.finditer(text):
+        mark = tags.get(comment.start())
+        if mark is None:
+            line = Lines(text).line_of(comment.start()) + 1
+            raise InputError(f"{where}:{line}: a kept lang value that follows no tag with a lang; was the file edited? "
+                             f"nothing was restored")  # fmt: skip
+        pieces += [text[position : mark.start], comment.group(1), text[mark.end : comment.start()]]
+        position = comment.end()
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def language_edits(segmented: SegmentedText, decisions: Sequence[Decision], outputs: dict[int, str], target: str) -> list[tuple[int, int, str]]:
+    """Each ``lang`` value to set to the target: its element's text has a translated segment and none left untranslated in another language.
+
+    A value already of the target language ("en-GB" for en) stays as it is.
+    """
+    edits = []
+    starts = [segment.start for segment in segmented.segments]
+    for mark in segmented.marks:
+        first = bisect.bisect_left(starts, mark.content_start)
+        last = bisect.bisect_left(starts, mark.content_end)
+        inside = range(first, last)
+        translated = any(index in outputs for index in inside)
+        left = any(index not in outputs and _in_another_language(decisions[index], target) for index in inside)
+        written = segmented.text[mark.start : mark.end]
+        quote = written[0] if written[:1] in ("'", '"') else ""
+        if translated and not left and primary_language(written.strip("'\"")) != target:
+            edits.append((mark.start, mark.end, f"{quote}{target}{quote}"))
+    return edits
+
+
+def _in_another_language(decision: Decision, target: str) -> bool:
+    # Left as it was (a rejected translation, a language with no model) and read as another language: not the target's.
+    return decision.lang not in (None, target)
