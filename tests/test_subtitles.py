@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import FIXTURE_MODELS
+from unilingo import Normalizer, restore_sidecar
 from unilingo._errors import InputError
 from unilingo.formats.subtitles._cues import parse
 from unilingo.formats.subtitles._segments import segments
@@ -213,3 +215,100 @@ def test_unpaired_and_unknown_tags_are_protected_and_ruby_text_is_kept_whole() -
     # Markup at the edges of a cue's text (the unpaired <b>, </x>) stays outside the segment.
     assert segment.text == "Das ist</i> <ruby>Kanji<rt>kan ji</rt></ruby> <x>gut."
     assert segment.source == "Das istX1 KanjiX2 X3gut."
+
+
+# --- end to end, with the tiny real model --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def normalizer() -> Normalizer:
+    return Normalizer("en", FIXTURE_MODELS, cache=False)
+
+
+ACROSS = """1
+00:00:01,000 --> 00:00:03,000
+Die Polizei sucht nach Zeugen,
+
+2
+00:00:03,200 --> 00:00:05,000
+die den Unfall gesehen haben.
+
+3
+00:00:06,000 --> 00:00:08,000
+{\\an8}<i>Das ist ja gut.</i>
+"""
+
+
+def _cue_outline(text: str, vtt: bool) -> list[str]:
+    """Each cue up to its text (number, timings) and the tags in its text: what a translation must keep byte for byte."""
+    parsed = parse(text, vtt)
+    return [text[block.start : block.cue.text[0].start] if block.cue and block.cue.text else text[block.start : block.end]
+            for block in parsed.blocks]  # fmt: skip
+
+
+def test_a_sentence_across_two_cues_is_translated_whole_and_split_back_over_both(normalizer, monkeypatch) -> None:
+    seen: list[str] = []
+    real = normalizer.translator.translate
+
+    def recording(lang, target, texts, on_translated=None, attention=frozenset()):
+        seen.extend(texts)
+        return real(lang, target, texts, on_translated, attention)
+
+    monkeypatch.setattr(normalizer.translator, "translate", recording)
+    doc = normalizer.normalize(ACROSS, "srt")
+    assert seen[0] == "Die Polizei sucht nach Zeugen, die den Unfall gesehen haben."
+    assert doc.text.startswith(
+        "1\n00:00:01,000 --> 00:00:03,000\nThe police are looking for witnesses\n\n"
+        "2\n00:00:03,200 --> 00:00:05,000\nwho saw the accident.\n\n"
+    )
+    assert doc.text.endswith("3\n00:00:06,000 --> 00:00:08,000\n{\\an8}<i>That is good.</i>\n")
+    assert _cue_outline(doc.text, False) == _cue_outline(ACROSS, False)
+
+
+def test_cue_numbers_timings_settings_and_tags_stay_byte_identical_and_lines_short(normalizer) -> None:
+    text = (VTT.replace("Der Zug nach M&uuml;nchen\nhat zwanzig Minuten Versp&auml;tung.",
+                        "Die Regierung hat am Montag neue Regeln f&uuml;r den Klimaschutz beschlossen.")
+            .replace("<c.laut>Alle</c> &amp; <00:00:04.500>jeder.", "<c.laut>Alle akzeptieren</c>"))  # fmt: skip
+    doc = normalizer.normalize(text, "vtt")
+    assert doc.translated == 2
+    assert _cue_outline(doc.text, True) == _cue_outline(text, True)
+    # The unpaired voice tag stays where it was, the class span around its words; two balanced lines.
+    assert "align:start line:0\n<v Anna>On Monday the government adopted\nnew rules for climate protection.\n" in doc.text
+    assert doc.text.endswith("00:00:04.000 --> 00:00:05.000\n<c.laut>Accept all</c>\n")
+    cue_lines = [line for cue in parse(doc.text, True).cues for line in doc.text[cue.text[0].start : cue.text[-1].end].splitlines()]
+    assert max(len(line) for line in cue_lines) <= LINE_WIDTH
+
+
+def test_restore_is_byte_exact_and_a_rerun_translates_nothing(normalizer) -> None:
+    text = "\ufeff" + ACROSS.replace("\n", "\r\n")
+    doc = normalizer.normalize(text, "srt")
+    assert doc.translated and "\r\nwho saw the accident.\r\n" in doc.text
+    assert "\n" not in doc.text.replace("\r\n", "")
+    assert restore_sidecar(doc.sidecar()) == text
+    again = normalizer.normalize(doc.text, "srt")
+    assert again.translated == 0 and again.text == doc.text
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.*t")), ids=lambda path: path.name)
+def test_real_files_round_trip(normalizer, path: Path) -> None:
+    text = path.read_bytes().decode("utf-8")
+    doc = normalizer.normalize(text, path.suffix[1:])
+    assert _cue_outline(doc.text, path.suffix == ".vtt") == _cue_outline(text, path.suffix == ".vtt")
+    assert restore_sidecar(doc.sidecar()) == text
+
+
+def test_a_cue_with_tags_is_wrapped_with_the_files_own_line_endings(normalizer) -> None:
+    text = ("1\r\n00:00:01,000 --> 00:00:03,000\r\nDie Regierung hat am <i>Montag</i> neue Regeln\r\n"
+            "für den Klimaschutz beschlossen.\r\n\r\n2\r\n00:00:04,000 --> 00:00:05,000\r\n"
+            "Die Polizei sucht nach <b>Zeugen</b>,\r\n\r\n3\r\n00:00:05,100 --> 00:00:06,000\r\n"
+            "die den Unfall gesehen haben.\r\n")  # fmt: skip
+    doc = normalizer.normalize(text, "srt")
+    assert doc.translated == 2
+    assert "\n" not in doc.text.replace("\r\n", "") and "\r" not in doc.text.replace("\r\n", "")
+    assert _cue_outline(doc.text, False) == _cue_outline(text, False)
+    # Each cue keeps its tag, and the sentence across cues 2 and 3 is split at the alignment.
+    assert "\r\nThe police are looking for <b>witnesses</b>\r\n\r\n3\r\n00:00:05,100 --> 00:00:06,000\r\nwho saw the accident.\r\n" in doc.text
+    first = parse(doc.text, False).cues[0]
+    lines = doc.text[first.text[0].start : first.text[-1].end].split("\r\n")
+    assert doc.text.count("<i>") == doc.text.count("</i>") == 1
+    assert len(lines) == 2 and all(len(line.replace("<i>", "").replace("</i>", "")) <= LINE_WIDTH for line in lines)

@@ -15,10 +15,11 @@ from .._errors import ConfigError
 from .base import Format
 from .html import HTML
 from .markdown import MARKDOWN
+from .subtitles import SRT, VTT
 from .text import TEXT
 
 # In the order --format and messages list them.
-FORMATS: tuple[Format, ...] = (TEXT, MARKDOWN, HTML)
+FORMATS: tuple[Format, ...] = (TEXT, MARKDOWN, HTML, SRT, VTT)
 _BY_NAME = {format.name: format for format in FORMATS}
 
 __all__ = ["FORMATS", "Format", "for_path", "get", "inline_names", "names", "suffixes", "suffixes_described"]

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from ..._glossary import Glossary
-from ..._segment import PLACEHOLDER, Block, Inline, InlineSpan, Segment, Skipped
+from ..._document import PLACEHOLDER, Block, Inline, InlineSpan, Segment, Skipped
 from ._cues import Cue, Parsed
 from ._markup import Token, tokens, visible
 

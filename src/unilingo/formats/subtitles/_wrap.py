@@ -15,13 +15,15 @@ from __future__ import annotations
 import re
 
 from ..._errors import InputError
-from ..._segment import Segment
+from ..._document import Segment
 from ._cues import parse
 from ._markup import tokens
 
 # The usual limit of characters per subtitle line (Netflix, BBC, EBU guidelines).
 LINE_WIDTH = 42
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+# Two line endings with nothing but spaces between them (a CRLF is one ending, never two).
+_BLANK_LINE = re.compile(r"(?:\r\n|\r(?!\n)|\n)[ \t]*(?:\r\n|\r(?!\n)|\n)")
 _TAG_OR_ENTITY = re.compile(r"<[^<>]*>|\{\\[^{}]*\}|&[#A-Za-z0-9]+;")
 
 
@@ -74,7 +76,7 @@ def fragment(characters: str, column: int, at_line_end: bool, vtt: bool, newline
     lead = characters[:1].isspace() and column > 0
     trail = characters[-1:].isspace() and not at_line_end
     if not body:
-        return " " if lead or trail else ""
+        return " " if (lead or trail) and column and not at_line_end else ""
     lines = wrapped(body, newline, column + lead, whole=column == 0 and at_line_end)
     if lines.startswith(newline):
         lead = False
@@ -126,7 +128,7 @@ def markup_changed(text: str, segment: Segment, output: str, vtt: bool) -> str |
         return "the translation would hold a timing line"
     if any(not any(char.isalnum() for char in piece) for piece in texts):
         return "a cue would be left without words"
-    if any(re.search(r"(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)", piece) for piece in texts):
+    if any(_BLANK_LINE.search(piece) for piece in texts):
         return "the translation would end a cue early (a blank line)"
     if _tags("".join(_cue_texts(segment.text, separators) or ()), vtt) != _tags("".join(texts), vtt):
         return "the translation would hold other subtitle tags"
