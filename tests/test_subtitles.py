@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+import yaml
+from click.testing import CliRunner
 
 from conftest import FIXTURE_MODELS
 from unilingo import Normalizer, restore_sidecar
+from unilingo._cli import cli
 from unilingo._errors import InputError
 from unilingo.formats.subtitles._cues import parse
 from unilingo.formats.subtitles._segments import segments
@@ -312,3 +316,48 @@ def test_a_cue_with_tags_is_wrapped_with_the_files_own_line_endings(normalizer) 
     lines = doc.text[first.text[0].start : first.text[-1].end].split("\r\n")
     assert doc.text.count("<i>") == doc.text.count("</i>") == 1
     assert len(lines) == 2 and all(len(line.replace("<i>", "").replace("</i>", "")) <= LINE_WIDTH for line in lines)
+
+
+# --- the command line and the hooks -------------------------------------------------------------------------------
+
+
+def _run(*args):
+    return CliRunner().invoke(cli, [str(arg) for arg in args])
+
+
+def test_translate_check_fix_detect_and_restore_from_the_command_line(tmp_path: Path) -> None:
+    models = ["--models", FIXTURE_MODELS]
+    german, english = tmp_path / "film.srt", tmp_path / "film.vtt"
+    german.write_bytes(ACROSS.encode())
+    english.write_bytes((FIXTURES / "vtt_example.vtt").read_bytes())
+    checked = _run("check", german, english, *models)
+    assert checked.exit_code == 1 and checked.stdout.startswith(f'{german}:3:1: de (1.00) "Die Polizei sucht nach Zeugen,')
+    assert _run("detect", german).exit_code == 0
+    translated = _run("translate", german, "-o", tmp_path / "out", *models)
+    assert translated.exit_code == 0, translated.output
+    output = (tmp_path / "out" / "film.srt").read_text(encoding="utf-8")
+    assert "The police are looking for witnesses\n\n2\n00:00:03,200 --> 00:00:05,000\nwho saw the accident." in output
+    assert (tmp_path / "out" / "film.srt.unilingo.json").exists()
+    fixed = _run("fix", german, english, *models)
+    assert fixed.exit_code == 1 and german.read_text(encoding="utf-8") == output
+    assert english.read_bytes() == (FIXTURES / "vtt_example.vtt").read_bytes()
+    assert _run("fix", german, english, *models).exit_code == 0
+    assert _run("check", german, english, *models).exit_code == 0
+    assert _run("restore", german).exit_code == 0 and german.read_bytes() == ACROSS.encode()
+
+
+def test_a_file_that_is_no_subtitle_file_is_refused_in_one_line_with_exit_3(tmp_path: Path) -> None:
+    path = tmp_path / "notes.vtt"
+    path.write_text("1\n00:00:01,000 --> 00:00:02,000\nHallo\n", encoding="utf-8")
+    result = _run("translate", path, "-o", tmp_path / "out", "--models", FIXTURE_MODELS)
+    assert result.exit_code == 3
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"unilingo: error: {path}: not a WebVTT file: it must start with a 'WEBVTT' line, not '1'; add that line or give the right --format"
+    )
+    assert "Traceback" not in result.output
+
+
+def test_both_hooks_take_subtitle_files() -> None:
+    hooks = yaml.safe_load((Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    for hook in hooks:
+        assert re.search(hook["files"], "film.srt") and re.search(hook["files"], "subs/film.vtt"), hook["id"]
