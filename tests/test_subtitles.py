@@ -13,6 +13,8 @@ from conftest import FIXTURE_MODELS
 from unilingo import Normalizer, restore_sidecar
 from unilingo._cli import cli
 from unilingo._errors import InputError
+from unilingo._inline import in_pieces, place
+from unilingo.formats.subtitles import SRT as SRT_FORMAT
 from unilingo.formats.subtitles._cues import parse
 from unilingo.formats.subtitles._segments import segments
 from unilingo.formats.subtitles._wrap import LINE_WIDTH, escape, fragment, markup_changed, same_cues, wrapped
@@ -361,3 +363,16 @@ def test_both_hooks_take_subtitle_files() -> None:
     hooks = yaml.safe_load((Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     for hook in hooks:
         assert re.search(hook["files"], "film.srt") and re.search(hook["files"], "subs/film.vtt"), hook["id"]
+
+
+def test_without_alignment_each_cue_is_translated_alone_and_wrapped() -> None:
+    segmented = SRT_FORMAT.segment(ACROSS, None, ())
+    segment = segmented.segments[0]
+    assert place(ACROSS, "srt", segment, "The police are looking for witnesses who saw the accident.", None).output is None
+    first, second = segment.inline.pieces
+    translations = {first: "The police are looking for witnesses of the accident on the motorway,",
+                    second: "who saw the accident."}  # fmt: skip
+    output, _ = in_pieces(ACROSS, "srt", segment, translations)
+    assert output == ("The police are looking for witnesses\nof the accident on the motorway,\n\n"
+                      "2\n00:00:03,200 --> 00:00:05,000\nwho saw the accident.")  # fmt: skip
+    assert SRT_FORMAT.markup_changed(ACROSS, segment, output) is None
