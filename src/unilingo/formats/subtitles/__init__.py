@@ -18,7 +18,7 @@ from ..._glossary import Glossary
 from ..base import Format
 from ._cues import parse
 from ._segments import segments
-from ._wrap import column_before, escape, fragment, markup_changed, newline_of, same_cues
+from ._wrap import column_before, fragment, markup_changed, newline_of, same_cues
 
 
 class Subtitles(Format):
@@ -62,4 +62,4 @@ class Subtitles(Format):
 SRT = Subtitles("srt", "SubRip", ".srt", vtt=False)
 VTT = Subtitles("vtt", "WebVTT", ".vtt", vtt=True)
 
-__all__ = ["SRT", "VTT", "Subtitles", "escape"]
+__all__ = ["SRT", "VTT", "Subtitles"]

@@ -33,7 +33,6 @@ class Line(NamedTuple):
 @dataclass(frozen=True)
 class Cue:
     block: int  # index of its block
-    line: int  # 0-based line number of its timing line
     timing: Line
     text: tuple[Line, ...]  # its text lines; may be none
     begins: int  # its timings in milliseconds
@@ -54,7 +53,6 @@ class Block:
 class Parsed:
     vtt: bool
     blocks: tuple[Block, ...]
-    newline: str  # the file's first line ending, for the lines a translation is wrapped into
 
     @property
     def cues(self) -> list[Cue]:
@@ -80,16 +78,15 @@ def parse(text: str, vtt: bool) -> Parsed:
             number += 1
         block_lines = lines[first:number]
         header = vtt and not blocks
-        cue = None if header or (vtt and _VTT_BLOCKS.match(_at(text, block_lines[0]))) else _cue(text, block_lines, first, len(blocks), vtt)
+        cue = None if header or (vtt and _VTT_BLOCKS.match(_at(text, block_lines[0]))) else _cue(text, block_lines, len(blocks), vtt)
         if cue is None and not vtt and not blocks:
             raise InputError(f"not a SubRip file: line {first + 1} ({excerpt(_at(text, block_lines[0]))}) is no cue number or "
                              f"'00:00:01,000 --> 00:00:02,000' timing line; mend it or give the right --format")  # fmt: skip
         blocks.append(Block(block_lines[0].start, block_lines[-1].end, first, cue))
-    newline = _NEWLINE.search(text)
-    return Parsed(vtt, tuple(blocks), newline.group() if newline else "\n")
+    return Parsed(vtt, tuple(blocks))
 
 
-def _cue(text: str, lines: list[Line], first: int, block: int, vtt: bool) -> Cue | None:
+def _cue(text: str, lines: list[Line], block: int, vtt: bool) -> Cue | None:
     """The block as a cue: an optional identifier line, a timing line, text lines; None when it is none."""
     pattern = VTT_TIMING if vtt else SRT_TIMING
     for offset in (0, 1):
@@ -98,7 +95,7 @@ def _cue(text: str, lines: list[Line], first: int, block: int, vtt: bool) -> Cue
             if timing is not None:
                 if offset == 1 and "-->" in _at(text, lines[0]):
                     return None  # an identifier may not hold "-->"
-                return Cue(block, first + offset, lines[offset], tuple(lines[offset + 1 :]), *_milliseconds(timing.groups()))
+                return Cue(block, lines[offset], tuple(lines[offset + 1 :]), *_milliseconds(timing.groups()))
     return None
 
 
