@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import yaml
 from click.testing import CliRunner
 
 from conftest import FIXTURE_MODELS
-from unilingo import Normalizer, restore_sidecar
+from unilingo import Normalizer, formats, restore_sidecar
 from unilingo._cli import cli
 from unilingo._errors import InputError
 from unilingo._inline import in_pieces, place
@@ -375,3 +376,37 @@ def test_without_alignment_each_cue_is_translated_alone_and_wrapped() -> None:
     assert output == ("The police are looking for witnesses\nof the accident on the motorway,\n\n"
                       "2\n00:00:03,200 --> 00:00:05,000\nwho saw the accident.")  # fmt: skip
     assert SRT_FORMAT.markup_changed(ACROSS, segment, output) is None
+
+
+# Each builds a hostile file from a size; four times the size must cost about four times the time, not sixteen.
+HOSTILE = {
+    "tags in one cue": lambda n: ("vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nDie Polizei " + "<i>sucht</i> &amp; <b> " * n + "nach Zeugen.\n"),
+    "one long cue line": lambda n: ("srt", "1\n00:00:01,000 --> 00:00:02,000\n" + "Die Polizei sucht nach Zeugen, " * n + "\n"),
+    "cues that run on": lambda n: ("srt", "".join(f"{i}\n00:00:01,000 --> 00:00:01,500\nDie Polizei sucht,\n\n" for i in range(1, n))),
+}
+
+
+def _segment_place_and_write(name: str, size: int) -> float:
+    """Seconds to segment the file, carry each sentence's markup onto an identical translation and wrap it (best of three)."""
+    format, text = HOSTILE[name](size)
+    written_as = formats.get(format)
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        segmented = written_as.segment(text, None, ())
+        for index, segment in enumerate(segmented.segments):
+            source = segment.source
+            if segment.inline is not None and segment.inline.spans:
+                placed = place(text, format, segment, source, list(range(len(source.split()))))
+                assert placed.output is not None, placed.reason
+            else:
+                written_as.escape_output(source, segmented, index)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_time_grows_linearly_with_the_file(name: str) -> None:
+    small, large = _segment_place_and_write(name, 500), _segment_place_and_write(name, 2000)
+    # Linear: about 4 times; quadratic: 16. The allowances absorb a machine busy with other work.
+    assert large < 8 * small + 2.0, f"{small:.2f} s, then {large:.2f} s for four times the input"

@@ -49,7 +49,8 @@ def wrapped(escaped: str, newline: str, column: int = 0, whole: bool = True) -> 
     than a line has a line of its own.
     """
     words = escaped.split(" ")
-    if whole and column == 0 and _width(escaped) > LINE_WIDTH:
+    # Only text that two lines can hold is balanced: a few dozen words, so trying every cut stays cheap.
+    if whole and column == 0 and LINE_WIDTH < _width(escaped) <= 2 * LINE_WIDTH + 1:
         halves = _balanced(words)
         if halves is not None:
             return newline.join(halves)
