@@ -206,3 +206,17 @@ def test_german_in_markup_unilingo_cannot_place_is_still_a_finding(tmp_path):
     (line,) = [line for line in result.output.splitlines() if "Eintritt" in line]
     assert line.startswith(f"{page}:3:1: de ") and "would be translated but cannot be placed" in line
     assert "cannot map to exact offsets" in line and "with no model" not in result.output
+
+
+def test_checks_policy_is_the_librarys_so_the_api_gets_the_clis_answer(repo):
+    from unilingo import Normalizer
+    from unilingo._findings import Check
+
+    normalizer = Normalizer("en", FIXTURE_MODELS, cache=False)
+    outcome = Check()
+    doc = normalizer.detect((repo / "article.md").read_text(encoding="utf-8"), "markdown")
+    found = [segment for segment, finding in outcome.judged(normalizer, doc) if finding]
+    result = run("check", repo / "article.md", *MODELS)
+    assert [f'"{segment.text}"' in line for segment, line in zip(found, result.stdout.splitlines())] == [True] * len(found)
+    assert len(found) == len(result.stdout.splitlines()) and int(outcome.exit_code) == result.exit_code
+    assert result.stderr == f"unilingo: {outcome.summary()}\n"

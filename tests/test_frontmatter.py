@@ -11,7 +11,7 @@ import yaml
 from conftest import FIXTURE_MODELS
 from unilingo import Normalizer, restore_inline
 from unilingo._frontmatter import quote
-from unilingo._originals import restore_sidecar
+from unilingo._sidecar import restore_sidecar
 from unilingo._segment import segment
 
 YAML = (

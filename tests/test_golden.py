@@ -15,7 +15,7 @@ import pytest
 import html5lib
 
 from unilingo import restore_inline, restore_sidecar
-from unilingo._files import sidecar_text
+from unilingo._sidecar import sidecar_text
 
 from conftest import FIXTURE_MODELS, INT8_KERNEL_LIMITS
 

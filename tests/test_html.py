@@ -12,7 +12,7 @@ from conftest import FIXTURE_MODELS, heavy_modules_after
 from unilingo import Normalizer
 from unilingo._errors import InputError
 from unilingo.formats.html.escape import escape_attribute, escape_text
-from unilingo.formats.html.page import check_encoding
+from unilingo.formats.html.encoding import check_encoding
 from unilingo._cli import cli
 from unilingo._segment import segment
 
@@ -170,7 +170,7 @@ def test_a_page_of_ascii_alone_declared_in_an_encoding_that_does_not_read_ascii_
 
 def test_a_translation_other_than_ascii_is_not_written_into_a_page_declared_in_another_encoding():
     from unilingo._errors import OutputError
-    from unilingo.formats.html.page import check_output_encoding
+    from unilingo.formats.html.encoding import check_output_encoding
 
     check_output_encoding('<meta charset="iso-8859-1"><p>Admission is free.</p>', "page.html")
     check_output_encoding('<meta charset="utf-8"><p>Café</p>', "page.html")

@@ -11,7 +11,7 @@ from unilingo import Normalizer, restore_inline
 from unilingo._merge import FALLBACK_REASON
 from unilingo._engines import EngineOptions
 from unilingo._inline import place
-from unilingo._originals import restore_sidecar
+from unilingo._sidecar import restore_sidecar
 from unilingo._segment import segment
 from unilingo._translate import Translation
 

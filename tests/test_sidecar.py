@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from unilingo import Document, restore_sidecar
-from unilingo._files import _json_text, sidecar_text
+from unilingo._sidecar import json_text as _json_text, sidecar_text
 
 GOLDEN = Path(__file__).parent / "golden"
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -6,7 +6,7 @@ from ._errors import ConfigError, ExitCode, InputError, ModelError, OutputError,
 from ._merge import Document, SegmentResult, restore_inline
 from ._memory import TranslationMemory
 from ._models import ModelSpec, ModelTable, load_models
-from ._originals import restore_sidecar
+from ._sidecar import restore_sidecar
 from ._translate import Generation
 
 __version__ = "0.1.0"

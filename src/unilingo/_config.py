@@ -2,7 +2,8 @@
 
 The nearest one above a file applies to it, as with most linters: a content
 repository keeps its target language, models file and exclusions in one place,
-and command-line options override them.
+and command-line options override them (``configured``). Its keys and their
+checks come from the settings schema.
 """
 
 from __future__ import annotations
@@ -12,12 +13,11 @@ import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Collection, Iterable, Iterator
 
-from ._detect import UNCERTAIN_POLICIES
 from ._errors import ConfigError, InputError, excerpt
-from ._files import KEEP_ORIGINAL
 from ._models import MIB, read_settings_file
+from ._settings import CONFIG_KEYS, Kind, Setting
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -28,8 +28,6 @@ CONFIG_FILE = ".unilingo.toml"
 PYPROJECT = "pyproject.toml"
 # Far above any real pyproject.toml: a bound on what a hostile tree makes unilingo read.
 CONFIG_LIMIT = MIB
-# Settings that name a file: it must lie in the configuration file's folder or below.
-_PATH_KEYS = {"models": "--models", "glossary": "--glossary"}
 
 
 def _string(value: Any) -> str:
@@ -70,18 +68,21 @@ def _choice(choices: tuple[str, ...]) -> Callable[[Any], str]:
     return check
 
 
-# key in the file -> (option name, validator)
-_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
-    "target": ("target", _language),
-    "models": ("models", _string),
-    "exclude": ("exclude", _strings),
-    "keep-original": ("keep_original", _choice(KEEP_ORIGINAL)),
-    "min-confidence": ("min_confidence", _confidence),
-    "uncertain": ("uncertain", _choice(UNCERTAIN_POLICIES)),
-    "also-detect": ("also_detect", _languages),
-    "glossary": ("glossary", _string),
-    "front-matter-keys": ("front_matter_keys", _strings),
+# How a configuration file's value of each kind is checked and read.
+_READERS: dict[Kind, Callable[[Setting], Callable[[Any], Any]]] = {
+    Kind.LANGUAGE: lambda setting: _language,
+    Kind.FILE: lambda setting: _string,
+    Kind.CHOICE: lambda setting: _choice(setting.choices),
+    Kind.CONFIDENCE: lambda setting: _confidence,
+    Kind.LANGUAGES: lambda setting: _languages,
+    Kind.STRINGS: lambda setting: _strings,
 }
+# key in the file -> (setting name, validator)
+_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    key: (setting.name, _READERS[setting.kind](setting)) for key, setting in CONFIG_KEYS.items()
+}
+# Settings that name a file: it must lie in the configuration file's folder or below, else be given with its option.
+_PATH_KEYS = {key: (setting.name, setting.flags[0]) for key, setting in CONFIG_KEYS.items() if setting.kind is Kind.FILE}
 
 
 @dataclass(frozen=True)
@@ -152,9 +153,9 @@ def _read(path: Path, table_path: tuple[str, ...]) -> Config | None:
             values[name] = validate(value)
         except ValueError as error:
             raise ConfigError(f"{where}: bad value for {key!r}: {error}") from None
-    for key, option in _PATH_KEYS.items():
-        if key in values:
-            values[key] = _inside(path.parent, values[key], f"{where}: {key!r}", option)
+    for key, (name, option) in _PATH_KEYS.items():
+        if name in values:
+            values[name] = _inside(path.parent, values[name], f"{where}: {key!r}", option)
     return Config(path, values)
 
 
@@ -174,3 +175,24 @@ def _inside(folder: Path, named: str, what: str, option: str) -> str:
             f"own folder or below; give a file elsewhere with {option}"
         )
     return str(resolved)
+
+
+def configured(jobs: Iterable, options: dict[str, Any], given: Collection[str]) -> Iterator[tuple[dict[str, Any], list]]:
+    """Jobs grouped by the settings that apply to them: the nearest configuration file's under the options ``given``.
+
+    An option in ``given`` (on the command line or through the environment)
+    wins over the file; the others take the file's value where it has one.
+    Files matched by the file's ``exclude`` globs are left out.
+    """
+    groups: dict[Path | None, tuple[Config, list]] = {}
+    for job in jobs:
+        config = config_for(job.source)
+        if job.source is not None and config.excludes(job.source):
+            continue
+        groups.setdefault(config.path, (config, []))[1].append(job)
+    for config, grouped in groups.values():
+        settings = dict(options)
+        for name, value in config.values.items():
+            if name in settings and name not in given:
+                settings[name] = value
+        yield settings, grouped

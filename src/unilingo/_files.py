@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from contextlib import contextmanager, nullcontext
@@ -14,7 +13,8 @@ from typing import BinaryIO, Iterator, Sequence
 from . import formats
 from ._errors import ConfigError, InputError, OutputError
 from ._merge import Document
-from ._originals import SIDECAR_SUFFIX, has_inline_originals, restore_sidecar, sha256_text
+from ._originals import has_inline_originals, sha256_text
+from ._sidecar import json_text, landed, parse, restore_sidecar, sidecar_path
 
 KEEP_ORIGINAL = ("sidecar", "inline", "none")
 STDIO = "-"
@@ -26,10 +26,6 @@ class Job:
     output: Path | None  # None: standard output
     format: str
     label: str
-
-
-def sidecar_path(path: Path) -> Path:
-    return path.with_name(path.name + SIDECAR_SUFFIX)
 
 
 def plan(paths: Sequence[str], output_dir: str | None, format: str = "auto", *, writes: bool = True) -> list[Job]:
@@ -245,68 +241,8 @@ def with_inline_originals(doc: Document) -> str | None:
         return None
 
 
-def sidecar_text(doc: Document) -> str:
-    return _json_text(doc.sidecar())
-
-
-def _json_text(record: dict) -> str:
-    return _json_fields(record) + "\n"
-
-
-def _json_fields(record: dict) -> str:
-    # A field a line and a segment a line keep diffs readable; indenting every
-    # value of every segment was most of a sidecar 7 times its input's size.
-    fields = []
-    for key, value in record.items():
-        if key == "segments" and isinstance(value, list) and value:
-            text = "[\n" + ",\n".join(json.dumps(item, ensure_ascii=False, separators=(",", ":")) for item in value) + "\n]"
-        elif key == "previous" and isinstance(value, dict):
-            text = _json_fields(value)
-        else:
-            text = json.dumps(value, ensure_ascii=False)
-        fields.append(f"{json.dumps(key, ensure_ascii=False)}: {text}")
-    return "{\n" + ",\n".join(fields) + "\n}"
-
-
 def _read_sidecar(sidecar: Path) -> dict:
-    try:
-        record = json.loads(read_text(sidecar))
-    except json.JSONDecodeError as error:
-        raise InputError(f"{sidecar} is not valid JSON (line {error.lineno}): it was damaged") from None
-    except RecursionError:
-        raise InputError(f"{sidecar} nests deeper than a unilingo sidecar ever does: it was damaged") from None
-    problem = _sidecar_damage(record)
-    if problem is not None:
-        raise InputError(f"{sidecar} is damaged: {problem}")
-    return record
-
-
-def _sidecar_damage(record) -> str | None:
-    """What makes a parsed sidecar unusable before anything is written from it; None when nothing does.
-
-    Walked without recursion: a sidecar is untrusted, and its nesting is whatever the JSON parser allowed.
-    """
-    if not isinstance(record, dict):
-        return f"it is a JSON {type(record).__name__}, not an object"
-    run = record.get("previous")
-    while run is not None:
-        if not isinstance(run, dict):
-            return f"an earlier run's record ('previous') is a JSON {type(run).__name__}, not an object"
-        run = run.get("previous")
-    values = [record]
-    while values:
-        value = values.pop()
-        if isinstance(value, dict):
-            values.extend(value.keys())
-            values.extend(value.values())
-        elif isinstance(value, list):
-            values.extend(value)
-        elif isinstance(value, str):
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError as error:
-                return f"it holds a lone surrogate (U+{ord(value[error.start]):04X}), which is not valid Unicode"
-    return None
+    return parse(read_text(sidecar), sidecar)
 
 
 def write_document(doc: Document, output: Path, keep_original: str, *, in_place: bool = False, read: str | None = None) -> None:
@@ -334,10 +270,10 @@ def write_document(doc: Document, output: Path, keep_original: str, *, in_place:
         if keep_original == "sidecar" or keeps_sidecar or (keep_original == "inline" and inline is None):
             record = doc.sidecar()
             # The sidecar goes first, so the original is never lost; one whose output never landed is left out.
-            earlier = _landed(_read_sidecar(sidecar), current, sidecar) if in_place and sidecar.exists() else None
+            earlier = landed(_read_sidecar(sidecar), current, sidecar) if in_place and sidecar.exists() else None
             if earlier is not None:
                 record["previous"] = earlier
-            write_atomic(sidecar, _json_text(record).encode("utf-8"))
+            write_atomic(sidecar, json_text(record).encode("utf-8"))
         elif sidecar.exists() and not in_place:
             # A sidecar from an earlier run would describe some other output.
             sidecar.unlink()
@@ -365,24 +301,6 @@ def _locked(folder: Path) -> Iterator[None]:
         os.close(handle)  # releases the lock, as the end of a killed process does
 
 
-def _landed(record: dict, current: str | None, sidecar: Path) -> dict | None:
-    """The newest record of a sidecar that describes the file as it is now (``current``; None: unknown).
-
-    The sidecar is written before its output. A run killed between the two
-    leaves a record whose output never landed: the file is still that
-    record's original, so the record holds nothing the file does not, and
-    the one before it (None: none) is the one that applies.
-    """
-    if current is None or not isinstance(record, dict):
-        return record  # not a JSON object: refused where its original is read
-    digest = sha256_text(current)
-    while isinstance(record, dict) and record.get("output_sha256") != digest and record.get("original_sha256") == digest:
-        record = record.get("previous")
-    if record is not None and not isinstance(record, dict):
-        raise InputError(f"{sidecar} is damaged: a record in it is not a JSON object")
-    return record
-
-
 def report_record(doc: Document, label: str, *, with_output: bool) -> dict:
     # A translation's report also lists each sentence's inline spans, where they were and where they landed;
     # an HTML attribute value names its attribute.
@@ -402,7 +320,7 @@ def original_of(path: Path, format: str = "auto", *, edited: bool = False) -> tu
         data = _read_sidecar(sidecar)
         if path.exists():
             current = read_text(path)
-            data = _landed(data, current, sidecar)
+            data = landed(data, current, sidecar)
             if data is None:
                 # No output of the runs it describes ever landed: the file is still its own original.
                 return current, sidecar, None
@@ -481,7 +399,7 @@ def _restore_in_place(path: Path, force: bool, format: str) -> Path | None:
     write_atomic(path, original.encode("utf-8"))
     if sidecar is not None:
         if record.get("previous") is not None:
-            write_atomic(sidecar, _json_text(record["previous"]).encode("utf-8"))
+            write_atomic(sidecar, json_text(record["previous"]).encode("utf-8"))
         else:
             sidecar.unlink()
     return kept

@@ -25,6 +25,7 @@ from ._api import ON_ERROR, SUMMARY_FIELD, Normalizer
 from ._engines import EngineOptions
 from ._errors import ConfigError
 from ._memory import cache_dir
+from ._settings import NORMALIZER_KEYWORDS
 
 log = logging.getLogger("unilingo")
 
@@ -53,12 +54,11 @@ class Settings:
     @classmethod
     def from_keywords(cls, keywords: dict[str, Any], threads: int | None = None) -> "Settings":
         """Settings from ``Normalizer``'s keyword arguments; ``threads`` fills the engine's if it has none."""
-        unknown = sorted(set(keywords) - _NORMALIZER_KEYWORDS)
+        unknown = sorted(set(keywords) - set(NORMALIZER_KEYWORDS))
         if unknown:
-            raise ConfigError(f"unknown setting {unknown[0]!r}: use Normalizer's keyword arguments ({', '.join(sorted(_NORMALIZER_KEYWORDS))})")
-        keywords = dict(keywords)
-        if "models" in keywords and isinstance(keywords["models"], os.PathLike):
-            keywords["models"] = os.fspath(keywords["models"])
+            raise ConfigError(f"unknown setting {unknown[0]!r}: use Normalizer's keyword arguments ({', '.join(sorted(NORMALIZER_KEYWORDS))})")
+        # A path object's repr would make the same file two settings, and two Normalizers.
+        keywords = {name: os.fspath(given) if isinstance(given, os.PathLike) else given for name, given in keywords.items()}
         engine = keywords.get("engine", EngineOptions())
         if threads is not None and engine.threads is None:
             keywords["engine"] = replace(engine, threads=threads)
@@ -68,18 +68,6 @@ class Settings:
         return json.dumps(self.normalizer, sort_keys=True, default=repr)
 
 
-_NORMALIZER_KEYWORDS = {
-    "target",
-    "models",
-    "min_confidence",
-    "also_detect",
-    "uncertain",
-    "batch_size",
-    "batch_tokens",
-    "engine",
-    "generation",
-    "cache",
-}
 
 
 def normalizer(settings: Settings) -> Normalizer:

@@ -170,43 +170,59 @@ def merge(
     gives, per segment whose markup was carried over, where each span landed
     in its output; a segment kept as it was keeps its spans where they were.
 
-    In HTML a segment may lie inside another one's markup (an attribute value
-    in a tag of a sentence), and an element's ``lang`` is set to the target
-    once its text is translated: such edits go into the enclosing sentence's
+    A segment may lie inside another one's markup (an HTML attribute value in
+    a tag of a sentence), and the format may edit beside the translations
+    (``Format.language_edits``: HTML sets an element's ``lang`` to the target
+    once its text is translated): such edits go into the enclosing sentence's
     output where its tag landed there.
     """
-    placed = dict(placed or {})
-    original = segmented.text
     segments = segmented.segments
     edits = formats.get(segmented.format).language_edits(segmented, decisions, outputs, target)
-    outer_of = _enclosing(segments, [start for start, _, _ in edits])
-    # Edits inside a translated sentence go into its output; the rest replace their own characters.
-    replacements: dict[int, str] = {}
-    inner_edits: dict[int, list[tuple[int, int, str, int | None]]] = {}
-    top: list[tuple[int, int, str, int | None]] = []
-    for (start, end, replacement), owner in zip(edits, outer_of[len(segments) :]):
-        item = (start, end, replacement, None)
-        (inner_edits.setdefault(owner, []) if owner is not None and owner in outputs else top).append(item)
-    for index, segment in enumerate(segments):
-        owner = outer_of[index]
-        if owner is not None and owner in outputs:
-            inner_edits.setdefault(owner, []).append((segment.start, segment.end, outputs.get(index, segment.text), index))
-        elif index in outputs:
-            top.append((segment.start, segment.end, outputs[index], index))
-    inner_at: dict[int, tuple[int, int]] = {}  # inner segment -> where its output lies in its sentence's output
-    for owner, items in inner_edits.items():
-        replacements[owner], found, placed[owner] = _with_inner_edits(segments[owner], outputs[owner], placed.get(owner, ()), items)
-        inner_at.update(found)
-    top.sort(key=lambda item: item[0])
-    shifts = EditShifts([(start, end, replacements.get(index, replacement)) for start, end, replacement, index in top])
-    output_text = shifts.apply(original)
-    results = []
-    for index, (segment, decision) in enumerate(zip(segments, decisions)):
-        output = outputs.get(index)
-        owner = outer_of[index]
-        if owner is not None and owner in outputs:
-            relative_start, relative_end = inner_at.get(index, (None, None))
-            base = shifts.to_output(segments[owner].start)
+    landing = _Landing(segments, outputs, dict(placed or {}), edits)
+    results = [landing.result(index, decision) for index, decision in zip(range(len(segments)), decisions)]
+    for skip in segmented.skipped:
+        start = landing.shifts.to_output(skip.start)
+        results.append(
+            SegmentResult(skip.start, skip.end, segmented.text[skip.start : skip.end], skip.line, skip.block, -1, None, 0.0,
+                          "skip", skip.reason, start, start + skip.end - skip.start)
+        )  # fmt: skip
+    results.sort(key=lambda result: (result.start, -result.end))
+    output_text = landing.shifts.apply(segmented.text)
+    return Document(segmented.text, output_text, segmented.format, target, tuple(results), segmented.blocks, models, tuple(edits))
+
+
+class _Landing:
+    """Where each output lands: edits inside a translated sentence go into its output, the rest replace their own characters."""
+
+    def __init__(self, segments, outputs: dict[int, str], placed: dict[int, tuple[PlacedSpan, ...]], edits) -> None:
+        self.segments, self.outputs, self.placed = segments, outputs, placed
+        self.outer_of = _enclosing(segments, [start for start, _, _ in edits])
+        self.replacements: dict[int, str] = {}
+        self.inner_at: dict[int, tuple[int, int]] = {}  # inner segment -> where its output lies in its sentence's output
+        inner_edits: dict[int, list[tuple[int, int, str, int | None]]] = {}
+        top: list[tuple[int, int, str, int | None]] = []
+        for (start, end, replacement), owner in zip(edits, self.outer_of[len(segments) :]):
+            item = (start, end, replacement, None)
+            (inner_edits.setdefault(owner, []) if owner is not None and owner in outputs else top).append(item)
+        for index, segment in enumerate(segments):
+            owner = self.outer_of[index]
+            if owner is not None and owner in outputs:
+                inner_edits.setdefault(owner, []).append((segment.start, segment.end, outputs.get(index, segment.text), index))
+            elif index in outputs:
+                top.append((segment.start, segment.end, outputs[index], index))
+        for owner, items in inner_edits.items():
+            self.replacements[owner], found, placed[owner] = _with_inner_edits(segments[owner], outputs[owner], placed.get(owner, ()), items)
+            self.inner_at.update(found)
+        top.sort(key=lambda item: item[0])
+        self.shifts = EditShifts([(start, end, self.replacements.get(index, replacement)) for start, end, replacement, index in top])
+
+    def result(self, index: int, decision: Decision) -> SegmentResult:
+        segment = self.segments[index]
+        output = self.outputs.get(index)
+        owner = self.outer_of[index]
+        if owner is not None and owner in self.outputs:
+            relative_start, relative_end = self.inner_at.get(index, (None, None))
+            base = self.shifts.to_output(self.segments[owner].start)
             if relative_start is None:
                 # Its tag did not come through the sentence's translation: left out of the output with it.
                 if output is not None:
@@ -215,33 +231,26 @@ def merge(
                 relative_start = relative_end = 0
             output_start, output_end = base + relative_start, base + relative_end
         else:
-            output_start = shifts.to_output(segment.start)
+            output_start = self.shifts.to_output(segment.start)
             # A segment left as it is may still hold edits (translated attribute values in its tags).
             if output is not None:
                 # What lands in the document: with the edits inside its tags, so the row stands for its place.
-                output = replacements.get(index, output)
-            output_end = shifts.to_output(segment.end) if output is None else output_start + len(output)
-        if index in placed:
-            spans = tuple(SpanResult(p.kind, p.start, p.end, output_start + p.output_start, output_start + p.output_end)
-                          for p in placed[index])  # fmt: skip
-        elif output is None and segment.inline is not None:
-            spans = tuple(SpanResult(s.kind, s.start, s.end, shifts.to_output(s.start), shifts.to_output(s.end))
-                          for s in segment.inline.spans)  # fmt: skip
-        else:
-            spans = ()
-        results.append(
-            SegmentResult(segment.start, segment.end, segment.text, segment.line, segment.block, segment.group,
-                          decision.lang, decision.confidence, decision.action, decision.reason,
-                          output_start, output_end, output, spans, segment.attribute)
-        )  # fmt: skip
-    for skip in segmented.skipped:
-        start = shifts.to_output(skip.start)
-        results.append(
-            SegmentResult(skip.start, skip.end, original[skip.start : skip.end], skip.line, skip.block, -1, None, 0.0,
-                          "skip", skip.reason, start, start + skip.end - skip.start)
-        )  # fmt: skip
-    results.sort(key=lambda result: (result.start, -result.end))
-    return Document(original, output_text, segmented.format, target, tuple(results), segmented.blocks, models, tuple(edits))
+                output = self.replacements.get(index, output)
+            output_end = self.shifts.to_output(segment.end) if output is None else output_start + len(output)
+        return SegmentResult(segment.start, segment.end, segment.text, segment.line, segment.block, segment.group,
+                             decision.lang, decision.confidence, decision.action, decision.reason,
+                             output_start, output_end, output, self._spans(index, output, output_start), segment.attribute)  # fmt: skip
+
+    def _spans(self, index: int, output: str | None, output_start: int) -> tuple[SpanResult, ...]:
+        """The segment's inline markup where it landed: as placed in its output, or where it was when kept."""
+        segment = self.segments[index]
+        if index in self.placed:
+            return tuple(SpanResult(p.kind, p.start, p.end, output_start + p.output_start, output_start + p.output_end)
+                         for p in self.placed[index])  # fmt: skip
+        if output is None and segment.inline is not None:
+            return tuple(SpanResult(s.kind, s.start, s.end, self.shifts.to_output(s.start), self.shifts.to_output(s.end))
+                         for s in segment.inline.spans)  # fmt: skip
+        return ()
 
 
 # An attribute value or lang inside a tag that the sentence's translation did not carry.

@@ -1,4 +1,4 @@
-"""Originals kept: inline in a comment after each translated block, or in a sidecar; and how each comes back.
+"""Inline originals: the comment after each translated block that keeps its original, and the restore.
 
 What every format with inline originals shares: the comment's header (a
 checksum of the original, base64 where the original would end the comment),
@@ -24,7 +24,6 @@ from ._sentences import Lines
 if TYPE_CHECKING:
     from ._merge import SegmentResult
 
-SIDECAR_SUFFIX = ".unilingo.json"
 _BASE64_FLAG = "base64"
 # The header names the original's checksum, so an original edited by hand is noticed and translated again.
 _CHECKSUM = "sha256="
@@ -101,15 +100,6 @@ def sha256_text(text: str) -> str:
 
 def has_inline_originals(text: str) -> bool:
     return INLINE_MARK in text
-
-
-def restore_sidecar(sidecar: dict, where: str = "sidecar") -> str:
-    original = sidecar.get("original") if isinstance(sidecar, dict) else None
-    if not isinstance(original, str):
-        raise InputError(f"{where} has no 'original' text: it was not written by unilingo")
-    if sidecar.get("original_sha256") not in (None, sha256_text(original)):
-        raise InputError(f"{where} is damaged: its original does not match its checksum")
-    return original
 
 
 @dataclass(frozen=True)

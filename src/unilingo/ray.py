@@ -67,10 +67,11 @@ def normalize(
 ):
     """``ds`` with ``fields`` normalized, ``<field>_original`` and ``unilingo`` added; lazy, like any Ray transformation.
 
-    ``settings`` are ``Normalizer``'s keyword arguments (``target``,
-    ``models``, ``cache``, ``engine``, ...); ``models`` must be a path every
-    node can read (or None for the bundled models.txt, fetched through each
-    node's Hugging Face cache). The pool has ``concurrency`` actors (default:
+    ``settings`` are ``Normalizer``'s keyword arguments, every one of them
+    (``target``, ``models``, ``cache``, ``engine``, ``glossary``,
+    ``front_matter_keys``, ...); ``models`` must be a path every node can
+    read (or None for the bundled models.txt, fetched through each node's
+    Hugging Face cache), and so must ``glossary``. The pool has ``concurrency`` actors (default:
     one per ``num_cpus`` of the cluster's CPUs, less one CPU, so Ray Data keeps
     a core for reading and writing: a pool that takes every CPU can stall the
     job), each with ``num_cpus`` CPUs, used as its translation threads, and

@@ -43,10 +43,11 @@ def normalize(
 ):
     """``df`` with ``fields`` normalized, ``<field>_original`` and ``unilingo`` added; lazy, like any Spark transformation.
 
-    ``settings`` are ``Normalizer``'s keyword arguments (``target``,
-    ``models``, ``cache``, ``engine``, ...); ``models`` must be a path every
-    worker can read (or None for the bundled models.txt, fetched through each
-    worker's Hugging Face cache). ``threads`` per task defaults to the task's
+    ``settings`` are ``Normalizer``'s keyword arguments, every one of them
+    (``target``, ``models``, ``cache``, ``engine``, ``glossary``,
+    ``front_matter_keys``, ...); ``models`` must be a path every worker can
+    read (or None for the bundled models.txt, fetched through each worker's
+    Hugging Face cache), and so must ``glossary``. ``threads`` per task defaults to the task's
     CPU allotment (``spark.task.cpus``), so tasks running side by side do not
     oversubscribe the cores. A bad row (a field null) is dropped
     (``on_error="skip"``), kept with the added columns null (``"keep"``), or

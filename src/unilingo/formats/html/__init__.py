@@ -1,4 +1,29 @@
-"""HTML: the text and the attribute values people read, replaced at their exact offsets (see ``page``)."""
+"""HTML: the text and the attribute values people read, found by their exact source offsets.
+
+The page is never rebuilt from a tree. The standard library's tokenizer
+(``html.parser`` with ``convert_charrefs=False``) reports where each tag,
+text run, character reference and comment starts; only the runs of text and
+the attribute values that are translated are replaced, so the doctype,
+comments, scripts, entities outside translated text, attribute order and
+quoting, whitespace and line endings stay byte for byte.
+
+- The text between two block boundaries (any element that is not inline
+  phrasing markup) is a block; ``<br>`` ends a line of it, as a newline does
+  in plain text. Inline elements (``a``, ``b``, ``em``, ``span``, ...) are
+  carried across the sentence like Markdown's emphasis; ``code``, ``kbd``,
+  ``samp``, ``var``, images, inputs and comments inside a sentence are
+  protected spans, copied byte for byte.
+- Never translated: ``script``, ``style``, ``pre``, ``textarea``,
+  ``noscript``, ``template`` and other raw-text or embedded content, and
+  anything under ``translate="no"``, ``class="notranslate"`` or
+  ``contenteditable``.
+- Attributes people read (``title``, ``aria-label``, ``alt``,
+  ``placeholder``, the page description, button labels) are segments of
+  their own.
+- ``lang`` (inherited) is the segment's marked language, a prior for the
+  detector; ``LangMark`` records each ``lang`` so that the merger can set it
+  to the target once the element's text is translated.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +32,11 @@ from typing import TYPE_CHECKING, Sequence
 from ..._document import SegmentedText
 from ..._glossary import Glossary
 from ..base import Format
-from . import originals
+from . import languages, originals
 from .escape import escape_attribute, escape_text
 from .outline import outline
-from .page import check_encoding, check_output_encoding, segment_html
+from .encoding import check_encoding, check_output_encoding
+from .segment import segment_html
 
 if TYPE_CHECKING:
     from ..._detect import Decision
@@ -49,7 +75,7 @@ class Html(Format):
     def language_edits(
         self, segmented: SegmentedText, decisions: Sequence[Decision], outputs: dict[int, str], target: str
     ) -> list[tuple[int, int, str]]:
-        return originals.language_edits(segmented, decisions, outputs, target)
+        return languages.language_edits(segmented, decisions, outputs, target)
 
     def with_inline_originals(self, document: Document) -> str:
         return originals.with_inline_originals(document)

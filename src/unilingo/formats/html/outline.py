@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .page import never_translated, read_attributes
+from .structure import never_translated, read_attributes
 
 # Attributes whose values the merger itself sets: an element's language, once its text is translated.
 _SET_BY_MERGE = frozenset(("lang", "xml:lang"))

@@ -1,4 +1,4 @@
-"""Escaper: model output is text, so it must land in Markdown as text.
+"""Markdown: model output is text, so it must land in Markdown as text.
 
 A translation spliced in unescaped can open a list ("1. Bundesliga"), a
 heading, a quote, emphasis ("*wichtig*"), a link or raw HTML, and so change
