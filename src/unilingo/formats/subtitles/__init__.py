@@ -12,7 +12,7 @@ line), so the original is kept in a sidecar.
 
 from __future__ import annotations
 
-from ..._document import SegmentedText
+from ..._document import Segment, SegmentedText
 from ..._errors import InputError
 from ..._glossary import Glossary
 from ..base import Format
@@ -48,7 +48,7 @@ class Subtitles(Format):
         newline = "\r\n" if "\r\n" in before else "\r" if "\r" in before else "\n"
         return fragment(fragment_, column, after[:1] in ("", "\r", "\n"), self.vtt, newline)
 
-    def markup_changed(self, text: str, segment, output: str) -> str | None:
+    def markup_changed(self, text: str, segment: Segment, output: str) -> str | None:
         return markup_changed(text, segment, output, self.vtt)
 
     def reads_as_original(self, original: str, output: str) -> bool:
