@@ -22,7 +22,9 @@ HTML_FORMATTING_TAGS = ("a", "abbr", "b", "bdi", "bdo", "big", "cite", "data", "
                         "mark", "nobr", "q", "s", "small", "span", "strike", "strong", "sub", "sup", "time", "u")  # fmt: skip
 # Spans whose text is translated and whose markers are carried to the translated words:
 # Markdown's emphasis, strong emphasis, strikethrough and links, and HTML's formatting elements by tag name.
-FORMATTING_KINDS = ("em", "strong", "s", "link", *HTML_FORMATTING_TAGS)
+# Subtitles' own: WebVTT's class, voice, language and ruby spans, and a cue of a sentence that runs across cues.
+SUBTITLE_FORMATTING_KINDS = ("c", "v", "lang", "ruby", "cue")
+FORMATTING_KINDS = ("em", "strong", "s", "link", *HTML_FORMATTING_TAGS, *SUBTITLE_FORMATTING_KINDS)
 # Stand-ins for protected spans in what the model reads: X1, X2, ... (the fixture model learns to copy them).
 PLACEHOLDER = "X{number}"
 PLACEHOLDER_PATTERN = re.compile(r"X(\d+)")

@@ -36,6 +36,7 @@ NAMES = {
     "image": "image",
     "reference": "reference link",
     "glossary": "glossary term",
+    "cue": "cue",  # a subtitle cue of a sentence that runs across cues
 }
 
 
@@ -107,7 +108,9 @@ def in_pieces(
         if translated is None:
             translated = text[start:end]
         elif (start, end) in terms:
-            translated = written_as.escape_fragment(translated, text[line_start : segment.start] + "".join(pieces), text[end : end + 1])
+            before = text[line_start : segment.start] + "".join(pieces)
+            column = len(before) - max(before.rfind("\n"), before.rfind("\r")) - 1
+            translated = written_as.escape_fragment(translated, before, text[end : end + 1], column)
         else:
             translated = written_as.escape_piece(translated, text, start, end)
         pieces.append(translated)
@@ -348,7 +351,8 @@ def _items(text, output, words, ranges, protected, found, source_length) -> list
 
 def _compose(text: str, format: Format, segment: Segment, items) -> tuple[str, tuple[PlacedSpan, ...]]:
     line_start = max(text.rfind("\n", 0, segment.start), text.rfind("\r", 0, segment.start)) + 1
-    line = _LineSoFar(text[line_start : segment.start])
+    # From the line ending before the line: a format that wraps lines writes its own.
+    line = _LineSoFar(text[line_start - len(_line_ending_before(text, line_start)) : segment.start])
     after_sentence = text[segment.end : segment.end + 1]
     pieces: list[str] = []
     opened: dict[InlineSpan, int] = {}
@@ -358,7 +362,7 @@ def _compose(text: str, format: Format, segment: Segment, items) -> tuple[str, t
         # Translated words, and a glossary term, are escaped for where they land; markers and other spans are copied.
         if role == "text" or (role == "protected" and span.replacement is not None):
             following = items[index + 1][1][:1] if index + 1 < len(items) else after_sentence
-            characters = format.escape_fragment(characters, line.stand_in(), following)
+            characters = format.escape_fragment(characters, line.stand_in(), following, line.column)
         if role == "open":
             opened[span] = length
         pieces.append(characters)
@@ -384,9 +388,12 @@ class _LineSoFar:
     sentence with many spans quadratic. The stand-in keeps the line up to its
     first character that no marker uses, then the last angle bracket and the
     last character, which answer those questions as the whole line does.
+    It starts with the line's line ending (CRLF whole), and ``column`` counts
+    the line's characters.
     """
 
     def __init__(self, start: str) -> None:
+        self.column = 0
         self._line_break = ""
         self._opening: list[str] = []
         self._opened = False  # the opening holds a character outside markers: nothing after it can be a marker
@@ -397,8 +404,11 @@ class _LineSoFar:
     def add(self, piece: str) -> None:
         cut = max(piece.rfind("\n"), piece.rfind("\r"))
         if cut >= 0:
-            self._line_break, self._opening, self._opened, self._bracket, self._last = piece[cut], [], False, "", ""
+            ending = _line_ending_before(piece, cut + 1)
+            self._line_break, self._opening, self._opened, self._bracket, self._last = ending, [], False, "", ""
+            self.column = 0
             piece = piece[cut + 1 :]
+        self.column += len(piece)
         if not piece:
             return
         if not self._opened:
@@ -416,6 +426,13 @@ class _LineSoFar:
         if not self._opened:
             return self._line_break + "".join(self._opening)
         return self._line_break + "".join(self._opening) + self._bracket + self._last
+
+
+def _line_ending_before(text: str, line_start: int) -> str:
+    """The line ending that ends just before ``line_start`` ("" at the start of the text)."""
+    if line_start >= 2 and text.startswith("\r\n", line_start - 2):
+        return "\r\n"
+    return text[line_start - 1 : line_start] if line_start else ""
 
 
 def _words(text: str) -> list[tuple[int, int]]:

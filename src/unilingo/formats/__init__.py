@@ -16,10 +16,11 @@ from .base import Format
 from .html import HTML
 from .markdown import MARKDOWN
 from .notebook import NOTEBOOK
+from .subtitles import SRT, VTT
 from .text import TEXT
 
 # In the order --format and messages list them.
-FORMATS: tuple[Format, ...] = (TEXT, MARKDOWN, HTML, NOTEBOOK)
+FORMATS: tuple[Format, ...] = (TEXT, MARKDOWN, HTML, SRT, VTT, NOTEBOOK)
 _BY_NAME = {format.name: format for format in FORMATS}
 
 __all__ = ["FORMATS", "Format", "for_path", "get", "inline_names", "names", "suffixes", "suffixes_described"]

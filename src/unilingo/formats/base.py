@@ -61,11 +61,13 @@ class Format:
         """A translated run between a sentence's markup, as it must replace ``text[start:end]``."""
         return piece
 
-    def escape_fragment(self, fragment: str, before: str, after: str) -> str:
+    def escape_fragment(self, fragment: str, before: str, after: str, column: int = 0) -> str:
         """Translated words or a glossary term between markers, as they must land after ``before`` and before ``after``.
 
-        ``before`` holds what its line reads before it (a short stand-in),
-        ``after`` the character that follows it ("" at the end of the text).
+        ``before`` holds what its line reads before it (a short stand-in, after
+        the line ending before it), ``after`` the character that follows it (""
+        at the end of the text), ``column`` how many characters its line holds
+        before it (for a format that wraps lines).
         A glossary is as untrusted as a model: its terms are escaped too.
         """
         return fragment

@@ -66,7 +66,7 @@ class Html(Format):
     def escape_piece(self, piece: str, text: str, start: int, end: int) -> str:
         return escape_text(piece)
 
-    def escape_fragment(self, fragment: str, before: str, after: str) -> str:
+    def escape_fragment(self, fragment: str, before: str, after: str, column: int = 0) -> str:
         return escape_text(fragment)
 
     def reads_as_original(self, original: str, output: str) -> bool:

@@ -55,7 +55,7 @@ class Markdown(Format):
     def escape_piece(self, piece: str, text: str, start: int, end: int) -> str:
         return escape_markdown(piece, text, start, end)
 
-    def escape_fragment(self, fragment: str, before: str, after: str) -> str:
+    def escape_fragment(self, fragment: str, before: str, after: str, column: int = 0) -> str:
         return escape_fragment(fragment, before, after)
 
     def markup_changed(self, text: str, segment: Segment, output: str) -> str | None:
