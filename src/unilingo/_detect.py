@@ -54,12 +54,14 @@ from ._lexicon import (
     credit_languages,
     function_word_hits,
     german_adjective,
+    german_formation,
     mostly_unknown_words,
     only_placeholder_words,
     own_and_shared_markers,
     reads_the_same_in,
     word_frequency_scores,
     words,
+    written_in,
 )
 from ._segment import Segment
 
@@ -138,6 +140,10 @@ _NAME_CONFIDENCE = 0.85
 # ("Olaf Scholz": German 0.12, "Li Wei" 0.01), a heading's much more
 # ("Verwandte Artikel": 0.38, "Weitere Nachrichten" 0.96).
 _NAME_EVIDENCE = 0.25
+# Words a name does not open with, though the look-alikes write them too (so they mark no language): "Alle Orte", "Zum Dashboard".
+_NO_NAME_OPENS = frozenset("alle alles zum zu an am im mit bei beim nach neue neuer neues".split())
+# Shorter words German forms are names' endings as often ("Sanae": "sana-e").
+_FORMED_NOUN_MIN_LETTERS = 7
 # Digits say nothing of a language, yet the n-gram models read them.
 _DIGITS = re.compile(r"\d+")
 # One token with a call, an identifier joined by "_" or an assignment is code:
@@ -273,7 +279,7 @@ class _Scorer:
         actionable = {*self._sources, self.target}
         for index, lingua in full:
             guesses[index] = guess = self._combine(langid[index], lingua, hits[index])
-            if not (len(texts[index]) >= _FAST_MODELS_SUFFICE or self._surely_left_alone(guess) or self._surely_headed(guess, hits[index], texts[index])):
+            if not (len(texts[index]) >= _FAST_MODELS_SUFFICE or self._surely_left_alone(guess, texts[index]) or self._surely_headed(guess, hits[index], texts[index])):
                 if _looks_like_a_name(texts[index]):
                     names.append((index, lingua))
                     continue
@@ -324,16 +330,20 @@ class _Scorer:
         """
         return guess.lang in self._sources and _agreed(guess, hits, text, self.candidates)
 
-    def _surely_left_alone(self, guess: _Guess) -> bool:
+    def _surely_left_alone(self, guess: _Guess, text: str) -> bool:
         """Whether a guess leaves a text out of every model's reach beyond doubt.
 
         A second opinion could then only say which language it is left alone
         in: "I'm hungry." at 0.95 English and 0.04 Dutch stays as it is either
         way. A text headed for a model always gets one: false alarms of the
-        n-gram models ("I'm transgender." as German) are what the full models
-        catch.
+        n-gram models ("I'm transgender." as German) are what the word
+        frequencies catch.
         """
-        return sum(guess.probabilities.get(code, 0.0) for code in self._sources) <= 1.0 - _SETTLED
+        if sum(guess.probabilities.get(code, 0.0) for code in self._sources) > 1.0 - _SETTLED:
+            return False
+        # Unless the text's words are mostly not that language's: "Bluttest-Skandal Uniklinik Heidelberg" reads
+        # Norwegian to both n-gram models (German 0.01), and its words are German.
+        return not mostly_unknown_words(text, [guess.lang], german_by_form=False)
 
     def _langid_probabilities(self, text: str) -> dict[str, float]:
         return _softmax(dict(zip(self.candidates, self._langid.log_probabilities(text))))
@@ -452,10 +462,13 @@ class Detector:
         guesses = [_with_marked_language(segment.marked, guess) for segment, guess in zip(segments, guesses)]
         line_guesses = self._line_guesses(segments, guesses)
         prose = self._prose_languages(segments, guesses)
+        document = _document_language(guesses)
         in_group = Counter(segment.group for segment in segments)
         return [
             self._marked_without_model(segment.marked)
-            or self._route(segment.text, guess, self._context(index, segments, guesses, line_guesses, prose), alone=in_group[segment.group] == 1)
+            or self._route(
+                segment.text, guess, self._context(index, segments, guesses, line_guesses, prose, document), alone=in_group[segment.group] == 1
+            )
             for index, (segment, guess) in enumerate(zip(segments, guesses))
         ]
 
@@ -534,8 +547,8 @@ class Detector:
         joined = [" ".join(texts[line]) for line in lines]
         return dict(zip(lines, self._remembered_guesses(joined, [()] * len(lines))))
 
-    def _context(self, index, segments, guesses, line_guesses, prose) -> tuple[_Guess, str] | None:
-        """A confident guess from the segment's sentence, line or block neighbours that its own guess allows."""
+    def _context(self, index, segments, guesses, line_guesses, prose, document) -> tuple[_Guess, str] | None:
+        """A confident guess from the segment's sentence, line, block neighbours or document that its own guess allows."""
         own = guesses[index]
         segment = segments[index]
         if own is None or own.basis:
@@ -548,6 +561,10 @@ class Detector:
                 if lang != own.lang or own.confidence < self.min_confidence:
                     confidence = min(mate.confidence for mate in mates)
                     return _Guess(lang, confidence, {lang: confidence}), "its sentence's neighbours"
+            # "## Artikel 1." in a Swedish declaration: a heading whose words the document's language writes as well
+            # is in that language, however surely it reads as German alone.
+            if document is not None and own.lang != document.lang and reads_the_same_in(segment.text, document.lang, own.lang):
+                return document, "its document"
         if own.confidence >= self.min_confidence or _looks_like_a_name(segment.text):
             return None
         line = line_guesses.get(segment.line)
@@ -620,6 +637,15 @@ def _confident_neighbour(segments, guesses, index: int, step: int, threshold: fl
             return guess
         position += step
     return None
+
+
+def _document_language(guesses: Sequence[_Guess | None]) -> _Guess | None:
+    """The one language a document's sure segments are in, when there are at least two of them and no other."""
+    sure = [guess for guess in guesses if guess is not None and guess.confidence >= _SURE]
+    if len(sure) < 2 or len({guess.lang for guess in sure}) > 1:
+        return None
+    confidence = min(guess.confidence for guess in sure)
+    return _Guess(sure[0].lang, confidence, {sure[0].lang: confidence})
 
 
 def _with_document_prior(segments, guesses: list[_Guess | None]) -> list[_Guess | None]:
@@ -716,5 +742,12 @@ def _looks_like_a_name(text: str) -> bool:
     if not all(token[0].isupper() and all(char.isalpha() or char in "-'’." for char in token) for token in tokens):
         return False
     lowered = words(text)
-    # A German adjective is no name's: "Blockierte Nummern", "Ungültige URL" are labels.
-    return not any(word in marker_words or german_adjective(word) for word in lowered for marker_words in FUNCTION_WORDS.values())
+    if lowered[0] in _NO_NAME_OPENS:
+        return False
+    # A German adjective is no name's: "Blockierte Nummern", "Ungültige URL" are labels. Nor a long word
+    # German writes, English does not, and German forms as it forms its words: "Oracle Datenbank", "WhatsApp Gruppen".
+    return not any(
+        german_adjective(word) or (len(word) >= _FORMED_NOUN_MIN_LETTERS and written_in(word, "de") and not written_in(word, "en") and german_formation(word))
+        or any(word in marker_words for marker_words in FUNCTION_WORDS.values())
+        for word in lowered
+    )

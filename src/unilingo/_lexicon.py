@@ -134,6 +134,18 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(text.lower().replace("\u2019", "'")))
 
 
+# Words joined by hyphens are one word: the "E" of "E-Mail" is no Luxembourgish article, nor "an" of "An-/Abwesenheit" German.
+_HYPHENATED = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
+
+
+@lru_cache(maxsize=1 << 16)
+def marker_tokens(text: str) -> tuple[str, ...]:
+    """The words of ``text`` that may be marker words: all but the pieces of hyphenated compounds."""
+    if "-" not in text:
+        return words(text)
+    return tuple(_WORD.findall(_HYPHENATED.sub(" ", text.lower().replace("\u2019", "'"))))
+
+
 def _languages_of_words() -> dict[str, tuple[str, ...]]:
     index: dict[str, list[str]] = {}
     for lang, marker_words in FUNCTION_WORDS.items():
@@ -147,7 +159,7 @@ _LANGUAGES_OF = _languages_of_words()
 
 
 def function_word_hits(text: str, languages) -> dict[str, int]:
-    tokens = words(text)
+    tokens = marker_tokens(text)
     hits = dict.fromkeys(languages, 0)
     # Most words mark no language: map and filter skip them without a Python step each.
     for langs in filter(None, map(_LANGUAGES_OF.get, tokens)):
@@ -175,7 +187,7 @@ def own_and_shared_markers(text: str, languages) -> tuple[dict[str, int], dict[s
     chosen = set(languages)
     own = dict.fromkeys(languages, 0)
     shared = dict.fromkeys(languages, 0)
-    for langs in filter(None, map(_LANGUAGES_OF.get, words(text))):
+    for langs in filter(None, map(_LANGUAGES_OF.get, marker_tokens(text))):
         marked = [lang for lang in langs if lang in chosen]
         counts = own if len(marked) == 1 else shared
         for lang in marked:
@@ -185,6 +197,12 @@ def own_and_shared_markers(text: str, languages) -> tuple[dict[str, int], dict[s
 
 # wordfreq has no list for these; they read their nearest neighbour's, and the other opinions separate the two.
 _FREQUENCY_STAND_INS = {"lb": "de", "af": "nl"}
+# A language reading its neighbour's list writes the neighbour's long words less often than the neighbour does:
+# each found there counts this share of its frequency. Without it "Telefonnummer" read as Luxembourgish (0.96),
+# whose own spelling is "Telefonsnummer": the n-gram models alone decided between two languages the list could
+# not tell apart. Short words the two write alike ("dir", "mat", "kommt"), so they count in full.
+_STAND_IN_SHARE = math.log(0.05)
+_STAND_IN_LONG_WORD = 7
 # wordfreq's small lists stop at a frequency of 1e-6: a word missing from one is rarer than that there.
 _UNSEEN_FREQUENCY = 1e-7
 # Shorter words ("Nr.", "du") are abbreviations and marker words, which the frequency lists cannot weigh.
@@ -239,6 +257,8 @@ def word_frequency_scores(text: str, languages: Sequence[str]) -> dict[str, floa
         log_frequencies = word_log_frequencies(_FREQUENCY_STAND_INS.get(lang, lang))
         if log_frequencies is not None:
             scores[lang] = sum(log_frequencies.get(token, unseen) for token in tokens)
+            if lang in _FREQUENCY_STAND_INS:
+                scores[lang] += _STAND_IN_SHARE * sum(len(token) >= _STAND_IN_LONG_WORD and token in log_frequencies for token in tokens)
     if "de" in scores:
         # A German compound or derivation missing from the list is as frequent as the list's rarest words, in German
         # alone: Luxembourgish reads German's list for want of its own, not German's word formation.
@@ -247,6 +267,12 @@ def word_frequency_scores(text: str, languages: Sequence[str]) -> dict[str, floa
         return {}
     neutral = sum(scores.values()) / len(scores)
     return {lang: scores.get(lang, neutral) for lang in languages}
+
+
+def written_in(token: str, lang: str) -> bool:
+    """Whether wordfreq's small list for ``lang`` (or its stand-in's) holds the lower-case word at all."""
+    listed = word_log_frequencies(_FREQUENCY_STAND_INS.get(lang, lang))
+    return listed is not None and token in listed
 
 
 # Programmers' and typesetters' placeholder names. Some are words of a language too ("bar", "fred", "sit"),
@@ -309,10 +335,24 @@ def german_word(token: str) -> bool:
     "Exponentialfunktion", which wordfreq's small list has under 1e-5 or
     not at all. A compound is German by its last piece, its head (see _GERMAN_HEAD).
     """
+    listed = word_log_frequencies("de")
+    if listed is not None and len(token) >= _LISTED_GERMAN_MIN_LETTERS and token in listed:
+        return True
+    return german_formation(token)
+
+
+@lru_cache(maxsize=1 << 16)
+def german_formation(token: str) -> bool:
+    """Whether a lower-case word is formed as German forms words: a derivation, an inflected listed stem, a compound.
+
+    Unlike a word German's list merely holds, which may be a name German
+    news writes often ("Scholz"), this is how German's common words are built:
+    "Orte", "Gruppen", "Datenbank", "Uniklinik".
+    """
     listed, english = word_log_frequencies("de"), word_log_frequencies("en")
     if listed is None or english is None or len(token) > _GERMAN_WORD_MAX_LETTERS:
         return False
-    if len(token) >= _LISTED_GERMAN_MIN_LETTERS and token in listed or _GERMAN_SUFFIX.search(token):
+    if _GERMAN_SUFFIX.search(token):
         return True
     stems = [token[: -len(ending)] for ending in _GERMAN_INFLECTIONS if token.endswith(ending)]
     if any(len(stem) >= _LISTED_GERMAN_MIN_LETTERS and stem in listed for stem in stems):
@@ -407,9 +447,18 @@ def mostly_unknown_words(text: str, languages: Sequence[str], *, german_by_form:
         any(log_frequencies.get(token, floor - 1.0) >= floor for log_frequencies in lists) or (german and german_word(token))
         for token in tokens
     ]
-    # A short word is no evidence against a language, but a frequent one is for it: "Er rennt."
-    counted = [is_frequent for token, is_frequent in zip(tokens, frequent) if is_frequent or len(token) >= _FREQUENCY_MIN_LETTERS]
-    return 2 * sum(counted) < len(counted)
+    # A short word is no evidence against a language, but a frequent one is for it: "Er rennt." With
+    # ``german_by_form``, nor is a word no list holds at all, a name or a term ("Uptime-Kuma-Versionsnummer",
+    # "MQTT-WebSocket-Pfad"): the lists' rare words are ("aaa", "bim"). A text with no frequent word is none the
+    # less no language, and a placeholder name counts against it ("bar baz bim"). Without ``german_by_form``, a
+    # word no list holds is another language's: "Buongiorno a tutti."
+    counted = [
+        is_frequent
+        for token, is_frequent in zip(tokens, frequent)
+        if is_frequent
+        or (len(token) >= _FREQUENCY_MIN_LETTERS and (not german_by_form or token in _PLACEHOLDER_WORDS or any(token in log_frequencies for log_frequencies in lists)))
+    ]
+    return not any(counted) or 2 * sum(counted) < len(counted)
 
 
 # A word another language writes at least this share as often as the guessed one reads the same to its readers:
