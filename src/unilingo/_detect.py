@@ -56,6 +56,7 @@ from ._lexicon import (
     german_adjective,
     german_formation,
     mostly_unknown_words,
+    name_description,
     only_placeholder_words,
     own_and_shared_markers,
     reads_the_same_in,
@@ -144,11 +145,20 @@ _NAME_EVIDENCE = 0.25
 _NO_NAME_OPENS = frozenset("alle alles zum zu an am im mit bei beim nach neue neuer neues".split())
 # Shorter words German forms are names' endings as often ("Sanae": "sana-e").
 _FORMED_NOUN_MIN_LETTERS = 7
+# See _looks_like_a_citation.
+_CITATION_YEAR = re.compile(r"(?<!\d)(?:1[5-9]|20)\d\d(?!\d)")
+_CITATION_FORM = re.compile(r"\bpp?\.\s*\d|\((?:1[5-9]|20)\d\d[^()]*\)|^\s*[^\W\d_][\w'’-]+, [^\W\d_]")
+_CITATION_WORDS = frozenset("p pp et al ed eds vol no hrsg hg s ff f".split())
+_LETTERS = re.compile(r"[^\W\d_]+")
+# A text of this many words or more, each of this many letters capitalised, is in title case: German
+# capitalises its nouns, not its verbs ("Flew") and adjectives.
+_TITLE_CASE_WORDS = 4
+_TITLE_CASE_LETTERS = 4
 # Digits say nothing of a language, yet the n-gram models read them.
 _DIGITS = re.compile(r"\d+")
 # One token with a call, an identifier joined by "_" or an assignment is code:
-# "print(x)", "foo_bar()", "a=b" (English to a German reader of --target de).
-_CODE = re.compile(r"[^\W\d_]\(|[^\W\d_]_[^\W\d_]|=")
+# "print(x)", "foo_bar()", "a=b" (English to a German reader of --target de); not a plural in brackets ("Telefonnummer(n)").
+_CODE = re.compile(r"[^\W\d_]\((?!(?:e|n|s|en|er)\)(?!\w))|[^\W\d_]_[^\W\d_]|=")
 # So is a text with an equals sign that does not end as a sentence does:
 # "SELECT name FROM kunden WHERE land = 'DE';" in a list item, "x = y + 1".
 # "Hier gilt E = mc²." ends as prose and stays prose.
@@ -249,9 +259,7 @@ class _Scorer:
                 guesses[index] = guess
             else:
                 undecided.append(index)
-        # Digits say nothing of a language, yet the n-gram models read them:
-        # "Artikel 1" came out Luxembourgish and "Artikel 2" German.
-        letters = {index: _DIGITS.sub("", texts[index]) for index in undecided}
+        letters = {index: _n_gram_text(texts[index]) for index in undecided}
         # py3langid costs a fifth of lingua's fast models on a short text:
         # asked first there, with the marker words it settles most.
         langid: dict[int, dict[str, float]] = {}
@@ -462,7 +470,7 @@ class Detector:
         guesses = [_with_marked_language(segment.marked, guess) for segment, guess in zip(segments, guesses)]
         line_guesses = self._line_guesses(segments, guesses)
         prose = self._prose_languages(segments, guesses)
-        document = _document_language(guesses)
+        document = _document_language(segments, guesses)
         in_group = Counter(segment.group for segment in segments)
         return [
             self._marked_without_model(segment.marked)
@@ -486,11 +494,15 @@ class Detector:
                 guesses[index] = _Guess(self.target, 1.0, {self.target: 1.0})
             return guesses
         labels = {index: credit_label(texts[index]) for index in with_words}
-        scored = [labels[index] or texts[index] for index in with_words]
+        described = {index: name_description(texts[index]) for index in with_words if labels[index] is None}
+        scored = [labels[index] or described[index] or texts[index] for index in with_words]
         marked = [credit_languages(labels[index]) if labels[index] else () for index in with_words]
         for index, guess in zip(with_words, self._remembered_guesses(scored, marked)):
-            label = labels[index]
-            guesses[index] = guess if label is None else _Guess(guess.lang, guess.confidence, guess.probabilities, f"its label '{label}'")
+            label, description = labels[index], described.get(index)
+            if label is not None or description is not None:
+                basis = f"its label '{label}'" if label is not None else f"its description '{description}'"
+                guess = _Guess(guess.lang, guess.confidence, guess.probabilities, basis)
+            guesses[index] = guess
         return guesses
 
     def is_finding(self, lang: str | None, action: str, reason: str) -> bool:
@@ -561,9 +573,10 @@ class Detector:
                 if lang != own.lang or own.confidence < self.min_confidence:
                     confidence = min(mate.confidence for mate in mates)
                     return _Guess(lang, confidence, {lang: confidence}), "its sentence's neighbours"
-            # "## Artikel 1." in a Swedish declaration: a heading whose words the document's language writes as well
-            # is in that language, however surely it reads as German alone.
-            if document is not None and own.lang != document.lang and reads_the_same_in(segment.text, document.lang, own.lang):
+            # "## Artikel 1." in a Swedish declaration, "3.4 Thunderbird" on an English page: a heading whose words
+            # the document's language writes as well, or no language writes, is in that language, however surely
+            # it reads as German alone.
+            if document is not None and own.lang != document.lang and reads_the_same_in(segment.text, document.lang, own.lang, one_word_of_it=False):
                 return document, "its document"
         if own.confidence >= self.min_confidence or _looks_like_a_name(segment.text):
             return None
@@ -590,6 +603,8 @@ class Detector:
             return Decision(guess.foreign, guess.foreign_confidence, "skip",
                             f"{NO_MODEL_REASON} {guess.foreign} -> {self.target} (py3langid over all its languages {guess.foreign_confidence:.2f})")  # fmt: skip
         how = f"{DETECTOR_NAME} {guess.confidence:.2f}"
+        if _looks_like_a_citation(text):
+            return Decision(guess.lang, guess.confidence, "skip", f"looks like a citation ({how})")
         if guess.basis:
             how = f"{DETECTOR_NAME} on {guess.basis} {guess.confidence:.2f}"
         if context is not None:
@@ -639,9 +654,9 @@ def _confident_neighbour(segments, guesses, index: int, step: int, threshold: fl
     return None
 
 
-def _document_language(guesses: Sequence[_Guess | None]) -> _Guess | None:
-    """The one language a document's sure segments are in, when there are at least two of them and no other."""
-    sure = [guess for guess in guesses if guess is not None and guess.confidence >= _SURE]
+def _document_language(segments, guesses: Sequence[_Guess | None]) -> _Guess | None:
+    """The one language a document's sure sentences (not short ones) are in, when there are two or more and no other."""
+    sure = [guess for segment, guess in zip(segments, guesses) if guess is not None and guess.confidence >= _SURE and not _is_short(segment.text)]
     if len(sure) < 2 or len({guess.lang for guess in sure}) > 1:
         return None
     confidence = min(guess.confidence for guess in sure)
@@ -707,6 +722,33 @@ def _only_shared_besides(lang: str, hits: dict[str, int], text: str, candidates:
         return True
     shared = own_and_shared_markers(text, candidates)[1][lang]
     return all(hits[code] <= shared for code in others)
+
+
+def _looks_like_a_citation(text: str) -> bool:
+    """Names and a year, cited as references cite them: "Linderman, George C.; Steinerberger, Stefan (2017-06-08).", "Mein Smith 2005, p. 6."
+
+    Every word is capitalised, an initial or a word of the citation itself
+    ("p.", "et al."), and there is a year with a page, a date in brackets
+    or a surname before a comma.
+    """
+    if not _CITATION_YEAR.search(text) or not _CITATION_FORM.search(text):
+        return False
+    return all(word[0].isupper() or word.lower() in _CITATION_WORDS for word in _LETTERS.findall(text))
+
+
+def _n_gram_text(text: str) -> str:
+    """What the n-gram models read: the text without digits, and a heading in English title case in lower case.
+
+    Digits say nothing of a language, yet the n-gram models read them:
+    "Artikel 1" came out Luxembourgish and "Artikel 2" German. Capitals on
+    every word read as German nouns: "Deutsche Bank Flew and Fell." was
+    German to both models, and "deutsche bank flew and fell." is not.
+    """
+    text = _DIGITS.sub("", text)
+    tokens = text.split()
+    if len(tokens) >= _TITLE_CASE_WORDS and all(token[0].isupper() for token in tokens if len(token) >= _TITLE_CASE_LETTERS):
+        return text.lower()
+    return text
 
 
 def _has_words(text: str) -> bool:

@@ -124,6 +124,26 @@ def credit_label(text: str) -> str | None:
     return None
 
 
+# A name and, in brackets, what it is: "Heinemann (publisher)", "Mercury (planet)", as reference pages link them.
+_DESCRIBED = re.compile(r"^\s*([^()]+?) \(([^()]+)\)\s*$")
+_DESCRIBED_NAME_MAX_WORDS = 4
+
+
+def name_description(text: str) -> str | None:
+    """The lower-case description after a capitalised name ("publisher" of "Heinemann (publisher)"), if there is one.
+
+    The name's letters say where the name comes from, the description what
+    language the text is in: "Heinemann" reads German to both n-gram models.
+    """
+    match = _DESCRIBED.match(text)
+    if match is None:
+        return None
+    name, description = match.group(1).split(), match.group(2)
+    if len(name) > _DESCRIBED_NAME_MAX_WORDS or not all(word[0].isupper() for word in name) or not description[0].islower():
+        return None
+    return description
+
+
 def credit_languages(label: str) -> list[str]:
     return [lang for lang, labels in CREDIT_LABELS.items() if label.lower() in labels]
 
@@ -470,7 +490,7 @@ _READS_THE_SAME = math.log(0.1)
 _READS_THE_SAME_MAX_WORDS = 3
 
 
-def reads_the_same_in(text: str, lang: str, other: str) -> bool:
+def reads_the_same_in(text: str, lang: str, other: str, *, one_word_of_it: bool = True) -> bool:
     """Whether ``text``'s words are all ``lang``'s as well as ``other``'s, or no language's, one at least ``lang``'s.
 
     "Pause", "Video-Bitrate", "Okay", "Stop!": a label the target language
@@ -479,6 +499,7 @@ def reads_the_same_in(text: str, lang: str, other: str) -> bool:
     A word ``lang`` writes counts if it is in its list at all and at least a
     tenth as frequent there as in ``other``'s; a word neither list holds
     and not German by form ("Bitrate", "PushDeer") says nothing either way.
+    Without ``one_word_of_it``, a text of such words alone reads the same too.
     """
     tokens = words(text)
     if not 0 < len(tokens) <= _READS_THE_SAME_MAX_WORDS:
@@ -496,4 +517,4 @@ def reads_the_same_in(text: str, lang: str, other: str) -> bool:
             shared += 1
         elif token in away or (germans and german_word(token)):
             return False
-    return shared > 0
+    return shared > 0 or not one_word_of_it
