@@ -53,16 +53,17 @@ from ._lexicon import (
     credit_label,
     credit_languages,
     function_word_hits,
-    german_adjective,
-    german_formation,
+    german_noun_or_adjective,
+    german_word,
+    german_not_english,
     mostly_unknown_words,
     name_description,
     only_placeholder_words,
+    tells_apart,
     own_and_shared_markers,
     reads_the_same_in,
     word_frequency_scores,
     words,
-    written_in,
 )
 from ._segment import Segment
 
@@ -95,6 +96,14 @@ _FUNCTION_WORD_WEIGHT = 4.0
 _WORD_FREQUENCY_WEIGHT = 1.0
 _ACTIONABLE_PRIOR = 2.0
 _FLOOR = 1e-4
+# A label (see _is_label) with a word German writes: in a German or English interface a button is far likelier
+# German or English than a look-alike's, and its letters are too few for the n-gram models to tell them apart
+# ("Kalender": Danish 0.57, "Gruppen": uncertain). Chosen on ui-dev's tuning part: 2.0 (the sentences' prior)
+# leaves 229 of its 2,253 short German labels misrouted, 3.0 195, 4.0 174, 5.0 with twice the English misses.
+_LABEL_PRIOR = 4.0
+# And each of its words that German writes and English's list does not hold at all counts this much against
+# English: English labels borrow no German, German ones borrow English ("Heartbeat-Intervall", "Board klonen").
+_NOT_ENGLISH_WEIGHT = 8.0
 # lingua has no model for these; it calls them by their nearest neighbour, so
 # its vote for the neighbour counts for both and the other opinions decide.
 _LINGUA_STAND_INS = {"lb": "de"}
@@ -143,8 +152,6 @@ _NAME_CONFIDENCE = 0.85
 _NAME_EVIDENCE = 0.25
 # Words a name does not open with, though the look-alikes write them too (so they mark no language): "Alle Orte", "Zum Dashboard".
 _NO_NAME_OPENS = frozenset("alle alles zum zu an am im mit bei beim nach neue neuer neues".split())
-# Shorter words German forms are names' endings as often ("Sanae": "sana-e").
-_FORMED_NOUN_MIN_LETTERS = 7
 # See _looks_like_a_citation.
 _CITATION_YEAR = re.compile(r"(?<!\d)(?:1[5-9]|20)\d\d(?!\d)")
 _CITATION_FORM = re.compile(r"\bpp?\.\s*\d|\((?:1[5-9]|20)\d\d[^()]*\)|^\s*[^\W\d_][\w'’-]+, [^\W\d_]")
@@ -163,6 +170,9 @@ _CODE = re.compile(r"[^\W\d_]\((?!(?:e|n|s|en|er)\)(?!\w))|[^\W\d_]_[^\W\d_]|=")
 # "SELECT name FROM kunden WHERE land = 'DE';" in a list item, "x = y + 1".
 # "Hier gilt E = mc²." ends as prose and stays prose.
 _CODE_STATEMENT = re.compile(r"=(?!.*[.!?:][\"'”“»)]*\s*$)", re.DOTALL)
+# A run of letters and digits with both in it, or a number and a unit of up to three letters, and what is left of a text without such runs that is no word.
+_DIGIT_GLUED = re.compile(r"\w*(?:\d[^\W\d_]|[^\W\d_]\d)\w*|\d[\d.,]*\s+[^\W\d_]{1,3}\b")
+_NOT_LETTERS = " \t\n.,;:!?()[]{}/+-–—%×*#'\"“”„«»"
 # Most texts mark no language: one shared empty set, not 12,000 new ones for a megabyte.
 _UNMARKED: frozenset[str] = frozenset()
 
@@ -220,6 +230,7 @@ class _Scorer:
         self._by_markers: dict[tuple[int, ...], _Guess] = {}
         actionable = {target, *sources}
         self._prior = {code: _ACTIONABLE_PRIOR if code in actionable else 0.0 for code in self.candidates}
+        self._label_prior = {code: _LABEL_PRIOR if code in actionable else 0.0 for code in self.candidates}
 
     def guess_many(self, texts: Sequence[str], marked: Sequence[Iterable[str]] | None = None) -> list[_Guess]:
         """Guesses for many texts (each distinct one scored once), cheapest opinion first.
@@ -292,7 +303,8 @@ class _Scorer:
                     names.append((index, lingua))
                     continue
                 frequencies = word_frequency_scores(texts[index], self.candidates)
-                guesses[index] = guess = self._combine(langid[index], lingua, hits[index], frequencies)
+                label = _is_label(texts[index], hits[index]) and any(map(german_word, words(texts[index]))) and (1 + german_not_english(texts[index]))
+                guesses[index] = guess = self._combine(langid[index], lingua, hits[index], frequencies, label=label)
             if guess.lang in actionable and not _agreed(guess, hits[index], texts[index], self.candidates):
                 guesses[index] = self._with_foreign_language(guess, letters[index])
         for index, lingua in names:
@@ -357,7 +369,8 @@ class _Scorer:
         return _softmax(dict(zip(self.candidates, self._langid.log_probabilities(text))))
 
     def _combine(
-        self, langid: dict[str, float], lingua: dict[str, float], hits: dict[str, int], frequencies: dict[str, float] | None = None
+        self, langid: dict[str, float], lingua: dict[str, float], hits: dict[str, int], frequencies: dict[str, float] | None = None,
+        *, label: int = 0,
     ) -> _Guess:
         """Opinions added in log space.
 
@@ -365,7 +378,10 @@ class _Scorer:
         change no probability, so it is skipped: most texts are decided on
         one or two opinions.
         """
-        scores = {code: _FUNCTION_WORD_WEIGHT * hits[code] + self._prior[code] for code in self.candidates}
+        prior = self._label_prior if label else self._prior
+        scores = {code: _FUNCTION_WORD_WEIGHT * hits[code] + prior[code] for code in self.candidates}
+        if label and "en" in scores:
+            scores["en"] -= _NOT_ENGLISH_WEIGHT * (label - 1)
         if langid:
             for code in scores:
                 scores[code] += _LANGID_WEIGHT * math.log(langid[code] + _FLOOR)
@@ -495,6 +511,8 @@ class Detector:
             return guesses
         labels = {index: credit_label(texts[index]) for index in with_words}
         described = {index: name_description(texts[index]) for index in with_words if labels[index] is None}
+        # A description that reads alike in the target and the sources ("Gültigkeitszeitraum (optional)") says nothing.
+        described = {index: text if text and tells_apart(text, [self.target, *self.sources]) else None for index, text in described.items()}
         scored = [labels[index] or described[index] or texts[index] for index in with_words]
         marked = [credit_languages(labels[index]) if labels[index] else () for index in with_words]
         for index, guess in zip(with_words, self._remembered_guesses(scored, marked)):
@@ -736,6 +754,11 @@ def _looks_like_a_citation(text: str) -> bool:
     return all(word[0].isupper() or word.lower() in _CITATION_WORDS for word in _LETTERS.findall(text))
 
 
+def _is_label(text: str, hits: dict[str, int]) -> bool:
+    """A short text with no marker word and no sentence's end: a button, a menu item, a table header."""
+    return _is_short(text) and not any(hits.values()) and not text.rstrip().endswith((".", "!", "?"))
+
+
 def _n_gram_text(text: str) -> str:
     """What the n-gram models read: the text without digits, and a heading in English title case in lower case.
 
@@ -756,6 +779,10 @@ def _has_words(text: str) -> bool:
     if token and not any(char.isspace() for char in token) and _CODE.search(token):
         return False
     if _CODE_STATEMENT.search(token):
+        return False
+    # "1GiB", "10 GiB", "H5N1": letters glued to digits, or a short one after a number, are a unit or a code
+    # ("GiB" is German "gib" to the word lists).
+    if _DIGIT_GLUED.search(text) and not _DIGIT_GLUED.sub("", text).strip(_NOT_LETTERS):
         return False
     long_words = 0
     for word in words(text):
@@ -788,8 +815,4 @@ def _looks_like_a_name(text: str) -> bool:
         return False
     # A German adjective is no name's: "Blockierte Nummern", "Ungültige URL" are labels. Nor a long word
     # German writes, English does not, and German forms as it forms its words: "Oracle Datenbank", "WhatsApp Gruppen".
-    return not any(
-        german_adjective(word) or (len(word) >= _FORMED_NOUN_MIN_LETTERS and written_in(word, "de") and not written_in(word, "en") and german_formation(word))
-        or any(word in marker_words for marker_words in FUNCTION_WORDS.values())
-        for word in lowered
-    )
+    return not any(german_noun_or_adjective(word) or any(word in marker_words for marker_words in FUNCTION_WORDS.values()) for word in lowered)

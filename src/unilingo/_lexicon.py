@@ -141,7 +141,29 @@ def name_description(text: str) -> str | None:
     name, description = match.group(1).split(), match.group(2)
     if len(name) > _DESCRIBED_NAME_MAX_WORDS or not all(word[0].isupper() for word in name) or not description[0].islower():
         return None
+    if not any(len(word) >= _FREQUENCY_MIN_LETTERS for word in words(description)):
+        return None
     return description
+
+
+# A word this many times as frequent in one language's list as in each other's tells them apart.
+_TELLS_APART = math.log(5.0)
+
+
+def tells_apart(text: str, languages: Sequence[str]) -> bool:
+    """Whether a word of ``text`` is far more frequent in one of ``languages`` than in the others.
+
+    "publisher" is (English, 6 times German's); "optional" (2 times) is not.
+    """
+    lists = [word_log_frequencies(_FREQUENCY_STAND_INS.get(lang, lang)) for lang in languages]
+    if len(lists) < 2 or any(listed is None for listed in lists):
+        return False
+    unseen = math.log(_UNSEEN_FREQUENCY)
+    for token in words(text):
+        found = sorted((listed.get(token, unseen) for listed in lists), reverse=True)  # type: ignore[union-attr]
+        if found[0] >= math.log(_WORD_OF_A_LANGUAGE) and found[0] - found[1] >= _TELLS_APART:
+            return True
+    return False
 
 
 def credit_languages(label: str) -> list[str]:
@@ -289,12 +311,6 @@ def word_frequency_scores(text: str, languages: Sequence[str]) -> dict[str, floa
     return {lang: scores.get(lang, neutral) for lang in languages}
 
 
-def written_in(token: str, lang: str) -> bool:
-    """Whether wordfreq's small list for ``lang`` (or its stand-in's) holds the lower-case word at all."""
-    listed = word_log_frequencies(_FREQUENCY_STAND_INS.get(lang, lang))
-    return listed is not None and token in listed
-
-
 # Programmers' and typesetters' placeholder names. Some are words of a language too ("bar", "fred", "sit"),
 # so a text of nothing but these is no language when at least one of them is no word of any.
 _PLACEHOLDER_WORDS_OF_A_LANGUAGE = frozenset("bar fred waldo thud sit dolor amet".split())
@@ -375,12 +391,45 @@ def german_formation(token: str) -> bool:
     if _GERMAN_SUFFIX.search(token):
         return True
     stems = [token[: -len(ending)] for ending in _GERMAN_INFLECTIONS if token.endswith(ending)]
-    if any(len(stem) >= _LISTED_GERMAN_MIN_LETTERS and stem in listed for stem in stems):
+    # A stem English writes more often is English's, inflected or not: "Docker" is no "Dock-er".
+    if any(len(stem) >= _LISTED_GERMAN_MIN_LETTERS and stem in listed and listed[stem] >= english.get(stem, -math.inf) for stem in stems):
         return True
-    # A German head alone makes a compound German, whatever precedes it ("Binär-datei", "Sortier-optionen").
+    # A German head alone makes a compound German, whatever precedes it ("Binär-datei", "Sortier-optionen"); so
+    # does a German first piece and its link, whatever follows ("Zugriffs-token", "Wert-präfix").
     if any(token[start:] in listed and token[start:] not in english for start in range(_GERMAN_ONLY_HEAD_FROM, len(token) - _GERMAN_ONLY_HEAD_MIN_LETTERS + 1)):
         return True
+    if any(
+        token[:end] in listed and token[:end] not in english and token.startswith(link, end) and len(token) - end - len(link) >= _COMPOUND_PIECE_MIN_LETTERS
+        for end in range(_GERMAN_ONLY_HEAD_MIN_LETTERS, len(token) - _COMPOUND_PIECE_MIN_LETTERS)
+        for link in _COMPOUND_LINKS
+    ):
+        return True
     return any(_german_compound(stem) for stem in [token, *stems])
+
+
+# Shorter words German forms are names' endings as often ("Sanae": "sana-e").
+_FORMED_NOUN_MIN_LETTERS = 7
+
+
+def german_noun_or_adjective(word: str) -> bool:
+    """Whether a lower-case word is an inflected German adjective, or a long word German writes, English does not, and German forms."""
+    return german_adjective(word) or (
+        len(word) >= _FORMED_NOUN_MIN_LETTERS and word in (word_log_frequencies("de") or ()) and word not in (word_log_frequencies("en") or ()) and german_formation(word)
+    )
+
+
+def german_not_english(text: str) -> int:
+    """How many words of ``text`` German writes (see german_word) and English's list does not hold at all.
+
+    English interface text borrows no German, German borrows English freely:
+    "Heartbeat-Intervall", "Globales Timeout", "Board klonen" are German.
+    """
+    english = word_log_frequencies("en")
+    if english is None:
+        return 0
+    return sum(
+        len(token) >= _LISTED_GERMAN_MIN_LETTERS and token not in english and german_word(token) for token in (word.casefold() for word in words(text))
+    )
 
 
 # A word German's list holds and English's does not, of five letters at least, after three letters at least:
