@@ -509,7 +509,8 @@ def test_placeholder_names_among_words_are_language(text, expected):
     "text",
     ["Abbrechen", "Drucken", "Dateien", "Pfad", "Menü", "Authentifizierung", "Dateiname", "Ausschneiden", "Sortieroptionen",
      "Blockierte Nummern", "Ungültige URL", "Vollständiger Name", "Benutzerdefiniertes Symbol festlegen",
-     "Alle Orte", "Oracle Datenbank", "WhatsApp Gruppen", "Telefonnummer"],
+     "Alle Orte", "Oracle Datenbank", "WhatsApp Gruppen", "Telefonnummer", "Heartbeat-Intervall", "Board klonen", "Ukrainisch",
+     "Telefonnummer(n)", "API-Zugriffstoken", "Kalender"],
 )  # fmt: skip
 def test_german_labels_go_to_the_german_model(detector, text):
     decision = decide_alone(detector, text)
@@ -518,8 +519,10 @@ def test_german_labels_go_to_the_german_model(detector, text):
 
 # English words written solid are no German compounds; labels English writes as German does are kept as they are.
 @pytest.mark.parametrize(
-    "text", ["Filename", "Timezone", "Kilobits", "DateTime", "Pause", "Videos", "Cache", "Forum", "Video-Bitrate", "Server-URL", "Plugin", "Tags"]
-)
+    "text",
+    ["Filename", "Timezone", "Kilobits", "DateTime", "Pause", "Videos", "Cache", "Forum", "Video-Bitrate", "Server-URL", "Plugin", "Tags",
+     "1GiB", "10 GiB", "Docker-Container"],
+)  # fmt: skip
 def test_english_labels_and_labels_that_read_the_same_go_to_no_model(detector, text):
     decision = decide_alone(detector, text)
     assert route(decision) is None, decision.reason

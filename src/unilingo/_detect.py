@@ -53,6 +53,7 @@ from ._lexicon import (
     credit_label,
     credit_languages,
     function_word_hits,
+    german_derivation_or_compound,
     german_noun_or_adjective,
     german_word,
     german_not_english,
@@ -325,9 +326,12 @@ class _Scorer:
         among the candidates, and Italian to py3langid over all it knows;
         "Muchas gracias por todo." is surely English to lingua's fast models
         among the candidates; "God is omniscient." is Latin to py3langid, but
-        its words are English ones.
+        its words are English ones. A word German forms ("Ukrainisch",
+        "Prozentsatz") is German's, though German's list lacks it.
         """
         if not mostly_unknown_words(text, [guess.lang], german_by_form=False):
+            return guess
+        if guess.lang == "de" and any(map(german_derivation_or_compound, words(text))):
             return guess
         everywhere = self._langid_everywhere(text)
         top = max(everywhere, key=everywhere.__getitem__)

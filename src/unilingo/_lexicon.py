@@ -391,8 +391,10 @@ def german_formation(token: str) -> bool:
     if _GERMAN_SUFFIX.search(token):
         return True
     stems = [token[: -len(ending)] for ending in _GERMAN_INFLECTIONS if token.endswith(ending)]
-    # A stem English writes more often is English's, inflected or not: "Docker" is no "Dock-er".
-    if any(len(stem) >= _LISTED_GERMAN_MIN_LETTERS and stem in listed and listed[stem] >= english.get(stem, -math.inf) for stem in stems):
+    # A stem English writes more often is English's, unless German writes the inflected word and English does not:
+    # "Docker" is no "Dock-er", "Globales" is "global-es".
+    inflected_german = token in listed and token not in english
+    if any(len(stem) >= _LISTED_GERMAN_MIN_LETTERS and stem in listed and (inflected_german or listed[stem] >= english.get(stem, -math.inf)) for stem in stems):
         return True
     # A German head alone makes a compound German, whatever precedes it ("Binär-datei", "Sortier-optionen"); so
     # does a German first piece and its link, whatever follows ("Zugriffs-token", "Wert-präfix").
@@ -430,6 +432,18 @@ def german_not_english(text: str) -> int:
     return sum(
         len(token) >= _LISTED_GERMAN_MIN_LETTERS and token not in english and german_word(token) for token in (word.casefold() for word in words(text))
     )
+
+
+@lru_cache(maxsize=1 << 16)
+def german_derivation_or_compound(token: str) -> bool:
+    """Whether a lower-case word ends as German derives words ("Ukrainisch") or is a German compound ("Prozentsatz").
+
+    Stricter than german_formation: an inflection alone does not count, as
+    foreign words end so too ("mille": "mill-e").
+    """
+    if word_log_frequencies("de") is None or word_log_frequencies("en") is None or len(token) > _GERMAN_WORD_MAX_LETTERS:
+        return False
+    return bool(_GERMAN_SUFFIX.search(token)) or _german_compound(token)
 
 
 # A word German's list holds and English's does not, of five letters at least, after three letters at least:
