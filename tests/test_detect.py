@@ -521,7 +521,7 @@ def test_german_labels_go_to_the_german_model(detector, text):
 @pytest.mark.parametrize(
     "text",
     ["Filename", "Timezone", "Kilobits", "DateTime", "Pause", "Videos", "Cache", "Forum", "Video-Bitrate", "Server-URL", "Plugin", "Tags",
-     "1GiB", "10 GiB", "Docker-Container"],
+     "1GiB", "10 GiB", "Docker-Container", "Tag"],
 )  # fmt: skip
 def test_english_labels_and_labels_that_read_the_same_go_to_no_model(detector, text):
     decision = decide_alone(detector, text)
@@ -543,7 +543,7 @@ def test_german_by_form(word, german):
 @pytest.mark.parametrize(
     "text, same",
     [("Pause", True), ("Video-Bitrate", True), ("Server-URL", True), ("Okay", True), ("Dateien", False), ("Alle Dateien", False),
-     ("Tag", False), ("PushDeer", False), ("Export the file now please", False)],
+     ("Tag", True), ("Klein", False), ("im April", False), ("PushDeer", False), ("Export the file now please", False)],
 )  # fmt: skip
 def test_reads_the_same_in_english(text, same):
     from unilingo._lexicon import reads_the_same_in
