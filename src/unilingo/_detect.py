@@ -366,7 +366,10 @@ class _Scorer:
         if sum(guess.probabilities.get(code, 0.0) for code in self._sources) > 1.0 - _SETTLED:
             return False
         # Unless the text's words are mostly not that language's: "Bluttest-Skandal Uniklinik Heidelberg" reads
-        # Norwegian to both n-gram models (German 0.01), and its words are German.
+        # Norwegian to both n-gram models (German 0.01), and its words are German. Nor is English with a word
+        # German writes and English does not ("Komplexes Argument"), while German has a model.
+        if "de" in self._sources and guess.lang == "en" and german_not_english(text):
+            return False
         return not mostly_unknown_words(text, [guess.lang], german_by_form=False)
 
     def _langid_probabilities(self, text: str) -> dict[str, float]:
@@ -812,7 +815,8 @@ def _looks_like_a_name(text: str) -> bool:
     tokens = text.split(maxsplit=4)  # a sentence is not split whole to learn that it has over four words
     if not 2 <= len(tokens) <= 4:
         return False
-    if not all(token[0].isupper() and all(char.isalpha() or char in "-'’." for char in token) for token in tokens):
+    # A lone letter without a full stop is a symbol, no initial: "Ø Antwortzeit".
+    if not all(token[0].isupper() and all(char.isalpha() or char in "-'’." for char in token) and len(token) > 1 for token in tokens):
         return False
     lowered = words(text)
     if lowered[0] in _NO_NAME_OPENS:
