@@ -763,7 +763,9 @@ def _looks_like_a_citation(text: str) -> bool:
 
 def _is_label(text: str, hits: dict[str, int]) -> bool:
     """A short text with no marker word and no sentence's end: a button, a menu item, a table header."""
-    return _is_short(text) and not any(hits.values()) and not text.rstrip().endswith((".", "!", "?"))
+    # Words as spaces part them: "Text-to-Speech-Anruf" is one.
+    spaced = [token for token in text.split() if any(char.isalpha() for char in token)]
+    return len(spaced) <= _SHORT_WORDS and not any(hits.values()) and not text.rstrip().endswith((".", "!", "?"))
 
 
 def _n_gram_text(text: str) -> str:

@@ -426,11 +426,12 @@ def german_not_english(text: str) -> int:
     English interface text borrows no German, German borrows English freely:
     "Heartbeat-Intervall", "Globales Timeout", "Board klonen" are German.
     """
-    english = word_log_frequencies("en")
-    if english is None:
+    english, listed = word_log_frequencies("en"), word_log_frequencies("de")
+    if english is None or listed is None:
         return 0
     return sum(
-        len(token) >= _LISTED_GERMAN_MIN_LETTERS and token not in english and german_word(token) for token in (word.casefold() for word in words(text))
+        len(token) >= _FREQUENCY_MIN_LETTERS and token not in english and (token in listed or german_word(token))
+        for token in (word.casefold() for word in words(text))
     )
 
 
