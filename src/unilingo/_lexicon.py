@@ -552,7 +552,8 @@ def mostly_unknown_words(text: str, languages: Sequence[str], *, german_by_form:
 _READS_THE_SAME = math.log(0.1)
 # Or a word of three letters or more, no marker word of the other, that the language writes this often, however
 # much more often the other does: "Tag" (English 2.8e-5, a twentieth of German's) reads the same, "Klein"
-# (5.2e-6) and "Mai" (3.5e-6) do not, nor "im" and "von", which English web text writes often.
+# (5.2e-6) and "Mai" (3.5e-6) do not, nor "im" and "von", which English web text writes often. English only:
+# German web text writes English words commonly ("good", "love"), English web text German ones rarely.
 _COMMON_WORD = math.log(1e-5)
 # At most this many words: a longer text of such words is a sentence, and its n-grams are evidence enough.
 _READS_THE_SAME_MAX_WORDS = 3
@@ -580,7 +581,7 @@ def reads_the_same_in(text: str, lang: str, other: str, *, one_word_of_it: bool 
     shared = 0
     for token in tokens:
         if token in home:
-            common = home[token] >= _COMMON_WORD and len(token) >= _FREQUENCY_MIN_LETTERS and token not in FUNCTION_WORDS.get(other, ())
+            common = lang == "en" and home[token] >= _COMMON_WORD and len(token) >= _FREQUENCY_MIN_LETTERS and token not in FUNCTION_WORDS.get(other, ())
             if home[token] < away.get(token, -math.inf) + _READS_THE_SAME and not common:
                 return False
             shared += 1
