@@ -645,7 +645,7 @@ def unseen_speed_child(data: Path) -> None:
     """Run in a fresh process pinned to one core: prints one JSON line."""
     started = time.perf_counter()
     from unilingo._detect import Detector
-    from unilingo._lexicon import words
+    from unilingo._wordlists import words
     from unilingo._segment import segment
 
     detector = Detector("en", ["de"])

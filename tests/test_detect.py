@@ -290,12 +290,12 @@ def test_word_lists_are_read_as_wordfreq_reads_them():
 
     import wordfreq
 
-    from unilingo._lexicon import _UNSEEN_FREQUENCY, word_log_frequencies
+    from unilingo._wordlists import UNSEEN_FREQUENCY, word_log_frequencies
 
     expected = wordfreq.get_frequency_dict("de", wordlist="small")
     read = word_log_frequencies("de")
     assert read.keys() == expected.keys()
-    assert all(math.isclose(read[word], math.log(frequency + _UNSEEN_FREQUENCY)) for word, frequency in expected.items())
+    assert all(math.isclose(read[word], math.log(frequency + UNSEEN_FREQUENCY)) for word, frequency in expected.items())
     assert word_log_frequencies("lb") is None  # no list: the German one stands in
 
 
@@ -535,7 +535,7 @@ def test_english_labels_and_labels_that_read_the_same_go_to_no_model(detector, t
      ("gigabytes", False), ("aaa", False)],
 )  # fmt: skip
 def test_german_by_form(word, german):
-    from unilingo._lexicon import german_word
+    from unilingo._german import german_word
 
     assert german_word(word) is german
 

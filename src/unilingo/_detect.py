@@ -48,24 +48,21 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 
 from ._errors import ConfigError
 from ._langid import LangidScorer, known_codes, langid_model
+from ._german import german_derivation_or_compound, german_not_english, german_noun_or_adjective, german_word
 from ._lexicon import (
     FUNCTION_WORDS,
     credit_label,
     credit_languages,
     function_word_hits,
-    german_derivation_or_compound,
-    german_noun_or_adjective,
-    german_word,
-    german_not_english,
     mostly_unknown_words,
     name_description,
     only_placeholder_words,
-    tells_apart,
     own_and_shared_markers,
     reads_the_same_in,
+    tells_apart,
     word_frequency_scores,
-    words,
 )
+from ._wordlists import words
 from ._segment import Segment
 
 if TYPE_CHECKING:
