@@ -168,8 +168,9 @@ _CODE = re.compile(r"[^\W\d_]\((?!(?:e|n|s|en|er)\)(?!\w))|[^\W\d_]_[^\W\d_]|=")
 # "SELECT name FROM kunden WHERE land = 'DE';" in a list item, "x = y + 1".
 # "Hier gilt E = mc²." ends as prose and stays prose.
 _CODE_STATEMENT = re.compile(r"=(?!.*[.!?:][\"'”“»)]*\s*$)", re.DOTALL)
-# A run of letters and digits with both in it, or a number and a unit of up to three letters, and what is left of a text without such runs that is no word.
-_DIGIT_GLUED = re.compile(r"\w*(?:\d[^\W\d_]|[^\W\d_]\d)\w*|\d[\d.,]*\s+[^\W\d_]{1,3}\b")
+# A run of letters and digits with both in it, or a number and a unit written as units are ("5 km", "3 MB",
+# "10 GiB"; not "12 May"), and what is left of a text without such runs that is no word.
+_DIGIT_GLUED = re.compile(r"\w*(?:\d[^\W\d_]|[^\W\d_]\d)\w*|\d[\d.,]*\s+(?:[a-z]{1,2}|[A-Z]{1,3}|[A-Z][a-z][A-Z])\b")
 _NOT_LETTERS = " \t\n.,;:!?()[]{}/+-–—%×*#'\"“”„«»"
 # Most texts mark no language: one shared empty set, not 12,000 new ones for a megabyte.
 _UNMARKED: frozenset[str] = frozenset()
