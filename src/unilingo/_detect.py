@@ -133,7 +133,7 @@ _MARKED_PRIOR = 3.0
 _FOREIGN_SURE = 0.95
 _FOREIGN_SOURCE_AT_MOST = 0.001
 # Changes when the scorer would guess differently, so remembered guesses are not reused.
-_GUESS_VERSION = 13
+_GUESS_VERSION = 14
 # A segment with this many marker words of one language and none of another
 # is decided by them alone: 4 words x 4.0 outweigh all that langid and lingua
 # together say against a language's own function words short of both ruling
@@ -302,8 +302,9 @@ class _Scorer:
                     names.append((index, lingua))
                     continue
                 frequencies = word_frequency_scores(texts[index], self.candidates)
-                label = _is_label(texts[index], hits[index]) and any(map(german_word, words(texts[index]))) and (1 + german_not_english(texts[index]))
-                guesses[index] = guess = self._combine(langid[index], lingua, hits[index], frequencies, label=label)
+                label = _is_label(texts[index], hits[index]) and any(map(german_word, words(texts[index])))
+                not_english = german_not_english(texts[index]) if label else 0
+                guesses[index] = guess = self._combine(langid[index], lingua, hits[index], frequencies, label=label, not_english=not_english)
             if guess.lang in actionable and not _agreed(guess, hits[index], texts[index], self.candidates):
                 guesses[index] = self._with_foreign_language(guess, letters[index])
         for index, lingua in names:
@@ -375,18 +376,19 @@ class _Scorer:
 
     def _combine(
         self, langid: dict[str, float], lingua: dict[str, float], hits: dict[str, int], frequencies: dict[str, float] | None = None,
-        *, label: int = 0,
+        *, label: bool = False, not_english: int = 0,
     ) -> _Guess:
         """Opinions added in log space.
 
         An opinion left out (empty) would add the same to every language and
         change no probability, so it is skipped: most texts are decided on
-        one or two opinions.
+        one or two opinions. A ``label`` gets the labels' prior (see
+        _LABEL_PRIOR), and ``not_english`` words count against English.
         """
         prior = self._label_prior if label else self._prior
         scores = {code: _FUNCTION_WORD_WEIGHT * hits[code] + prior[code] for code in self.candidates}
-        if label and "en" in scores:
-            scores["en"] -= _NOT_ENGLISH_WEIGHT * (label - 1)
+        if not_english and "en" in scores:
+            scores["en"] -= _NOT_ENGLISH_WEIGHT * not_english
         if langid:
             for code in scores:
                 scores[code] += _LANGID_WEIGHT * math.log(langid[code] + _FLOOR)
