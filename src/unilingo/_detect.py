@@ -117,6 +117,8 @@ _SURE = 0.9
 _SETTLED = 0.99
 # lingua's fast models are as good as its full ones on texts this long (its documentation says so; the dev set agrees).
 _FAST_MODELS_SUFFICE = 120
+# The share of a document's sure sentences in one language that makes it the document's language (see _document_language).
+_DOCUMENT_SHARE = 0.9
 # How strongly the languages a document is surely written in pull its short segments.
 _DOCUMENT_PRIOR = 0.5
 # A segment's marked language (HTML's ``lang``) weighs this much more than the others: pages mislabel
@@ -680,12 +682,18 @@ def _confident_neighbour(segments, guesses, index: int, step: int, threshold: fl
 
 
 def _document_language(segments, guesses: Sequence[_Guess | None]) -> _Guess | None:
-    """The one language a document's sure sentences (not short ones) are in, when there are two or more and no other."""
+    """The language nine in ten of a document's sure sentences (not short ones) are in, when there are two or more.
+
+    Nine in ten, not all: an Afrikaans declaration has a sentence or two that read surely Dutch.
+    """
     sure = [guess for segment, guess in zip(segments, guesses) if guess is not None and guess.confidence >= _SURE and not _is_short(segment.text)]
-    if len(sure) < 2 or len({guess.lang for guess in sure}) > 1:
+    if len(sure) < 2:
         return None
-    confidence = min(guess.confidence for guess in sure)
-    return _Guess(sure[0].lang, confidence, {sure[0].lang: confidence})
+    lang, count = Counter(guess.lang for guess in sure).most_common(1)[0]
+    if count < _DOCUMENT_SHARE * len(sure):
+        return None
+    confidence = min(guess.confidence for guess in sure if guess.lang == lang)
+    return _Guess(lang, confidence, {lang: confidence})
 
 
 def _with_document_prior(segments, guesses: list[_Guess | None]) -> list[_Guess | None]:
