@@ -603,7 +603,12 @@ class Detector:
             # "## Artikel 1." in a Swedish declaration, "3.4 Thunderbird" on an English page: a heading whose words
             # the document's language writes as well, or no language writes, is in that language, however surely
             # it reads as German alone.
-            if document is not None and own.lang != document.lang and reads_the_same_in(segment.text, document.lang, own.lang, one_word_of_it=False):
+            # Not away from the target: "News" on a German page is already the target's as it is.
+            if (
+                document is not None
+                and own.lang not in (document.lang, self.target)
+                and reads_the_same_in(segment.text, document.lang, own.lang, one_word_of_it=False)
+            ):
                 return document, "its document"
         if own.confidence >= self.min_confidence or _looks_like_a_name(segment.text):
             return None
