@@ -290,12 +290,12 @@ def test_word_lists_are_read_as_wordfreq_reads_them():
 
     import wordfreq
 
-    from unilingo._lexicon import _UNSEEN_FREQUENCY, word_log_frequencies
+    from unilingo._wordlists import UNSEEN_FREQUENCY, word_log_frequencies
 
     expected = wordfreq.get_frequency_dict("de", wordlist="small")
     read = word_log_frequencies("de")
     assert read.keys() == expected.keys()
-    assert all(math.isclose(read[word], math.log(frequency + _UNSEEN_FREQUENCY)) for word, frequency in expected.items())
+    assert all(math.isclose(read[word], math.log(frequency + UNSEEN_FREQUENCY)) for word, frequency in expected.items())
     assert word_log_frequencies("lb") is None  # no list: the German one stands in
 
 
@@ -508,7 +508,9 @@ def test_placeholder_names_among_words_are_language(text, expected):
 @pytest.mark.parametrize(
     "text",
     ["Abbrechen", "Drucken", "Dateien", "Pfad", "Menü", "Authentifizierung", "Dateiname", "Ausschneiden", "Sortieroptionen",
-     "Blockierte Nummern", "Ungültige URL", "Vollständiger Name", "Benutzerdefiniertes Symbol festlegen"],
+     "Blockierte Nummern", "Ungültige URL", "Vollständiger Name", "Benutzerdefiniertes Symbol festlegen",
+     "Alle Orte", "Oracle Datenbank", "WhatsApp Gruppen", "Telefonnummer", "Heartbeat-Intervall", "Board klonen", "Ukrainisch",
+     "Telefonnummer(n)", "API-Zugriffstoken", "Kalender"],
 )  # fmt: skip
 def test_german_labels_go_to_the_german_model(detector, text):
     decision = decide_alone(detector, text)
@@ -517,8 +519,10 @@ def test_german_labels_go_to_the_german_model(detector, text):
 
 # English words written solid are no German compounds; labels English writes as German does are kept as they are.
 @pytest.mark.parametrize(
-    "text", ["Filename", "Timezone", "Kilobits", "DateTime", "Pause", "Videos", "Cache", "Forum", "Video-Bitrate", "Server-URL", "Plugin", "Tags"]
-)
+    "text",
+    ["Filename", "Timezone", "Kilobits", "DateTime", "Pause", "Videos", "Cache", "Forum", "Video-Bitrate", "Server-URL", "Plugin", "Tags",
+     "1GiB", "10 GiB", "Docker-Container", "Tag"],
+)  # fmt: skip
 def test_english_labels_and_labels_that_read_the_same_go_to_no_model(detector, text):
     decision = decide_alone(detector, text)
     assert route(decision) is None, decision.reason
@@ -531,7 +535,7 @@ def test_english_labels_and_labels_that_read_the_same_go_to_no_model(detector, t
      ("gigabytes", False), ("aaa", False)],
 )  # fmt: skip
 def test_german_by_form(word, german):
-    from unilingo._lexicon import german_word
+    from unilingo._german import german_word
 
     assert german_word(word) is german
 
@@ -539,9 +543,55 @@ def test_german_by_form(word, german):
 @pytest.mark.parametrize(
     "text, same",
     [("Pause", True), ("Video-Bitrate", True), ("Server-URL", True), ("Okay", True), ("Dateien", False), ("Alle Dateien", False),
-     ("Tag", False), ("PushDeer", False), ("Export the file now please", False)],
+     ("Tag", True), ("Klein", False), ("im April", False), ("PushDeer", False), ("Export the file now please", False)],
 )  # fmt: skip
 def test_reads_the_same_in_english(text, same):
     from unilingo._lexicon import reads_the_same_in
 
     assert reads_the_same_in(text, "en", "de") is same
+
+
+# Issue 24, item 7: strings from real English pages that went to the German
+# model, and German headings that were skipped as look-alikes or names.
+@pytest.mark.parametrize(
+    "text, reason",
+    [("Linderman, George C.; Steinerberger, Stefan (2017-06-08).", "looks like a citation"),
+     ("Mein Smith 2005, p. 6.", "looks like a citation"), ("Smith et al. 2019, pp. 3–5", "looks like a citation"),
+     ("Heinemann (publisher)", "already en"), ("Deutsche Bank Flew and Fell.", "already en")],
+)  # fmt: skip
+def test_citations_described_names_and_title_case_headlines_go_to_no_model(detector, text, reason):
+    decision = decide_alone(detector, text)
+    assert route(decision) is None and decision.reason.startswith(reason), decision.reason
+
+
+@pytest.mark.parametrize("text", ["E-Mail Versand Konfiguration", "Bluttest-Skandal Uniklinik Heidelberg", "Bundestagswahl 2025", "Stadt (Deutschland)"])
+def test_german_headings_are_no_look_alikes_nor_names(detector, text):
+    decision = decide_alone(detector, text)
+    assert route(decision) == "de", decision.reason
+
+
+def test_an_english_product_label_is_no_check_finding(detector):
+    decision = decide_alone(detector, "TinyMCE Editor Configuration")
+    assert not detector.is_finding(decision.lang, decision.action, decision.reason), decision.reason
+
+
+ENGLISH_PAGE = (
+    "The mail client stores its settings in a profile folder, and every account keeps its own configuration there.\n\n"
+    "The program checks for updates once a day and asks before it installs them.\n\n{}\n\n"
+    "More text follows here, and it is written in English as well.\n"
+)
+
+
+# A numbered heading naming a product, a pinyin tag cloud: words no list holds
+# (or German's n-grams read) follow the English page around them.
+@pytest.mark.parametrize(
+    "block, wanted",
+    [("## 3.4 Thunderbird", ["3.4 Thunderbird"]), ("Photo: Reuters/Corbis", ["Photo: Reuters/Corbis"]),
+     ("- meishi\n- lishi\n- jingji\n- yinyue\n- Zhongguo", ["meishi", "lishi", "jingji", "yinyue", "Zhongguo"]),
+     ("## Abbrechen", []), ("## E-Mail Versand Konfiguration", [])],
+)  # fmt: skip
+def test_names_and_romanised_tags_on_an_english_page_stay_as_they_are(detector, block, wanted):
+    parsed = segment(ENGLISH_PAGE.format(block), "markdown")
+    decisions = dict(zip((s.text for s in parsed.segments), detector.decide(parsed.segments)))
+    kept = [text for text in block.replace("## ", "").replace("- ", "").splitlines() if route(decisions[text]) is None]
+    assert kept == wanted, {text: decisions[text].reason for text in decisions}

@@ -48,19 +48,21 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 
 from ._errors import ConfigError
 from ._langid import LangidScorer, known_codes, langid_model
+from ._german import german_derivation_or_compound, german_not_english, german_noun_or_adjective, german_word
 from ._lexicon import (
     FUNCTION_WORDS,
     credit_label,
     credit_languages,
     function_word_hits,
-    german_adjective,
     mostly_unknown_words,
+    name_description,
     only_placeholder_words,
     own_and_shared_markers,
     reads_the_same_in,
+    tells_apart,
     word_frequency_scores,
-    words,
 )
+from ._wordlists import words
 from ._segment import Segment
 
 if TYPE_CHECKING:
@@ -92,6 +94,14 @@ _FUNCTION_WORD_WEIGHT = 4.0
 _WORD_FREQUENCY_WEIGHT = 1.0
 _ACTIONABLE_PRIOR = 2.0
 _FLOOR = 1e-4
+# A label (see _is_label) with a word German writes: in a German or English interface a button is far likelier
+# German or English than a look-alike's, and its letters are too few for the n-gram models to tell them apart
+# ("Kalender": Danish 0.57, "Gruppen": uncertain). Chosen on ui-dev's tuning part: 2.0 (the sentences' prior)
+# leaves 229 of its 2,253 short German labels misrouted, 3.0 195, 4.0 174, 5.0 with twice the English misses.
+_LABEL_PRIOR = 4.0
+# And each of its words that German writes and English's list does not hold at all counts this much against
+# English: English labels borrow no German, German ones borrow English ("Heartbeat-Intervall", "Board klonen").
+_NOT_ENGLISH_WEIGHT = 8.0
 # lingua has no model for these; it calls them by their nearest neighbour, so
 # its vote for the neighbour counts for both and the other opinions decide.
 _LINGUA_STAND_INS = {"lb": "de"}
@@ -107,6 +117,8 @@ _SURE = 0.9
 _SETTLED = 0.99
 # lingua's fast models are as good as its full ones on texts this long (its documentation says so; the dev set agrees).
 _FAST_MODELS_SUFFICE = 120
+# The share of a document's sure sentences in one language that makes it the document's language (see _document_language).
+_DOCUMENT_SHARE = 0.9
 # How strongly the languages a document is surely written in pull its short segments.
 _DOCUMENT_PRIOR = 0.5
 # A segment's marked language (HTML's ``lang``) weighs this much more than the others: pages mislabel
@@ -123,7 +135,7 @@ _MARKED_PRIOR = 3.0
 _FOREIGN_SURE = 0.95
 _FOREIGN_SOURCE_AT_MOST = 0.001
 # Changes when the scorer would guess differently, so remembered guesses are not reused.
-_GUESS_VERSION = 13
+_GUESS_VERSION = 14
 # A segment with this many marker words of one language and none of another
 # is decided by them alone: 4 words x 4.0 outweigh all that langid and lingua
 # together say against a language's own function words short of both ruling
@@ -138,15 +150,30 @@ _NAME_CONFIDENCE = 0.85
 # ("Olaf Scholz": German 0.12, "Li Wei" 0.01), a heading's much more
 # ("Verwandte Artikel": 0.38, "Weitere Nachrichten" 0.96).
 _NAME_EVIDENCE = 0.25
+# Words a name does not open with, though the look-alikes write them too (so they mark no language): "Alle Orte", "Zum Dashboard".
+_NO_NAME_OPENS = frozenset("alle alles zum zu an am im mit bei beim nach neue neuer neues".split())
+# See _looks_like_a_citation.
+_CITATION_YEAR = re.compile(r"(?<!\d)(?:1[5-9]|20)\d\d(?!\d)")
+_CITATION_FORM = re.compile(r"\bpp?\.\s*\d|\((?:1[5-9]|20)\d\d[^()]*\)|^\s*[^\W\d_][\w'’-]+, [^\W\d_]")
+_CITATION_WORDS = frozenset("p pp et al ed eds vol no hrsg hg s ff f".split())
+_LETTERS = re.compile(r"[^\W\d_]+")
+# A text of this many words or more, each of this many letters capitalised, is in title case: German
+# capitalises its nouns, not its verbs ("Flew") and adjectives.
+_TITLE_CASE_WORDS = 4
+_TITLE_CASE_LETTERS = 4
 # Digits say nothing of a language, yet the n-gram models read them.
 _DIGITS = re.compile(r"\d+")
 # One token with a call, an identifier joined by "_" or an assignment is code:
-# "print(x)", "foo_bar()", "a=b" (English to a German reader of --target de).
-_CODE = re.compile(r"[^\W\d_]\(|[^\W\d_]_[^\W\d_]|=")
+# "print(x)", "foo_bar()", "a=b" (English to a German reader of --target de); not a plural in brackets ("Telefonnummer(n)").
+_CODE = re.compile(r"[^\W\d_]\((?!(?:e|n|s|en|er)\)(?!\w))|[^\W\d_]_[^\W\d_]|=")
 # So is a text with an equals sign that does not end as a sentence does:
 # "SELECT name FROM kunden WHERE land = 'DE';" in a list item, "x = y + 1".
 # "Hier gilt E = mc²." ends as prose and stays prose.
 _CODE_STATEMENT = re.compile(r"=(?!.*[.!?:][\"'”“»)]*\s*$)", re.DOTALL)
+# A run of letters and digits with both in it, or a number and a unit written as units are ("5 km", "3 MB",
+# "10 GiB"; not "12 May"), and what is left of a text without such runs that is no word.
+_DIGIT_GLUED = re.compile(r"\w*(?:\d[^\W\d_]|[^\W\d_]\d)\w*|\d[\d.,]*\s+(?:[a-z]{1,2}|[A-Z]{1,3}|[A-Z][a-z][A-Z])\b")
+_NOT_LETTERS = " \t\n.,;:!?()[]{}/+-–—%×*#'\"“”„«»"
 # Most texts mark no language: one shared empty set, not 12,000 new ones for a megabyte.
 _UNMARKED: frozenset[str] = frozenset()
 
@@ -204,6 +231,7 @@ class _Scorer:
         self._by_markers: dict[tuple[int, ...], _Guess] = {}
         actionable = {target, *sources}
         self._prior = {code: _ACTIONABLE_PRIOR if code in actionable else 0.0 for code in self.candidates}
+        self._label_prior = {code: _LABEL_PRIOR if code in actionable else 0.0 for code in self.candidates}
 
     def guess_many(self, texts: Sequence[str], marked: Sequence[Iterable[str]] | None = None) -> list[_Guess]:
         """Guesses for many texts (each distinct one scored once), cheapest opinion first.
@@ -243,9 +271,7 @@ class _Scorer:
                 guesses[index] = guess
             else:
                 undecided.append(index)
-        # Digits say nothing of a language, yet the n-gram models read them:
-        # "Artikel 1" came out Luxembourgish and "Artikel 2" German.
-        letters = {index: _DIGITS.sub("", texts[index]) for index in undecided}
+        letters = {index: _n_gram_text(texts[index]) for index in undecided}
         # py3langid costs a fifth of lingua's fast models on a short text:
         # asked first there, with the marker words it settles most.
         langid: dict[int, dict[str, float]] = {}
@@ -273,12 +299,14 @@ class _Scorer:
         actionable = {*self._sources, self.target}
         for index, lingua in full:
             guesses[index] = guess = self._combine(langid[index], lingua, hits[index])
-            if not (len(texts[index]) >= _FAST_MODELS_SUFFICE or self._surely_left_alone(guess) or self._surely_headed(guess, hits[index], texts[index])):
+            if not (len(texts[index]) >= _FAST_MODELS_SUFFICE or self._surely_left_alone(guess, texts[index]) or self._surely_headed(guess, hits[index], texts[index])):
                 if _looks_like_a_name(texts[index]):
                     names.append((index, lingua))
                     continue
                 frequencies = word_frequency_scores(texts[index], self.candidates)
-                guesses[index] = guess = self._combine(langid[index], lingua, hits[index], frequencies)
+                label = _is_label(texts[index], hits[index]) and any(map(german_word, words(texts[index])))
+                not_english = german_not_english(texts[index]) if label else 0
+                guesses[index] = guess = self._combine(langid[index], lingua, hits[index], frequencies, label=label, not_english=not_english)
             if guess.lang in actionable and not _agreed(guess, hits[index], texts[index], self.candidates):
                 guesses[index] = self._with_foreign_language(guess, letters[index])
         for index, lingua in names:
@@ -299,9 +327,12 @@ class _Scorer:
         among the candidates, and Italian to py3langid over all it knows;
         "Muchas gracias por todo." is surely English to lingua's fast models
         among the candidates; "God is omniscient." is Latin to py3langid, but
-        its words are English ones.
+        its words are English ones. A word German forms ("Ukrainisch",
+        "Prozentsatz") is German's, though German's list lacks it.
         """
         if not mostly_unknown_words(text, [guess.lang], german_by_form=False):
+            return guess
+        if guess.lang == "de" and any(map(german_derivation_or_compound, words(text))):
             return guess
         everywhere = self._langid_everywhere(text)
         top = max(everywhere, key=everywhere.__getitem__)
@@ -324,30 +355,42 @@ class _Scorer:
         """
         return guess.lang in self._sources and _agreed(guess, hits, text, self.candidates)
 
-    def _surely_left_alone(self, guess: _Guess) -> bool:
+    def _surely_left_alone(self, guess: _Guess, text: str) -> bool:
         """Whether a guess leaves a text out of every model's reach beyond doubt.
 
         A second opinion could then only say which language it is left alone
         in: "I'm hungry." at 0.95 English and 0.04 Dutch stays as it is either
         way. A text headed for a model always gets one: false alarms of the
-        n-gram models ("I'm transgender." as German) are what the full models
-        catch.
+        n-gram models ("I'm transgender." as German) are what the word
+        frequencies catch.
         """
-        return sum(guess.probabilities.get(code, 0.0) for code in self._sources) <= 1.0 - _SETTLED
+        if sum(guess.probabilities.get(code, 0.0) for code in self._sources) > 1.0 - _SETTLED:
+            return False
+        # Unless the text's words are mostly not that language's: "Bluttest-Skandal Uniklinik Heidelberg" reads
+        # Norwegian to both n-gram models (German 0.01), and its words are German. Nor is English with a word
+        # German writes and English does not ("Komplexes Argument"), while German has a model.
+        if "de" in self._sources and guess.lang == "en" and german_not_english(text):
+            return False
+        return not mostly_unknown_words(text, [guess.lang], german_by_form=False)
 
     def _langid_probabilities(self, text: str) -> dict[str, float]:
         return _softmax(dict(zip(self.candidates, self._langid.log_probabilities(text))))
 
     def _combine(
-        self, langid: dict[str, float], lingua: dict[str, float], hits: dict[str, int], frequencies: dict[str, float] | None = None
+        self, langid: dict[str, float], lingua: dict[str, float], hits: dict[str, int], frequencies: dict[str, float] | None = None,
+        *, label: bool = False, not_english: int = 0,
     ) -> _Guess:
         """Opinions added in log space.
 
         An opinion left out (empty) would add the same to every language and
         change no probability, so it is skipped: most texts are decided on
-        one or two opinions.
+        one or two opinions. A ``label`` gets the labels' prior (see
+        _LABEL_PRIOR), and ``not_english`` words count against English.
         """
-        scores = {code: _FUNCTION_WORD_WEIGHT * hits[code] + self._prior[code] for code in self.candidates}
+        prior = self._label_prior if label else self._prior
+        scores = {code: _FUNCTION_WORD_WEIGHT * hits[code] + prior[code] for code in self.candidates}
+        if not_english and "en" in scores:
+            scores["en"] -= _NOT_ENGLISH_WEIGHT * not_english
         if langid:
             for code in scores:
                 scores[code] += _LANGID_WEIGHT * math.log(langid[code] + _FLOOR)
@@ -452,10 +495,13 @@ class Detector:
         guesses = [_with_marked_language(segment.marked, guess) for segment, guess in zip(segments, guesses)]
         line_guesses = self._line_guesses(segments, guesses)
         prose = self._prose_languages(segments, guesses)
+        document = _document_language(segments, guesses)
         in_group = Counter(segment.group for segment in segments)
         return [
             self._marked_without_model(segment.marked)
-            or self._route(segment.text, guess, self._context(index, segments, guesses, line_guesses, prose), alone=in_group[segment.group] == 1)
+            or self._route(
+                segment.text, guess, self._context(index, segments, guesses, line_guesses, prose, document), alone=in_group[segment.group] == 1
+            )
             for index, (segment, guess) in enumerate(zip(segments, guesses))
         ]
 
@@ -473,11 +519,17 @@ class Detector:
                 guesses[index] = _Guess(self.target, 1.0, {self.target: 1.0})
             return guesses
         labels = {index: credit_label(texts[index]) for index in with_words}
-        scored = [labels[index] or texts[index] for index in with_words]
+        described = {index: name_description(texts[index]) for index in with_words if labels[index] is None}
+        # A description that reads alike in the target and the sources ("Gültigkeitszeitraum (optional)") says nothing.
+        described = {index: text if text and tells_apart(text, [self.target, *self.sources]) else None for index, text in described.items()}
+        scored = [labels[index] or described[index] or texts[index] for index in with_words]
         marked = [credit_languages(labels[index]) if labels[index] else () for index in with_words]
         for index, guess in zip(with_words, self._remembered_guesses(scored, marked)):
-            label = labels[index]
-            guesses[index] = guess if label is None else _Guess(guess.lang, guess.confidence, guess.probabilities, f"its label '{label}'")
+            label, description = labels[index], described.get(index)
+            if label is not None or description is not None:
+                basis = f"its label '{label}'" if label is not None else f"its description '{description}'"
+                guess = _Guess(guess.lang, guess.confidence, guess.probabilities, basis)
+            guesses[index] = guess
         return guesses
 
     def is_finding(self, lang: str | None, action: str, reason: str) -> bool:
@@ -534,8 +586,8 @@ class Detector:
         joined = [" ".join(texts[line]) for line in lines]
         return dict(zip(lines, self._remembered_guesses(joined, [()] * len(lines))))
 
-    def _context(self, index, segments, guesses, line_guesses, prose) -> tuple[_Guess, str] | None:
-        """A confident guess from the segment's sentence, line or block neighbours that its own guess allows."""
+    def _context(self, index, segments, guesses, line_guesses, prose, document) -> tuple[_Guess, str] | None:
+        """A confident guess from the segment's sentence, line, block neighbours or document that its own guess allows."""
         own = guesses[index]
         segment = segments[index]
         if own is None or own.basis:
@@ -548,6 +600,16 @@ class Detector:
                 if lang != own.lang or own.confidence < self.min_confidence:
                     confidence = min(mate.confidence for mate in mates)
                     return _Guess(lang, confidence, {lang: confidence}), "its sentence's neighbours"
+            # "## Artikel 1." in a Swedish declaration, "3.4 Thunderbird" on an English page: a heading whose words
+            # the document's language writes as well, or no language writes, is in that language, however surely
+            # it reads as German alone.
+            # Not away from the target: "News" on a German page is already the target's as it is.
+            if (
+                document is not None
+                and own.lang not in (document.lang, self.target)
+                and reads_the_same_in(segment.text, document.lang, own.lang, one_word_of_it=False)
+            ):
+                return document, "its document"
         if own.confidence >= self.min_confidence or _looks_like_a_name(segment.text):
             return None
         line = line_guesses.get(segment.line)
@@ -573,6 +635,8 @@ class Detector:
             return Decision(guess.foreign, guess.foreign_confidence, "skip",
                             f"{NO_MODEL_REASON} {guess.foreign} -> {self.target} (py3langid over all its languages {guess.foreign_confidence:.2f})")  # fmt: skip
         how = f"{DETECTOR_NAME} {guess.confidence:.2f}"
+        if _looks_like_a_citation(text):
+            return Decision(guess.lang, guess.confidence, "skip", f"looks like a citation ({how})")
         if guess.basis:
             how = f"{DETECTOR_NAME} on {guess.basis} {guess.confidence:.2f}"
         if context is not None:
@@ -620,6 +684,21 @@ def _confident_neighbour(segments, guesses, index: int, step: int, threshold: fl
             return guess
         position += step
     return None
+
+
+def _document_language(segments, guesses: Sequence[_Guess | None]) -> _Guess | None:
+    """The language nine in ten of a document's sure sentences (not short ones) are in, when there are two or more.
+
+    Nine in ten, not all: an Afrikaans declaration has a sentence or two that read surely Dutch.
+    """
+    sure = [guess for segment, guess in zip(segments, guesses) if guess is not None and guess.confidence >= _SURE and not _is_short(segment.text)]
+    if len(sure) < 2:
+        return None
+    lang, count = Counter(guess.lang for guess in sure).most_common(1)[0]
+    if count < _DOCUMENT_SHARE * len(sure):
+        return None
+    confidence = min(guess.confidence for guess in sure if guess.lang == lang)
+    return _Guess(lang, confidence, {lang: confidence})
 
 
 def _with_document_prior(segments, guesses: list[_Guess | None]) -> list[_Guess | None]:
@@ -683,11 +762,49 @@ def _only_shared_besides(lang: str, hits: dict[str, int], text: str, candidates:
     return all(hits[code] <= shared for code in others)
 
 
+def _looks_like_a_citation(text: str) -> bool:
+    """Names and a year, cited as references cite them: "Linderman, George C.; Steinerberger, Stefan (2017-06-08).", "Mein Smith 2005, p. 6."
+
+    Every word is capitalised, an initial or a word of the citation itself
+    ("p.", "et al."), and there is a year with a page, a date in brackets
+    or a surname before a comma.
+    """
+    if not _CITATION_YEAR.search(text) or not _CITATION_FORM.search(text):
+        return False
+    return all(word[0].isupper() or word.lower() in _CITATION_WORDS for word in _LETTERS.findall(text))
+
+
+def _is_label(text: str, hits: dict[str, int]) -> bool:
+    """A short text with no marker word and no sentence's end: a button, a menu item, a table header."""
+    # Words as spaces part them: "Text-to-Speech-Anruf" is one.
+    spaced = [token for token in text.split() if any(char.isalpha() for char in token)]
+    return len(spaced) <= _SHORT_WORDS and not any(hits.values()) and not text.rstrip().endswith((".", "!", "?"))
+
+
+def _n_gram_text(text: str) -> str:
+    """What the n-gram models read: the text without digits, and a heading in English title case in lower case.
+
+    Digits say nothing of a language, yet the n-gram models read them:
+    "Artikel 1" came out Luxembourgish and "Artikel 2" German. Capitals on
+    every word read as German nouns: "Deutsche Bank Flew and Fell." was
+    German to both models, and "deutsche bank flew and fell." is not.
+    """
+    text = _DIGITS.sub("", text)
+    tokens = text.split()
+    if len(tokens) >= _TITLE_CASE_WORDS and all(token[0].isupper() for token in tokens if len(token) >= _TITLE_CASE_LETTERS):
+        return text.lower()
+    return text
+
+
 def _has_words(text: str) -> bool:
     token = text.strip()
     if token and not any(char.isspace() for char in token) and _CODE.search(token):
         return False
     if _CODE_STATEMENT.search(token):
+        return False
+    # "1GiB", "10 GiB", "H5N1": letters glued to digits, or a short one after a number, are a unit or a code
+    # ("GiB" is German "gib" to the word lists).
+    if _DIGIT_GLUED.search(text) and not _DIGIT_GLUED.sub("", text).strip(_NOT_LETTERS):
         return False
     long_words = 0
     for word in words(text):
@@ -713,8 +830,12 @@ def _looks_like_a_name(text: str) -> bool:
     tokens = text.split(maxsplit=4)  # a sentence is not split whole to learn that it has over four words
     if not 2 <= len(tokens) <= 4:
         return False
-    if not all(token[0].isupper() and all(char.isalpha() or char in "-'’." for char in token) for token in tokens):
+    # A lone letter without a full stop is a symbol, no initial: "Ø Antwortzeit".
+    if not all(token[0].isupper() and all(char.isalpha() or char in "-'’." for char in token) and len(token) > 1 for token in tokens):
         return False
     lowered = words(text)
-    # A German adjective is no name's: "Blockierte Nummern", "Ungültige URL" are labels.
-    return not any(word in marker_words or german_adjective(word) for word in lowered for marker_words in FUNCTION_WORDS.values())
+    if lowered[0] in _NO_NAME_OPENS:
+        return False
+    # A German adjective is no name's: "Blockierte Nummern", "Ungültige URL" are labels. Nor a long word
+    # German writes, English does not, and German forms as it forms its words: "Oracle Datenbank", "WhatsApp Gruppen".
+    return not any(german_noun_or_adjective(word) or any(word in marker_words for marker_words in FUNCTION_WORDS.values()) for word in lowered)

@@ -18,13 +18,13 @@ frequent words per language.
 
 from __future__ import annotations
 
-import gzip
-import importlib.util
 import math
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Sequence
+
+from ._german import GERMAN_FORM, german_word
+from ._wordlists import FREQUENCY_MIN_LETTERS, STAND_INS, UNSEEN_FREQUENCY, WORD_OF_A_LANGUAGE, word_log_frequencies, words
 
 # German marker words that Luxembourgish writes too, in German spelling: each
 # twice or more in the tuning part's Luxembourgish text (1 in 300 of its
@@ -84,7 +84,6 @@ FUNCTION_WORDS: dict[str, frozenset[str]] = {
     ),
 }
 
-_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|'n\b")
 # "du" next to a verb in -st is German only ("Bist du da?", "du hilfst"):
 # Luxembourgish says "bass du", the Scandinavian languages "du er/är". It
 # counts as two marker words: both n-gram models read "Du spinnst!" as Norwegian.
@@ -124,14 +123,62 @@ def credit_label(text: str) -> str | None:
     return None
 
 
+# A name and, in brackets, what it is: "Heinemann (publisher)", "Mercury (planet)", as reference pages link them.
+_DESCRIBED = re.compile(r"^\s*([^()]+?) \(([^()]+)\)\s*$")
+_DESCRIBED_NAME_MAX_WORDS = 4
+
+
+def name_description(text: str) -> str | None:
+    """The lower-case description after a capitalised name ("publisher" of "Heinemann (publisher)"), if there is one.
+
+    The name's letters say where the name comes from, the description what
+    language the text is in: "Heinemann" reads German to both n-gram models.
+    """
+    match = _DESCRIBED.match(text)
+    if match is None:
+        return None
+    name, description = match.group(1).split(), match.group(2)
+    if len(name) > _DESCRIBED_NAME_MAX_WORDS or not all(word[0].isupper() for word in name) or not description[0].islower():
+        return None
+    if not any(len(word) >= FREQUENCY_MIN_LETTERS for word in words(description)):
+        return None
+    return description
+
+
+# A word this many times as frequent in one language's list as in each other's tells them apart.
+_TELLS_APART = math.log(5.0)
+
+
+def tells_apart(text: str, languages: Sequence[str]) -> bool:
+    """Whether a word of ``text`` is far more frequent in one of ``languages`` than in the others.
+
+    "publisher" is (English, 6 times German's); "optional" (2 times) is not.
+    """
+    lists = [word_log_frequencies(STAND_INS.get(lang, lang)) for lang in languages]
+    if len(lists) < 2 or any(listed is None for listed in lists):
+        return False
+    unseen = math.log(UNSEEN_FREQUENCY)
+    for token in words(text):
+        found = sorted((listed.get(token, unseen) for listed in lists), reverse=True)  # type: ignore[union-attr]
+        if found[0] >= math.log(WORD_OF_A_LANGUAGE) and found[0] - found[1] >= _TELLS_APART:
+            return True
+    return False
+
+
 def credit_languages(label: str) -> list[str]:
     return [lang for lang, labels in CREDIT_LABELS.items() if label.lower() in labels]
 
 
+# Words joined by hyphens are one word: the "E" of "E-Mail" is no Luxembourgish article, nor "an" of "An-/Abwesenheit" German.
+_HYPHENATED = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
+
+
 @lru_cache(maxsize=1 << 16)
-def words(text: str) -> tuple[str, ...]:
-    # Cached: the detector asks for a segment's words several times over.
-    return tuple(_WORD.findall(text.lower().replace("\u2019", "'")))
+def marker_tokens(text: str) -> tuple[str, ...]:
+    """The words of ``text`` that may be marker words: all but the pieces of hyphenated compounds."""
+    if "-" not in text:
+        return words(text)
+    return words(_HYPHENATED.sub(" ", text))
 
 
 def _languages_of_words() -> dict[str, tuple[str, ...]]:
@@ -147,7 +194,7 @@ _LANGUAGES_OF = _languages_of_words()
 
 
 def function_word_hits(text: str, languages) -> dict[str, int]:
-    tokens = words(text)
+    tokens = marker_tokens(text)
     hits = dict.fromkeys(languages, 0)
     # Most words mark no language: map and filter skip them without a Python step each.
     for langs in filter(None, map(_LANGUAGES_OF.get, tokens)):
@@ -175,7 +222,7 @@ def own_and_shared_markers(text: str, languages) -> tuple[dict[str, int], dict[s
     chosen = set(languages)
     own = dict.fromkeys(languages, 0)
     shared = dict.fromkeys(languages, 0)
-    for langs in filter(None, map(_LANGUAGES_OF.get, words(text))):
+    for langs in filter(None, map(_LANGUAGES_OF.get, marker_tokens(text))):
         marked = [lang for lang in langs if lang in chosen]
         counts = own if len(marked) == 1 else shared
         for lang in marked:
@@ -183,44 +230,13 @@ def own_and_shared_markers(text: str, languages) -> tuple[dict[str, int], dict[s
     return own, shared
 
 
-# wordfreq has no list for these; they read their nearest neighbour's, and the other opinions separate the two.
-_FREQUENCY_STAND_INS = {"lb": "de", "af": "nl"}
-# wordfreq's small lists stop at a frequency of 1e-6: a word missing from one is rarer than that there.
-_UNSEEN_FREQUENCY = 1e-7
-# Shorter words ("Nr.", "du") are abbreviations and marker words, which the frequency lists cannot weigh.
-_FREQUENCY_MIN_LETTERS = 3
-# The lists' rarest words are web noise as much as language ("aaa", "ccc" and
-# "bim" are there, just under this): a word rarer than this in every list is
-# no evidence of a language.
-_WORD_OF_A_LANGUAGE = 1e-5
-
-
-@lru_cache(maxsize=None)
-def word_log_frequencies(lang: str) -> dict[str, float] | None:
-    """ln(frequency + the unseen one) of each word of wordfreq's small list for ``lang`` (~30,000 words), or None.
-
-    Read from wordfreq's data files in their documented cBpack format (a
-    header, then one list of words per centibel below a frequency of 1): the
-    wordfreq module itself spends 0.13 s importing language-tag tables that a
-    look-up never needs.
-    """
-    spec = importlib.util.find_spec("wordfreq")
-    if spec is None or not spec.submodule_search_locations:
-        raise ModuleNotFoundError("wordfreq is not installed: pip install wordfreq")
-    path = Path(spec.submodule_search_locations[0]) / "data" / f"small_{lang}.msgpack.gz"
-    if not path.exists():
-        return None
-    import msgpack
-
-    with gzip.open(path) as handle:
-        header, *buckets = msgpack.load(handle, raw=False)
-    if header.get("format") != "cB":
-        raise ValueError(f"{path}: not a cBpack word list ({header!r}); unilingo reads wordfreq 3's format")
-    log_frequencies: dict[str, float] = {}
-    for centibels, bucket in enumerate(buckets):
-        if bucket:
-            log_frequencies.update(dict.fromkeys(bucket, math.log(10 ** (-centibels / 100) + _UNSEEN_FREQUENCY)))
-    return log_frequencies
+# A language reading its neighbour's list writes the neighbour's long words less often than the neighbour does:
+# each found there counts this share of its frequency. Without it "Telefonnummer" read as Luxembourgish (0.96),
+# whose own spelling is "Telefonsnummer": the n-gram models alone decided between two languages the list could
+# not tell apart. Shorter words the two write alike ("dir", "mat", "kommt", "Artikel"), so they count in full: with
+# seven letters, "## Artikel 1." alone in a Swedish or Dutch declaration went to the German model.
+_STAND_IN_SHARE = math.log(0.05)
+_STAND_IN_LONG_WORD = 8
 
 
 def word_frequency_scores(text: str, languages: Sequence[str]) -> dict[str, float]:
@@ -231,18 +247,20 @@ def word_frequency_scores(text: str, languages: Sequence[str]) -> dict[str, floa
     about it either way.
     """
     tokens = [token.casefold() for token in words(text)]
-    if not any(len(token) >= _FREQUENCY_MIN_LETTERS for token in tokens):
+    if not any(len(token) >= FREQUENCY_MIN_LETTERS for token in tokens):
         return {}
-    unseen = math.log(_UNSEEN_FREQUENCY)
+    unseen = math.log(UNSEEN_FREQUENCY)
     scores = {}
     for lang in languages:
-        log_frequencies = word_log_frequencies(_FREQUENCY_STAND_INS.get(lang, lang))
+        log_frequencies = word_log_frequencies(STAND_INS.get(lang, lang))
         if log_frequencies is not None:
             scores[lang] = sum(log_frequencies.get(token, unseen) for token in tokens)
+            if lang in STAND_INS:
+                scores[lang] += _STAND_IN_SHARE * sum(len(token) >= _STAND_IN_LONG_WORD and token in log_frequencies for token in tokens)
     if "de" in scores:
         # A German compound or derivation missing from the list is as frequent as the list's rarest words, in German
         # alone: Luxembourgish reads German's list for want of its own, not German's word formation.
-        scores["de"] += sum(_GERMAN_FORM - unseen for token in tokens if token not in word_log_frequencies("de") and german_word(token))
+        scores["de"] += sum(GERMAN_FORM - unseen for token in tokens if token not in word_log_frequencies("de") and german_word(token))
     if not scores:
         return {}
     neutral = sum(scores.values()) / len(scores)
@@ -264,122 +282,6 @@ def only_placeholder_words(text: str) -> bool:
     return bool(tokens) and _PLACEHOLDER_WORDS.issuperset(tokens) and not _PLACEHOLDER_WORDS_OF_A_LANGUAGE.issuperset(tokens)
 
 
-# German spreads a word's frequency over its inflections and compounds, so
-# everyday interface words sit under _WORD_OF_A_LANGUAGE in wordfreq's small
-# German list ("Abbrechen" 6.2e-6, "Pfad" 6.8e-6) or are not in it at all
-# ("Startdatum", "Authentifizierung"). The list's web noise is three letters
-# ("aaa", "bim"): a longer word it holds at all is a German word.
-_LISTED_GERMAN_MIN_LETTERS = 4
-_GERMAN_FORM = math.log(1e-6 + _UNSEEN_FREQUENCY)
-# Pieces a compound is split into: every piece but the last of at least four
-# letters, so that "notcode" (not+code) and "github" (git+hub) stay no
-# language; the last, the compound's head, of at least three ("Bildtyp").
-_COMPOUND_PIECE_MIN_LETTERS = 4
-# Longer pieces, and words, are none German writes ("Authentifizierungs" is 18 letters, "Rindfleischetikettierung" 24):
-# a run of letters in a key or a hash is split in at most this many ways at each step.
-_COMPOUND_PIECE_MAX_LETTERS = 24
-_GERMAN_WORD_MAX_LETTERS = 64
-_COMPOUND_HEAD_MIN_LETTERS = 3
-# What German writes between two pieces ("Verbindung-s-typ", "Protone-n-masse").
-_COMPOUND_LINKS = ("", "s", "es", "n", "en", "er", "e")
-# Verb prefixes that join a listed verb ("aus-schneiden", "ent-packen"): shorter than a piece, German all the same.
-_GERMAN_PREFIXES = frozenset("ab an auf aus be ein ent er ver zer vor nach um zu mit über unter weg".split())
-# Endings German derives words with and English does not: "-ierung", "-isch", "-keit".
-# Three letters before them at least: the ending alone is no word.
-_GERMAN_SUFFIX = re.compile(r"...(?:ier(?:en|ung(?:en|s)?|bar|te?)|isch(?:e[nmrs]?)?|ungs?|ungen|keit|heit|schaft|ismus|ität)$")
-# Endings German inflects with: "Blockierte", "Benutzerdefiniertes" are listed or compounds without them.
-# Not "-s": English plurals end so ("Gigabytes", "Kilobits").
-_GERMAN_INFLECTIONS = ("e", "en", "er", "es", "em", "n")
-# German web text is full of English ("time" 2.3e-5 there), so a compound's
-# head must be at least a fifth as frequent in German as in English: "name",
-# "token", "container" (0.2-0.7) head German compounds ("Absendername"),
-# "bits", "host", "date", "time" (0.01-0.12) English ones ("Kilobits", "DateTime").
-_GERMAN_HEAD = math.log(0.2)
-# And no rarer than the words that are language (see _WORD_OF_A_LANGUAGE): the list's rarest are web noise
-# ("quot", HTML's &quot;, makes "Blockquote" blockquot-e).
-_HEAD_OF_A_LANGUAGE = math.log(_WORD_OF_A_LANGUAGE)
-
-
-@lru_cache(maxsize=1 << 16)
-def german_word(token: str) -> bool:
-    """Whether a lower-case word is German by form: listed at all, a German derivation, or a compound with a German head.
-
-    Evidence that a word is German, not that it is not: "Dateiname",
-    "Ausschneiden", "Authentifizierung", "Benutzerdefinierter",
-    "Exponentialfunktion", which wordfreq's small list has under 1e-5 or
-    not at all. A compound is German by its last piece, its head (see _GERMAN_HEAD).
-    """
-    listed, english = word_log_frequencies("de"), word_log_frequencies("en")
-    if listed is None or english is None or len(token) > _GERMAN_WORD_MAX_LETTERS:
-        return False
-    if len(token) >= _LISTED_GERMAN_MIN_LETTERS and token in listed or _GERMAN_SUFFIX.search(token):
-        return True
-    stems = [token[: -len(ending)] for ending in _GERMAN_INFLECTIONS if token.endswith(ending)]
-    if any(len(stem) >= _LISTED_GERMAN_MIN_LETTERS and stem in listed for stem in stems):
-        return True
-    # A German head alone makes a compound German, whatever precedes it ("Binär-datei", "Sortier-optionen").
-    if any(token[start:] in listed and token[start:] not in english for start in range(_GERMAN_ONLY_HEAD_FROM, len(token) - _GERMAN_ONLY_HEAD_MIN_LETTERS + 1)):
-        return True
-    return any(_german_compound(stem) for stem in [token, *stems])
-
-
-# A word German's list holds and English's does not, of five letters at least, after three letters at least:
-# "Datei", "Optionen", "Sekunden" end German compounds; "notcode" and "github" end in English words.
-_GERMAN_ONLY_HEAD_MIN_LETTERS = 5
-_GERMAN_ONLY_HEAD_FROM = 3
-
-
-# An adjective German inflects: a listed stem ("blockiert-e", "ungültig-es",
-# "vollständig-er") or one German derives adjectives with ("sonstig-e",
-# "numerisch-e"), and a case ending. Not "-en": names end so ("Jensen", "Karsten").
-_ADJECTIVE_ENDINGS = ("e", "er", "es", "em")
-_GERMAN_ADJECTIVE = re.compile(r"...(?:ig|lich|isch|iert)(?:e|er|es|em|en)$")
-
-
-@lru_cache(maxsize=1 << 16)
-def german_adjective(token: str) -> bool:
-    """Whether a lower-case word is an inflected German adjective: "Blockierte Nummern" is no name."""
-    listed, english = word_log_frequencies("de"), word_log_frequencies("en")
-    if listed is None or english is None:
-        return False
-    if _GERMAN_ADJECTIVE.search(token):
-        return True
-    for ending in _ADJECTIVE_ENDINGS:
-        stem = token[: -len(ending)]
-        if token.endswith(ending) and len(stem) >= _LISTED_GERMAN_MIN_LETTERS and stem in listed and listed[stem] >= english.get(stem, -math.inf):
-            return True
-    return False
-
-
-# Cached by ending: "einen" x 8 can be split so many ways that, unremembered, one word took 1.5 s.
-@lru_cache(maxsize=1 << 16)
-def _german_compound(token: str, german_before: bool = False) -> bool:
-    """Whether ``token`` is pieces of German or English (or a verb prefix) linked as German links them.
-
-    Its head, the last piece, must be German enough (_GERMAN_HEAD), and one
-    piece at least as frequent in German as in English: "Startdatum" and
-    "Absendername" are German, "Timezone" and "Filename" English. Called
-    only once both lists are known to exist.
-    """
-    listed, english = word_log_frequencies("de") or {}, word_log_frequencies("en") or {}
-    for end in range(2, min(len(token) - _COMPOUND_HEAD_MIN_LETTERS, _COMPOUND_PIECE_MAX_LETTERS) + 1):
-        first = token[:end]
-        if not (first in _GERMAN_PREFIXES or (end >= _COMPOUND_PIECE_MIN_LETTERS and (first in listed or first in english))):
-            continue
-        german = german_before or first in _GERMAN_PREFIXES or listed.get(first, -math.inf) >= english.get(first, -math.inf)
-        for link in _COMPOUND_LINKS:
-            rest = token[end + len(link) :]
-            if not token.startswith(link, end) or len(rest) < _COMPOUND_HEAD_MIN_LETTERS:
-                continue
-            if rest in listed:
-                in_english = english.get(rest, -math.inf)
-                if listed[rest] >= _HEAD_OF_A_LANGUAGE and listed[rest] >= in_english + _GERMAN_HEAD and (german or listed[rest] >= in_english):
-                    return True
-            if _german_compound(rest, german):
-                return True
-    return False
-
-
 def mostly_unknown_words(text: str, languages: Sequence[str], *, german_by_form: bool = True) -> bool:
     """Whether ``text`` has no marker word and most of its words are frequent in none of ``languages``.
 
@@ -393,23 +295,32 @@ def mostly_unknown_words(text: str, languages: Sequence[str], *, german_by_form:
     """
     tokens = [token.casefold() for token in words(text)]
     # "Du spinnst!": a marker of any length, or "du" with its verb, is language enough.
-    if all(len(token) < _FREQUENCY_MIN_LETTERS for token in tokens) or any(function_word_hits(text, languages).values()):
+    if all(len(token) < FREQUENCY_MIN_LETTERS for token in tokens) or any(function_word_hits(text, languages).values()):
         return False
     lists = []
     for lang in languages:
-        log_frequencies = word_log_frequencies(_FREQUENCY_STAND_INS.get(lang, lang))
+        log_frequencies = word_log_frequencies(STAND_INS.get(lang, lang))
         if log_frequencies is None:
             return False
         lists.append(log_frequencies)
-    floor = math.log(_WORD_OF_A_LANGUAGE)
-    german = german_by_form and any(_FREQUENCY_STAND_INS.get(lang, lang) == "de" for lang in languages)
+    floor = math.log(WORD_OF_A_LANGUAGE)
+    german = german_by_form and any(STAND_INS.get(lang, lang) == "de" for lang in languages)
     frequent = [
         any(log_frequencies.get(token, floor - 1.0) >= floor for log_frequencies in lists) or (german and german_word(token))
         for token in tokens
     ]
-    # A short word is no evidence against a language, but a frequent one is for it: "Er rennt."
-    counted = [is_frequent for token, is_frequent in zip(tokens, frequent) if is_frequent or len(token) >= _FREQUENCY_MIN_LETTERS]
-    return 2 * sum(counted) < len(counted)
+    # A short word is no evidence against a language, but a frequent one is for it: "Er rennt." With
+    # ``german_by_form``, nor is a word no list holds at all, a name or a term ("Uptime-Kuma-Versionsnummer",
+    # "MQTT-WebSocket-Pfad"): the lists' rare words are ("aaa", "bim"). A text with no frequent word is none the
+    # less no language, and a placeholder name counts against it ("bar baz bim"). Without ``german_by_form``, a
+    # word no list holds is another language's: "Buongiorno a tutti."
+    counted = [
+        is_frequent
+        for token, is_frequent in zip(tokens, frequent)
+        if is_frequent
+        or (len(token) >= FREQUENCY_MIN_LETTERS and (not german_by_form or token in _PLACEHOLDER_WORDS or any(token in log_frequencies for log_frequencies in lists)))
+    ]
+    return not any(counted) or 2 * sum(counted) < len(counted)
 
 
 # A word another language writes at least this share as often as the guessed one reads the same to its readers:
@@ -417,34 +328,41 @@ def mostly_unknown_words(text: str, languages: Sequence[str], *, german_by_form:
 # part's German labels headed for the model, a share of 0.01 keeps 12 ("Klein",
 # "Mai", "Grad"), 0.1 keeps 3 ("Muster", "Online", "Offline").
 _READS_THE_SAME = math.log(0.1)
+# Or a word of three letters or more, no marker word of the other, that the language writes this often, however
+# much more often the other does: "Tag" (English 2.8e-5, a twentieth of German's) reads the same, "Klein"
+# (5.2e-6) and "Mai" (3.5e-6) do not, nor "im" and "von", which English web text writes often. English only:
+# German web text writes English words commonly ("good", "love"), English web text German ones rarely.
+_COMMON_WORD = math.log(1e-5)
 # At most this many words: a longer text of such words is a sentence, and its n-grams are evidence enough.
 _READS_THE_SAME_MAX_WORDS = 3
 
 
-def reads_the_same_in(text: str, lang: str, other: str) -> bool:
+def reads_the_same_in(text: str, lang: str, other: str, *, one_word_of_it: bool = True) -> bool:
     """Whether ``text``'s words are all ``lang``'s as well as ``other``'s, or no language's, one at least ``lang``'s.
 
     "Pause", "Video-Bitrate", "Okay", "Stop!": a label the target language
     writes as it is is left so, since the guess between the two is a coin
     toss and a translation would change what needs no change ("Tag" -> "Day").
     A word ``lang`` writes counts if it is in its list at all and at least a
-    tenth as frequent there as in ``other``'s; a word neither list holds
+    tenth as frequent there as in ``other``'s, or common there (1e-5); a word neither list holds
     and not German by form ("Bitrate", "PushDeer") says nothing either way.
+    Without ``one_word_of_it``, a text of such words alone reads the same too.
     """
     tokens = words(text)
     if not 0 < len(tokens) <= _READS_THE_SAME_MAX_WORDS:
         return False
-    home = word_log_frequencies(_FREQUENCY_STAND_INS.get(lang, lang))
-    away = word_log_frequencies(_FREQUENCY_STAND_INS.get(other, other))
+    home = word_log_frequencies(STAND_INS.get(lang, lang))
+    away = word_log_frequencies(STAND_INS.get(other, other))
     if home is None or away is None:
         return False
-    germans = {code for code in (lang, other) if _FREQUENCY_STAND_INS.get(code, code) == "de"}
+    germans = {code for code in (lang, other) if STAND_INS.get(code, code) == "de"}
     shared = 0
     for token in tokens:
         if token in home:
-            if home[token] < away.get(token, -math.inf) + _READS_THE_SAME:
+            common = lang == "en" and home[token] >= _COMMON_WORD and len(token) >= FREQUENCY_MIN_LETTERS and token not in FUNCTION_WORDS.get(other, ())
+            if home[token] < away.get(token, -math.inf) + _READS_THE_SAME and not common:
                 return False
             shared += 1
         elif token in away or (germans and german_word(token)):
             return False
-    return shared > 0
+    return shared > 0 or not one_word_of_it

@@ -1,0 +1,186 @@
+"""German by form: words wordfreq's small German list holds rarely or not at all, known by how German builds them."""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+
+from ._wordlists import FREQUENCY_MIN_LETTERS, UNSEEN_FREQUENCY, WORD_OF_A_LANGUAGE, word_log_frequencies, words
+
+# German spreads a word's frequency over its inflections and compounds, so
+# everyday interface words sit under WORD_OF_A_LANGUAGE in wordfreq's small
+# German list ("Abbrechen" 6.2e-6, "Pfad" 6.8e-6) or are not in it at all
+# ("Startdatum", "Authentifizierung"). The list's web noise is three letters
+# ("aaa", "bim"): a longer word it holds at all is a German word.
+_LISTED_GERMAN_MIN_LETTERS = 4
+GERMAN_FORM = math.log(1e-6 + UNSEEN_FREQUENCY)
+# Pieces a compound is split into: every piece but the last of at least four
+# letters, so that "notcode" (not+code) and "github" (git+hub) stay no
+# language; the last, the compound's head, of at least three ("Bildtyp").
+_COMPOUND_PIECE_MIN_LETTERS = 4
+# Longer pieces, and words, are none German writes ("Authentifizierungs" is 18 letters, "Rindfleischetikettierung" 24):
+# a run of letters in a key or a hash is split in at most this many ways at each step.
+_COMPOUND_PIECE_MAX_LETTERS = 24
+_GERMAN_WORD_MAX_LETTERS = 64
+_COMPOUND_HEAD_MIN_LETTERS = 3
+# What German writes between two pieces ("Verbindung-s-typ", "Protone-n-masse").
+_COMPOUND_LINKS = ("", "s", "es", "n", "en", "er", "e")
+# Verb prefixes that join a listed verb ("aus-schneiden", "ent-packen"): shorter than a piece, German all the same.
+_GERMAN_PREFIXES = frozenset("ab an auf aus be ein ent er ver zer vor nach um zu mit über unter weg".split())
+# Endings German derives words with and English does not: "-ierung", "-isch", "-keit".
+# Three letters before them at least: the ending alone is no word.
+_GERMAN_SUFFIX = re.compile(r"...(?:ier(?:en|ung(?:en|s)?|bar|te?)|isch(?:e[nmrs]?)?|ungs?|ungen|keit|heit|schaft|ismus|ität)$")
+# Endings German inflects with: "Blockierte", "Benutzerdefiniertes" are listed or compounds without them.
+# Not "-s": English plurals end so ("Gigabytes", "Kilobits").
+_GERMAN_INFLECTIONS = ("e", "en", "er", "es", "em", "n")
+# German web text is full of English ("time" 2.3e-5 there), so a compound's
+# head must be at least a fifth as frequent in German as in English: "name",
+# "token", "container" (0.2-0.7) head German compounds ("Absendername"),
+# "bits", "host", "date", "time" (0.01-0.12) English ones ("Kilobits", "DateTime").
+_GERMAN_HEAD = math.log(0.2)
+# And no rarer than the words that are language (see WORD_OF_A_LANGUAGE): the list's rarest are web noise
+# ("quot", HTML's &quot;, makes "Blockquote" blockquot-e).
+_HEAD_OF_A_LANGUAGE = math.log(WORD_OF_A_LANGUAGE)
+
+
+@lru_cache(maxsize=1 << 16)
+def german_word(token: str) -> bool:
+    """Whether a lower-case word is German by form: listed at all, a German derivation, or a compound with a German head.
+
+    Evidence that a word is German, not that it is not: "Dateiname",
+    "Ausschneiden", "Authentifizierung", "Benutzerdefinierter",
+    "Exponentialfunktion", which wordfreq's small list has under 1e-5 or
+    not at all. A compound is German by its last piece, its head (see _GERMAN_HEAD).
+    """
+    listed = word_log_frequencies("de")
+    if listed is not None and len(token) >= _LISTED_GERMAN_MIN_LETTERS and token in listed:
+        return True
+    return german_formation(token)
+
+
+@lru_cache(maxsize=1 << 16)
+def german_formation(token: str) -> bool:
+    """Whether a lower-case word is formed as German forms words: a derivation, an inflected listed stem, a compound.
+
+    Unlike a word German's list merely holds, which may be a name German
+    news writes often ("Scholz"), this is how German's common words are built:
+    "Orte", "Gruppen", "Datenbank", "Uniklinik".
+    """
+    listed, english = word_log_frequencies("de"), word_log_frequencies("en")
+    if listed is None or english is None or len(token) > _GERMAN_WORD_MAX_LETTERS:
+        return False
+    if _GERMAN_SUFFIX.search(token):
+        return True
+    stems = [token[: -len(ending)] for ending in _GERMAN_INFLECTIONS if token.endswith(ending)]
+    # A stem English writes more often is English's, unless German writes the inflected word and English does not:
+    # "Docker" is no "Dock-er", "Globales" is "global-es".
+    inflected_german = token in listed and token not in english
+    if any(len(stem) >= _LISTED_GERMAN_MIN_LETTERS and stem in listed and (inflected_german or listed[stem] >= english.get(stem, -math.inf)) for stem in stems):
+        return True
+    # A German head alone makes a compound German, whatever precedes it ("Binär-datei", "Sortier-optionen"); so
+    # does a German first piece and its link, whatever follows ("Zugriffs-token", "Wert-präfix").
+    if any(token[start:] in listed and token[start:] not in english for start in range(_GERMAN_ONLY_HEAD_FROM, len(token) - _GERMAN_ONLY_HEAD_MIN_LETTERS + 1)):
+        return True
+    if any(
+        token[:end] in listed and token[:end] not in english and token.startswith(link, end) and len(token) - end - len(link) >= _COMPOUND_PIECE_MIN_LETTERS
+        for end in range(_GERMAN_ONLY_HEAD_MIN_LETTERS, len(token) - _COMPOUND_PIECE_MIN_LETTERS)
+        for link in _COMPOUND_LINKS
+    ):
+        return True
+    return any(_german_compound(stem) for stem in [token, *stems])
+
+
+# Shorter words German forms are names' endings as often ("Sanae": "sana-e").
+_FORMED_NOUN_MIN_LETTERS = 7
+
+
+def german_noun_or_adjective(word: str) -> bool:
+    """Whether a lower-case word is an inflected German adjective, or a long word German writes, English does not, and German forms."""
+    return german_adjective(word) or (
+        len(word) >= _FORMED_NOUN_MIN_LETTERS and word in (word_log_frequencies("de") or ()) and word not in (word_log_frequencies("en") or ()) and german_formation(word)
+    )
+
+
+def german_not_english(text: str) -> int:
+    """How many words of ``text`` German writes (see german_word) and English's list does not hold at all.
+
+    English interface text borrows no German, German borrows English freely:
+    "Heartbeat-Intervall", "Globales Timeout", "Board klonen" are German.
+    """
+    english, listed = word_log_frequencies("en"), word_log_frequencies("de")
+    if english is None or listed is None:
+        return 0
+    return sum(
+        len(token) >= FREQUENCY_MIN_LETTERS and token not in english and (token in listed or german_word(token))
+        for token in (word.casefold() for word in words(text))
+    )
+
+
+@lru_cache(maxsize=1 << 16)
+def german_derivation_or_compound(token: str) -> bool:
+    """Whether a lower-case word ends as German derives words ("Ukrainisch") or is a German compound ("Prozentsatz").
+
+    Stricter than german_formation: an inflection alone does not count, as
+    foreign words end so too ("mille": "mill-e").
+    """
+    if word_log_frequencies("de") is None or word_log_frequencies("en") is None or len(token) > _GERMAN_WORD_MAX_LETTERS:
+        return False
+    return bool(_GERMAN_SUFFIX.search(token)) or _german_compound(token)
+
+
+# A word German's list holds and English's does not, of five letters at least, after three letters at least:
+# "Datei", "Optionen", "Sekunden" end German compounds; "notcode" and "github" end in English words.
+_GERMAN_ONLY_HEAD_MIN_LETTERS = 5
+_GERMAN_ONLY_HEAD_FROM = 3
+
+
+# An adjective German inflects: a listed stem ("blockiert-e", "ungültig-es",
+# "vollständig-er") or one German derives adjectives with ("sonstig-e",
+# "numerisch-e"), and a case ending. Not "-en": names end so ("Jensen", "Karsten").
+_ADJECTIVE_ENDINGS = ("e", "er", "es", "em")
+_GERMAN_ADJECTIVE = re.compile(r"...(?:ig|lich|isch|iert)(?:e|er|es|em|en)$")
+
+
+@lru_cache(maxsize=1 << 16)
+def german_adjective(token: str) -> bool:
+    """Whether a lower-case word is an inflected German adjective: "Blockierte Nummern" is no name."""
+    listed, english = word_log_frequencies("de"), word_log_frequencies("en")
+    if listed is None or english is None:
+        return False
+    if _GERMAN_ADJECTIVE.search(token):
+        return True
+    for ending in _ADJECTIVE_ENDINGS:
+        stem = token[: -len(ending)]
+        if token.endswith(ending) and len(stem) >= _LISTED_GERMAN_MIN_LETTERS and stem in listed and listed[stem] >= english.get(stem, -math.inf):
+            return True
+    return False
+
+
+# Cached by ending: "einen" x 8 can be split so many ways that, unremembered, one word took 1.5 s.
+@lru_cache(maxsize=1 << 16)
+def _german_compound(token: str, german_before: bool = False) -> bool:
+    """Whether ``token`` is pieces of German or English (or a verb prefix) linked as German links them.
+
+    Its head, the last piece, must be German enough (_GERMAN_HEAD), and one
+    piece at least as frequent in German as in English: "Startdatum" and
+    "Absendername" are German, "Timezone" and "Filename" English. Called
+    only once both lists are known to exist.
+    """
+    listed, english = word_log_frequencies("de") or {}, word_log_frequencies("en") or {}
+    for end in range(2, min(len(token) - _COMPOUND_HEAD_MIN_LETTERS, _COMPOUND_PIECE_MAX_LETTERS) + 1):
+        first = token[:end]
+        if not (first in _GERMAN_PREFIXES or (end >= _COMPOUND_PIECE_MIN_LETTERS and (first in listed or first in english))):
+            continue
+        german = german_before or first in _GERMAN_PREFIXES or listed.get(first, -math.inf) >= english.get(first, -math.inf)
+        for link in _COMPOUND_LINKS:
+            rest = token[end + len(link) :]
+            if not token.startswith(link, end) or len(rest) < _COMPOUND_HEAD_MIN_LETTERS:
+                continue
+            if rest in listed:
+                in_english = english.get(rest, -math.inf)
+                if listed[rest] >= _HEAD_OF_A_LANGUAGE and listed[rest] >= in_english + _GERMAN_HEAD and (german or listed[rest] >= in_english):
+                    return True
+            if _german_compound(rest, german):
+                return True
+    return False
