@@ -97,9 +97,11 @@ class Rejection(enum.Enum):
         return f"{self.short}; original kept"
 
 
+# Reasons with no details, whole, as callers compare a segment's reason to them.
 LOOP_REASON = Rejection.LOOP.reason
 EMPTY_REASON = Rejection.EMPTY.reason
 SURROGATE_REASON = Rejection.SURROGATE.reason
+FALLBACK_REASON = Why.FALLBACK.text
 # The translated document's markup would read otherwise than the original's: no translation is worth that.
 UNVERIFIED_REASON = f"{Why.NOT_WRITTEN.text}: the document with it would not parse as the original does; document kept"
 
