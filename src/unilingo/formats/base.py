@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Sequence
 from .._originals import restore
 
 if TYPE_CHECKING:
-    from .._detect import Decision
+    from .._decision import Decision
     from .._document import Segment, SegmentedText
     from .._glossary import Glossary
     from .._merge import Document
