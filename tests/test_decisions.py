@@ -142,10 +142,13 @@ def test_no_model_kinds_say_whether_check_finds_them(detector):
 
 
 def test_an_uncertain_decision_is_listed_by_its_kind():
-    strict = Detector("en", ["de"], min_confidence=1.0, uncertain="report")
-    (decision,) = strict.decide(segment("Verwandte Artikel", "text").segments)
-    assert decision.why is Why.UNCERTAIN and decision.reason.startswith("uncertain, reported: ")
-    assert not strict.is_finding(decision.lang, decision.action, decision.why)
+    from unilingo import Normalizer
+
+    strict = Normalizer("en", FIXTURE_MODELS, min_confidence=1.0, uncertain="report", cache=False)
+    [result] = strict.detect("Verwandte Artikel\n").segments
+    assert result.why is Why.UNCERTAIN and result.reason.startswith("uncertain, reported: ")
+    assert listed_uncertain(result, "report") and not listed_uncertain(result, "keep")
+    assert not strict.detector.is_finding(result.lang, result.action, result.why)
 
 
 def test_unsegmented_text_is_its_own_kind_until_it_would_be_translated(normalizer):

@@ -108,6 +108,8 @@ UNVERIFIED_REASON = f"{Why.NOT_WRITTEN.text}: the document with it would not par
 
 @dataclass(frozen=True)
 class Decision:
+    """What to do with one segment: its language, how sure, the action and what it rests on."""
+
     lang: str | None
     confidence: float
     action: Action
