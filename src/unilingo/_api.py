@@ -310,7 +310,7 @@ class Normalizer:
                 doc = merge(segmented, kept, {}, self.target, {}, {})
             yield doc
 
-    def _place_markup(self, lang, window, requests, outputs, spans) -> list[tuple[int, int, Rejection | str]]:
+    def _place_markup(self, lang, window, requests, outputs, spans) -> list[tuple[int, int, str]]:
         """Carry each sentence's markup onto its translation; those that cannot be carried, with the reason why."""
         alignments: dict[tuple[int, int], list[int] | None] = {}
         forced = []
@@ -373,15 +373,15 @@ class Normalizer:
                     kept = dataclasses.replace(decision, action=Action.KEEP, reason=reason, why=Why.KEPT_AS_FALLBACK)
                 decisions[doc_index][seg_index] = kept
                 continue
-            why = failure.short if rejected else failure
+            cause = failure.short if rejected else failure
             output, placed = in_pieces(segmented.text, segmented.format, segmented.segments[seg_index], pieces)
             changed = formats.get(segmented.format).markup_changed(segmented.text, segmented.segments[seg_index], output)
             if changed:
-                reason = f"{Why.FALLBACK_CHANGED.text}, {changed}; original kept ({why})"
+                reason = f"{Why.FALLBACK_CHANGED.text}, {changed}; original kept ({cause})"
                 decisions[doc_index][seg_index] = dataclasses.replace(decision, action=Action.KEEP, reason=reason, why=Why.FALLBACK_CHANGED)
                 continue
             outputs[doc_index][seg_index], spans[doc_index][seg_index] = output, placed
-            reason = f"{decision.reason}; {Why.FALLBACK.text}: {why}"
+            reason = f"{decision.reason}; {Why.FALLBACK.text}: {cause}"
             decisions[doc_index][seg_index] = dataclasses.replace(decision, reason=reason, why=Why.FALLBACK)
         return standing
 
