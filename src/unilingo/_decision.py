@@ -30,7 +30,9 @@ class Why(enum.Enum):
     """What a decision rests on, as far as anything decides by it; ``text`` is how its reason says so.
 
     A kind whose reason has no fixed words (the detector's reading, the
-    format's own reason for what it could not split) has an empty ``text``.
+    format's own reason for what it could not split) has an empty ``text``;
+    the words of ``FALLBACK`` and ``TAG_LOST`` follow the detector's reason
+    rather than begin one.
     """
 
     text: str
