@@ -43,10 +43,10 @@ from opus_shape import DEV, build  # noqa: E402
 
 from unilingo import Normalizer  # noqa: E402
 from unilingo._align import word_alignment  # noqa: E402
+from unilingo._decision import Action, Why  # noqa: E402
 from unilingo._engines import EngineOptions  # noqa: E402
 from unilingo._inline import needs_alignment  # noqa: E402
 from unilingo._models import parse_models  # noqa: E402
-from unilingo._merge import FALLBACK_MARK, FALLBACK_REASON  # noqa: E402
 from unilingo._segment import segment  # noqa: E402
 from unilingo.formats.markdown.walker import parser as _parser  # noqa: E402
 from unilingo._translate import Generation, Translator  # noqa: E402
@@ -195,9 +195,9 @@ def report(title: str, documents: list[str], docs) -> None:
         markup = {seg.start: seg.inline.spans for seg in segment(source, "markdown").segments if seg.inline and seg.inline.spans}
         for result in doc.segments:
             spans = markup.get(result.start, ())
-            if not spans or result.action == "skip":
+            if not spans or result.action == Action.SKIP:
                 continue
-            carried = result.output is not None and FALLBACK_MARK not in result.reason
+            carried = result.output is not None and not result.why.markup_not_carried
             if not carried:
                 reasons[_why(result.reason)] += 1
             for kind in {span.kind for span in spans}:
@@ -223,8 +223,8 @@ def report(title: str, documents: list[str], docs) -> None:
 
 
 def _why(reason: str) -> str:
-    """A reason without the detector's part and the placeholder's number."""
-    marker = f"{FALLBACK_REASON}: "
+    """A reason without the detector's part and the placeholder's number, to tally for people."""
+    marker = f"{Why.FALLBACK.text}: "
     reason = reason.split(marker)[-1] if marker in reason else reason
     return re.sub(r" \(placeholder X\d+\)", "", reason)
 

@@ -212,7 +212,7 @@ def run_unilingo(corpus: Path, models: Path, backend: str, quantize: str | None,
     translated = 0
     for path, doc in zip(paths, normalizer.normalize_many(sources)):
         write_document(doc, out / path.name, "sidecar")
-        translated += sum(segment.action == "translate" or "rejected" in segment.reason for segment in doc.segments)
+        translated += sum(segment.action == "translate" or segment.rejected for segment in doc.segments)
     wall = time.perf_counter() - started
     if record:
         Path(record).write_text(json.dumps(calls), encoding="utf-8")

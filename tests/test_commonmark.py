@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from unilingo import Document, restore_inline, restore_sidecar
-from unilingo._translate import LOOP_REASON
+from unilingo._decision import LOOP_REASON
 
 SPEC = Path(__file__).parent / "fixtures" / "commonmark" / "spec-0.31.2.json"
 GERMAN = "Die Polizei sucht nach Zeugen."

@@ -572,7 +572,7 @@ def test_german_headings_are_no_look_alikes_nor_names(detector, text):
 
 def test_an_english_product_label_is_no_check_finding(detector):
     decision = decide_alone(detector, "TinyMCE Editor Configuration")
-    assert not detector.is_finding(decision.lang, decision.action, decision.reason), decision.reason
+    assert not detector.is_finding(decision.lang, decision.action, decision.why), decision.reason
 
 
 ENGLISH_PAGE = (

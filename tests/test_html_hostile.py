@@ -16,7 +16,7 @@ import pytest
 from conftest import FIXTURE_MODELS
 
 from unilingo import Normalizer
-from unilingo._api import UNVERIFIED_REASON
+from unilingo._decision import UNVERIFIED_REASON
 from unilingo._segment import segment
 from unilingo._translate import Translation
 from unilingo._verify import reads_as_original

@@ -25,7 +25,7 @@ import html5lib
 import pytest
 
 from unilingo import restore_sidecar
-from unilingo._detect import Decision
+from unilingo._decision import Action, Decision
 from unilingo._errors import InputError
 from unilingo._inline import escape_output, in_pieces
 from unilingo._merge import merge, restore_inline
@@ -206,7 +206,7 @@ def stand_in(text: str):
             outputs[index], placed[index] = in_pieces(text, "html", seg, runs)
         else:
             outputs[index] = escape_output(STAND_IN, segmented, index)
-    decisions = [Decision("de", 1.0, "translate", "stand-in") for _ in segmented.segments]
+    decisions = [Decision("de", 1.0, Action.TRANSLATE, "stand-in") for _ in segmented.segments]
     return merge(segmented, decisions, outputs, TARGET, {"de": "stand-in"}, placed), segmented
 
 

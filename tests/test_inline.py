@@ -8,7 +8,7 @@ import pytest
 
 from conftest import FIXTURE_MODELS, FIXTURES
 from unilingo import Normalizer, restore_inline
-from unilingo._merge import FALLBACK_REASON
+from unilingo._decision import FALLBACK_REASON
 from unilingo._engines import EngineOptions
 from unilingo._inline import place
 from unilingo._sidecar import restore_sidecar

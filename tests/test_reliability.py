@@ -248,7 +248,7 @@ def test_check_lists_uncertain_segments_when_asked(tmp_path):
 
 def test_an_empty_translation_keeps_the_original(monkeypatch):
     from unilingo import Normalizer
-    from unilingo._api import EMPTY_REASON
+    from unilingo._decision import EMPTY_REASON
     from unilingo._translate import Translation
 
     normalizer = Normalizer("en", FIXTURE_MODELS, cache=False)
@@ -300,7 +300,7 @@ def test_a_model_missing_offline_names_a_models_file_of_ones_own():
 
 def test_model_output_with_a_lone_surrogate_keeps_the_original_and_is_not_remembered(tmp_path, monkeypatch):
     from unilingo import Normalizer
-    from unilingo._api import SURROGATE_REASON
+    from unilingo._decision import SURROGATE_REASON
     from unilingo._engines import Generated
 
     normalizer = Normalizer("en", FIXTURE_MODELS, cache=tmp_path / "memory.sqlite3")

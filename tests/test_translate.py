@@ -328,7 +328,7 @@ def test_folder_that_is_not_a_model(tmp_path):
 
 def test_a_looping_output_keeps_the_original_and_the_report_says_why():
     from unilingo import Normalizer
-    from unilingo._translate import LOOP_REASON
+    from unilingo._decision import LOOP_REASON
 
     capped = Normalizer("en", FIXTURE_MODELS, generation=Generation(output_ratio=0, output_extra=2), cache=False)
     doc = capped.normalize("Niemand wurde verletzt.\n")

@@ -9,19 +9,20 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence, Union
 
 from ._align import word_alignment
-from ._detect import DEFAULT_LOOK_ALIKES, DEFAULT_MIN_CONFIDENCE, UNPLACEABLE_REASON, Detector
+from ._decision import UNVERIFIED_REASON, Action, Rejection, Why
+from ._detect import DEFAULT_LOOK_ALIKES, DEFAULT_MIN_CONFIDENCE, Detector
 from ._errors import ConfigError, InputError, UnilingoError, setting
 from . import formats
 from ._document import INLINE_MARK, Segment, SegmentedText
 from ._frontmatter import DEFAULT_KEYS as FRONT_MATTER_KEYS
 from ._glossary import Glossary, load_glossary
 from ._inline import PlacedSpan, escape_output, fill_terms, in_pieces, made_up_placeholder, needs_alignment, place
-from ._merge import FALLBACK_MARK, FALLBACK_REASON, KEPT_REASON, Document, SegmentResult, inline_originals, merge
+from ._merge import Document, SegmentResult, inline_originals, merge
 from ._models import ModelTable, load_models
 from ._segment import segment
 from ._engines import EngineOptions
 from ._memory import TranslationMemory
-from ._translate import LOOP_REASON, Generation, Translation, Translator
+from ._translate import Generation, Translation, Translator
 from ._verify import reads_as_original
 from ._windows import WINDOW_CHARS, count_line_breaks
 
@@ -35,14 +36,6 @@ _WINDOW_RECORDS = 256
 ON_ERROR = ("skip", "fail", "keep")
 # The field normalize_records adds to each record: what was done to its fields.
 SUMMARY_FIELD = "unilingo"
-# Nothing to put in the sentence's place: an empty replacement could also leave markup around it dangling.
-EMPTY_REASON = "translation rejected: the model's output is empty; original kept"
-# Not valid Unicode, it could be neither written as UTF-8 nor checksummed.
-SURROGATE_REASON = "translation rejected: the model's output holds a lone surrogate, which is not valid Unicode; original kept"
-_REJECTED = (LOOP_REASON, EMPTY_REASON, SURROGATE_REASON)
-UNWRITABLE_REASON = "translation not written"
-# The translated document's markup would read otherwise than the original's: no translation is worth that.
-UNVERIFIED_REASON = f"{UNWRITABLE_REASON}: the document with it would not parse as the original does; document kept"
 
 
 class Normalizer:
@@ -148,8 +141,10 @@ class Normalizer:
         readable = [Segment(result.start, result.end, result.text, result.line, result.block, result.group) for result in unsegmented]
         decided = {}
         for result, decision in zip(unsegmented, self.detector.decide(readable)):
-            reason = f"{UNPLACEABLE_REASON} ({decision.reason}): {result.reason}" if decision.action == "translate" else result.reason
-            decided[id(result)] = dataclasses.replace(result, lang=decision.lang, confidence=decision.confidence, reason=reason)
+            reason, why = result.reason, result.why
+            if decision.action == Action.TRANSLATE:
+                reason, why = f"{Why.UNPLACEABLE.text} ({decision.reason}): {result.reason}", Why.UNPLACEABLE
+            decided[id(result)] = dataclasses.replace(result, lang=decision.lang, confidence=decision.confidence, reason=reason, why=why)
         return tuple(decided.get(id(result), result) for result in results)
 
     def refresh_inline_originals(self, text: str, where: str = "document", format: str = "markdown") -> str:
@@ -286,7 +281,7 @@ class Normalizer:
                 out[f"{field}_original"] = doc.original
                 summary[field] = {
                     "languages": sorted({s.lang for s in doc.segments if s.lang}),
-                    "actions": {a: sum(s.action == a for s in doc.segments) for a in ("translate", "keep", "skip")},
+                    "actions": {action.value: sum(s.action == action for s in doc.segments) for action in Action},
                     "models": doc.models,
                 }
             out[SUMMARY_FIELD] = summary
@@ -320,7 +315,7 @@ class Normalizer:
         wanted: dict[str, list[tuple[int, int, str]]] = {}
         for doc_index, (segmented, doc_decisions) in enumerate(zip(window, decisions)):
             for seg_index, (seg, decision) in enumerate(zip(segmented.segments, doc_decisions)):
-                if decision.action == "translate":
+                if decision.action == Action.TRANSLATE:
                     wanted.setdefault(decision.lang, []).append((doc_index, seg_index, seg.source))
         outputs: list[dict[int, str]] = [{} for _ in window]
         spans: list[dict[int, tuple[PlacedSpan, ...]]] = [{} for _ in window]
@@ -335,11 +330,11 @@ class Normalizer:
                 rejected = _rejection(translation)
                 inline = window[doc_index].segments[seg_index].inline
                 has_markup = inline is not None and bool(inline.spans)
-                if rejected and has_markup:
+                if rejected is not None and has_markup:
                     # Rejected as one sentence, its runs between markup may still translate, as they did before.
                     fallbacks.append((doc_index, seg_index, rejected))
-                elif rejected:
-                    kept = dataclasses.replace(decisions[doc_index][seg_index], action="keep", reason=rejected)
+                elif rejected is not None:
+                    kept = dataclasses.replace(decisions[doc_index][seg_index], action=Action.KEEP, reason=rejected.reason, why=Why.REJECTED)
                     decisions[doc_index][seg_index] = kept
                     standing.append(source)
                 elif has_markup:
@@ -351,7 +346,8 @@ class Normalizer:
                     if problem is None:
                         outputs[doc_index][seg_index] = written
                     else:
-                        kept = dataclasses.replace(decisions[doc_index][seg_index], action="keep", reason=f"{UNWRITABLE_REASON}: {problem}; original kept")
+                        reason = f"{Why.NOT_WRITTEN.text}: {problem}; original kept"
+                        kept = dataclasses.replace(decisions[doc_index][seg_index], action=Action.KEEP, reason=reason, why=Why.NOT_WRITTEN)
                         decisions[doc_index][seg_index] = kept
             fallbacks += self._place_markup(lang, window, with_markup, outputs, spans)
             standing += self._translate_between_markup(lang, window, fallbacks, decisions, outputs, spans)
@@ -362,8 +358,8 @@ class Normalizer:
         for segmented, doc_decisions, doc_outputs, doc_spans, doc_models in zip(window, decisions, outputs, spans, used):
             doc = merge(segmented, doc_decisions, doc_outputs, self.target, doc_models, doc_spans)
             if doc.translated and not reads_as_original(doc.original, doc.text, segmented.format):
-                kept = [dataclasses.replace(decision, action="keep", reason=UNVERIFIED_REASON) if index in doc_outputs else decision
-                        for index, decision in enumerate(doc_decisions)]  # fmt: skip
+                kept = [dataclasses.replace(decision, action=Action.KEEP, reason=UNVERIFIED_REASON, why=Why.NOT_WRITTEN)
+                        if index in doc_outputs else decision for index, decision in enumerate(doc_decisions)]  # fmt: skip
                 doc = merge(segmented, kept, {}, self.target, {}, {})
             yield doc
 
@@ -415,37 +411,42 @@ class Normalizer:
                 translated.setdefault((doc, seg), {})[run] = translation.text
             else:
                 standing.append(text)
-        for doc_index, seg_index, reason in failed:
+        # Each failure is the model's translation rejected, or why its markup could not be placed on it.
+        for doc_index, seg_index, failure in failed:
             segmented = window[doc_index]
             decision = decisions[doc_index][seg_index]
             pieces = translated.get((doc_index, seg_index))
-            rejected = reason in _REJECTED
+            rejected = isinstance(failure, Rejection)
             if not pieces:
-                kept = reason if rejected else f"{KEPT_REASON}: {reason}"
-                decisions[doc_index][seg_index] = dataclasses.replace(decision, action="keep", reason=kept)
                 if rejected:
+                    kept = dataclasses.replace(decision, action=Action.KEEP, reason=failure.reason, why=Why.REJECTED)
                     standing.append(segmented.segments[seg_index].source)
+                else:
+                    reason = f"{Why.KEPT_AS_FALLBACK.text}: {failure}"
+                    kept = dataclasses.replace(decision, action=Action.KEEP, reason=reason, why=Why.KEPT_AS_FALLBACK)
+                decisions[doc_index][seg_index] = kept
                 continue
-            why = reason.partition(";")[0] if rejected else reason
+            cause = failure.short if rejected else failure
             output, placed = in_pieces(segmented.text, segmented.format, segmented.segments[seg_index], pieces)
             changed = formats.get(segmented.format).markup_changed(segmented.text, segmented.segments[seg_index], output)
             if changed:
-                kept = f"{FALLBACK_MARK} across the sentence, nor between it: translated between its markup, {changed}; original kept ({why})"
-                decisions[doc_index][seg_index] = dataclasses.replace(decision, action="keep", reason=kept)
+                reason = f"{Why.FALLBACK_CHANGED.text}, {changed}; original kept ({cause})"
+                decisions[doc_index][seg_index] = dataclasses.replace(decision, action=Action.KEEP, reason=reason, why=Why.FALLBACK_CHANGED)
                 continue
             outputs[doc_index][seg_index], spans[doc_index][seg_index] = output, placed
-            decisions[doc_index][seg_index] = dataclasses.replace(decision, reason=f"{decision.reason}; {FALLBACK_REASON}: {why}")
+            reason = f"{decision.reason}; {Why.FALLBACK.text}: {cause}"
+            decisions[doc_index][seg_index] = dataclasses.replace(decision, reason=reason, why=Why.FALLBACK)
         return standing
 
 
-def _rejection(translation: Translation) -> str | None:
+def _rejection(translation: Translation) -> Rejection | None:
     """Why a model's output cannot stand in for its source, or None when it can."""
     if translation.looped:
-        return LOOP_REASON
+        return Rejection.LOOP
     if not translation.text.strip():
-        return EMPTY_REASON
+        return Rejection.EMPTY
     if _lone_surrogate(translation.text) is not None:
-        return SURROGATE_REASON
+        return Rejection.SURROGATE
     return None
 
 

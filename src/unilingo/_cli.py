@@ -13,6 +13,7 @@ import click
 from . import __version__
 from ._api import ON_ERROR
 from ._batch import documents
+from ._decision import Action
 from ._cli_options import configured, settings_options
 from ._console import EchoHandler, Failures, Progress, finish, json_reports, position, report_problems, report_uncertain, reports_errors, segment_line
 from ._errors import ExitCode, InputError, UnilingoError
@@ -105,10 +106,10 @@ def translate(paths, output, format, report, quiet, jsonl, fields, on_error, **o
             records.append(report_record(doc, job.label, with_output=True))
             report_uncertain(progress, job.label, doc, settings["uncertain"])
             if not quiet:
-                counts = {action: sum(s.action == action for s in doc.segments) for action in ("translate", "keep", "skip")}
+                counts = {action: sum(s.action == action for s in doc.segments) for action in Action}
                 where = f" -> {job.output}" if job.output else ""
                 progress.echo(f"[{number}/{len(jobs)}] {job.label}{where}: {doc.translated} translated, "
-                              f"{counts['keep'] - rejected} kept, {counts['skip']} skipped"
+                              f"{counts[Action.KEEP] - rejected} kept, {counts[Action.SKIP]} skipped"
                               + (f", {rejected} not translated (translation rejected)" if rejected else ""))  # fmt: skip
             progress.advance()
     progress.close()
@@ -281,7 +282,7 @@ def check(paths, format, **options):
             if found:
                 line = (f"{position(job.label, text, segment)}: {segment.lang} ({segment.confidence:.2f}) "
                         f"{json.dumps(segment.text, ensure_ascii=False)}")  # fmt: skip
-                click.echo(line if segment.action == "translate" else f"{line}: {segment.reason}")
+                click.echo(line if segment.action == Action.TRANSLATE else f"{line}: {segment.reason}")
             elif listed_uncertain(segment, settings["uncertain"]):
                 click.echo(segment_line(job.label, text, segment), err=True)
     failures.exit_if_any(len(jobs))

@@ -46,6 +46,7 @@ from dataclasses import asdict, dataclass, replace
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Iterable, Sequence
 
+from ._decision import Action, Decision, Why
 from ._errors import ConfigError
 from ._langid import LangidScorer, known_codes, langid_model
 from ._german import german_derivation_or_compound, german_not_english, german_noun_or_adjective, german_word
@@ -68,7 +69,6 @@ from ._segment import Segment
 if TYPE_CHECKING:
     from ._memory import TranslationMemory
 
-ACTIONS = ("translate", "keep", "skip")
 UNCERTAIN_POLICIES = ("keep", "translate", "report")
 # Languages a German-to-English router confuses with German or English; as
 # candidates they are recognised and left alone unless a model is listed.
@@ -79,13 +79,7 @@ DEFAULT_LOOK_ALIKES = ("nl", "da", "sv", "nb", "af", "lb", "fr")
 _ALWAYS_RECOGNISED = ("en", "de")
 DEFAULT_MIN_CONFIDENCE = 0.5
 DETECTOR_NAME = "langid+lingua+words"
-# Every decision left uncertain has a reason starting so; --uncertain report lists them by it.
-UNCERTAIN_REASON = "uncertain"
-# Every decision skipped for want of a model into the target has a reason starting so.
-NO_MODEL_REASON = "no model for"
-# Text the segmenter could not split, which would be translated were it split, has a reason starting so: check fails on it.
-UNPLACEABLE_REASON = "would be translated but cannot be placed"
-# How such a reason says the page marked the language (HTML's lang), rather than the detector finding it.
+# How a reason says the page marked the language (HTML's lang), rather than the detector finding it.
 _MARKED_BASIS = "marked lang="
 
 _LANGID_WEIGHT = 0.75
@@ -176,14 +170,6 @@ _DIGIT_GLUED = re.compile(r"\w*(?:\d[^\W\d_]|[^\W\d_]\d)\w*|\d[\d.,]*\s+(?:[a-z]
 _NOT_LETTERS = " \t\n.,;:!?()[]{}/+-–—%×*#'\"“”„«»"
 # Most texts mark no language: one shared empty set, not 12,000 new ones for a megabyte.
 _UNMARKED: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class Decision:
-    lang: str | None
-    confidence: float
-    action: str  # one of ACTIONS
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -509,7 +495,8 @@ class Detector:
         """Text marked as a language that has no model into the target is left alone, whatever it reads as."""
         if marked is None or marked == self.target or marked in self.sources or marked not in self._known:
             return None
-        return Decision(marked, 1.0, "skip", f"{NO_MODEL_REASON} {marked} -> {self.target} ({_MARKED_BASIS}{marked})")
+        reason = f"{Why.MARKED_NO_MODEL.text} {marked} -> {self.target} ({_MARKED_BASIS}{marked})"
+        return Decision(marked, 1.0, Action.SKIP, reason, Why.MARKED_NO_MODEL)
 
     def _guesses(self, texts: Sequence[str]) -> list[_Guess | None]:
         with_words = [index for index, text in enumerate(texts) if _has_words(text)]
@@ -532,7 +519,7 @@ class Detector:
             guesses[index] = guess
         return guesses
 
-    def is_finding(self, lang: str | None, action: str, reason: str) -> bool:
+    def is_finding(self, lang: str | None, action: Action, why: Why) -> bool:
         """Whether ``check`` should fail on a decision: text headed for a model, or surely in a language not wanted.
 
         The look-alikes of ``also`` are recognised to be left alone, so they
@@ -542,11 +529,11 @@ class Detector:
         author meant it. Listed in ``also``, it would pass. Decisions under
         the minimum confidence, names and text of no language never are.
         """
-        if action == "translate" or reason.startswith(UNPLACEABLE_REASON):
+        if action == Action.TRANSLATE or why is Why.UNPLACEABLE:
             return True
-        if action != "skip" or not reason.startswith(NO_MODEL_REASON):
+        if action != Action.SKIP or not why.without_model:
             return False
-        return lang in self.not_wanted or (lang not in self.candidates and f"({_MARKED_BASIS}" not in reason)
+        return lang in self.not_wanted or (lang not in self.candidates and why is not Why.MARKED_NO_MODEL)
 
     def _remembered_guesses(self, texts: list[str], marked: list) -> list[_Guess]:
         """The scorer's guesses, from the memory where it has them: a re-run loads no language model."""
@@ -627,13 +614,13 @@ class Detector:
 
     def _route(self, text: str, guess: _Guess | None, context: tuple[_Guess, str] | None, *, alone: bool) -> Decision:
         if guess is None:
-            return Decision(None, 0.0, "skip", "no words")
+            return Decision(None, 0.0, Action.SKIP, "no words")
         if self._no_language(text, guess):
-            return Decision(None, 0.0, "skip", "no words of a known language")
+            return Decision(None, 0.0, Action.SKIP, "no words of a known language")
         if guess.foreign is not None:
             # Whatever its neighbours are: an Italian phrase in a German paragraph is Italian.
-            return Decision(guess.foreign, guess.foreign_confidence, "skip",
-                            f"{NO_MODEL_REASON} {guess.foreign} -> {self.target} (py3langid over all its languages {guess.foreign_confidence:.2f})")  # fmt: skip
+            return Decision(guess.foreign, guess.foreign_confidence, Action.SKIP,
+                            f"{Why.NO_MODEL.text} {guess.foreign} -> {self.target} (py3langid over all its languages {guess.foreign_confidence:.2f})", Why.NO_MODEL)  # fmt: skip
         how = f"{DETECTOR_NAME} {guess.confidence:.2f}"
         if _looks_like_a_citation(text):
             return Decision(guess.lang, guess.confidence, "skip", f"looks like a citation ({how})")
@@ -645,20 +632,20 @@ class Detector:
         elif _looks_like_a_name(text) and (
             guess.confidence < _NAME_CONFIDENCE if guess.name_evidence is None else guess.name_evidence < _NAME_EVIDENCE
         ):
-            return Decision(guess.lang, guess.confidence, "skip", f"looks like a name ({how})")
+            return Decision(guess.lang, guess.confidence, Action.SKIP, f"looks like a name ({how})")
         lang, confidence = guess.lang, guess.confidence
         if confidence < self.min_confidence and not (self.uncertain == "translate" and lang in self.sources):
-            label = f"{UNCERTAIN_REASON}, reported" if self.uncertain == "report" else UNCERTAIN_REASON
-            return Decision(lang, confidence, "skip", f"{label}: {how} < {self.min_confidence}")
+            label = f"{Why.UNCERTAIN.text}, reported" if self.uncertain == "report" else Why.UNCERTAIN.text
+            return Decision(lang, confidence, Action.SKIP, f"{label}: {how} < {self.min_confidence}", Why.UNCERTAIN)
         if lang == self.target:
-            return Decision(lang, confidence, "keep", f"already {lang} ({how})")
+            return Decision(lang, confidence, Action.KEEP, f"already {lang} ({how})")
         if lang not in self.sources:
-            return Decision(lang, confidence, "skip", f"{NO_MODEL_REASON} {lang} -> {self.target} ({how})")
+            return Decision(lang, confidence, Action.SKIP, f"{Why.NO_MODEL.text} {lang} -> {self.target} ({how})", Why.NO_MODEL)
         # Only a label, alone in its run of prose: "Sorry." in English prose is a sentence of it, translated with it.
         # Nor a credit line: it is its label's language, and the names after the label are no language's words.
         if alone and not guess.basis and reads_the_same_in(text, self.target, lang):
-            return Decision(lang, confidence, "keep", f"reads the same in {self.target} ({how})")
-        return Decision(lang, confidence, "translate", f"{lang} -> {self.target} ({how})")
+            return Decision(lang, confidence, Action.KEEP, f"reads the same in {self.target} ({how})")
+        return Decision(lang, confidence, Action.TRANSLATE, f"{lang} -> {self.target} ({how})")
 
     def _no_language(self, text: str, guess: _Guess) -> bool:
         """Whether the segment's words are mostly no candidate's, and nothing else says it is a language.

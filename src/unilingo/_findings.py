@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from ._api import Normalizer
-from ._detect import NO_MODEL_REASON, UNCERTAIN_REASON
+from ._decision import Why
 from ._errors import ExitCode
 from ._merge import SegmentResult
 
@@ -17,7 +17,7 @@ REJECTED_ADVICE = ("translate them by hand, or keep them from unilingo with <!--
 
 def listed_uncertain(segment: SegmentResult, uncertain: str) -> bool:
     """Whether an uncertain segment is to be listed on standard error (``--uncertain report``)."""
-    return uncertain == "report" and segment.reason.startswith(UNCERTAIN_REASON)
+    return uncertain == "report" and segment.why is Why.UNCERTAIN
 
 
 @dataclass
@@ -38,10 +38,10 @@ class Check:
         """Each of a document's ``segments`` (detected by ``normalizer``), and whether it is a finding; findings are counted."""
         self.targets.add(normalizer.target)
         for segment in segments:
-            found = normalizer.detector.is_finding(segment.lang, segment.action, segment.reason)
+            found = normalizer.detector.is_finding(segment.lang, segment.action, segment.why)
             if found:
                 self.findings += 1
-                if segment.reason.startswith(NO_MODEL_REASON):
+                if segment.why.without_model:
                     self.without_model.add(f"{segment.lang} {normalizer.target}")
             yield segment, found
 

@@ -7,18 +7,10 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from . import formats
-from ._detect import Decision
+from ._decision import Action, Decision, Why
 from ._document import Block, SegmentedText
 from ._inline import PlacedSpan
 from ._originals import EditShifts, InlineOriginal, sha256_text
-
-# In the reason of a sentence translated between its markup because the markup could not be carried.
-FALLBACK_MARK = "markup not carried"
-# A sentence whose inline markup cannot be carried onto its translation; the reason why follows.
-FALLBACK_REASON = f"{FALLBACK_MARK} across the sentence, so it was translated between its markup as before"
-KEPT_REASON = f"{FALLBACK_MARK} across the sentence, and no run between it translated; original kept"
-# How the reason of a segment whose translation was rejected (a runaway, nothing) begins.
-REJECTED_MARK = "translation rejected"
 
 
 @dataclass(frozen=True)
@@ -31,8 +23,9 @@ class SegmentResult:
     group: int
     lang: str | None
     confidence: float
-    action: str
-    reason: str
+    action: Action
+    reason: str  # for people; what it rests on is ``why``
+    why: Why
     output_start: int
     output_end: int
     output: str | None = None  # the translation, for translated segments only
@@ -47,7 +40,7 @@ class SegmentResult:
     @property
     def rejected(self) -> bool:
         """Text headed for a model that kept it as it was: the model's translation was rejected (see ``reason``)."""
-        return self.output is None and self.reason.startswith((REJECTED_MARK, KEPT_REASON))
+        return self.output is None and self.why in (Why.REJECTED, Why.KEPT_AS_FALLBACK)
 
     def to_json(self) -> dict:
         # Built directly (not dataclasses.asdict, a fifth of a `detect --json` run); same keys, same order.
@@ -117,11 +110,11 @@ class Document:
             row: list[object] = [segment.start - end, segment.end - segment.start, segment.lang, round(segment.confidence, 4)]
             if segment.output is not None:
                 row.append(segment.output)
-            implied = "translate" if segment.output is not None else "keep" if segment.lang == self.target else "skip"
+            implied = Action.TRANSLATE if segment.output is not None else Action.KEEP if segment.lang == self.target else Action.SKIP
             extra: dict[str, object] = {}
             if segment.action != implied:
                 extra = {"action": segment.action, "reason": segment.reason}
-            elif segment.action == "skip" or FALLBACK_MARK in segment.reason:
+            elif segment.action == Action.SKIP or segment.why.markup_not_carried:
                 extra = {"reason": segment.reason}
             if segment.spans and segment.output is not None:
                 # Relative to the segment, like the rows; a segment left as it was keeps its spans where they were.
@@ -184,7 +177,7 @@ def merge(
         start = landing.shifts.to_output(skip.start)
         results.append(
             SegmentResult(skip.start, skip.end, segmented.text[skip.start : skip.end], skip.line, skip.block, -1, None, 0.0,
-                          "skip", skip.reason, start, start + skip.end - skip.start)
+                          Action.SKIP, skip.reason, Why.UNSEGMENTED, start, start + skip.end - skip.start)
         )  # fmt: skip
     results.sort(key=lambda result: (result.start, -result.end))
     output_text = landing.shifts.apply(segmented.text)
@@ -226,7 +219,7 @@ class _Landing:
             if relative_start is None:
                 # Its tag did not come through the sentence's translation: left out of the output with it.
                 if output is not None:
-                    decision = Decision(decision.lang, decision.confidence, "keep", f"{decision.reason}; {_INSIDE_REASON}")
+                    decision = Decision(decision.lang, decision.confidence, Action.KEEP, f"{decision.reason}; {Why.TAG_LOST.text}", Why.TAG_LOST)
                 output = None
                 relative_start = relative_end = 0
             output_start, output_end = base + relative_start, base + relative_end
@@ -238,7 +231,7 @@ class _Landing:
                 output = self.replacements.get(index, output)
             output_end = self.shifts.to_output(segment.end) if output is None else output_start + len(output)
         return SegmentResult(segment.start, segment.end, segment.text, segment.line, segment.block, segment.group,
-                             decision.lang, decision.confidence, decision.action, decision.reason,
+                             decision.lang, decision.confidence, decision.action, decision.reason, decision.why,
                              output_start, output_end, output, self._spans(index, output, output_start), segment.attribute)  # fmt: skip
 
     def _spans(self, index: int, output: str | None, output_start: int) -> tuple[SpanResult, ...]:
@@ -251,10 +244,6 @@ class _Landing:
             return tuple(SpanResult(s.kind, s.start, s.end, self.shifts.to_output(s.start), self.shifts.to_output(s.end))
                          for s in segment.inline.spans)  # fmt: skip
         return ()
-
-
-# An attribute value or lang inside a tag that the sentence's translation did not carry.
-_INSIDE_REASON = "its tag did not come through the translation of the sentence around it"
 
 
 def _enclosing(segments, edit_starts: list[int]) -> list[int | None]:

@@ -35,7 +35,6 @@ _SPLIT_POINTS = (re.compile(r"(?<=[;:])\s+"), re.compile(r"(?<=,)\s+"), re.compi
 # A piece of 1-4 tokens said this many times in a row is a decoder stuck in a loop.
 _LOOP_REPEATS = 4
 _WEIGHT_FILES = ("*.safetensors", "*.bin", "*.spm", "vocab.json")
-LOOP_REASON = "translation rejected: the model's output repeats itself or runs to its length cap; original kept"
 # One model load at a time in the whole process: transformers builds a model on
 # torch's meta device by patching torch itself, so two loads at once (any two
 # Translators with the transformers backend) broke each other with "meta

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+from ._decision import Action
 from ._errors import ConfigError
 from ._frames import SUMMARY_FIELD, Settings, check_call, normalize_frame
 
@@ -46,7 +47,7 @@ def summary_arrow_type(fields: Sequence[str]):
     per_field = pyarrow.struct(
         [
             ("languages", pyarrow.list_(pyarrow.string())),
-            ("actions", pyarrow.struct([(action, pyarrow.int64()) for action in ("translate", "keep", "skip")])),
+            ("actions", pyarrow.struct([(action.value, pyarrow.int64()) for action in Action])),
             ("models", pyarrow.map_(pyarrow.string(), pyarrow.string())),
         ]
     )

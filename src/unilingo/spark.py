@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+from ._decision import Action
 from ._frames import SUMMARY_FIELD, Settings, check_call, normalize_frames, process_stats
 
 __all__ = ["normalize", "summary_type", "worker_stats"]
@@ -25,7 +26,7 @@ def summary_type(fields: Sequence[str]):
     per_field = StructType(
         [
             StructField("languages", ArrayType(StringType())),
-            StructField("actions", StructType([StructField(action, LongType()) for action in ("translate", "keep", "skip")])),
+            StructField("actions", StructType([StructField(action.value, LongType()) for action in Action])),
             StructField("models", MapType(StringType(), StringType())),
         ]
     )

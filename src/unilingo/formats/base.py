@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple, Sequence
 from .._originals import restore
 
 if TYPE_CHECKING:
-    from .._detect import Decision
+    from .._decision import Decision
     from .._document import Block, Segment, SegmentedText
     from .._glossary import Glossary
     from .._merge import Document, SegmentResult

@@ -39,7 +39,7 @@ from .encoding import check_encoding, check_output_encoding
 from .segment import segment_html
 
 if TYPE_CHECKING:
-    from ..._detect import Decision
+    from ..._decision import Decision
     from ..._merge import Document
     from ..._originals import InlineOriginal
 

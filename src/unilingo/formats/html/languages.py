@@ -9,7 +9,7 @@ from ..._document import SegmentedText
 from .structure import primary_language
 
 if TYPE_CHECKING:
-    from ..._detect import Decision
+    from ..._decision import Decision
 
 
 def language_edits(segmented: SegmentedText, decisions: Sequence[Decision], outputs: dict[int, str], target: str) -> list[tuple[int, int, str]]:
