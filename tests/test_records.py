@@ -88,7 +88,8 @@ def test_cli_jsonl_fail_writes_no_partial_output(tmp_path):
         cli, ["translate", "--jsonl", "--field", "text", str(source), "-o", str(tmp_path / "out"),
               "--on-error", "fail", "--models", str(FIXTURE_MODELS)],
     )  # fmt: skip
-    assert result.exit_code == 3 and "record 2: not JSON" in result.stderr
+    # Named as --on-error skip names it: the file and the record's line.
+    assert result.exit_code == 3 and f"unilingo: error: {source}:2: bad record, not JSON" in result.stderr
     assert not (tmp_path / "out" / "records.jsonl").exists()
 
 

@@ -231,6 +231,7 @@ class Normalizer:
         *,
         on_error: str = "skip",
         on_bad_record: Callable[[int, str], None] | None = None,
+        source: str | None = None,
     ) -> Iterator[dict | str]:
         """Records with ``fields`` normalized, ``<field>_original`` and a ``unilingo`` summary added.
 
@@ -241,7 +242,8 @@ class Normalizer:
         string or not valid Unicode, a field unilingo adds there already) is
         passed to ``on_bad_record(number, reason)`` (numbers start at 1) and then
         dropped (``on_error="skip"``), passed through unchanged (``"keep"``), or
-        raised as an InputError (``"fail"``).
+        raised as an InputError (``"fail"``) that names it as record N, or as
+        ``source``:N (a file's name) when given.
         """
         if on_error not in ON_ERROR:
             raise ConfigError(f"unknown on-error policy {on_error!r}: use {', '.join(ON_ERROR)}")
@@ -254,7 +256,7 @@ class Normalizer:
             record, problem = _parse_record(raw, fields)
             if problem is not None:
                 if on_error == "fail":
-                    raise InputError(f"record {number}: {problem}")
+                    raise InputError(f"record {number}: {problem}" if source is None else f"{source}:{number}: bad record, {problem}")
                 if on_bad_record is not None:
                     on_bad_record(number, problem)
                 if on_error == "keep":

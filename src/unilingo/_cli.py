@@ -163,7 +163,8 @@ def _translate_jsonl(normalizer, job, fields, format, on_error, quiet) -> None:
         progress.echo(f"unilingo: {job.label}:{number}: bad record, {reason}")
 
     records = normalizer.normalize_records(
-        lines(job.source), fields, "text" if format == "auto" else format, on_error=on_error, on_bad_record=report
+        lines(job.source), fields, "text" if format == "auto" else format, on_error=on_error, on_bad_record=report,
+        source=job.label,
     )
     if job.output is None:
         write_records(records, sys.stdout.buffer, progress.advance)
