@@ -70,7 +70,7 @@ class Html(Format):
         return escape_text(fragment)
 
     def reads_as_original(self, original: str, output: str) -> bool:
-        return list(outline(original)) == list(outline(output))
+        return outline(original) == outline(output)
 
     def language_edits(
         self, segmented: SegmentedText, decisions: Sequence[Decision], outputs: dict[int, str], target: str

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from ..._document import HTML_FORMATTING_TAGS
 from .structure import never_translated, read_attributes
 
 # Attributes whose values the merger itself sets: an element's language, once its text is translated.
@@ -21,7 +22,44 @@ _SET_BY_MERGE = frozenset(("lang", "xml:lang"))
 _HTML = "http://www.w3.org/1999/xhtml"
 
 
-def outline(page: str) -> Iterator[tuple]:
+def outline(page: str) -> list:
+    """The page's tree as html5lib builds it, each run of formatting elements side by side in a fixed order.
+
+    A translation may put a sentence's links and emphasis in another order,
+    as its language does; every element must still be there, whole, under
+    the same parent.
+    """
+    stack: list[list] = [[]]
+    for token in _tokens(page):
+        if token[0] == "StartTag":
+            stack.append([token])
+        elif token[0] == "EndTag":
+            element = stack.pop()
+            element.append(token)
+            stack[-1].append(element)
+        else:
+            stack[-1].append(token)
+    while len(stack) > 1:
+        element = stack.pop()
+        stack[-1].append(element)
+    return _formatting_in_any_order(stack[0])
+
+
+def _formatting_in_any_order(items: list) -> list:
+    ordered: list = []
+    run: list = []
+    for item in items:
+        item = [item[0], *_formatting_in_any_order(item[1:])] if isinstance(item, list) else item
+        if isinstance(item, list) and item[0][1] == _HTML and item[0][2] in HTML_FORMATTING_TAGS:
+            run.append(item)
+            continue
+        ordered += sorted(run, key=repr)
+        run = []
+        ordered.append(item)
+    return ordered + sorted(run, key=repr)
+
+
+def _tokens(page: str) -> Iterator[tuple]:
     import html5lib
     from html5lib import treebuilders
 

@@ -68,5 +68,25 @@ def _token_outline(token) -> Iterator[tuple]:
     # An image's alt attribute is its translated description's text.
     attributes = tuple(sorted((key, value) for key, value in token.attrs.items() if key != "alt"))
     yield token.type, token.tag, token.nesting, token.markup, token.info, content, attributes
-    for child in token.children or ():
-        yield from _token_outline(child)
+    yield from _spans_in_any_order(token.children or ())
+
+
+def _spans_in_any_order(children) -> Iterator[tuple]:
+    """A sentence's inline markup, each outermost span (with what it holds) as one item, in a fixed order.
+
+    A translation may put a sentence's links, emphasis and code in another
+    order, as its language does ("Den **Täter** hat die [Polizei] ..." ->
+    "The [police] caught the **culprit** ..."); every span must still be
+    there, whole, with what it held.
+    """
+    spans: list[tuple] = []
+    current: list[tuple] = []
+    depth = 0
+    for child in children:
+        current += _token_outline(child)
+        depth += child.nesting
+        if depth == 0 and current:
+            spans.append(tuple(current))
+            current = []
+    yield from sorted(spans, key=repr)
+    yield from current
