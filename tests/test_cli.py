@@ -277,6 +277,19 @@ def test_nothing_to_restore(docs):
     assert_clean_error(run("restore", docs / "article.md"), 3, "nothing to restore")
 
 
+def test_restore_of_several_files_passes_over_one_never_translated(tmp_path):
+    # fix --keep-original inline leaves an English file as it was, without marks: restoring both is no failure.
+    german, english = tmp_path / "de.md", tmp_path / "en.md"
+    german.write_text("Der Hund schläft im Garten.\n", encoding="utf-8")
+    english.write_text("The dog sleeps in the garden.\n", encoding="utf-8")
+    assert run("fix", german, english, "--keep-original", "inline", "-q", *MODELS).exit_code == 1
+    assert english.read_text(encoding="utf-8") == "The dog sleeps in the garden.\n"
+    result = run("restore", german, english)
+    assert result.exit_code == 0, result.output
+    assert german.read_text(encoding="utf-8") == "Der Hund schläft im Garten.\n"
+    assert f"nothing to restore: {english} has no sidecar" in result.output and "left as it is" in result.output
+
+
 def test_help_documents_exit_codes():
     result = run("translate", "--help")
     assert result.exit_code == 0

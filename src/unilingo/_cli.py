@@ -15,9 +15,9 @@ from ._api import ON_ERROR
 from ._batch import documents
 from ._decision import Action
 from ._cli_options import configured, settings_options
-from ._console import EchoHandler, Failures, Progress, finish, json_reports, position, report_problems, report_uncertain, reports_errors, segment_line
+from ._console import EchoHandler, Failures, Progress, as_option, finish, json_reports, position, report_problems, report_uncertain, reports_errors, segment_line
 from ._errors import ExitCode, InputError, UnilingoError
-from ._files import STDIO, atomic_open, decode, original_of, plan, read_text, rendered, report_record, report_row, restorable_under, restore_in_place, write_atomic, write_document
+from ._files import NothingToRestore, STDIO, atomic_open, decode, original_of, plan, read_text, rendered, report_record, report_row, restorable_under, restore_in_place, write_atomic, write_document
 from ._findings import Check, Fix, listed_uncertain
 from . import formats
 from ._jsonl import lines, write_records
@@ -327,6 +327,11 @@ def restore(paths, output, force, format):
             if output.endswith(("/", os.sep)) or destination.is_dir():
                 destination = destination / path.name
             write_atomic(destination, original.encode("utf-8"))
+        except NothingToRestore as error:
+            if len(files) == 1:
+                raise
+            # Among several files (a glob, a hook's list), one that fix or --keep-original inline left as it was.
+            click.echo(f"unilingo: {error.shown(as_option)}; left as it is", err=True)
         except UnilingoError as error:
             failures.add(error)
     failures.exit_if_any(len(files))

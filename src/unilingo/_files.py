@@ -335,7 +335,11 @@ def original_of(path: Path, format: str = "auto", *, edited: bool = False) -> tu
     text = read_text(path)
     if has_inline_originals(text):
         return _inline_format(path, format).restore_inline(text, str(path), edited=edited), None, None
-    raise InputError(f"nothing to restore: {path} has no sidecar {sidecar.name} and no inline originals")
+    raise NothingToRestore(f"nothing to restore: {path} has no sidecar {sidecar.name} and no inline originals")
+
+
+class NothingToRestore(InputError):
+    """A file with neither a sidecar nor inline originals: unilingo never changed it, or its original is lost."""
 
 
 def _inline_format(path: Path, format: str) -> formats.Format:
