@@ -144,7 +144,7 @@ def test_a_broken_wheel_on_a_gpu_host_falls_back_saying_why_or_stops_when_cuda_w
     on_cpu = EngineOptions().resolve()
     assert (on_cpu.backend, on_cpu.device) == ("ctranslate2", "cpu")
     assert f"CTranslate2 cannot use the GPU: cuBLAS of {DISTRIBUTION} cannot be loaded: " in on_cpu.describe()
-    with pytest.raises(ModelError, match=r"cannot be loaded: .*; or use --backend transformers or --device cpu$"):
+    with pytest.raises(ModelError, match=r"cannot be loaded: .*; or use backend='transformers' or device='cpu'$"):
         EngineOptions("ctranslate2", device="cuda").resolve()
 
 

@@ -66,7 +66,7 @@ def test_bad_lines_name_the_line(text, message):
 
 
 def test_missing_models_file_is_an_input_error(tmp_path):
-    with pytest.raises(InputError, match="does not exist: pass --models FILE or set UNILINGO_MODELS"):
+    with pytest.raises(InputError, match="does not exist: pass models=PATH or set UNILINGO_MODELS"):
         load_models(tmp_path / "nope.txt")
 
 

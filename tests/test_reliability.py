@@ -295,7 +295,7 @@ def test_a_model_missing_offline_names_a_models_file_of_ones_own():
     table = parse_models("de en unilingo-test/not-downloaded", base=Path("/nowhere"), path="/site-packages/unilingo/models.txt")
     with pytest.raises(ModelError) as raised:
         Translator(table).translate("de", "en", [GERMAN])
-    assert "--models FILE or UNILINGO_MODELS=FILE" in str(raised.value) and "change /site-packages" not in str(raised.value)
+    assert "models=PATH or UNILINGO_MODELS=FILE" in str(raised.value) and "change /site-packages" not in str(raised.value)
 
 
 def test_model_output_with_a_lone_surrogate_keeps_the_original_and_is_not_remembered(tmp_path, monkeypatch):

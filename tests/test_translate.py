@@ -219,7 +219,7 @@ def test_missing_ctranslate2_names_the_fast_extra(monkeypatch):
 
 def test_cuda_asked_for_without_a_cuda_device(monkeypatch):
     monkeypatch.setattr("unilingo._engines._cuda_present", lambda backend: False)
-    with pytest.raises(ModelError, match="no CUDA device.*--device cpu"):
+    with pytest.raises(ModelError, match="no CUDA device.*device='cpu'"):
         EngineOptions(device="cuda").resolve()
     assert EngineOptions().resolve().device == "cpu"
 
@@ -229,7 +229,7 @@ def test_cuda_picks_float16(monkeypatch):
     monkeypatch.setattr("unilingo._engines.load_cublas", lambda: None)
     assert EngineOptions("ctranslate2").resolve().compute == "float16"
     assert EngineOptions("ctranslate2", quantize="int8").resolve().compute == "int8_float16"
-    with pytest.raises(ConfigError, match="int8 with transformers is for CPUs"):
+    with pytest.raises(ConfigError, match="quantize='int8' with transformers is for CPUs"):
         EngineOptions("transformers", quantize="int8").resolve()
 
 
@@ -246,9 +246,9 @@ def test_without_cublas_12_ctranslate2_leaves_the_gpu_to_transformers_or_says_wh
     assert f"(CTranslate2 cannot use the GPU: {missing})" in auto.describe()
     on_cpu = EngineOptions("ctranslate2").resolve()
     assert (on_cpu.backend, on_cpu.device, on_cpu.compute) == ("ctranslate2", "cpu", "int8")
-    with pytest.raises(ModelError, match=r"is missing; pip install 'unilingo\[gpu\]' brings it; or use --backend transformers or --device cpu$"):
+    with pytest.raises(ModelError, match=r"is missing; pip install 'unilingo\[gpu\]' brings it; or use backend='transformers' or device='cpu'$"):
         EngineOptions("ctranslate2", device="cuda").resolve()
-    with pytest.raises(ConfigError, match=r"brings it; use --quantize none$"):
+    with pytest.raises(ConfigError, match=r"brings it; use quantize='none'$"):
         EngineOptions(quantize="int8").resolve()
 
 
@@ -315,7 +315,7 @@ def test_missing_local_folder(tmp_path):
 
 def test_missing_transformers_names_its_extra_and_the_installed_backend(monkeypatch):
     monkeypatch.setitem(sys.modules, "transformers", None)
-    with pytest.raises(ModelError, match=r"transformers backend is not installed: pip install 'unilingo\[translate\]'.*--backend ctranslate2"):
+    with pytest.raises(ModelError, match=r"transformers backend is not installed: pip install 'unilingo\[translate\]'.*backend='ctranslate2'"):
         Translator(load_models(FIXTURE_MODELS), engine=EngineOptions("transformers")).translate("de", "en", ["Niemand wurde verletzt."])
 
 
