@@ -24,17 +24,15 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DEV = ROOT.parent / "shared" / "data" / "langid-dev"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from throughput import lines, peak_rss_mb  # noqa: E402
+
 COMMANDS = {
     "detect": ["detect", "--no-cache"],
     "detect-json": ["detect", "--no-cache", "--json"],
     "check": ["check", "--no-cache"],
 }
-
-
-def lines(name: str) -> list[str]:
-    return [line for line in (DEV / name).read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def write_document(path: Path, megabytes: int, seed: int = 3) -> None:
@@ -48,15 +46,6 @@ def write_document(path: Path, megabytes: int, seed: int = 3) -> None:
             block = f"## {rng.choice(short)}\n\n{paragraph}\n\n- {rng.choice(short)}\n- {rng.choice(short)}\n\n"
             written += handle.write(block)
             number += 1
-
-
-def peak_rss_mb() -> float:
-    """This process's own peak RSS (VmHWM): getrusage would count the parent's pages after fork and exec."""
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmHWM in /proc/self/status: peak RSS needs Linux")
 
 
 class _LineCounter(io.TextIOBase):
