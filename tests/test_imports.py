@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -112,3 +114,15 @@ def test_format_names_are_compared_only_in_the_registry():
                 if compared and uses_format:
                     found.append(f"{name}:{node.lineno}: {ast.unparse(node)}")
     assert found == []
+
+
+def test_the_package_loads_a_module_only_when_one_of_its_names_is_used():
+    """``import unilingo`` (and so ``python -m unilingo``) costs nothing until a name is used; every public name resolves."""
+    probe = (
+        "import sys, unilingo\n"
+        "before = sorted(m for m in sys.modules if m.startswith('unilingo.'))\n"
+        "names = {name: getattr(unilingo, name).__module__ for name in unilingo.__all__}\n"
+        "print(before, 'unilingo._api' in sys.modules, names['Normalizer'], names['restore_sidecar'], sep='|')\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert completed.stdout.strip() == "[]|True|unilingo._api|unilingo._sidecar"

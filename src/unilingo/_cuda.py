@@ -10,9 +10,7 @@ matches libraries already loaded by their soname; Windows by file name).
 
 from __future__ import annotations
 
-import ctypes
 import functools
-import importlib.metadata
 import os
 from pathlib import Path
 
@@ -28,6 +26,9 @@ def wheel_libraries() -> list[Path] | None:
 
     Raises FileNotFoundError naming the file that an installed wheel lacks.
     """
+    # Imported here: importlib.metadata costs 30 ms, and every command imports this module, few of them load CUDA.
+    import importlib.metadata
+
     try:
         distribution = importlib.metadata.distribution(DISTRIBUTION)
     except importlib.metadata.PackageNotFoundError:
@@ -50,6 +51,8 @@ def load_cublas() -> str | None:
     and loading them is for nothing on a machine without a CUDA device.
     Cached: the process loads them once.
     """
+    import ctypes
+
     try:
         paths = wheel_libraries()
     except FileNotFoundError as error:
