@@ -126,3 +126,16 @@ def test_the_package_loads_a_module_only_when_one_of_its_names_is_used():
     )
     completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert completed.stdout.strip() == "[]|True|unilingo._api|unilingo._sidecar"
+
+
+def test_detect_of_a_text_file_imports_no_other_formats_parser(tmp_path):
+    """Each format's parser is imported when a file of it is read: markdown-it, html.parser and the rest cost a short run."""
+    from conftest import heavy_modules_after
+
+    note = tmp_path / "note.txt"
+    note.write_text("Ich habe Hunger.\n\nThe mayor opened the new bridge.\n", encoding="utf-8")
+    parsers = ("markdown_it", "html.parser", "importlib.metadata", "unilingo.formats.subtitles._cues", "unilingo.formats.notebook._codec")
+    assert heavy_modules_after(["detect", "--no-cache", note], parsers) == []
+    page = tmp_path / "page.md"
+    page.write_text("# Titel\n\nIch habe Hunger.\n", encoding="utf-8")
+    assert heavy_modules_after(["detect", "--no-cache", page], parsers) == ["markdown_it"]

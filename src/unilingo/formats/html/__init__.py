@@ -32,11 +32,11 @@ from typing import TYPE_CHECKING, Sequence
 from ..._document import SegmentedText
 from ..._glossary import Glossary
 from ..base import Format
-from . import languages, originals
 from .escape import escape_attribute, escape_text
-from .outline import outline
 from .encoding import check_encoding, check_output_encoding
-from .segment import segment_html
+
+# The page's structure and what reads it are imported on first use, in each method: a command that reads no HTML
+# does not pay for them.
 
 if TYPE_CHECKING:
     from ..._decision import Decision
@@ -51,6 +51,8 @@ class Html(Format):
     supports_inline = True
 
     def segment(self, text: str, glossary: Glossary | None, front_matter_keys: tuple[str, ...]) -> SegmentedText:
+        from .segment import segment_html
+
         return segment_html(text, glossary)
 
     def check_input(self, text: str, where: str) -> None:
@@ -70,20 +72,30 @@ class Html(Format):
         return escape_text(fragment)
 
     def reads_as_original(self, original: str, output: str) -> bool:
+        from .outline import outline
+
         return outline(original) == outline(output)
 
     def language_edits(
         self, segmented: SegmentedText, decisions: Sequence[Decision], outputs: dict[int, str], target: str
     ) -> list[tuple[int, int, str]]:
+        from . import languages
+
         return languages.language_edits(segmented, decisions, outputs, target)
 
     def with_inline_originals(self, document: Document) -> str:
+        from . import originals
+
         return originals.with_inline_originals(document)
 
     def inline_originals(self, text: str, where: str) -> list[InlineOriginal]:
+        from . import originals
+
         return originals.inline_originals(text, where)
 
     def restore_inline(self, text: str, where: str, *, edited: bool = False) -> str:
+        from . import originals
+
         return originals.restore_inline(text, where, edited)
 
 

@@ -12,10 +12,10 @@ from ..._glossary import Glossary
 from ..._sentences import Lines, assemble, value_inline
 from ..._windows import window_starts
 from ..base import Format
-from . import checks, originals
 from .escape import escape_fragment, escape_markdown
-from .walker import alt_texts, structure
-from .windows import block_starts
+
+# The parser (markdown-it) and what uses it are imported on first use, in each method: a command
+# that reads no Markdown does not pay for them (a tenth of `detect` on a short text file was imports).
 
 if TYPE_CHECKING:
     from ..._merge import Document
@@ -30,6 +30,8 @@ class Markdown(Format):
 
     def segment(self, text: str, glossary: Glossary | None, front_matter_keys: tuple[str, ...]) -> SegmentedText:
         """Each top-level block's sentences, each image's alt text, and the values of ``front_matter_keys`` in the front matter."""
+        from .walker import alt_texts, structure
+
         lines = Lines(text)
         front = find_front_matter(text, lines.starts, lines.ends)
         blocks, runs, translated, unsegmented = structure(text, lines, front)
@@ -43,6 +45,8 @@ class Markdown(Format):
                         translated=translated, unsegmented=unsegmented, front=front)  # fmt: skip
 
     def window_starts(self, text: str, size: int) -> list[int]:
+        from .windows import block_starts
+
         return window_starts(text, block_starts, size)
 
     def escape_output(self, output: str, segmented: SegmentedText, index: int) -> str:
@@ -59,6 +63,8 @@ class Markdown(Format):
         return escape_fragment(fragment, before, after)
 
     def markup_changed(self, text: str, segment: Segment, output: str) -> str | None:
+        from . import checks
+
         return checks.markup_changed(text, segment.start, segment.text, output)
 
     def written_problem(self, segmented: SegmentedText, index: int, written: str, output: str) -> str | None:
@@ -69,12 +75,18 @@ class Markdown(Format):
         return written_problem(segmented.text, front, segment.start, segment.end, written, output)
 
     def reads_as_original(self, original: str, output: str) -> bool:
+        from . import checks
+
         return list(checks.outline(original)) == list(checks.outline(output))
 
     def with_inline_originals(self, document: Document) -> str:
+        from . import originals
+
         return originals.with_inline_originals(document)
 
     def inline_originals(self, text: str, where: str) -> list[InlineOriginal]:
+        from . import originals
+
         return originals.inline_originals(text, where)
 
 

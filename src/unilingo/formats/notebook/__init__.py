@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Sequence
 
 from ..._errors import InputError, OutputError
 from ..base import Format, Joined
-from ._codec import read_notebook
-from ._join import joined
+
+# The notebook's reader and writer are imported on first use, in each method: a command that reads no notebook
+# does not pay for them.
 
 if TYPE_CHECKING:
     from ..._merge import Document
@@ -30,18 +31,27 @@ class Notebook(Format):
     suffixes = (".ipynb",)
 
     def check_input(self, text: str, where: str) -> None:
+        from ._codec import read_notebook
+
         read_notebook(text, where)
 
     def check_output(self, text: str, where: str) -> None:
+        from ._codec import read_notebook
+
         try:
             read_notebook(text, where)
         except InputError:
             raise OutputError(f"cannot write {where}: it would not read as a notebook; nothing was written") from None
 
     def parts(self, text: str) -> list[tuple[str, str]]:
+        from ._codec import read_notebook
+
         return [(cell.text, "markdown") for cell in read_notebook(text, _UNNAMED).cells]
 
     def join(self, text: str, documents: Sequence[Document]) -> Joined:
+        from ._codec import read_notebook
+        from ._join import joined
+
         return joined(read_notebook(text, _UNNAMED), documents, _UNNAMED)
 
 

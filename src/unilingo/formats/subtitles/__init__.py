@@ -16,9 +16,9 @@ from ..._document import Segment, SegmentedText
 from ..._errors import InputError
 from ..._glossary import Glossary
 from ..base import Format
-from ._cues import parse
-from ._segments import segments
-from ._wrap import column_before, fragment, markup_changed, newline_of, same_cues
+
+# The cue parser and the rewrapping are imported on first use, in each method: a command that reads no subtitles
+# does not pay for them.
 
 
 class Subtitles(Format):
@@ -28,10 +28,15 @@ class Subtitles(Format):
         self.name, self.title, self.suffixes, self.vtt = name, title, (suffix,), vtt
 
     def segment(self, text: str, glossary: Glossary | None, front_matter_keys: tuple[str, ...]) -> SegmentedText:
+        from ._cues import parse
+        from ._segments import segments
+
         blocks, found, skipped = segments(text, parse(text, self.vtt), glossary)
         return SegmentedText(text, self.name, blocks, found, skipped)
 
     def check_input(self, text: str, where: str) -> None:
+        from ._cues import parse
+
         try:
             parse(text, self.vtt)
         except InputError as error:
@@ -45,16 +50,24 @@ class Subtitles(Format):
         return self._wrapped(piece.strip(), text, start, end)
 
     def escape_fragment(self, fragment_: str, before: str, after: str, column: int = 0) -> str:
+        from ._wrap import fragment
+
         newline = "\r\n" if "\r\n" in before else "\r" if "\r" in before else "\n"
         return fragment(fragment_, column, after[:1] in ("", "\r", "\n"), self.vtt, newline)
 
     def markup_changed(self, text: str, segment: Segment, output: str) -> str | None:
+        from ._wrap import markup_changed
+
         return markup_changed(text, segment, output, self.vtt)
 
     def reads_as_original(self, original: str, output: str) -> bool:
+        from ._wrap import same_cues
+
         return same_cues(original, output, self.vtt)
 
     def _wrapped(self, output: str, text: str, start: int, end: int) -> str:
+        from ._wrap import column_before, fragment, newline_of
+
         at_line_end = text[end : end + 1] in ("", "\r", "\n")
         return fragment(output, column_before(text, start), at_line_end, self.vtt, newline_of(text, start))
 
