@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -413,4 +414,7 @@ def _read(job) -> str:
 
 
 def main() -> None:
+    # A run allocates hundreds of thousands of small objects (segments, guesses, rows) and frees them itself:
+    # collecting cycles every 20,000 allocations instead of 700 takes a twentieth off `detect` and `check`.
+    gc.set_threshold(20_000, 10, 10)
     cli(prog_name="unilingo")
