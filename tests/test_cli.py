@@ -7,6 +7,7 @@ from click.testing import CliRunner
 
 from conftest import FIXTURE_MODELS, TRANSLATION_STACK, heavy_modules_after
 from unilingo._cli import cli
+from unilingo._console import json_reports
 
 GOLDEN = Path(__file__).parent / "golden"
 MODELS = ["--models", str(FIXTURE_MODELS)]
@@ -112,6 +113,18 @@ def test_detect_json_follows_the_contract(docs):
     actions = {text_of(records[0], s): s["action"] for s in records[0]["segments"]}
     assert actions["Verwandte Artikel"] == "translate" and actions["12 May"] == "keep"
     assert actions["The mayor opened the new bridge on Monday."] == "keep"
+
+
+def test_the_json_report_is_one_array_with_a_line_per_segment():
+    """Streamed piece by piece, it reads back as the reports it was given: paths, targets, rows, non-ASCII as it is."""
+    rows = [{"start": 0, "end": 4, "lang": "de", "confidence": 0.9985, "action": "translate", "reason": 'de -> en "Grüße"'},
+            {"start": 6, "end": 9, "lang": None, "confidence": 0.0, "action": "skip", "reason": "no words"}]  # fmt: skip
+    report = "".join(json_reports([("docs/ä.md", "en", iter(rows)), ("b.txt", "de", iter([]))]))
+    assert json.loads(report) == [{"path": "docs/ä.md", "target": "en", "segments": rows}, {"path": "b.txt", "target": "de", "segments": []}]
+    assert "Grüße" in report and [line.strip().rstrip(",") for line in report.splitlines()][2:4] == [
+        json.dumps(row, ensure_ascii=False) for row in rows
+    ]
+    assert "".join(json_reports([])) == "[]"
 
 
 def text_of(record, segment):
