@@ -36,7 +36,7 @@ _CODE = re.compile(r"^(?:[A-Z]{1,4}s?|\S*\d\S*)$")
 _NAME_WORDS = (2, 4)
 # German letters English writes only in names: a word with them is German's ("Kanäle", "Größe").
 _GERMAN_LETTERS = re.compile("[äöüß]")
-# A name's own word says German only this long: see _long_german_noun.
+# A name's own word says German only this long (see _german_form); shorter ones end names as often.
 _FORMED_NOUN = 7
 # Pieces of a compound: "Verhaltens-kodex", "Mit-wirken"; a German prefix joins a listed verb ("ab-brechen").
 _COMPOUND_PIECE = 4
