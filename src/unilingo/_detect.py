@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 from ._decision import Action, Decision, Why
 from ._errors import ConfigError
 from ._langid import LangidScorer, known_codes, langid_model
+from ._names import says_its_language
 from ._german import german_derivation_or_compound, german_not_english, german_noun_or_adjective, german_word
 from ._lexicon import (
     FUNCTION_WORDS,
@@ -600,6 +601,16 @@ class Detector:
                 and reads_the_same_in(segment.text, document.lang, own.lang, one_word_of_it=False)
             ):
                 return document, "its document"
+        # "Maggie Haberman", "Lifehacker", "Exploring ES6 - Axel Rauschmayer (HTML)" on an English page: letters that
+        # read German and no word that says so are a name's, a product's or a credit's, however sure the letters are.
+        if (
+            document is not None
+            and document.lang == self.target
+            and own.lang in self.sources
+            and segment.marked != own.lang
+            and not says_its_language(segment.text, own.lang, document.lang)
+        ):
+            return document, "its document"
         if own.confidence >= self.min_confidence or _looks_like_a_name(segment.text):
             return None
         line = line_guesses.get(segment.line)

@@ -129,6 +129,11 @@ def german_derivation_or_compound(token: str) -> bool:
     return bool(_GERMAN_SUFFIX.search(token)) or _german_compound(token)
 
 
+def german_derivation(token: str) -> bool:
+    """Whether a lower-case word ends as German derives words and English does not: "Konfigurierung", "Möglichkeit"."""
+    return bool(_GERMAN_SUFFIX.search(token))
+
+
 # A word German's list holds and English's does not, of five letters at least, after three letters at least:
 # "Datei", "Optionen", "Sekunden" end German compounds; "notcode" and "github" end in English words.
 _GERMAN_ONLY_HEAD_MIN_LETTERS = 5
