@@ -106,9 +106,6 @@ class HostileTranslator:
     def word_alignments(self, source, target, pairs):
         return [None for _ in pairs]
 
-    def forget(self, source, target, texts):
-        """Nothing is remembered."""
-
 
 # Attributes whose values may be translated (or, for lang, set to the target).
 READ = ("title", "alt", "aria-label", "placeholder", "value", "content", "lang")

@@ -29,9 +29,6 @@ class Answering:
     def word_alignments(self, source, target, pairs):
         return [self.alignment for _ in pairs]
 
-    def forget(self, source, target, texts):
-        """Nothing is remembered."""
-
 
 @pytest.fixture
 def answering():

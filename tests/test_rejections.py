@@ -1,4 +1,4 @@
-"""A rejected translation (a runaway, nothing) is said, makes `fix` fail, and is never remembered as final."""
+"""A rejected translation (a runaway, nothing) is said, makes `fix` fail, and is remembered: a re-run says it again without the model."""
 
 import pytest
 from click.testing import CliRunner
@@ -34,7 +34,7 @@ class StandIn:
 
 
 @pytest.mark.parametrize("kind", REJECTIONS)
-def test_fix_says_what_it_could_not_translate_and_retries_it(tmp_path, monkeypatch, kind):
+def test_fix_says_what_it_could_not_translate_every_run_and_asks_the_model_once(tmp_path, monkeypatch, kind):
     model = StandIn(REJECTIONS[kind])
     monkeypatch.setattr(Translator, "_translate_fresh", model)
     page = tmp_path / "page.md"
@@ -46,11 +46,14 @@ def test_fix_says_what_it_could_not_translate_and_retries_it(tmp_path, monkeypat
         assert f'{page}:3:1: not translated: translation rejected: ' in result.stderr and f'"{GERMAN}"' in result.stderr
         assert "1 segment(s) could not be translated" in result.stderr and "unilingo check" in result.stderr
         assert page.read_text(encoding="utf-8") == f"An English line.\n\n{GERMAN}\n"
-        # Asked again each run: the rejection was not remembered.
-        assert model.asked == [GERMAN] * attempt
+        # The same model and settings would reject it again: the second run answers from the memory.
+        assert model.asked == [GERMAN]
         assert run("check", page, *MODELS).exit_code == 1
+    # A model that would now translate it is asked once the memory is cleared.
     model.rejecting = False
-    assert run("fix", page, *MODELS, *cache).exit_code == 1
+    assert run("fix", page, *MODELS, *cache).exit_code == 1 and model.asked == [GERMAN]
+    assert run("cache", "clear", *cache).exit_code == 0
+    assert run("fix", page, *MODELS, *cache).exit_code == 1 and model.asked == [GERMAN, GERMAN]
     assert page.read_text(encoding="utf-8").startswith(f"An English line.\n\n{ENGLISH}\n<!-- unilingo:original")
     assert run("check", page, *MODELS).exit_code == 0
     again = run("fix", page, *MODELS, *cache)
@@ -67,19 +70,17 @@ def test_translate_counts_a_rejected_segment_apart_from_those_kept(tmp_path, mon
     assert "0 translated, 1 kept, 0 skipped, 1 not translated (translation rejected)" in result.stderr
 
 
-def test_a_rejection_that_stands_is_forgotten_so_the_next_run_asks_again(tmp_path, monkeypatch):
+def test_a_rejection_is_remembered_so_a_rerun_loads_no_model_and_still_keeps_the_original(tmp_path, monkeypatch):
     model = StandIn(REJECTIONS["loop"])
     monkeypatch.setattr(Translator, "_translate_fresh", model)
     memory_file = tmp_path / "memory.sqlite3"
-    normalizer = Normalizer("en", FIXTURE_MODELS, cache=memory_file)
-    key = normalizer.translator.resolve("de", "en").memory_key
-    # A rejection an earlier version remembered answers once more, then is forgotten too.
-    TranslationMemory(memory_file).store(key, {"Niemand wurde verletzt.": ("verletzt verletzt verletzt verletzt", True)})
     texts = [GERMAN, "Niemand wurde verletzt."]
     document = f"{texts[0]}\n\n{texts[1]}\n"
-    assert all(segment.rejected for segment in normalizer.normalize(document, "markdown").segments)
-    assert model.asked == [GERMAN] and TranslationMemory(memory_file).lookup(key, texts) == {}
-    model.rejecting = False
-    assert normalizer.normalize(document, "markdown").text == f"{ENGLISH}\n\n{ENGLISH}\n"
-    assert model.asked == [GERMAN, *texts]
-    assert TranslationMemory(memory_file).lookup(key, texts) == {text: (ENGLISH, False) for text in texts}
+    first = Normalizer("en", FIXTURE_MODELS, cache=memory_file)
+    assert all(segment.rejected for segment in first.normalize(document, "markdown").segments)
+    key = first.translator.resolve("de", "en").memory_key
+    assert TranslationMemory(memory_file).lookup(key, texts) == {text: (REJECTIONS["loop"].text, True) for text in texts}
+    again = Normalizer("en", FIXTURE_MODELS, cache=memory_file)
+    doc = again.normalize(document, "markdown")
+    assert doc.text == document and all(segment.rejected for segment in doc.segments)
+    assert model.asked == texts and again.translator.loaded_models == ()

@@ -327,8 +327,8 @@ class Normalizer:
             # Sentences whose markup only alignment can place: decoding may hand back the alignment head at once.
             heads = frozenset(text for doc, seg, text in requests if needs_alignment(window[doc].segments[seg]))
             translations = self.translator.translate(lang, self.target, [text for _, _, text in requests], on_translated, heads)
-            with_markup, fallbacks, standing = [], [], []
-            for (doc_index, seg_index, source), translation in zip(requests, translations):
+            with_markup, fallbacks = [], []
+            for (doc_index, seg_index, _), translation in zip(requests, translations):
                 rejected = _rejection(translation)
                 inline = window[doc_index].segments[seg_index].inline
                 has_markup = inline is not None and bool(inline.spans)
@@ -338,7 +338,6 @@ class Normalizer:
                 elif rejected is not None:
                     kept = dataclasses.replace(decisions[doc_index][seg_index], action=Action.KEEP, reason=rejected.reason, why=Why.REJECTED)
                     decisions[doc_index][seg_index] = kept
-                    standing.append(source)
                 elif has_markup:
                     with_markup.append((doc_index, seg_index, translation))
                 else:
@@ -352,9 +351,7 @@ class Normalizer:
                         kept = dataclasses.replace(decisions[doc_index][seg_index], action=Action.KEEP, reason=reason, why=Why.NOT_WRITTEN)
                         decisions[doc_index][seg_index] = kept
             fallbacks += self._place_markup(lang, window, with_markup, outputs, spans)
-            standing += self._translate_between_markup(lang, window, fallbacks, decisions, outputs, spans)
-            # Remembered, a rejection would leave its text untranslated on every run: the next run asks again.
-            self.translator.forget(lang, self.target, standing)
+            self._translate_between_markup(lang, window, fallbacks, decisions, outputs, spans)
             for doc_index, seg_index in _translated(outputs, requests):
                 used[doc_index][lang] = model_name
         for segmented, doc_decisions, doc_outputs, doc_spans, doc_models in zip(window, decisions, outputs, spans, used):
@@ -395,24 +392,17 @@ class Normalizer:
                 spans[doc_index][seg_index] = placed.spans
         return failed
 
-    def _translate_between_markup(self, lang, window, failed, decisions, outputs, spans) -> list[str]:
-        """The fallback: the runs of plain text between a sentence's markup translated one by one, as before sentences held markup.
-
-        Returns the texts whose rejected translation leaves text untranslated:
-        runs, and sentences none of whose runs translated.
-        """
+    def _translate_between_markup(self, lang, window, failed, decisions, outputs, spans) -> None:
+        """The fallback: the runs of plain text between a sentence's markup translated one by one, as before sentences held markup."""
         runs, texts = [], []
         for doc, seg, _ in failed:
             inline = window[doc].segments[seg].inline
             runs += [(doc, seg, run) for run in inline.pieces]
             texts += inline.piece_sources
         translated: dict[tuple[int, int], dict[tuple[int, int], str]] = {}
-        standing = []
         for (doc, seg, run), text, translation in zip(runs, texts, self.translator.translate(lang, self.target, texts)):
             if _rejection(translation) is None and made_up_placeholder(text, translation.text) is None:
                 translated.setdefault((doc, seg), {})[run] = translation.text
-            else:
-                standing.append(text)
         # Each failure is the model's translation rejected, or why its markup could not be placed on it.
         for doc_index, seg_index, failure in failed:
             segmented = window[doc_index]
@@ -422,7 +412,6 @@ class Normalizer:
             if not pieces:
                 if rejected:
                     kept = dataclasses.replace(decision, action=Action.KEEP, reason=failure.reason, why=Why.REJECTED)
-                    standing.append(segmented.segments[seg_index].source)
                 else:
                     reason = f"{Why.KEPT_AS_FALLBACK.text}: {failure}"
                     kept = dataclasses.replace(decision, action=Action.KEEP, reason=reason, why=Why.KEPT_AS_FALLBACK)
@@ -438,7 +427,6 @@ class Normalizer:
             outputs[doc_index][seg_index], spans[doc_index][seg_index] = output, placed
             reason = f"{decision.reason}; {Why.FALLBACK.text}: {cause}"
             decisions[doc_index][seg_index] = dataclasses.replace(decision, reason=reason, why=Why.FALLBACK)
-        return standing
 
 
 def _rejection(translation: Translation) -> Rejection | None:

@@ -141,17 +141,6 @@ class TranslationMemory:
         if rows:
             self._run("write", write)
 
-    def forget(self, model: str, sources: Iterable[str]) -> None:
-        """Drop the cached translations of ``sources`` under ``model``."""
-        rows = [(model, source) for source in set(sources)]
-
-        def write(db: sqlite3.Connection) -> None:
-            with db:
-                db.executemany("DELETE FROM translations WHERE model = ? AND source = ?", rows)
-
-        if rows:
-            self._run("write", write)
-
     def file_sha256(self, path: Path) -> str:
         """The SHA-256 of a file, remembered while its size and modification time stay the same."""
         stat = path.stat()

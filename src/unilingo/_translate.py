@@ -174,11 +174,6 @@ class Translator:
             known.update(fresh)
         return [known[text] for text in texts]
 
-    def forget(self, source: str, target: str, texts: Sequence[str]) -> None:
-        """The translation memory no longer answers for ``texts``: the next run asks the model again."""
-        if self.memory is not None and texts:
-            self.memory.forget(self.resolve(source, target).memory_key, texts)
-
     def special_tokens(self, source: str, target: str) -> frozenset[str]:
         return frozenset(self.load(source, target).tokenizer.all_special_tokens)
 
