@@ -220,10 +220,18 @@ def run_unilingo(corpus: Path, models: Path, backend: str, quantize: str | None,
         "wall": wall,
         "load": load_time[0],
         "model": model_time[0],
-        "engine": normalizer.translator.choice.describe() if normalizer.translator._engines else "none loaded",
+        "engine": engine_setting(normalizer.translator),
         "segments": translated,
         "heavy_imported": [name for name in HEAVY if name in sys.modules],
     }
+
+
+def engine_setting(translator) -> str:
+    engines = list(translator._engines.values())
+    if not engines:
+        return "none loaded"
+    workers = engines[0].workers
+    return translator.choice.describe() + (f": {workers.describe()}, jobs of at most 32 hypotheses" if workers else "")
 
 
 def run_raw(calls_file: Path, models: Path) -> dict:

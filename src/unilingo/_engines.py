@@ -29,6 +29,13 @@ _FAST_EXTRA = "pip install 'unilingo[fast]'"
 # 1.5 GB, 16 at 1.05 GB and run only 13% slower (float32; int8 is faster at
 # 16). Padded input tokens times beams are kept under this, near 16 of them.
 TRANSFORMERS_BEAM_TOKENS = 3072
+# Sentences times beams that CTranslate2 decodes together on a CPU. Each step
+# scores every hypothesis over the whole vocabulary (58,101 words for
+# opus-mt-de-en): past about 32 hypotheses those scores outgrow the cache. A
+# call of 30 sentences at beam 4 ran in half the time cut into jobs of 8 over
+# two one-thread workers as whole on one worker of two threads (5.3 s against
+# 10.6 s; jobs of 16: 11.6 s; 2-core AMD EPYC, benchmarks/throughput.py).
+CPU_JOB_HYPOTHESES = 32
 
 
 @dataclass(frozen=True)
@@ -110,6 +117,28 @@ class Generated:
     attention: Attention | None = None  # the alignment head over the source, where asked for and the backend has it for free
 
 
+@dataclass(frozen=True)
+class CpuWorkers:
+    """How CTranslate2 spreads one call over a CPU's threads: jobs of a few sentences, run side by side."""
+
+    workers: int  # CTranslate2's inter_threads
+    threads_each: int  # its intra_threads
+
+    @classmethod
+    def plan(cls, threads: int, call_sentences: int, beams: int) -> "CpuWorkers":
+        """As many workers as a full call's jobs keep busy, at most one a thread, the threads shared among them."""
+        workers = max(1, min(threads, -(-call_sentences // job_sentences(beams))))
+        return cls(workers, max(1, threads // workers))
+
+    def describe(self) -> str:
+        return f"{self.workers} worker{'s' * (self.workers > 1)} x {self.threads_each} thread{'s' * (self.threads_each > 1)}"
+
+
+def job_sentences(beams: int) -> int:
+    """Sentences CTranslate2 decodes together on a CPU at ``beams`` (its max_batch_size)."""
+    return max(1, CPU_JOB_HYPOTHESES // max(1, beams))
+
+
 def usable_cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -144,6 +173,8 @@ class Engine:
     # Most padded input tokens times beams in one call, where memory needs a
     # bound beyond the caller's batch limits; None: no bound of its own.
     max_beam_tokens: int | None = None
+    # How CTranslate2 spreads calls over a CPU; None: each call runs whole.
+    workers: CpuWorkers | None = None
 
     def token_counts(self, texts: Sequence[str]) -> list[int]:
         if not texts:
@@ -236,7 +267,7 @@ class TransformersEngine(Engine):
 
 
 class CTranslate2Engine(Engine):
-    def __init__(self, folder: str, choice: EngineChoice, converted: Path) -> None:
+    def __init__(self, folder: str, choice: EngineChoice, converted: Path, workers: CpuWorkers | None = None) -> None:
         import ctranslate2
 
         from ._pieces import SentencePieceTokenizer
@@ -246,9 +277,12 @@ class CTranslate2Engine(Engine):
         self.tokenizer = SentencePieceTokenizer(folder)
         if not (converted / "model.bin").exists():
             _convert(folder, converted, "int8" if "int8" in choice.compute else None)
+        # On a GPU one worker takes each call whole.
+        self.workers = workers if choice.device == "cpu" else None
+        inter, intra = (self.workers.workers, self.workers.threads_each) if self.workers else (1, choice.threads)
         try:
             self.translator = ctranslate2.Translator(
-                str(converted), device=choice.device, compute_type=choice.compute, intra_threads=choice.threads, inter_threads=1
+                str(converted), device=choice.device, compute_type=choice.compute, intra_threads=intra, inter_threads=inter
             )
         except (RuntimeError, ValueError) as error:
             raise ModelError(f"CTranslate2 cannot load {converted}: {error}; delete that folder to convert again") from None
@@ -260,7 +294,7 @@ class CTranslate2Engine(Engine):
         # The best hypothesis's alignment head costs nothing measurable here (2.6 s against 2.8 s
         # for 16 sentences on the opus-mt shape), where forcing the output through again costs 40%.
         results = self.translator.translate_batch(
-            pieces, beam_size=num_beams, max_decoding_length=max_new_tokens, max_batch_size=len(pieces),
+            pieces, beam_size=num_beams, max_decoding_length=max_new_tokens, max_batch_size=self._job(pieces, num_beams),
             return_attention=any(wanted),
         )  # fmt: skip
         special = set(self.tokenizer.all_special_tokens)
@@ -281,20 +315,24 @@ class CTranslate2Engine(Engine):
         # Forced decoding of the given translation; CTranslate2 returns the alignment head by default.
         results = self.translator.translate_batch(
             source_pieces, target_prefix=target_pieces, beam_size=1, return_attention=True,
-            max_decoding_length=max(map(len, target_pieces)) + 1, max_batch_size=len(source_pieces),
+            max_decoding_length=max(map(len, target_pieces)) + 1, max_batch_size=self._job(source_pieces, 1),
         )  # fmt: skip
         return [
             Attention(tuple(src), tuple(tgt), tuple(tuple(row) for row in result.attention[0][: len(tgt)]))
             for src, tgt, result in zip(source_pieces, target_pieces, results)
         ]
 
+    def _job(self, pieces: Sequence, beams: int) -> int:
+        # CTranslate2 cuts a call into jobs of this many sentences and hands them to its workers.
+        return job_sentences(beams) if self.workers else len(pieces)
 
-def open_engine(folder: str, choice: EngineChoice, converted: Path) -> Engine:
-    """The model in ``folder`` loaded on ``choice``; ``converted`` is where CTranslate2 keeps its copy."""
+
+def open_engine(folder: str, choice: EngineChoice, converted: Path, workers: CpuWorkers | None = None) -> Engine:
+    """The model in ``folder`` loaded on ``choice``; ``converted`` is where CTranslate2 keeps its copy, ``workers`` how it uses a CPU."""
     if choice.backend == "ctranslate2":
         if not _installed("sentencepiece"):
             raise ModelError(f"the ctranslate2 backend needs sentencepiece, which is not installed: {_FAST_EXTRA}")
-        return CTranslate2Engine(folder, choice, converted)
+        return CTranslate2Engine(folder, choice, converted, workers)
     try:
         import transformers
     except ImportError:

@@ -119,7 +119,7 @@ SETTINGS: tuple[Setting, ...] = (
             flags=("--device",), default="auto", choices=DEVICES, show_default=True, keyword="engine"),
     Setting("quantize", Kind.CHOICE, "int8 weights on CPU. [default: int8 for ctranslate2, none for transformers]",
             Group.TRANSLATION, TRANSLATING, flags=("--quantize",), choices=QUANTIZATIONS, keyword="engine"),
-    Setting("threads", Kind.COUNT, "CPU threads. [default: every core available]", Group.TRANSLATION, TRANSLATING,
+    Setting("threads", Kind.COUNT, "CPU threads; CTranslate2 runs them as parallel workers where a batch has work for several. [default: every core available]", Group.TRANSLATION, TRANSLATING,
             flags=("--threads",), keyword="engine"),
     Setting("exclude", Kind.STRINGS, "Globs, relative to the configuration file, of files left out.", Group.FILES, DETECTING,
             config_key="exclude"),

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from ._align import Attention, word_alignment
-from ._engines import Engine, EngineChoice, EngineOptions, default_beams, open_engine
+from ._engines import CpuWorkers, Engine, EngineChoice, EngineOptions, default_beams, open_engine
 from ._errors import ModelError, UnilingoError, setting
 from ._memory import TranslationMemory, cache_dir, sha256_of
 from ._models import MODELS_ENV, ModelSpec, ModelTable
@@ -297,13 +297,15 @@ class Translator:
             raise ModelError(f"model {resolved.spec.name} ({resolved.spec.origin}) has a damaged weights file: {damaged}; {fix}")
         choice = resolved.choice
         try:
-            engine = open_engine(resolved.folder, choice, self.converted_folder(resolved))
+            workers = CpuWorkers.plan(choice.threads, self.batch_limits[0], resolved.beams)
+            engine = open_engine(resolved.folder, choice, self.converted_folder(resolved), workers)
         except UnilingoError:
             raise
         except Exception as error:  # transformers raises OSError, ValueError, safetensors errors...
             raise ModelError(f"cannot load model {resolved.spec.name} ({resolved.spec.origin}): {_first_line(error)}") from None
+        how = f"{choice.describe()}: {workers.describe()}" if engine.workers else choice.describe()
         # A note is auto choosing other than it would have (CTranslate2 kept off the GPU): said, with its fix.
-        (log.warning if choice.note else log.info)("loaded %s (%s)", resolved.spec.name, choice.describe())
+        (log.warning if choice.note else log.info)("loaded %s (%s)", resolved.spec.name, how)
         return engine
 
     def _spec(self, source: str, target: str) -> ModelSpec:
