@@ -89,6 +89,8 @@ SUMMARY_ROWS = {
 }
 # Sentences per batch tried for the raw engine, besides unilingo's own batches (at most 32).
 RAW_BATCH_SIZES = (4, 8, 16)
+# The grid's row for what unilingo's engine does: its own thread split and jobs, one call per batch in turn.
+OWN_SETTING = "unilingo's setting"
 
 
 def lines(name: str) -> list[str]:
@@ -272,11 +274,13 @@ def run_raw(calls_file: Path, models: Path) -> dict:
     sentence to its cap, so each sentence keeps the cap unilingo's batch gave
     it: every setting decodes the same tokens as the default run. Batches are
     submitted asynchronously, so inter_threads > 1 runs them side by side.
+    One more row does what unilingo's engine does (``OWN_SETTING``): its
+    batches one call at a time, each cut into jobs for its workers.
     """
     import ctranslate2
 
     from unilingo import EngineOptions, load_models
-    from unilingo._engines import usable_cores
+    from unilingo._engines import CpuWorkers, job_sentences, usable_cores
     from unilingo._pieces import SentencePieceTokenizer
     from unilingo._translate import Translator
 
@@ -295,7 +299,8 @@ def run_raw(calls_file: Path, models: Path) -> dict:
         batchings[str(size)] = [(batch[i : i + size], length, attention) for batch, length, attention in batchings["unilingo's"]
                                 for i in range(0, len(batch), size)]  # fmt: skip
     cores = usable_cores()
-    splits = sorted({(1, cores), (cores, 1), (2, max(1, cores // 2))})
+    own = CpuWorkers.plan(cores, translator.batch_limits[0], beams)
+    splits = sorted({(1, cores), (cores, 1), (2, max(1, cores // 2)), (own.workers, own.threads_each)})
     timings, load = [], 0.0
     for inter, intra in splits:
         began = time.perf_counter()
@@ -312,6 +317,12 @@ def run_raw(calls_file: Path, models: Path) -> dict:
                 for result in results:
                     result.result()
             timings.append((time.perf_counter() - began, f"inter {inter} x intra {intra}, {name} batches"))
+        if (inter, intra) == (own.workers, own.threads_each):
+            began = time.perf_counter()
+            for batch, length, attention in batchings["unilingo's"]:
+                engine.translate_batch(batch, beam_size=beams, max_decoding_length=length, max_batch_size=job_sentences(beams),
+                                       return_attention=attention)  # fmt: skip
+            timings.append((time.perf_counter() - began, f"{OWN_SETTING}: inter {inter} x intra {intra}, jobs of {job_sentences(beams)}"))
         del engine
     best, setting = min(timings)
     return {"wall": best + load, "load": load, "setting": setting, "grid": sorted(timings)}
@@ -475,8 +486,10 @@ def report(results: dict, rerun: dict, docs: int, tokens: int, check_cold: float
     print(f"pipeline overhead (wall - getting the models - model calls) of the default run: {overhead:.2f} s = {overhead_pct:.1f}%; "
           f"getting the models {first['load']:.2f} s, {first['detector_load']:.2f} s of it the detector's")  # fmt: skip
     share = 100 * tok_s[DEFAULT] / tok_s[RAW]
+    own = next(seconds for seconds, setting in raw["grid"] if setting.startswith(OWN_SETTING))
     print(f"raw CTranslate2 translate_batch on the default run's sentences, pre-tokenized, best of "
-          f"{len(raw['grid'])} settings: {raw['setting']}; unilingo end to end is {share:.0f}% of its speed")
+          f"{len(raw['grid'])} settings: {raw['setting']}; unilingo end to end is {share:.0f}% of its speed, "
+          f"the raw engine at unilingo's own setting {100 * (raw['wall'] - raw['load']) / own:.0f}%")  # fmt: skip
     for seconds, setting in raw["grid"]:
         print(f"  {seconds:6.2f} s  {setting}")
     print(f"cached re-run: {rerun['wall']:.2f} s vs {first['wall']:.1f} s = {speedup:.0f}x; "
@@ -487,6 +500,7 @@ def report(results: dict, rerun: dict, docs: int, tokens: int, check_cold: float
     summary = {key: round(tok_s[name], 1) for key, name in SUMMARY_ROWS.items() if name in tok_s}
     summary.update({
         "share_of_raw_engine_pct": round(share, 1),
+        "raw_own_setting_share_pct": round(100 * (raw["wall"] - raw["load"]) / own, 1),
         "overhead_pct": round(overhead_pct, 2),
         "cached_rerun_speedup": round(speedup, 1),
         "peak_rss_mb": round(max(r["peak_rss_mb"] for name, r in results.items() if not name.startswith("naive") and name != RAW)),
