@@ -258,11 +258,13 @@ def run_unilingo(corpus: Path, models: Path, backend: str, quantize: str | None,
 
 
 def engine_setting(translator) -> str:
+    from unilingo._engines import CPU_JOB_HYPOTHESES
+
     engines = list(translator._engines.values())
     if not engines:
         return "none loaded"
     workers = engines[0].workers
-    return translator.choice.describe() + (f": {workers.describe()}, jobs of at most 32 hypotheses" if workers else "")
+    return translator.choice.describe() + (f": {workers.describe()}, jobs of at most {CPU_JOB_HYPOTHESES} hypotheses" if workers else "")
 
 
 def run_raw(calls_file: Path, models: Path) -> dict:
@@ -320,9 +322,11 @@ def run_raw(calls_file: Path, models: Path) -> dict:
         if (inter, intra) == (own.workers, own.threads_each):
             began = time.perf_counter()
             for batch, length, attention in batchings["unilingo's"]:
-                engine.translate_batch(batch, beam_size=beams, max_decoding_length=length, max_batch_size=job_sentences(beams),
+                job = min(job_sentences(beams), -(-len(batch) // own.workers))  # as CTranslate2Engine._job shares a call out
+                engine.translate_batch(batch, beam_size=beams, max_decoding_length=length, max_batch_size=job,
                                        return_attention=attention)  # fmt: skip
-            timings.append((time.perf_counter() - began, f"{OWN_SETTING}: inter {inter} x intra {intra}, jobs of {job_sentences(beams)}"))
+            timings.append((time.perf_counter() - began, f"{OWN_SETTING}: inter {inter} x intra {intra}, "
+                            f"calls shared out in jobs of at most {job_sentences(beams)}"))  # fmt: skip
         del engine
     best, setting = min(timings)
     return {"wall": best + load, "load": load, "setting": setting, "grid": sorted(timings)}

@@ -99,20 +99,27 @@ def test_ctranslate2_converts_once_into_the_cache_folder(monkeypatch, tmp_path):
     assert engine.choice.backend == "ctranslate2"
 
 
-def test_ctranslate2_on_a_cpu_decodes_jobs_of_32_hypotheses_on_as_many_workers_as_a_call_fills(caplog):
-    assert [job_sentences(beams) for beams in (1, 4, 6, 64)] == [32, 8, 5, 1]
-    # Beam 4 on two cores: a call of 32 sentences is four jobs of 8, two at a time on one-thread workers.
+def test_ctranslate2_on_a_cpu_decodes_jobs_of_64_hypotheses_on_as_many_workers_as_a_call_fills(caplog, monkeypatch):
+    assert [job_sentences(beams) for beams in (1, 4, 6, 128)] == [64, 16, 10, 1]
+    # Beam 4 on two cores: a call of 32 sentences is two jobs of 16, side by side on one-thread workers.
     assert CpuWorkers.plan(2, 32, 4) == CpuWorkers(2, 1)
     # Greedy: the call is one job; its one worker gets every thread.
     assert CpuWorkers.plan(2, 32, 1) == CpuWorkers(1, 2)
-    assert CpuWorkers.plan(16, 32, 4) == CpuWorkers(4, 4) and CpuWorkers.plan(3, 32, 4) == CpuWorkers(3, 1)
+    assert CpuWorkers.plan(16, 32, 4) == CpuWorkers(2, 8) and CpuWorkers.plan(3, 48, 4) == CpuWorkers(3, 1)
     translator = Translator(load_models(FIXTURE_MODELS), engine=EngineOptions("ctranslate2", threads=2), generation=Generation(num_beams=4))
     with caplog.at_level("INFO", logger="unilingo"):
         engine = translator.load("de", "en")
     assert engine.workers == CpuWorkers(2, 1) and engine.translator.num_translators == 2
     assert "ctranslate2 float32 on cpu, 2 threads: 2 workers x 1 thread" in caplog.text
+    # Each call is shared out evenly among the workers, in jobs of at most 16 sentences at beam 4.
+    jobs = []
+    translate_batch = engine.translator.translate_batch
+    monkeypatch.setattr(engine, "translator", type("Recording", (), {
+        "translate_batch": lambda self, pieces, **options: jobs.append((len(pieces), options["max_batch_size"])) or translate_batch(pieces, **options),
+    })())  # fmt: skip
     pairs = read_pairs()
     assert texts(translator.translate("de", "en", [de for de, _ in pairs])) == [en for _, en in pairs]
+    assert jobs and all(size == min(16, -(-sentences // 2)) for sentences, size in jobs)
 
 
 def test_duplicates_are_translated_once_and_order_is_kept(translator, monkeypatch):

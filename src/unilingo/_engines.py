@@ -29,13 +29,16 @@ _FAST_EXTRA = "pip install 'unilingo[fast]'"
 # 1.5 GB, 16 at 1.05 GB and run only 13% slower (float32; int8 is faster at
 # 16). Padded input tokens times beams are kept under this, near 16 of them.
 TRANSFORMERS_BEAM_TOKENS = 3072
-# Sentences times beams that CTranslate2 decodes together on a CPU. Each step
-# scores every hypothesis over the whole vocabulary (58,101 words for
-# opus-mt-de-en): past about 32 hypotheses those scores outgrow the cache. A
-# call of 30 sentences at beam 4 ran in half the time cut into jobs of 8 over
-# two one-thread workers as whole on one worker of two threads (5.3 s against
-# 10.6 s; jobs of 16: 11.6 s; 2-core AMD EPYC, benchmarks/throughput.py).
-CPU_JOB_HYPOTHESES = 32
+# Sentences times beams that CTranslate2 decodes together on a CPU, at most.
+# Each step scores every hypothesis over the whole vocabulary (58,101 words
+# for opus-mt-de-en), so a job's size trades the matrix products' efficiency
+# against those scores' cache footprint. On the quick throughput corpus at beam
+# 4 on a 2-core AMD EPYC shared with other work, two one-thread workers on
+# jobs of 16 were the fastest or near it in most of ten measurements at load
+# averages 2-12 (summed over four benchmark runs: 35.3 s, against 40.6 s for
+# jobs of 8 and 41.6 s for whole batches on one worker of two threads); the
+# single measurements spread up to twofold with the load.
+CPU_JOB_HYPOTHESES = 64
 
 
 @dataclass(frozen=True)
@@ -323,8 +326,11 @@ class CTranslate2Engine(Engine):
         ]
 
     def _job(self, pieces: Sequence, beams: int) -> int:
-        # CTranslate2 cuts a call into jobs of this many sentences and hands them to its workers.
-        return job_sentences(beams) if self.workers else len(pieces)
+        # CTranslate2 cuts a call into jobs of this many sentences and hands them to its workers:
+        # shared out evenly, so that no worker is left with a short last job while the others wait.
+        if not self.workers:
+            return len(pieces)
+        return min(job_sentences(beams), -(-len(pieces) // self.workers.workers))
 
 
 def open_engine(folder: str, choice: EngineChoice, converted: Path, workers: CpuWorkers | None = None) -> Engine:
