@@ -8,7 +8,6 @@ never passes over it in silence.
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import re
 from functools import lru_cache
 
@@ -173,7 +172,8 @@ def _inline_lines(token, view: str, lines: Lines, cell: int | None) -> list[list
         start, end = element.start + shift, element.end + shift
         if view[start:end] != content[element.start : element.end]:
             raise _Unmappable
-        current.append(dataclasses.replace(element, start=start, end=end))
+        # Not dataclasses.replace: this runs for each inline element of a document, and replace costs four times as much.
+        current.append(Element(element.kind, start, end, element.plain, element.span, element.replacement))
     if current:
         result.append(current)
     return result
@@ -194,7 +194,7 @@ def _across_lines(element: Element, content: str, content_line_starts: list[int]
             raise _Unmappable
     start = element.start + line_offsets[first] - content_line_starts[first]
     end = element.end + line_offsets[last] - content_line_starts[last]
-    return dataclasses.replace(element, start=start, end=end)
+    return Element(element.kind, start, end, element.plain, element.span, element.replacement)
 
 
 
