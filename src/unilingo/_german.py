@@ -6,7 +6,7 @@ import math
 import re
 from functools import lru_cache
 
-from ._wordlists import FREQUENCY_MIN_LETTERS, UNSEEN_FREQUENCY, WORD_OF_A_LANGUAGE, word_log_frequencies, words
+from ._wordlists import FREQUENCY_MIN_LETTERS, STAND_INS, UNSEEN_FREQUENCY, WORD_OF_A_LANGUAGE, word_log_frequencies, words
 
 # German spreads a word's frequency over its inflections and compounds, so
 # everyday interface words sit under WORD_OF_A_LANGUAGE in wordfreq's small
@@ -30,7 +30,8 @@ _COMPOUND_LINKS = ("", "s", "es", "n", "en", "er", "e")
 _GERMAN_PREFIXES = frozenset("ab an auf aus be ein ent er ver zer vor nach um zu mit über unter weg".split())
 # Endings German derives words with and English does not: "-ierung", "-isch", "-keit".
 # Three letters before them at least: the ending alone is no word.
-_GERMAN_SUFFIX = re.compile(r"...(?:ier(?:en|ung(?:en|s)?|bar|te?)|isch(?:e[nmrs]?)?|ungs?|ungen|keit|heit|schaft|ismus|ität)$")
+# And the learned nouns German (and Dutch, never English: "-metry", "-logy") ends in "-ie": "Biometrie", "Technologie".
+_GERMAN_SUFFIX = re.compile(r"...(?:ier(?:en|ung(?:en|s)?|bar|te?)|isch(?:e[nmrs]?)?|ungs?|ungen|keit|heit|schaft|ismus|ität|(?:metr|log|gra(?:f|ph)|nom|soph)ien?)$")
 # Endings German inflects with: "Blockierte", "Benutzerdefiniertes" are listed or compounds without them.
 # Not "-s": English plurals end so ("Gigabytes", "Kilobits").
 _GERMAN_INFLECTIONS = ("e", "en", "er", "es", "em", "n")
@@ -72,6 +73,8 @@ def german_formation(token: str) -> bool:
         return False
     if _GERMAN_SUFFIX.search(token):
         return True
+    if token not in english and (_german_letters(token) or _german_verb_form(token, listed, english) or _LATINATE_ADJECTIVE.search(token)):
+        return True
     stems = [token[: -len(ending)] for ending in _GERMAN_INFLECTIONS if token.endswith(ending)]
     # A stem English writes more often is English's, unless German writes the inflected word and English does not:
     # "Docker" is no "Dock-er", "Globales" is "global-es".
@@ -91,6 +94,38 @@ def german_formation(token: str) -> bool:
     return any(_german_compound(stem) for stem in [token, *stems])
 
 
+# "ü" and "ß" are letters no look-alike writes; "ä" and "ö" Swedish writes too, so a word with them is German when
+# Swedish's list lacks it ("Präfix", "Binär"; not "Länge"). Four letters at least: "Mär" is an abbreviation.
+_UMLAUT_MIN_LETTERS = 4
+
+
+def _german_letters(token: str) -> bool:
+    if len(token) < _UMLAUT_MIN_LETTERS:
+        return False
+    if "ü" in token or "ß" in token:
+        return True
+    return ("ä" in token or "ö" in token) and token not in (word_log_frequencies("sv") or ())
+
+
+# A present participle ("fallend", "laufende": a listed infinitive and "-d") and an infinitive German makes of an
+# English verb ("zoomen", "scrollen"), neither of which English writes.
+_PARTICIPLE_ENDINGS = ("d", "de", "der", "des", "dem", "den")
+_ENGLISH_VERB_MIN_LETTERS = 4
+
+
+def _german_verb_form(token: str, listed: dict[str, float], english: dict[str, float]) -> bool:
+    for ending in _PARTICIPLE_ENDINGS:
+        infinitive = token[: -len(ending)]
+        if token.endswith(ending) and infinitive.endswith("en") and infinitive in listed and listed[infinitive] >= english.get(infinitive, -math.inf):
+            return True
+    return token.endswith("en") and len(token) - 2 >= _ENGLISH_VERB_MIN_LETTERS and token[:-2] in english
+
+
+# An adjective German takes from Latin and inflects: "Optionale", "Modulare", "Reeller", "Inverser", "Negatives".
+# English writes the stems ("optional", "modular"), never them inflected so; the caller asks that English's list lacks the word.
+_LATINATE_ADJECTIVE = re.compile(r"...(?:al|ar|är|ell|iv|ös|vers)(?:e|er|es|em)$")
+
+
 # Shorter words German forms are names' endings as often ("Sanae": "sana-e").
 _FORMED_NOUN_MIN_LETTERS = 7
 
@@ -102,17 +137,24 @@ def german_noun_or_adjective(word: str) -> bool:
     )
 
 
-def german_not_english(text: str) -> int:
-    """How many words of ``text`` German writes (see german_word) and English's list does not hold at all.
+def german_not_in(text: str, lang: str) -> int:
+    """How many words of ``text`` German writes (see german_word) and ``lang``'s list does not hold at all.
 
     English interface text borrows no German, German borrows English freely:
-    "Heartbeat-Intervall", "Globales Timeout", "Board klonen" are German.
+    "Heartbeat-Intervall", "Globales Timeout", "Board klonen" are German. A
+    look-alike's label is written in its own words, so a word German forms
+    (german_formation) and its list lacks counts against it: "Primärfarbe"
+    is no Swedish word, though its letters read Swedish. Not a word German's
+    list merely holds: it holds the web's English too ("Scifi"), which the
+    look-alikes' lists may lack.
     """
-    english, listed = word_log_frequencies("en"), word_log_frequencies("de")
-    if english is None or listed is None:
+    theirs, listed = word_log_frequencies(STAND_INS.get(lang, lang)), word_log_frequencies("de")
+    if theirs is None or listed is None or lang == "de":
         return 0
+    if lang != "en":
+        return sum(len(token) >= FREQUENCY_MIN_LETTERS and token not in theirs and german_formation(token) for token in words(text))
     return sum(
-        len(token) >= FREQUENCY_MIN_LETTERS and token not in english and (token in listed or german_word(token))
+        len(token) >= FREQUENCY_MIN_LETTERS and token not in theirs and (token in listed or german_word(token))
         for token in (word.casefold() for word in words(text))
     )
 
@@ -148,7 +190,7 @@ def german_adjective(token: str) -> bool:
     listed, english = word_log_frequencies("de"), word_log_frequencies("en")
     if listed is None or english is None:
         return False
-    if _GERMAN_ADJECTIVE.search(token):
+    if _GERMAN_ADJECTIVE.search(token) or (token not in english and _LATINATE_ADJECTIVE.search(token)):
         return True
     for ending in _ADJECTIVE_ENDINGS:
         stem = token[: -len(ending)]
