@@ -73,7 +73,9 @@ def german_formation(token: str) -> bool:
         return False
     if _GERMAN_SUFFIX.search(token):
         return True
-    if token not in english and (_german_letters(token) or _german_verb_form(token, listed, english) or _LATINATE_ADJECTIVE.search(token)):
+    if token not in english and (
+        _german_letters(token) or _german_verb_form(token, listed, english) or _german_plural_of_english(token, english) or _latinate_adjective(token, english)
+    ):
         return True
     stems = [token[: -len(ending)] for ending in _GERMAN_INFLECTIONS if token.endswith(ending)]
     # A stem English writes more often is English's, unless German writes the inflected word and English does not:
@@ -121,9 +123,22 @@ def _german_verb_form(token: str, listed: dict[str, float], english: dict[str, f
     return token.endswith("en") and len(token) - 2 >= _ENGLISH_VERB_MIN_LETTERS and token[:-2] in english
 
 
+# German writes the plural of an English noun in "-y" with "-s" ("Proxys", "Hobbys"), English with "-ies".
+_CONSONANT_Y_PLURAL = re.compile(r"[^aeiouy]ys$")
+
+
+def _german_plural_of_english(token: str, english: dict[str, float]) -> bool:
+    return bool(_CONSONANT_Y_PLURAL.search(token)) and token[:-1] in english
+
+
 # An adjective German takes from Latin and inflects: "Optionale", "Modulare", "Reeller", "Inverser", "Negatives".
-# English writes the stems ("optional", "modular"), never them inflected so; the caller asks that English's list lacks the word.
-_LATINATE_ADJECTIVE = re.compile(r"...(?:al|ar|är|ell|iv|ös|vers)(?:e|er|es|em)$")
+# English writes the stems ("optional", "modular"), never them inflected so, though it ends nouns of its verbs in
+# "-er": "Dialer" is "dial-er".
+_LATINATE_ADJECTIVE = re.compile(r"..(?:al|ar|är|ell|iv|ös|vers)(?:e|er|es|em)$")
+
+
+def _latinate_adjective(token: str, english: dict[str, float]) -> bool:
+    return token not in english and bool(_LATINATE_ADJECTIVE.search(token)) and not (token.endswith("er") and token[:-2] in english)
 
 
 # Shorter words German forms are names' endings as often ("Sanae": "sana-e").
@@ -190,7 +205,10 @@ def german_adjective(token: str) -> bool:
     listed, english = word_log_frequencies("de"), word_log_frequencies("en")
     if listed is None or english is None:
         return False
-    if _GERMAN_ADJECTIVE.search(token) or (token not in english and _LATINATE_ADJECTIVE.search(token)):
+    if _GERMAN_ADJECTIVE.search(token) or _latinate_adjective(token, english):
+        return True
+    # German negates adjectives with "un-": "Unbenanntes Dokument", "Ungültige Eingabe".
+    if token.startswith("un") and token not in english and german_adjective(token[2:]):
         return True
     for ending in _ADJECTIVE_ENDINGS:
         stem = token[: -len(ending)]
