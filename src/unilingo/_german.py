@@ -30,8 +30,11 @@ _COMPOUND_LINKS = ("", "s", "es", "n", "en", "er", "e")
 _GERMAN_PREFIXES = frozenset("ab an auf aus be ein ent er ver zer vor nach um zu mit über unter weg".split())
 # Endings German derives words with and English does not: "-ierung", "-isch", "-keit".
 # Three letters before them at least: the ending alone is no word.
-# And the learned nouns German (and Dutch, never English: "-metry", "-logy") ends in "-ie": "Biometrie", "Technologie".
-_GERMAN_SUFFIX = re.compile(r"...(?:ier(?:en|ung(?:en|s)?|bar|te?)|isch(?:e[nmrs]?)?|ungs?|ungen|keit|heit|schaft|ismus|ität|(?:metr|log|gra(?:f|ph)|nom|soph)ien?)$")
+# And the learned nouns German (and Dutch, never English: "-metry", "-logy") ends in "-ie": "Biometrie", "Technologie";
+# and adjectives in "-bar" inflected ("Zoombare"), as English's "Toolbar" and "Sidebar" never are.
+_GERMAN_SUFFIX = re.compile(
+    r"...(?:ier(?:en|ung(?:en|s)?|bar|te?)|isch(?:e[nmrs]?)?|ungs?|ungen|keit|heit|schaft|ismus|ität|(?:metr|log|gra(?:f|ph)|nom|soph)ien?|bare[nmrs]?)$"
+)
 # Endings German inflects with: "Blockierte", "Benutzerdefiniertes" are listed or compounds without them.
 # Not "-s": English plurals end so ("Gigabytes", "Kilobits").
 _GERMAN_INFLECTIONS = ("e", "en", "er", "es", "em", "n")
@@ -109,8 +112,9 @@ def _german_letters(token: str) -> bool:
     return ("ä" in token or "ö" in token) and token not in (word_log_frequencies("sv") or ())
 
 
-# A present participle ("fallend", "laufende": a listed infinitive and "-d") and an infinitive German makes of an
-# English verb ("zoomen", "scrollen"), neither of which English writes.
+# A present participle ("steigend", "laufende": a listed infinitive and "-d") and an infinitive German makes of an
+# English verb ("zoomen", "scrollen"), neither of which English writes. Not an English word and "end":
+# "Backend" is no "backen-d", nor "Frontend" "fronten-d".
 _PARTICIPLE_ENDINGS = ("d", "de", "der", "des", "dem", "den")
 _ENGLISH_VERB_MIN_LETTERS = 4
 
@@ -119,8 +123,18 @@ def _german_verb_form(token: str, listed: dict[str, float], english: dict[str, f
     for ending in _PARTICIPLE_ENDINGS:
         infinitive = token[: -len(ending)]
         if token.endswith(ending) and infinitive.endswith("en") and infinitive in listed and listed[infinitive] >= english.get(infinitive, -math.inf):
-            return True
-    return token.endswith("en") and len(token) - 2 >= _ENGLISH_VERB_MIN_LETTERS and token[:-2] in english
+            return not (ending == "d" and token[:-3] in english)
+    if token.endswith("en") and len(token) - 2 >= _ENGLISH_VERB_MIN_LETTERS and token[:-2] in english:
+        return True
+    # A past participle: "ge", a stem either list holds, "-t" or "-et" ("gepunktet", "gescrollt"), after a prefix
+    # that parts from its verb ("an-ge-heftet") or none, and inflected as an adjective or not ("gespeicherte").
+    participle = _PAST_PARTICIPLE.match(token)
+    return participle is not None and (participle["prefix"] in _GERMAN_PREFIXES or not participle["prefix"]) and (
+        participle["stem"] in listed or participle["stem"] in english
+    )
+
+
+_PAST_PARTICIPLE = re.compile(r"(?P<prefix>\w*?)ge(?P<stem>\w{3,}?)e?t(?:e|er|es|em|en)?$")
 
 
 # German writes the plural of an English noun in "-y" with "-s" ("Proxys", "Hobbys"), English with "-ies".
@@ -133,12 +147,16 @@ def _german_plural_of_english(token: str, english: dict[str, float]) -> bool:
 
 # An adjective German takes from Latin and inflects: "Optionale", "Modulare", "Reeller", "Inverser", "Negatives".
 # English writes the stems ("optional", "modular"), never them inflected so, though it ends nouns of its verbs in
-# "-er": "Dialer" is "dial-er".
+# "-er" ("Dialer" is "dial-er") and joins its words so ("Spyware", "Middleware": an English word of three letters
+# at least, then one of four: "ale" and "are" end "Optionale" and "Modulare").
 _LATINATE_ADJECTIVE = re.compile(r"..(?:al|ar|är|ell|iv|ös|vers)(?:e|er|es|em)$")
+_ENGLISH_HEAD_MIN_LETTERS = 4
 
 
 def _latinate_adjective(token: str, english: dict[str, float]) -> bool:
-    return token not in english and bool(_LATINATE_ADJECTIVE.search(token)) and not (token.endswith("er") and token[:-2] in english)
+    if token in english or not _LATINATE_ADJECTIVE.search(token) or (token.endswith("er") and token[:-2] in english):
+        return False
+    return not any(token[:end] in english and token[end:] in english for end in range(FREQUENCY_MIN_LETTERS, len(token) - _ENGLISH_HEAD_MIN_LETTERS + 1))
 
 
 # Shorter words German forms are names' endings as often ("Sanae": "sana-e").
