@@ -64,12 +64,15 @@ def german_word(token: str) -> bool:
 
 
 @lru_cache(maxsize=1 << 16)
-def german_formation(token: str) -> bool:
+def german_formation(token: str, by_head: bool = True) -> bool:
     """Whether a lower-case word is formed as German forms words: a derivation, an inflected listed stem, a compound.
 
     Unlike a word German's list merely holds, which may be a name German
     news writes often ("Scholz"), this is how German's common words are built:
-    "Orte", "Gruppen", "Datenbank", "Uniklinik".
+    "Orte", "Gruppen", "Datenbank", "Uniklinik". Without ``by_head``, a
+    German head alone does not make a compound German: asked of words a
+    look-alike may have formed, whose endings German's list holds as names
+    ("plenarforsamlingen": Danish, "Lingen" a German town).
     """
     listed, english = word_log_frequencies("de"), word_log_frequencies("en")
     if listed is None or english is None or len(token) > _GERMAN_WORD_MAX_LETTERS:
@@ -88,7 +91,7 @@ def german_formation(token: str) -> bool:
         return True
     # A German head alone makes a compound German, whatever precedes it ("Binär-datei", "Sortier-optionen"); so
     # does a German first piece and its link, whatever follows ("Zugriffs-token", "Wert-präfix").
-    if any(token[start:] in listed and token[start:] not in english for start in range(_GERMAN_ONLY_HEAD_FROM, len(token) - _GERMAN_ONLY_HEAD_MIN_LETTERS + 1)):
+    if by_head and any(token[start:] in listed and token[start:] not in english for start in range(_GERMAN_ONLY_HEAD_FROM, len(token) - _GERMAN_ONLY_HEAD_MIN_LETTERS + 1)):
         return True
     if any(
         token[:end] in listed and token[:end] not in english and token.startswith(link, end) and len(token) - end - len(link) >= _COMPOUND_PIECE_MIN_LETTERS
@@ -99,17 +102,13 @@ def german_formation(token: str) -> bool:
     return any(_german_compound(stem) for stem in [token, *stems])
 
 
-# "ü" and "ß" are letters no look-alike writes; "ä" and "ö" Swedish writes too, so a word with them is German when
-# Swedish's list lacks it ("Präfix", "Binär"; not "Länge"). Four letters at least: "Mär" is an abbreviation.
-_UMLAUT_MIN_LETTERS = 4
+# "ü" and "ß" are letters no look-alike writes ("ä" and "ö" Swedish writes, and its small list lacks most of its
+# words: "kungör"). Four letters at least: "Tür" is German's list's, or an abbreviation's.
+_GERMAN_LETTERS_MIN_LETTERS = 4
 
 
 def _german_letters(token: str) -> bool:
-    if len(token) < _UMLAUT_MIN_LETTERS:
-        return False
-    if "ü" in token or "ß" in token:
-        return True
-    return ("ä" in token or "ö" in token) and token not in (word_log_frequencies("sv") or ())
+    return len(token) >= _GERMAN_LETTERS_MIN_LETTERS and ("ü" in token or "ß" in token)
 
 
 # A present participle ("steigend", "laufende": a listed infinitive and "-d") and an infinitive German makes of an
@@ -185,7 +184,7 @@ def german_not_in(text: str, lang: str) -> int:
     if theirs is None or listed is None or lang == "de":
         return 0
     if lang != "en":
-        return sum(len(token) >= FREQUENCY_MIN_LETTERS and token not in theirs and german_formation(token) for token in words(text))
+        return sum(len(token) >= FREQUENCY_MIN_LETTERS and token not in theirs and german_formation(token, by_head=False) for token in words(text))
     return sum(
         len(token) >= FREQUENCY_MIN_LETTERS and token not in theirs and (token in listed or german_word(token))
         for token in (word.casefold() for word in words(text))
