@@ -102,13 +102,14 @@ def german_formation(token: str, by_head: bool = True) -> bool:
     return any(_german_compound(stem) for stem in [token, *stems])
 
 
-# "ü" and "ß" are letters no look-alike writes ("ä" and "ö" Swedish writes, and its small list lacks most of its
-# words: "kungör"). Four letters at least: "Tür" is German's list's, or an abbreviation's.
+# "ß" is a letter no other language writes. Not the umlauts: Swedish writes "ä" and "ö" ("kungör", which its
+# small list lacks), Turkish, Hungarian, Estonian and languages py3langid does not know write "ü" ("mesüra":
+# Ao Naga). Four letters at least: "Fuß" is German's list's, or an abbreviation's.
 _GERMAN_LETTERS_MIN_LETTERS = 4
 
 
 def _german_letters(token: str) -> bool:
-    return len(token) >= _GERMAN_LETTERS_MIN_LETTERS and ("ü" in token or "ß" in token)
+    return len(token) >= _GERMAN_LETTERS_MIN_LETTERS and "ß" in token
 
 
 # A present participle ("steigend", "laufende": a listed infinitive and "-d") and an infinitive German makes of an
