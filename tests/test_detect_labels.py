@@ -56,7 +56,7 @@ def test_english_and_same_letter_labels_go_to_no_model(detector, text):
 
 @pytest.mark.parametrize(
     "word, german",
-    [("biometrie", True), ("größenraster", True), ("güncelle", False), ("länge", True), ("zoomen", True), ("lobbys", True), ("steigend", True),
+    [("biometrie", True), ("größenraster", True), ("länge", True), ("zoomen", True), ("lobbys", True), ("steigend", True),
      ("gepunktet", True), ("angeheftet", True), ("zoombare", True), ("optionale", True), ("reeller", True),
      ("mär", False), ("backend", False), ("frontend", False), ("dialer", False), ("spyware", False), ("toolbar", False),
      ("gadget", False)],
