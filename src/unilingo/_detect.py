@@ -49,8 +49,8 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 from ._decision import Action, Decision, Why
 from ._errors import ConfigError
 from ._langid import LangidScorer, known_codes, langid_model
+from ._german import german_derivation_or_compound, german_not_in, german_noun_or_adjective, german_word
 from ._names import says_its_language
-from ._german import german_derivation_or_compound, german_not_english, german_noun_or_adjective, german_word
 from ._lexicon import (
     FUNCTION_WORDS,
     credit_label,
@@ -94,9 +94,10 @@ _FLOOR = 1e-4
 # ("Kalender": Danish 0.57, "Gruppen": uncertain). Chosen on ui-dev's tuning part: 2.0 (the sentences' prior)
 # leaves 229 of its 2,253 short German labels misrouted, 3.0 195, 4.0 174, 5.0 with twice the English misses.
 _LABEL_PRIOR = 4.0
-# And each of its words that German writes and English's list does not hold at all counts this much against
-# English: English labels borrow no German, German ones borrow English ("Heartbeat-Intervall", "Board klonen").
-_NOT_ENGLISH_WEIGHT = 8.0
+# And each of its words that German writes and a language's list does not hold at all counts this much against
+# that language: English labels borrow no German, German ones borrow English ("Heartbeat-Intervall", "Board
+# klonen"); a look-alike's labels are its own words, whatever their letters read as ("Primärfarbe": Swedish 0.58).
+_NOT_THEIRS_WEIGHT = 8.0
 # lingua has no model for these; it calls them by their nearest neighbour, so
 # its vote for the neighbour counts for both and the other opinions decide.
 _LINGUA_STAND_INS = {"lb": "de"}
@@ -295,8 +296,8 @@ class _Scorer:
                     continue
                 frequencies = word_frequency_scores(texts[index], self.candidates)
                 label = _is_label(texts[index], hits[index]) and any(map(german_word, words(texts[index])))
-                not_english = german_not_english(texts[index]) if label else 0
-                guesses[index] = guess = self._combine(langid[index], lingua, hits[index], frequencies, label=label, not_english=not_english)
+                not_theirs = {code: german_not_in(texts[index], code) for code in self.candidates} if label else {}
+                guesses[index] = guess = self._combine(langid[index], lingua, hits[index], frequencies, label=label, not_theirs=not_theirs)
             if guess.lang in actionable and not _agreed(guess, hits[index], texts[index], self.candidates):
                 guesses[index] = self._with_foreign_language(guess, letters[index])
         for index, lingua in names:
@@ -359,7 +360,7 @@ class _Scorer:
         # Unless the text's words are mostly not that language's: "Bluttest-Skandal Uniklinik Heidelberg" reads
         # Norwegian to both n-gram models (German 0.01), and its words are German. Nor is English with a word
         # German writes and English does not ("Komplexes Argument"), while German has a model.
-        if "de" in self._sources and guess.lang == "en" and german_not_english(text):
+        if "de" in self._sources and guess.lang == "en" and german_not_in(text, "en"):
             return False
         return not mostly_unknown_words(text, [guess.lang], german_by_form=False)
 
@@ -368,19 +369,19 @@ class _Scorer:
 
     def _combine(
         self, langid: dict[str, float], lingua: dict[str, float], hits: dict[str, int], frequencies: dict[str, float] | None = None,
-        *, label: bool = False, not_english: int = 0,
+        *, label: bool = False, not_theirs: dict[str, int] | None = None,
     ) -> _Guess:
         """Opinions added in log space.
 
         An opinion left out (empty) would add the same to every language and
         change no probability, so it is skipped: most texts are decided on
         one or two opinions. A ``label`` gets the labels' prior (see
-        _LABEL_PRIOR), and ``not_english`` words count against English.
+        _LABEL_PRIOR), and ``not_theirs`` words count against each language.
         """
         prior = self._label_prior if label else self._prior
         scores = {code: _FUNCTION_WORD_WEIGHT * hits[code] + prior[code] for code in self.candidates}
-        if not_english and "en" in scores:
-            scores["en"] -= _NOT_ENGLISH_WEIGHT * not_english
+        for code, count in (not_theirs or {}).items():
+            scores[code] -= _NOT_THEIRS_WEIGHT * count
         if langid:
             for code in scores:
                 scores[code] += _LANGID_WEIGHT * math.log(langid[code] + _FLOOR)

@@ -6,7 +6,7 @@ import math
 import re
 from functools import lru_cache
 
-from ._wordlists import FREQUENCY_MIN_LETTERS, UNSEEN_FREQUENCY, WORD_OF_A_LANGUAGE, word_log_frequencies, words
+from ._wordlists import FREQUENCY_MIN_LETTERS, STAND_INS, UNSEEN_FREQUENCY, WORD_OF_A_LANGUAGE, word_log_frequencies, words
 
 # German spreads a word's frequency over its inflections and compounds, so
 # everyday interface words sit under WORD_OF_A_LANGUAGE in wordfreq's small
@@ -30,7 +30,11 @@ _COMPOUND_LINKS = ("", "s", "es", "n", "en", "er", "e")
 _GERMAN_PREFIXES = frozenset("ab an auf aus be ein ent er ver zer vor nach um zu mit über unter weg".split())
 # Endings German derives words with and English does not: "-ierung", "-isch", "-keit".
 # Three letters before them at least: the ending alone is no word.
-_GERMAN_SUFFIX = re.compile(r"...(?:ier(?:en|ung(?:en|s)?|bar|te?)|isch(?:e[nmrs]?)?|ungs?|ungen|keit|heit|schaft|ismus|ität)$")
+# And the learned nouns German (and Dutch, never English: "-metry", "-logy") ends in "-ie": "Biometrie", "Technologie";
+# and adjectives in "-bar" inflected ("Zoombare"), as English's "Toolbar" and "Sidebar" never are.
+_GERMAN_SUFFIX = re.compile(
+    r"...(?:ier(?:en|ung(?:en|s)?|bar|te?)|isch(?:e[nmrs]?)?|ungs?|ungen|keit|heit|schaft|ismus|ität|(?:metr|log|gra(?:f|ph)|nom|soph)ien?|bare[nmrs]?)$"
+)
 # Endings German inflects with: "Blockierte", "Benutzerdefiniertes" are listed or compounds without them.
 # Not "-s": English plurals end so ("Gigabytes", "Kilobits").
 _GERMAN_INFLECTIONS = ("e", "en", "er", "es", "em", "n")
@@ -60,17 +64,24 @@ def german_word(token: str) -> bool:
 
 
 @lru_cache(maxsize=1 << 16)
-def german_formation(token: str) -> bool:
+def german_formation(token: str, by_head: bool = True) -> bool:
     """Whether a lower-case word is formed as German forms words: a derivation, an inflected listed stem, a compound.
 
     Unlike a word German's list merely holds, which may be a name German
     news writes often ("Scholz"), this is how German's common words are built:
-    "Orte", "Gruppen", "Datenbank", "Uniklinik".
+    "Orte", "Gruppen", "Datenbank", "Uniklinik". Without ``by_head``, a
+    German head alone does not make a compound German: asked of words a
+    look-alike may have formed, whose endings German's list holds as names
+    ("plenarforsamlingen": Danish, "Lingen" a German town).
     """
     listed, english = word_log_frequencies("de"), word_log_frequencies("en")
     if listed is None or english is None or len(token) > _GERMAN_WORD_MAX_LETTERS:
         return False
     if _GERMAN_SUFFIX.search(token):
+        return True
+    if token not in english and (
+        _german_letters(token) or _german_verb_form(token, listed, english) or _german_plural_of_english(token, english) or _latinate_adjective(token, english)
+    ):
         return True
     stems = [token[: -len(ending)] for ending in _GERMAN_INFLECTIONS if token.endswith(ending)]
     # A stem English writes more often is English's, unless German writes the inflected word and English does not:
@@ -80,7 +91,7 @@ def german_formation(token: str) -> bool:
         return True
     # A German head alone makes a compound German, whatever precedes it ("Binär-datei", "Sortier-optionen"); so
     # does a German first piece and its link, whatever follows ("Zugriffs-token", "Wert-präfix").
-    if any(token[start:] in listed and token[start:] not in english for start in range(_GERMAN_ONLY_HEAD_FROM, len(token) - _GERMAN_ONLY_HEAD_MIN_LETTERS + 1)):
+    if by_head and any(token[start:] in listed and token[start:] not in english for start in range(_GERMAN_ONLY_HEAD_FROM, len(token) - _GERMAN_ONLY_HEAD_MIN_LETTERS + 1)):
         return True
     if any(
         token[:end] in listed and token[:end] not in english and token.startswith(link, end) and len(token) - end - len(link) >= _COMPOUND_PIECE_MIN_LETTERS
@@ -89,6 +100,63 @@ def german_formation(token: str) -> bool:
     ):
         return True
     return any(_german_compound(stem) for stem in [token, *stems])
+
+
+# "ß" is a letter no other language writes. Not the umlauts: Swedish writes "ä" and "ö" ("kungör", which its
+# small list lacks), Turkish, Hungarian, Estonian and languages py3langid does not know write "ü" ("mesüra":
+# Ao Naga). Four letters at least: "Fuß" is German's list's, or an abbreviation's.
+_GERMAN_LETTERS_MIN_LETTERS = 4
+
+
+def _german_letters(token: str) -> bool:
+    return len(token) >= _GERMAN_LETTERS_MIN_LETTERS and "ß" in token
+
+
+# A present participle ("steigend", "laufende": a listed infinitive and "-d") and an infinitive German makes of an
+# English verb ("zoomen", "scrollen"), neither of which English writes. Not an English word and "end":
+# "Backend" is no "backen-d", nor "Frontend" "fronten-d".
+_PARTICIPLE_ENDINGS = ("d", "de", "der", "des", "dem", "den")
+_ENGLISH_VERB_MIN_LETTERS = 4
+
+
+def _german_verb_form(token: str, listed: dict[str, float], english: dict[str, float]) -> bool:
+    for ending in _PARTICIPLE_ENDINGS:
+        infinitive = token[: -len(ending)]
+        if token.endswith(ending) and infinitive.endswith("en") and infinitive in listed and listed[infinitive] >= english.get(infinitive, -math.inf):
+            return not (ending == "d" and token[:-3] in english)
+    if token.endswith("en") and len(token) - 2 >= _ENGLISH_VERB_MIN_LETTERS and token[:-2] in english:
+        return True
+    # A past participle: "ge", a stem either list holds, "-t" or "-et" ("gepunktet", "gescrollt"), after a prefix
+    # that parts from its verb ("an-ge-heftet") or none, and inflected as an adjective or not ("gespeicherte").
+    participle = _PAST_PARTICIPLE.match(token)
+    return participle is not None and (participle["prefix"] in _GERMAN_PREFIXES or not participle["prefix"]) and (
+        participle["stem"] in listed or participle["stem"] in english
+    )
+
+
+_PAST_PARTICIPLE = re.compile(r"(?P<prefix>\w*?)ge(?P<stem>\w{3,}?)e?t(?:e|er|es|em|en)?$")
+
+
+# German writes the plural of an English noun in "-y" with "-s" ("Proxys", "Hobbys"), English with "-ies".
+_CONSONANT_Y_PLURAL = re.compile(r"[^aeiouy]ys$")
+
+
+def _german_plural_of_english(token: str, english: dict[str, float]) -> bool:
+    return bool(_CONSONANT_Y_PLURAL.search(token)) and token[:-1] in english
+
+
+# An adjective German takes from Latin and inflects: "Optionale", "Modulare", "Reeller", "Inverser", "Negatives".
+# English writes the stems ("optional", "modular"), never them inflected so, though it ends nouns of its verbs in
+# "-er" ("Dialer" is "dial-er") and joins its words so ("Spyware", "Middleware": an English word of three letters
+# at least, then one of four: "ale" and "are" end "Optionale" and "Modulare").
+_LATINATE_ADJECTIVE = re.compile(r"..(?:al|ar|är|ell|iv|ös|vers)(?:e|er|es|em)$")
+_ENGLISH_HEAD_MIN_LETTERS = 4
+
+
+def _latinate_adjective(token: str, english: dict[str, float]) -> bool:
+    if token in english or not _LATINATE_ADJECTIVE.search(token) or (token.endswith("er") and token[:-2] in english):
+        return False
+    return not any(token[:end] in english and token[end:] in english for end in range(FREQUENCY_MIN_LETTERS, len(token) - _ENGLISH_HEAD_MIN_LETTERS + 1))
 
 
 # Shorter words German forms are names' endings as often ("Sanae": "sana-e").
@@ -102,17 +170,24 @@ def german_noun_or_adjective(word: str) -> bool:
     )
 
 
-def german_not_english(text: str) -> int:
-    """How many words of ``text`` German writes (see german_word) and English's list does not hold at all.
+def german_not_in(text: str, lang: str) -> int:
+    """How many words of ``text`` German writes (see german_word) and ``lang``'s list does not hold at all.
 
     English interface text borrows no German, German borrows English freely:
-    "Heartbeat-Intervall", "Globales Timeout", "Board klonen" are German.
+    "Heartbeat-Intervall", "Globales Timeout", "Board klonen" are German. A
+    look-alike's label is written in its own words, so a word German forms
+    (german_formation) and its list lacks counts against it: "Primärfarbe"
+    is no Swedish word, though its letters read Swedish. Not a word German's
+    list merely holds: it holds the web's English too ("Scifi"), which the
+    look-alikes' lists may lack.
     """
-    english, listed = word_log_frequencies("en"), word_log_frequencies("de")
-    if english is None or listed is None:
+    theirs, listed = word_log_frequencies(STAND_INS.get(lang, lang)), word_log_frequencies("de")
+    if theirs is None or listed is None or lang == "de":
         return 0
+    if lang != "en":
+        return sum(len(token) >= FREQUENCY_MIN_LETTERS and token not in theirs and german_formation(token, by_head=False) for token in words(text))
     return sum(
-        len(token) >= FREQUENCY_MIN_LETTERS and token not in english and (token in listed or german_word(token))
+        len(token) >= FREQUENCY_MIN_LETTERS and token not in theirs and (token in listed or german_word(token))
         for token in (word.casefold() for word in words(text))
     )
 
@@ -153,7 +228,10 @@ def german_adjective(token: str) -> bool:
     listed, english = word_log_frequencies("de"), word_log_frequencies("en")
     if listed is None or english is None:
         return False
-    if _GERMAN_ADJECTIVE.search(token):
+    if _GERMAN_ADJECTIVE.search(token) or _latinate_adjective(token, english):
+        return True
+    # German negates adjectives with "un-": "Unbenanntes Dokument", "Ungültige Eingabe".
+    if token.startswith("un") and token not in english and german_adjective(token[2:]):
         return True
     for ending in _ADJECTIVE_ENDINGS:
         stem = token[: -len(ending)]

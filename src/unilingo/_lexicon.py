@@ -100,8 +100,9 @@ _GERMAN_ENDINGS_IN_S = ("tes", "mals")
 # none of the tuning part's 6,805 German sentences (Tatoeba and FLORES)
 # starts with either, 32 of its 683 Luxembourgish ones do.
 _LUXEMBOURGISH_SUBJECT = re.compile(r"^\W*[dm]ir\s+\w")
-# Letters German does not write together and Luxembourgish does: "wéi", "Päerd", "gläichfalls".
-_LUXEMBOURGISH_SPELLING = re.compile(r"ë|éi|ä[ei]")
+# Letters German does not write together and Luxembourgish does: "wéi", "Päerd", "gläichfalls". Not before
+# German's "-isch": "europäisch", "Hebräisch" join "ä" and "i" across the ending.
+_LUXEMBOURGISH_SPELLING = re.compile(r"ë|éi|ä(?:e|i(?!sch))")
 
 
 # The label of an image credit or source line, by language: such a line is
