@@ -706,7 +706,7 @@ def unseen_speed_child(data: Path) -> None:
 
 def settled_by_markers(text: str, candidates) -> bool:
     """The detector's first test: marker words alone decide the text."""
-    from unilingo._detect import settled_by_markers as settled
+    from unilingo._scorer import settled_by_markers as settled
     from unilingo._lexicon import function_word_hits
 
     return settled(text, function_word_hits(text, candidates), candidates)

@@ -169,7 +169,7 @@ def run_unilingo(corpus: Path, models: Path, backend: str, quantize: str | None,
 
     from lingua import LanguageDetectorBuilder
 
-    from unilingo import Normalizer, _detect, _german, _lexicon
+    from unilingo import Normalizer, _detect, _german, _lexicon, _scorer
     from unilingo._engines import Engine, EngineOptions
     from unilingo._files import write_document
     from unilingo._translate import Generation, Translator
@@ -213,10 +213,10 @@ def run_unilingo(corpus: Path, models: Path, backend: str, quantize: str | None,
     # first call, process-wide; they are loaded here as the detector is made,
     # the same models once, so that the first call is timed as the pipeline's
     # work like every other.
-    _detect.langid_model = lru_cache(maxsize=1)(timed(_detect.langid_model.__wrapped__, detector_load))
+    _detect.langid_model = _scorer.langid_model = lru_cache(maxsize=1)(timed(_detect.langid_model.__wrapped__, detector_load))
     _german.word_log_frequencies = _lexicon.word_log_frequencies = lru_cache(maxsize=None)(
         timed(_lexicon.word_log_frequencies.__wrapped__, detector_load))  # fmt: skip
-    made = _detect._Scorer.__init__
+    made = _scorer.Scorer.__init__
 
     def scorer_with_lingua_loaded(self, *args, **kwargs):
         made(self, *args, **kwargs)
@@ -225,7 +225,7 @@ def run_unilingo(corpus: Path, models: Path, backend: str, quantize: str | None,
             LanguageDetectorBuilder.from_languages(*self._lingua_languages).with_low_accuracy_mode().with_preloaded_language_models().build()
             detector_load[0] += time.perf_counter() - began
 
-    _detect._Scorer.__init__ = scorer_with_lingua_loaded
+    _scorer.Scorer.__init__ = scorer_with_lingua_loaded
 
     started = time.perf_counter()
     normalizer = Normalizer(

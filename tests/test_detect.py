@@ -370,7 +370,7 @@ def test_german_spellings_in_luxembourgish_do_not_make_it_german(detector, text)
      ("Ich hoffe, dass ech komme.", False), ("Er hat es.", False), ("I think that it is not the case.", True)],
 )  # fmt: skip
 def test_words_two_languages_write_alike_do_not_unsettle_the_others(detector, text, settled):
-    from unilingo._detect import settled_by_markers
+    from unilingo._scorer import settled_by_markers
     from unilingo._lexicon import function_word_hits
 
     assert settled_by_markers(text, function_word_hits(text, detector.candidates), detector.candidates) is settled
