@@ -66,8 +66,9 @@ def test_command_line_options_win_over_the_file(repo):
 
 def test_the_nearest_file_applies_to_each_file(repo):
     (repo / ".unilingo.toml").write_text('models = "models/models.txt"\n')
-    # A configuration file names files in its own folder or below; the models file may name a model anywhere.
-    (repo / "docs" / "drafts" / "models.txt").write_text("de en ../../models/tiny-opus-mt-de-en\n", encoding="utf-8")
+    # A configuration file names files in its own folder or below, and so does the models file it names.
+    shutil.copytree(repo / "models" / "tiny-opus-mt-de-en", repo / "docs" / "drafts" / "tiny-opus-mt-de-en")
+    (repo / "docs" / "drafts" / "models.txt").write_text("de en ./tiny-opus-mt-de-en\n", encoding="utf-8")
     (repo / "docs" / "drafts" / ".unilingo.toml").write_text('models = "models.txt"\nmin-confidence = 1.0\n')
     result = run("detect", "--json", repo / "docs" / "news.md", repo / "docs" / "drafts" / "idea.md")
     assert result.exit_code == 0, result.output
@@ -75,6 +76,17 @@ def test_the_nearest_file_applies_to_each_file(repo):
     assert sum(s["action"] == "translate" for s in news["segments"]) > 0
     # Nothing reaches a confidence of 1.0 exactly, so under this file nothing is sure enough to translate.
     assert sum(s["action"] == "translate" for s in idea["segments"]) < sum(s["action"] == "translate" for s in news["segments"])
+
+
+@pytest.mark.parametrize("folder", ["../../models/tiny-opus-mt-de-en", "/etc", "../../../no-such-folder", "~/models"])
+def test_a_models_file_a_configuration_names_cannot_reach_outside_its_folder(repo, folder):
+    (repo / "docs" / "drafts" / "models.txt").write_text(f"de en {folder}\n", encoding="utf-8")
+    (repo / "docs" / "drafts" / ".unilingo.toml").write_text('models = "models.txt"\n')
+    result = run("detect", repo / "docs" / "drafts" / "idea.md")
+    assert result.exit_code == 2, result.output
+    # The same words whether or not the folder exists there: the message tells nothing of the world outside.
+    assert f"models.txt:1: the model folder '{folder}' is outside {(repo / 'docs' / 'drafts').resolve()}" in result.output
+    assert "--models" in result.output and "Traceback" not in result.output
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Callable, Collection, Iterable, Iterator
 
 from ._errors import ConfigError, InputError, excerpt
-from ._models import MIB, read_settings_file
+from ._models import MIB, load_models, read_settings_file
 from ._settings import CONFIG_KEYS, Kind, Setting
 
 if sys.version_info >= (3, 11):
@@ -156,6 +156,8 @@ def _read(path: Path, table_path: tuple[str, ...]) -> Config | None:
     for key, (name, option) in _PATH_KEYS.items():
         if name in values:
             values[name] = _inside(path.parent, values[name], f"{where}: {key!r}", option)
+    if "models" in values:
+        load_models(values["models"], within=path.parent.resolve())
     return Config(path, values)
 
 

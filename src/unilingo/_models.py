@@ -57,13 +57,14 @@ def default_models_path() -> str:
     return str(resources.files("unilingo").joinpath("models.txt"))
 
 
-def load_models(path: str | os.PathLike[str] | None = None) -> ModelTable:
+def load_models(path: str | os.PathLike[str] | None = None, *, within: Path | None = None) -> ModelTable:
+    """The models file at ``path``; with ``within``, one a file of an untrusted tree named, whose model folders must lie there."""
     path = os.fspath(path) if path is not None else default_models_path()
     text = read_settings_file(path, "models file", MODELS_FILE_LIMIT, f": pass {setting('models')} or set {MODELS_ENV}")
-    return parse_models(text, base=Path(path).resolve().parent, path=path)
+    return parse_models(text, base=Path(path).resolve().parent, path=path, within=within)
 
 
-def parse_models(text: str, *, base: Path, path: str = "<models>") -> ModelTable:
+def parse_models(text: str, *, base: Path, path: str = "<models>", within: Path | None = None) -> ModelTable:
     specs: list[ModelSpec] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.split("#", 1)[0].strip()
@@ -88,7 +89,15 @@ def parse_models(text: str, *, base: Path, path: str = "<models>") -> ModelTable
             raise ConfigError(f"{origin}: source and target are both {source!r}")
         if any(spec.source == source and spec.target == target for spec in specs):
             raise ConfigError(f"{origin}: a second model for {source} -> {target}; keep one line per pair")
-        specs.append(dataclasses.replace(_spec(source, target, name, base, origin), quantize=quantize))
+        spec = _spec(source, target, name, base, origin)
+        # Checked on the resolved path, links and ".." followed, and said alike whether or not it exists there.
+        if within is not None and spec.is_local and not Path(spec.location).is_relative_to(within):
+            raise ConfigError(
+                f"{origin}: the model folder {excerpt(name)} is outside {within}: a models file that a configuration "
+                f"file names may only name model folders in that configuration's folder or below; give one elsewhere "
+                f"with {setting('models')}"
+            )
+        specs.append(dataclasses.replace(spec, quantize=quantize))
     return ModelTable(tuple(specs), path)
 
 
