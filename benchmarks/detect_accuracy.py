@@ -373,8 +373,15 @@ def ui_strings(folder: Path, name: str, part: str) -> list[str]:
     return [text for text, _, source in rows if (source.split(":")[0] in UI_HELD_OUT_PROJECTS) == (part == "held")]
 
 
+UI_SETS = ("de_short", "de_long", "en_short", "en_long", "ambiguous")
+
+
 def ui_rows(folder: Path, part: str, step: int):
-    sets = {name: ui_strings(folder, f"{name}.tsv", part)[::step] for name in ("de_short", "de_long", "en_short", "en_long", "ambiguous")}
+    return label_rows({name: ui_strings(folder, f"{name}.tsv", part)[::step] for name in UI_SETS})
+
+
+def label_rows(sets: dict[str, list[str]]):
+    """The five UI rows over the texts of each set (UI_SETS)."""
     return [
         ("UI German 1-3 words to de", lambda d: routed_alone(d, sets["de_short"], "de")),
         ("UI German 4+ words to de", lambda d: routed_alone(d, sets["de_long"], "de")),
@@ -394,14 +401,7 @@ FRESH_LABELS = Path(__file__).resolve().parent / "data" / "fresh-labels.tsv"
 def fresh_label_rows():
     with open(FRESH_LABELS, encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))[1:]
-    sets = {name: [text for text, _, kind in rows if kind == name] for name in ("de_short", "de_long", "en_short", "en_long", "ambiguous")}
-    return [
-        ("UI German 1-3 words to de", lambda d: routed_alone(d, sets["de_short"], "de")),
-        ("UI German 4+ words to de", lambda d: routed_alone(d, sets["de_long"], "de")),
-        ("UI English 1-3 words to no model", lambda d: not_translated(d, sets["en_short"])),
-        ("UI English 4+ words to no model", lambda d: not_translated(d, sets["en_long"])),
-        ("UI same letters to no model", lambda d: not_translated(d, sets["ambiguous"])),
-    ]
+    return label_rows({name: [text for text, _, kind in rows if kind == name] for name in UI_SETS})
 
 
 def fresh_table(detectors) -> dict:

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
-# Each public name and its module, imported on first use: `unilingo detect`
-# and `import unilingo._detect` then load the detector, not the translator's
-# stack behind Normalizer (a fifth of a short run was imports).
+# Each public name and its module, imported on first use: `import unilingo._detect`
+# (the benchmarks, the tests) then loads the detector, not the translator's
+# stack behind Normalizer, and `import unilingo` alone loads nothing. The CLI
+# uses Normalizer, so it imports that stack (no torch, ctranslate2 or numpy) either way.
 _PUBLIC = {
     "ConfigError": "_errors",
     "Document": "_merge",

@@ -185,7 +185,7 @@ def _translate_jsonl(normalizer, job, fields, format, on_error, quiet) -> None:
 @cli.command(epilog=EXIT_CODES)
 @click.argument("paths", nargs=-1, required=True)
 @settings_options("detect", Group.DETECTION)
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per file.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per file and one segment a line.")
 @reports_errors
 def detect(paths, format, as_json, **options):
     """Show what would be translated in PATHS, and why. Loads no model."""

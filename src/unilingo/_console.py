@@ -12,7 +12,7 @@ import click
 
 from ._errors import ExitCode, UnilingoError
 from ._findings import listed_uncertain
-from ._settings import SETTINGS
+from ._settings import BY_NAME
 
 
 def reports_errors(command):
@@ -34,8 +34,9 @@ def reports_errors(command):
 
 def as_option(name: str, value: str | None) -> str:
     """A setting an error advises, as the command line gives it: its option and the value."""
-    flags = next((each.flags for each in SETTINGS if each.name == name and each.flags), (f"--{name.replace('_', '-')}",))
-    return f"{flags[0]} {'FILE' if value is None else value}"
+    setting = BY_NAME.get(name)
+    flag = setting.flags[0] if setting is not None and setting.flags else f"--{name.replace('_', '-')}"
+    return f"{flag} {'FILE' if value is None else value}"
 
 
 class EchoHandler(logging.Handler):
