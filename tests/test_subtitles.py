@@ -10,7 +10,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from conftest import FIXTURE_MODELS
+from conftest import FIXTURE_MODELS, record_translated
 from unilingo import Normalizer, formats, restore_sidecar
 from unilingo._cli import cli
 from unilingo._errors import InputError
@@ -253,14 +253,7 @@ def _cue_outline(text: str, vtt: bool) -> list[str]:
 
 
 def test_a_sentence_across_two_cues_is_translated_whole_and_split_back_over_both(normalizer, monkeypatch) -> None:
-    seen: list[str] = []
-    real = normalizer.translator.translate
-
-    def recording(lang, target, texts, on_translated=None, attention=frozenset()):
-        seen.extend(texts)
-        return real(lang, target, texts, on_translated, attention)
-
-    monkeypatch.setattr(normalizer.translator, "translate", recording)
+    seen = record_translated(normalizer, monkeypatch)
     doc = normalizer.normalize(ACROSS, "srt")
     assert seen[0] == "Die Polizei sucht nach Zeugen, die den Unfall gesehen haben."
     assert doc.text.startswith(
