@@ -180,7 +180,7 @@ def test_no_wrapped_line_is_a_number_or_starts_with_a_dash() -> None:
 
 
 def test_model_output_cannot_end_a_cue_form_a_timing_line_or_a_tag() -> None:
-    output = "Ein Pfeil -->\n\n2\n00:00:01,000 --> 00:00:02,000\n<b>fett</b> & so"
+    output = "Ein Pfeil -->, ein langer ---> und ein längerer ---->\n\n2\n00:00:01,000 --> 00:00:02,000\n<b>fett</b> & so"
     srt, vtt = escape(output, vtt=False), escape(output, vtt=True)
     assert "\n" not in srt and "-->" not in srt and "\n" not in vtt and "-->" not in vtt
     assert "<" not in vtt and "&lt;b&gt;fett&lt;/b&gt; &amp; so" in vtt
