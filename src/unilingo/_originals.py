@@ -152,7 +152,6 @@ def restore(text: str, found: list[InlineOriginal], where: str, edited: bool) ->
     unless ``edited`` allows originals edited by hand.
     """
     pieces, position = [], 0
-    pieces, position = [], 0
     changed = [kept for kept in found if kept.edited]
     if changed and not edited:
         raise InputError(f"{where}:{changed[0].line}: {len(changed)} inline original(s) no longer match their checksum: "
