@@ -37,7 +37,7 @@ def window_starts(text: str, block_starts: BlockStarts, size: int = WINDOW_CHARS
     starts = [0]
     if len(text) <= size:
         return starts
-    off = _off_regions(text)
+    off = off_regions(text)
     while True:
         cut = _next_cut(text, starts[-1], size, block_starts, off)
         if cut is None:
@@ -78,7 +78,7 @@ def _may_start_window(text: str, offset: int, off: tuple[list[int], list[int]]) 
     return index < 0 or offset >= ends[index]
 
 
-def _off_regions(text: str) -> tuple[list[int], list[int]]:
+def off_regions(text: str) -> tuple[list[int], list[int]]:
     """Each ``unilingo: off`` region's start, and its end: the end of the first ``on`` after it (or of the text)."""
     ons = list(_ON.finditer(text))
     on_starts = [on.start() for on in ons]
