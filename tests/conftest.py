@@ -67,6 +67,19 @@ def heavy_modules_after(command: list[str], modules: tuple[str, ...] = TRANSLATI
     return [name for name in completed.stdout.strip().split(",") if name]
 
 
+def record_translated(normalizer, monkeypatch) -> list[str]:
+    """Every text ``normalizer`` hands its translator from now on, in order (the translation still runs)."""
+    seen: list[str] = []
+    real = normalizer.translator.translate
+
+    def recording(lang, target, texts, on_translated=None, attention=frozenset()):
+        seen.extend(texts)
+        return real(lang, target, texts, on_translated, attention)
+
+    monkeypatch.setattr(normalizer.translator, "translate", recording)
+    return seen
+
+
 def read_pairs() -> list[tuple[str, str]]:
     lines = (FIXTURES / "pairs.de-en.tsv").read_text(encoding="utf-8").splitlines()
     return [tuple(line.split("\t")) for line in lines if line]

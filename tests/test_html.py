@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from conftest import FIXTURE_MODELS, heavy_modules_after
 
-from unilingo import Normalizer
+from unilingo import Normalizer, restore_inline
 from unilingo._errors import InputError
 from unilingo.formats.html.escape import escape_attribute, escape_text
 from unilingo.formats.html.encoding import check_encoding
@@ -259,6 +259,13 @@ def test_a_lang_set_to_the_target_keeps_its_old_value_after_its_tag(tmp_path):
     assert run("fix", page, "--keep-original", "inline", *MODELS).exit_code == 0
     assert page.read_text(encoding="utf-8") == fixed
     assert run("restore", page).exit_code == 0 and page.read_text(encoding="utf-8") == original
+
+
+def test_a_kept_lang_value_edited_into_another_attribute_is_not_restored():
+    edited = '<html lang="en"><!-- unilingo:lang "de" onload="alert(1)" --><body>\n<p>Admission is free.</p>\n</body></html>'
+    with pytest.raises(InputError, match="not one attribute value"):
+        restore_inline(edited, "page.html", "html")
+    assert restore_inline(edited.replace(' onload="alert(1)"', ""), "page.html", "html").startswith('<html lang="de"><body>')
 
 
 def test_check_flags_german_in_a_page_and_passes_english(tmp_path):

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import FIXTURE_MODELS, FIXTURES
+from conftest import FIXTURE_MODELS, FIXTURES, record_translated
 from unilingo import Normalizer, restore_inline
 from unilingo._decision import FALLBACK_REASON
 from unilingo._engines import EngineOptions
@@ -46,14 +46,7 @@ def normalizer(request) -> Normalizer:
 
 def test_each_sentence_goes_to_the_model_whole(monkeypatch):
     normalizer = Normalizer("en", FIXTURE_MODELS, cache=False)
-    seen: list[str] = []
-    real = normalizer.translator.translate
-
-    def recording(lang, target, texts, on_translated=None, attention=frozenset()):
-        seen.extend(texts)
-        return real(lang, target, texts, on_translated, attention)
-
-    monkeypatch.setattr(normalizer.translator, "translate", recording)
+    seen = record_translated(normalizer, monkeypatch)
     normalizer.normalize(ISSUE, "markdown")
     assert seen == [
         "Klicken Sie auf Speichern, um die Datei zu sichern.",

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from conftest import FIXTURE_MODELS
+from conftest import FIXTURE_MODELS, record_translated
 from unilingo import Normalizer, formats, restore_sidecar
 from unilingo._cli import cli
 from unilingo._errors import InputError
@@ -180,7 +180,7 @@ def test_no_wrapped_line_is_a_number_or_starts_with_a_dash() -> None:
 
 
 def test_model_output_cannot_end_a_cue_form_a_timing_line_or_a_tag() -> None:
-    output = "Ein Pfeil -->\n\n2\n00:00:01,000 --> 00:00:02,000\n<b>fett</b> & so"
+    output = "Ein Pfeil -->, ein langer ---> und ein längerer ---->\n\n2\n00:00:01,000 --> 00:00:02,000\n<b>fett</b> & so"
     srt, vtt = escape(output, vtt=False), escape(output, vtt=True)
     assert "\n" not in srt and "-->" not in srt and "\n" not in vtt and "-->" not in vtt
     assert "<" not in vtt and "&lt;b&gt;fett&lt;/b&gt; &amp; so" in vtt
@@ -253,14 +253,7 @@ def _cue_outline(text: str, vtt: bool) -> list[str]:
 
 
 def test_a_sentence_across_two_cues_is_translated_whole_and_split_back_over_both(normalizer, monkeypatch) -> None:
-    seen: list[str] = []
-    real = normalizer.translator.translate
-
-    def recording(lang, target, texts, on_translated=None, attention=frozenset()):
-        seen.extend(texts)
-        return real(lang, target, texts, on_translated, attention)
-
-    monkeypatch.setattr(normalizer.translator, "translate", recording)
+    seen = record_translated(normalizer, monkeypatch)
     doc = normalizer.normalize(ACROSS, "srt")
     assert seen[0] == "Die Polizei sucht nach Zeugen, die den Unfall gesehen haben."
     assert doc.text.startswith(

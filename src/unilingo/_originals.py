@@ -152,7 +152,6 @@ def restore(text: str, found: list[InlineOriginal], where: str, edited: bool) ->
     unless ``edited`` allows originals edited by hand.
     """
     pieces, position = [], 0
-    pieces, position = [], 0
     changed = [kept for kept in found if kept.edited]
     if changed and not edited:
         raise InputError(f"{where}:{changed[0].line}: {len(changed)} inline original(s) no longer match their checksum: "
@@ -163,19 +162,25 @@ def restore(text: str, found: list[InlineOriginal], where: str, edited: bool) ->
         pieces.append(kept.original)
         position = kept.comment_end
     pieces.append(text[position:])
-    lines = Lines(text)
-    stray = [
-        lines.line_of(match.start()) + 1
-        for match in re.finditer(re.escape(INLINE_MARK), text)
-        if not any(kept.block_start <= match.start() < kept.comment_end for kept in found)
-    ]
+    stray = _stray_marks(text, found)
     if stray:
         raise InputError(
-            f"{where}:{stray[0]}: {len(stray)} inline original(s) unilingo cannot place after their block; "
+            f"{where}:{Lines(text).line_of(stray[0]) + 1}: {len(stray)} inline original(s) unilingo cannot place after their block; "
             f"nothing was restored: restore those blocks by hand from the comments"
         )
     return "".join(pieces)
 
+
+def _stray_marks(text: str, found: list[InlineOriginal]) -> list[int]:
+    """Where ``text`` holds an inline original's mark outside every one in ``found``: one pass over both, in order."""
+    ranges = sorted((kept.block_start, kept.comment_end) for kept in found)
+    stray, index = [], 0
+    for match in re.finditer(re.escape(INLINE_MARK), text):
+        while index < len(ranges) and ranges[index][1] <= match.start():
+            index += 1
+        if index == len(ranges) or match.start() < ranges[index][0]:
+            stray.append(match.start())
+    return stray
 
 
 def _comment_body(comment: str, where: str, line: int) -> tuple[str, str | None, str]:

@@ -22,11 +22,10 @@ from ._errors import InputError
 from ._frontmatter import FrontMatter
 from ._glossary import Glossary
 from ._lexicon import credit_label
+from ._windows import off_regions
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
-# Inline markers that keep text away from the detector and the translator.
-_OFF = re.compile(r"<!--\s*unilingo:\s*off\s*-->")
-_ON = re.compile(r"<!--\s*unilingo:\s*on\s*-->")
+# Inline markers that keep text away from the detector and the translator (``unilingo: off`` and ``on``: see ``_windows``).
 IGNORE_LINE_MARKER = "unilingo: ignore"
 _URL_OR_EMAIL = re.compile(
     r"(?:https?://|ftp://|www\.)[^\s<>]*[^\s<>.,;:!?)\]'\"]"
@@ -71,16 +70,26 @@ def check_unicode(text: str) -> None:
 
 def ignored_spans(text: str, lines: "Lines") -> list[tuple[int, int]]:
     """From each ``<!-- unilingo: off -->`` to the next ``on`` (or the end), and every ``unilingo: ignore`` line."""
-    spans = []
-    for off in _OFF.finditer(text):
-        on = _ON.search(text, off.end())
-        spans.append((off.start(), on.end() if on else len(text)))
+    spans = list(zip(*off_regions(text)))
     position = text.find(IGNORE_LINE_MARKER)
     while position >= 0:
         line = lines.line_of(position)
         spans.append((lines.start(line), lines.end(line)))
         position = text.find(IGNORE_LINE_MARKER, lines.end(line))
     return spans
+
+
+class Covered:
+    """Whether an offset lies in any of some spans (``start <= offset < end``; they may overlap), by bisection."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._starts = [start for start, _ in ordered]
+        self._reach = list(itertools.accumulate((end for _, end in ordered), max))
+
+    def __contains__(self, offset: int) -> bool:
+        index = bisect.bisect_right(self._starts, offset) - 1
+        return index >= 0 and offset < self._reach[index]
 
 
 class Lines:
@@ -460,7 +469,7 @@ def assemble(
     ``unsegmented`` is what the format could not split, with the reason.
     """
     block_starts = [block.start for block in blocks]
-    ignored = ignored_spans(text, lines) + list(translated)
+    ignored = Covered(ignored_spans(text, lines) + list(translated))
     found = list(header) + [
         Segment(start, end, text[start:end], lines.line_of(start), bisect.bisect_right(block_starts, start) - 1, group, inline)
         for group, elements in enumerate(runs, start=len(header))
@@ -475,11 +484,11 @@ def assemble(
     segments = tuple(
         segment
         for segment in found
-        if not any(ignored_start <= segment.start < ignored_end for ignored_start, ignored_end in ignored)
+        if segment.start not in ignored
     )
     skipped = tuple(
         Skipped(start, end, lines.line_of(start), bisect.bisect_right(block_starts, start) - 1, reason)
         for start, end, reason in unsegmented
-        if not any(ignored_start <= start < ignored_end for ignored_start, ignored_end in ignored)
+        if start not in ignored
     )
     return SegmentedText(text, format, tuple(blocks), segments, skipped, front)

@@ -10,6 +10,7 @@ what could read as front matter.
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Callable, Iterator
 
@@ -36,7 +37,7 @@ def window_starts(text: str, block_starts: BlockStarts, size: int = WINDOW_CHARS
     starts = [0]
     if len(text) <= size:
         return starts
-    off = [(found.start(), _on_after(text, found.end())) for found in _OFF.finditer(text)]
+    off = off_regions(text)
     while True:
         cut = _next_cut(text, starts[-1], size, block_starts, off)
         if cut is None:
@@ -44,7 +45,7 @@ def window_starts(text: str, block_starts: BlockStarts, size: int = WINDOW_CHARS
         starts.append(cut)
 
 
-def _next_cut(text: str, start: int, size: int, block_starts: BlockStarts, off: list[tuple[int, int]]) -> int | None:
+def _next_cut(text: str, start: int, size: int, block_starts: BlockStarts, off: tuple[list[int], list[int]]) -> int | None:
     """The first allowed cut at least ``size`` characters after ``start``, reading ever more text until one turns up."""
     reach = size + max(size // 4, 4096)
     while True:
@@ -68,13 +69,25 @@ def paragraph_starts(text: str, start: int, end: int) -> Iterator[tuple[int, boo
         blank_before = not found.group().strip()
 
 
-def _may_start_window(text: str, offset: int, off: list[tuple[int, int]]) -> bool:
-    return not text.startswith(_NEVER_FIRST, offset) and not any(region_start < offset < region_end for region_start, region_end in off)
+def _may_start_window(text: str, offset: int, off: tuple[list[int], list[int]]) -> bool:
+    if text.startswith(_NEVER_FIRST, offset):
+        return False
+    # The regions' ends never fall as their starts rise, so the last region starting before the offset reaches furthest.
+    starts, ends = off
+    index = bisect.bisect_left(starts, offset) - 1
+    return index < 0 or offset >= ends[index]
 
 
-def _on_after(text: str, position: int) -> int:
-    on = _ON.search(text, position)
-    return on.end() if on else len(text)
+def off_regions(text: str) -> tuple[list[int], list[int]]:
+    """Each ``unilingo: off`` region's start, and its end: the end of the first ``on`` after it (or of the text)."""
+    ons = list(_ON.finditer(text))
+    on_starts = [on.start() for on in ons]
+    starts, ends = [], []
+    for found in _OFF.finditer(text):
+        following = bisect.bisect_left(on_starts, found.end())
+        starts.append(found.start())
+        ends.append(ons[following].end() if following < len(ons) else len(text))
+    return starts, ends
 
 
 def _line_start(text: str, position: int) -> int:

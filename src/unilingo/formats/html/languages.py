@@ -19,12 +19,16 @@ def language_edits(segmented: SegmentedText, decisions: Sequence[Decision], outp
     """
     edits = []
     starts = [segment.start for segment in segmented.segments]
+    # Counts up to each segment, so that an element's segments are counted in constant time however many elements nest.
+    translated_before, left_before = [0], [0]
+    for index in range(len(starts)):
+        translated_before.append(translated_before[-1] + (index in outputs))
+        left_before.append(left_before[-1] + (index not in outputs and _in_another_language(decisions[index], target)))
     for mark in segmented.marks:
         first = bisect.bisect_left(starts, mark.content_start)
         last = bisect.bisect_left(starts, mark.content_end)
-        inside = range(first, last)
-        translated = any(index in outputs for index in inside)
-        left = any(index not in outputs and _in_another_language(decisions[index], target) for index in inside)
+        translated = translated_before[last] > translated_before[first]
+        left = left_before[last] > left_before[first]
         written = segmented.text[mark.start : mark.end]
         quote = written[0] if written[:1] in ("'", '"') else ""
         if translated and not left and primary_language(written.strip("'\"")) != target:

@@ -68,6 +68,8 @@ def restore_inline(text: str, where: str, edited: bool) -> str:
 
 
 _LANG_COMMENT = re.compile(re.escape(LANG_MARK) + r" ([^>]*?) -->")
+# One attribute value as HTML writes it, quoted or not: a kept value edited into more (a second attribute) is refused.
+_ATTRIBUTE_VALUE = re.compile(r"\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+")
 
 
 def _restore_languages(text: str, where: str) -> str:
@@ -79,6 +81,10 @@ def _restore_languages(text: str, where: str) -> str:
         if mark is None:
             line = Lines(text).line_of(comment.start()) + 1
             raise InputError(f"{where}:{line}: a kept lang value that follows no tag with a lang; was the file edited? "
+                             f"nothing was restored")  # fmt: skip
+        if not _ATTRIBUTE_VALUE.fullmatch(comment.group(1)):
+            line = Lines(text).line_of(comment.start()) + 1
+            raise InputError(f"{where}:{line}: a kept lang value that is not one attribute value; was the file edited? "
                              f"nothing was restored")  # fmt: skip
         pieces += [text[position : mark.start], comment.group(1), text[mark.end : comment.start()]]
         position = comment.end()

@@ -6,7 +6,7 @@ import bisect
 
 from ..._document import Block, Element, Segment, SegmentedText
 from ..._glossary import Glossary
-from ..._sentences import Lines, ignored_spans, line_sentences, plain_runs, sentences, value_inline
+from ..._sentences import Covered, Lines, ignored_spans, line_sentences, plain_runs, sentences, value_inline
 from .structure import language_at, structure
 
 
@@ -37,8 +37,8 @@ def segment_html(text: str, glossary: Glossary | None = None) -> SegmentedText:
                                 lines.line_of(attribute.start), block, group, inline, attribute.lang, attribute.name))  # fmt: skip
         group += 1
     segments.sort(key=lambda segment: (segment.start, -segment.end))
-    ignored = ignored_spans(text, lines) + found.translated
-    kept = tuple(s for s in segments if not any(low <= s.start < high for low, high in ignored))
+    ignored = Covered(ignored_spans(text, lines) + found.translated)
+    kept = tuple(s for s in segments if s.start not in ignored)
     blocks = tuple(Block(start, end) for start, end in found.blocks)
     return SegmentedText(text, "html", blocks, kept, marks=tuple(found.marks))
 

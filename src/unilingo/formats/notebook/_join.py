@@ -13,6 +13,7 @@ import dataclasses
 import re
 from typing import TYPE_CHECKING, Sequence
 
+from ..._sentences import Lines
 from ..base import Joined
 from ._codec import MarkdownCell, Notebook, read_notebook, write_notebook, written_problem
 
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
 UNVERIFIED_REASON = "translation not written: the notebook with it would not read as the original does; notebook kept"
 # One escape in a JSON string: a surrogate pair written as two escapes is one character.
 _ESCAPE = re.compile(r"\\(?:u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|.)", re.DOTALL)
-_NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
 def joined(notebook: Notebook, parts: Sequence[Document], where: str) -> Joined:
@@ -34,7 +34,7 @@ def joined(notebook: Notebook, parts: Sequence[Document], where: str) -> Joined:
     if kept:
         written = notebook.text
     after = read_notebook(written, where) if sources and not kept else notebook
-    lines = _LineStarts(notebook.text)
+    lines = Lines(notebook.text)
     rows: list[SegmentResult] = []
     blocks = []
     groups = 0
@@ -49,7 +49,7 @@ def joined(notebook: Notebook, parts: Sequence[Document], where: str) -> Joined:
     return Joined(written, tuple(rows), tuple(blocks), models)
 
 
-def _moved(row: SegmentResult, into_original: _Offsets, into_output: _Offsets, lines: _LineStarts, blocks: int, groups: int) -> SegmentResult:
+def _moved(row: SegmentResult, into_original: _Offsets, into_output: _Offsets, lines: Lines, blocks: int, groups: int) -> SegmentResult:
     start = into_original(row.start)
     spans = tuple(dataclasses.replace(span, start=into_original(span.start), end=into_original(span.end, True),
                                       output_start=into_output(span.output_start), output_end=into_output(span.output_end, True))
@@ -104,11 +104,3 @@ class _Offsets:
                 extra.append(gained)
             self._escapes[index] = (decoded, extra)
         return self._escapes[index]
-
-
-class _LineStarts:
-    def __init__(self, text: str) -> None:
-        self._ends = [match.end() for match in _NEWLINE.finditer(text)]
-
-    def line_of(self, offset: int) -> int:
-        return bisect.bisect_right(self._ends, offset)

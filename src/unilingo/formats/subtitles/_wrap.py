@@ -1,7 +1,7 @@
 """A translation as it must land in a cue: escaped, and wrapped into short lines.
 
 Model output is text. In WebVTT ``&``, ``<`` and ``>`` become character
-references; SubRip has none, so an arrow ``-->`` becomes ``->`` there (a
+references; SubRip has none, so an arrow ``-->`` (or ``--->``) becomes ``->`` there (a
 line holding it would read as a timing line), and a translation that holds
 what reads as a SubRip tag is refused by ``markup_changed``. Line breaks in
 the output become spaces, so no blank line ends a cue early, and the text is
@@ -24,6 +24,8 @@ LINE_WIDTH = 42
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 # Two line endings with nothing but spaces between them (a CRLF is one ending, never two).
 _BLANK_LINE = re.compile(r"(?:\r\n|\r(?!\n)|\n)[ \t]*(?:\r\n|\r(?!\n)|\n)")
+# An arrow of two or more dashes: "-->" replaced inside "--->" would leave "-->" again.
+_ARROW = re.compile(r"-{2,}>")
 _TAG_OR_ENTITY = re.compile(r"<[^<>]*>|\{\\[^{}]*\}|&[#A-Za-z0-9]+;")
 
 
@@ -38,7 +40,7 @@ def escape(output: str, vtt: bool) -> str:
     flat = " ".join(output.split())
     if vtt:
         return flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return flat.replace("-->", "->")
+    return _ARROW.sub("->", flat)
 
 
 def wrapped(escaped: str, newline: str, column: int = 0, whole: bool = True) -> str:
