@@ -226,7 +226,8 @@ _GERMAN_ADJECTIVE = re.compile(r"...(?:ig|lich|isch|iert)(?:e|er|es|em|en)$")
 def german_adjective(token: str) -> bool:
     """Whether a lower-case word is an inflected German adjective: "Blockierte Nummern" is no name."""
     listed, english = word_log_frequencies("de"), word_log_frequencies("en")
-    if listed is None or english is None:
+    # Bounded as german_formation is: "Unununun…" would recurse once per "un", past Python's limit.
+    if listed is None or english is None or len(token) > _GERMAN_WORD_MAX_LETTERS:
         return False
     if _GERMAN_ADJECTIVE.search(token) or _latinate_adjective(token, english):
         return True
