@@ -25,9 +25,9 @@ _COMPOUND_PIECE_MAX_LETTERS = 24
 _GERMAN_WORD_MAX_LETTERS = 64
 _COMPOUND_HEAD_MIN_LETTERS = 3
 # What German writes between two pieces ("Verbindung-s-typ", "Protone-n-masse").
-_COMPOUND_LINKS = ("", "s", "es", "n", "en", "er", "e")
+COMPOUND_LINKS = ("", "s", "es", "n", "en", "er", "e")
 # Verb prefixes that join a listed verb ("aus-schneiden", "ent-packen"): shorter than a piece, German all the same.
-_GERMAN_PREFIXES = frozenset("ab an auf aus be ein ent er ver zer vor nach um zu mit über unter weg".split())
+GERMAN_PREFIXES = frozenset("ab an auf aus be ein ent er ver zer vor nach um zu mit über unter weg".split())
 # Endings German derives words with and English does not: "-ierung", "-isch", "-keit".
 # Three letters before them at least: the ending alone is no word.
 # And the learned nouns German (and Dutch, never English: "-metry", "-logy") ends in "-ie": "Biometrie", "Technologie";
@@ -96,7 +96,7 @@ def german_formation(token: str, by_head: bool = True) -> bool:
     if any(
         token[:end] in listed and token[:end] not in english and token.startswith(link, end) and len(token) - end - len(link) >= _COMPOUND_PIECE_MIN_LETTERS
         for end in range(_GERMAN_ONLY_HEAD_MIN_LETTERS, len(token) - _COMPOUND_PIECE_MIN_LETTERS)
-        for link in _COMPOUND_LINKS
+        for link in COMPOUND_LINKS
     ):
         return True
     return any(_german_compound(stem) for stem in [token, *stems])
@@ -129,7 +129,7 @@ def _german_verb_form(token: str, listed: dict[str, float], english: dict[str, f
     # A past participle: "ge", a stem either list holds, "-t" or "-et" ("gepunktet", "gescrollt"), after a prefix
     # that parts from its verb ("an-ge-heftet") or none, and inflected as an adjective or not ("gespeicherte").
     participle = _PAST_PARTICIPLE.match(token)
-    return participle is not None and (participle["prefix"] in _GERMAN_PREFIXES or not participle["prefix"]) and (
+    return participle is not None and (participle["prefix"] in GERMAN_PREFIXES or not participle["prefix"]) and (
         participle["stem"] in listed or participle["stem"] in english
     )
 
@@ -160,13 +160,13 @@ def _latinate_adjective(token: str, english: dict[str, float]) -> bool:
 
 
 # Shorter words German forms are names' endings as often ("Sanae": "sana-e").
-_FORMED_NOUN_MIN_LETTERS = 7
+FORMED_NOUN_MIN_LETTERS = 7
 
 
 def german_noun_or_adjective(word: str) -> bool:
     """Whether a lower-case word is an inflected German adjective, or a long word German writes, English does not, and German forms."""
     return german_adjective(word) or (
-        len(word) >= _FORMED_NOUN_MIN_LETTERS and word in (word_log_frequencies("de") or ()) and word not in (word_log_frequencies("en") or ()) and german_formation(word)
+        len(word) >= FORMED_NOUN_MIN_LETTERS and word in (word_log_frequencies("de") or ()) and word not in (word_log_frequencies("en") or ()) and german_formation(word)
     )
 
 
@@ -254,10 +254,10 @@ def _german_compound(token: str, german_before: bool = False) -> bool:
     listed, english = word_log_frequencies("de") or {}, word_log_frequencies("en") or {}
     for end in range(2, min(len(token) - _COMPOUND_HEAD_MIN_LETTERS, _COMPOUND_PIECE_MAX_LETTERS) + 1):
         first = token[:end]
-        if not (first in _GERMAN_PREFIXES or (end >= _COMPOUND_PIECE_MIN_LETTERS and (first in listed or first in english))):
+        if not (first in GERMAN_PREFIXES or (end >= _COMPOUND_PIECE_MIN_LETTERS and (first in listed or first in english))):
             continue
-        german = german_before or first in _GERMAN_PREFIXES or listed.get(first, -math.inf) >= english.get(first, -math.inf)
-        for link in _COMPOUND_LINKS:
+        german = german_before or first in GERMAN_PREFIXES or listed.get(first, -math.inf) >= english.get(first, -math.inf)
+        for link in COMPOUND_LINKS:
             rest = token[end + len(link) :]
             if not token.startswith(link, end) or len(rest) < _COMPOUND_HEAD_MIN_LETTERS:
                 continue
