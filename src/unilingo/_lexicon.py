@@ -194,6 +194,11 @@ def _languages_of_words() -> dict[str, tuple[str, ...]]:
 _LANGUAGES_OF = _languages_of_words()
 
 
+def is_marker_word(word: str) -> bool:
+    """Whether a lower-case word marks any language (is in any of FUNCTION_WORDS' lists)."""
+    return word in _LANGUAGES_OF
+
+
 def function_word_hits(text: str, languages) -> dict[str, int]:
     tokens = marker_tokens(text)
     hits = dict.fromkeys(languages, 0)

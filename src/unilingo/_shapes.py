@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 
 from ._german import german_noun_or_adjective
-from ._lexicon import FUNCTION_WORDS
+from ._lexicon import is_marker_word
 from ._wordlists import words
 
 # At most this many words make a segment short: "Ja!", "Verwandte Artikel".
@@ -126,4 +126,4 @@ def looks_like_a_name(text: str) -> bool:
         return False
     # A German adjective is no name's: "Blockierte Nummern", "Ungültige URL" are labels. Nor a long word
     # German writes, English does not, and German forms as it forms its words: "Oracle Datenbank", "WhatsApp Gruppen".
-    return not any(german_noun_or_adjective(word) or any(word in marker_words for marker_words in FUNCTION_WORDS.values()) for word in lowered)
+    return not any(german_noun_or_adjective(word) or is_marker_word(word) for word in lowered)
