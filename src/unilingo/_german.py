@@ -201,7 +201,7 @@ def german_derivation_or_compound(token: str) -> bool:
     """
     if word_log_frequencies("de") is None or word_log_frequencies("en") is None or len(token) > _GERMAN_WORD_MAX_LETTERS:
         return False
-    return bool(_GERMAN_SUFFIX.search(token)) or _german_compound(token)
+    return german_derivation(token) or _german_compound(token)
 
 
 def german_derivation(token: str) -> bool:
