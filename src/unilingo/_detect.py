@@ -292,7 +292,7 @@ class Detector:
                             f"{Why.NO_MODEL.text} {guess.foreign} -> {self.target} (py3langid over all its languages {guess.foreign_confidence:.2f})", Why.NO_MODEL)  # fmt: skip
         how = f"{DETECTOR_NAME} {guess.confidence:.2f}"
         if looks_like_a_citation(text):
-            return Decision(guess.lang, guess.confidence, "skip", f"looks like a citation ({how})")
+            return Decision(guess.lang, guess.confidence, Action.SKIP, f"looks like a citation ({how})")
         if guess.basis:
             how = f"{DETECTOR_NAME} on {guess.basis} {guess.confidence:.2f}"
         if context is not None:
