@@ -22,7 +22,7 @@ _COMPOUND_PIECE_MIN_LETTERS = 4
 # Longer pieces, and words, are none German writes ("Authentifizierungs" is 18 letters, "Rindfleischetikettierung" 24):
 # a run of letters in a key or a hash is split in at most this many ways at each step.
 _COMPOUND_PIECE_MAX_LETTERS = 24
-_GERMAN_WORD_MAX_LETTERS = 64
+GERMAN_WORD_MAX_LETTERS = 64
 _COMPOUND_HEAD_MIN_LETTERS = 3
 # What German writes between two pieces ("Verbindung-s-typ", "Protone-n-masse").
 COMPOUND_LINKS = ("", "s", "es", "n", "en", "er", "e")
@@ -75,7 +75,7 @@ def german_formation(token: str, by_head: bool = True) -> bool:
     ("plenarforsamlingen": Danish, "Lingen" a German town).
     """
     listed, english = word_log_frequencies("de"), word_log_frequencies("en")
-    if listed is None or english is None or len(token) > _GERMAN_WORD_MAX_LETTERS:
+    if listed is None or english is None or len(token) > GERMAN_WORD_MAX_LETTERS:
         return False
     if _GERMAN_SUFFIX.search(token):
         return True
@@ -199,7 +199,7 @@ def german_derivation_or_compound(token: str) -> bool:
     Stricter than german_formation: an inflection alone does not count, as
     foreign words end so too ("mille": "mill-e").
     """
-    if word_log_frequencies("de") is None or word_log_frequencies("en") is None or len(token) > _GERMAN_WORD_MAX_LETTERS:
+    if word_log_frequencies("de") is None or word_log_frequencies("en") is None or len(token) > GERMAN_WORD_MAX_LETTERS:
         return False
     return german_derivation(token) or _german_compound(token)
 
@@ -227,7 +227,7 @@ def german_adjective(token: str) -> bool:
     """Whether a lower-case word is an inflected German adjective: "Blockierte Nummern" is no name."""
     listed, english = word_log_frequencies("de"), word_log_frequencies("en")
     # Bounded as german_formation is: "Unununun…" would recurse once per "un", past Python's limit.
-    if listed is None or english is None or len(token) > _GERMAN_WORD_MAX_LETTERS:
+    if listed is None or english is None or len(token) > GERMAN_WORD_MAX_LETTERS:
         return False
     if _GERMAN_ADJECTIVE.search(token) or _latinate_adjective(token, english):
         return True

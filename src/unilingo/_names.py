@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 
-from ._german import COMPOUND_LINKS, FORMED_NOUN_MIN_LETTERS, GERMAN_PREFIXES, german_adjective, german_derivation, german_formation
+from ._german import COMPOUND_LINKS, FORMED_NOUN_MIN_LETTERS, GERMAN_PREFIXES, GERMAN_WORD_MAX_LETTERS, german_adjective, german_derivation, german_formation
 from ._lexicon import FUNCTION_WORDS
 from ._wordlists import STAND_INS, WORD_OF_A_LANGUAGE, word_log_frequencies, words
 
@@ -97,6 +97,10 @@ def _compound(word: str, own: dict[str, float], other: dict[str, float]) -> bool
     writes, however rarely); not "Lifehacker", "Autoblog" or "SystemEngine",
     whose pieces English writes.
     """
+    # Each piece is a listed word (27 letters at most) or a prefix: a longer word, a run of letters in a key
+    # or a hash, is none, and tried piece by piece it took time growing with its length squared.
+    if len(word) > GERMAN_WORD_MAX_LETTERS:
+        return False
     for end in range(2, len(word) - _COMPOUND_PIECE + 1):
         first = word[:end]
         prefix = first in GERMAN_PREFIXES
