@@ -106,6 +106,9 @@ _DECISIVE_WORDS = 4
 # Most texts mark no language: one shared empty set, not 12,000 new ones for a megabyte.
 _UNMARKED: frozenset[str] = frozenset()
 
+# How many guesses from marker-word counts a Scorer remembers (see Scorer._by_markers).
+_MARKER_GUESSES_KEPT = 1 << 16
+
 @dataclass(frozen=True)
 class Guess:
     lang: str
@@ -182,6 +185,10 @@ class Scorer:
                 counts = tuple(text_hits.values())
                 guess = self._by_markers.get(counts)
                 if guess is None:
+                    # A Scorer lives as long as its Normalizer, over any number of documents: the remembered counts
+                    # are bounded as the per-text caches are.
+                    if len(self._by_markers) >= _MARKER_GUESSES_KEPT:
+                        self._by_markers.clear()
                     guess = self._by_markers[counts] = self._combine({}, {}, text_hits)
                 guesses[index] = guess
             else:
