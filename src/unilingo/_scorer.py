@@ -362,8 +362,9 @@ def settled_by_markers(text: str, hits: dict[str, int], candidates: Sequence[str
     if len(present) == 1:
         lead = present[0]
     else:
-        alone = [code for code, count in own_and_shared_markers(text, candidates)[0].items() if count]
-        if len(alone) != 1 or not _only_shared_besides(alone[0], hits, text, candidates):
+        own, shared = own_and_shared_markers(text, candidates)
+        alone = [code for code, count in own.items() if count]
+        if len(alone) != 1 or not _shared_with(alone[0], hits, shared):
             return False
         lead = alone[0]
     return hits[lead] >= min(_DECISIVE_WORDS, len(words(text)))
@@ -374,8 +375,11 @@ def _agreed(guess: Guess, hits: dict[str, int], text: str, candidates: Sequence[
 
 def _only_shared_besides(lang: str, hits: dict[str, int], text: str, candidates: Sequence[str]) -> bool:
     """Whether the text's marker words of other languages than ``lang`` are all words ``lang`` shares with them."""
-    others = [code for code, count in hits.items() if count and code != lang]
-    if not others:
+    if not any(count and code != lang for code, count in hits.items()):
         return True
-    shared = own_and_shared_markers(text, candidates)[1][lang]
-    return all(hits[code] <= shared for code in others)
+    return _shared_with(lang, hits, own_and_shared_markers(text, candidates)[1])
+
+
+def _shared_with(lang: str, hits: dict[str, int], shared: dict[str, int]) -> bool:
+    """Whether each other language's marker words are no more than those ``lang`` shares (``shared``, per language)."""
+    return all(hits[code] <= shared[lang] for code, count in hits.items() if count and code != lang)
