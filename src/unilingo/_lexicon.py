@@ -266,7 +266,8 @@ def word_frequency_scores(text: str, languages: Sequence[str]) -> dict[str, floa
     if "de" in scores:
         # A German compound or derivation missing from the list is as frequent as the list's rarest words, in German
         # alone: Luxembourgish reads German's list for want of its own, not German's word formation.
-        scores["de"] += sum(GERMAN_FORM - unseen for token in tokens if token not in word_log_frequencies("de") and german_word(token))
+        german = word_log_frequencies("de")
+        scores["de"] += sum(GERMAN_FORM - unseen for token in tokens if token not in german and german_word(token))
     if not scores:
         return {}
     neutral = sum(scores.values()) / len(scores)
