@@ -49,16 +49,12 @@ from ._lexicon import function_word_hits, mostly_unknown_words, own_and_shared_m
 from ._shapes import is_label, is_short, looks_like_a_name, n_gram_text
 from ._wordlists import words
 
+# The opinions' weights, the actionable languages' prior and the probability floor (see the module's docstring).
 _LANGID_WEIGHT = 0.75
-
 _LINGUA_WEIGHT = 1.0
-
 _FUNCTION_WORD_WEIGHT = 4.0
-
 _WORD_FREQUENCY_WEIGHT = 1.0
-
 _ACTIONABLE_PRIOR = 2.0
-
 _FLOOR = 1e-4
 
 # A label (see is_label) with a word German writes: in a German or English interface a button is far likelier
@@ -92,7 +88,6 @@ _FAST_MODELS_SUFFICE = 120
 # zong Lakkha Singh de bhajans." (Scottish Gaelic 0.91, Dutch 0.0002).
 # "Grazie mille!" is Italian, 0.99.
 _FOREIGN_SURE = 0.95
-
 _FOREIGN_SOURCE_AT_MOST = 0.001
 
 # A segment with this many marker words of one language and none of another
@@ -108,6 +103,7 @@ _UNMARKED: frozenset[str] = frozenset()
 
 # How many guesses from marker-word counts a Scorer remembers (see Scorer._by_markers).
 _MARKER_GUESSES_KEPT = 1 << 16
+
 
 @dataclass(frozen=True)
 class Guess:
@@ -127,6 +123,7 @@ class Guess:
         best = max(probabilities, key=probabilities.__getitem__)
         # Not dataclasses.replace: this runs for every short segment, and replace costs twice as much.
         return Guess(best, probabilities[best], probabilities, self.basis, self.name_evidence, self.foreign, self.foreign_confidence)
+
 
 class Scorer:
     def __init__(self, candidates: Sequence[str], sources: Iterable[str], target: str) -> None:
@@ -343,11 +340,13 @@ class Scorer:
             rows = detector.compute_language_confidence_values_in_parallel(list(texts))
         return [{self._lingua_code[value.language]: value.value for value in row} for row in rows]
 
+
 def _softmax(scores: dict[str, float]) -> dict[str, float]:
     top = max(scores.values())
     exps = {key: math.exp(value - top) for key, value in scores.items()}
     total = sum(exps.values())
     return {key: value / total for key, value in exps.items()}
+
 
 def settled_by_markers(text: str, hits: dict[str, int], candidates: Sequence[str]) -> bool:
     """Whether marker words alone decide a text: those of one language, at least four or every word.
@@ -369,9 +368,11 @@ def settled_by_markers(text: str, hits: dict[str, int], candidates: Sequence[str
         lead = alone[0]
     return hits[lead] >= min(_DECISIVE_WORDS, len(words(text)))
 
+
 def _agreed(guess: Guess, hits: dict[str, int], text: str, candidates: Sequence[str]) -> bool:
     """Whether a guess is beyond doubt and the text's marker words are all of its language, or shared with it."""
     return guess.confidence >= SETTLED and hits[guess.lang] > 0 and _only_shared_besides(guess.lang, hits, text, candidates)
+
 
 def _only_shared_besides(lang: str, hits: dict[str, int], text: str, candidates: Sequence[str]) -> bool:
     """Whether the text's marker words of other languages than ``lang`` are all words ``lang`` shares with them."""

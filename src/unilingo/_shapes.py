@@ -15,19 +15,15 @@ _SHORT_WORDS = 3
 # Words a name does not open with, though the look-alikes write them too (so they mark no language): "Alle Orte", "Zum Dashboard".
 _NO_NAME_OPENS = frozenset("alle alles zum zu an am im mit bei beim nach neue neuer neues".split())
 
-# See looks_like_a_citation.
+# A citation's year, its form (a page, a date in brackets, a surname before a comma) and its own words: see looks_like_a_citation.
 _CITATION_YEAR = re.compile(r"(?<!\d)(?:1[5-9]|20)\d\d(?!\d)")
-
 _CITATION_FORM = re.compile(r"\bpp?\.\s*\d|\((?:1[5-9]|20)\d\d[^()]*\)|^\s*[^\W\d_][\w'’-]+, [^\W\d_]")
-
 _CITATION_WORDS = frozenset("p pp et al ed eds vol no hrsg hg s ff f".split())
-
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 # A text of this many words or more, each of this many letters capitalised, is in title case: German
 # capitalises its nouns, not its verbs ("Flew") and adjectives.
 _TITLE_CASE_WORDS = 4
-
 _TITLE_CASE_LETTERS = 4
 
 # Digits say nothing of a language, yet the n-gram models read them.
@@ -53,6 +49,7 @@ _HAS_DIGIT_GLUED = re.compile(rf"{_GLUED}|{_UNIT}")
 
 _NOT_LETTERS = " \t\n.,;:!?()[]{}/+-–—%×*#'\"“”„«»"
 
+
 def looks_like_a_citation(text: str) -> bool:
     """Names and a year, cited as references cite them: "Linderman, George C.; Steinerberger, Stefan (2017-06-08).", "Mein Smith 2005, p. 6."
 
@@ -64,11 +61,13 @@ def looks_like_a_citation(text: str) -> bool:
         return False
     return all(word[0].isupper() or word.lower() in _CITATION_WORDS for word in _LETTERS.findall(text))
 
+
 def is_label(text: str, hits: dict[str, int]) -> bool:
     """A short text with no marker word and no sentence's end: a button, a menu item, a table header."""
     # Words as spaces part them: "Text-to-Speech-Anruf" is one.
     spaced = [token for token in text.split() if any(char.isalpha() for char in token)]
     return len(spaced) <= _SHORT_WORDS and not any(hits.values()) and not text.rstrip().endswith((".", "!", "?"))
+
 
 def n_gram_text(text: str) -> str:
     """What the n-gram models read: the text without digits, and a heading in English title case in lower case.
@@ -83,6 +82,7 @@ def n_gram_text(text: str) -> str:
     if len(tokens) >= _TITLE_CASE_WORDS and all(token[0].isupper() for token in tokens if len(token) >= _TITLE_CASE_LETTERS):
         return text.lower()
     return text
+
 
 @lru_cache(maxsize=1 << 16)  # a document repeats its list items and headings: the megabyte of check has 12,300 segments, 4,900 distinct
 def has_words(text: str) -> bool:
@@ -109,8 +109,10 @@ def has_words(text: str) -> bool:
     visible = sum(not char.isspace() for char in text)
     return letters >= 0.3 * visible
 
+
 def is_short(text: str) -> bool:
     return len(words(text)) <= _SHORT_WORDS
+
 
 @lru_cache(maxsize=1 << 16)  # asked up to three times of each segment, by its context, its route and the no-language test
 def looks_like_a_name(text: str) -> bool:
