@@ -595,3 +595,22 @@ def test_names_and_romanised_tags_on_an_english_page_stay_as_they_are(detector, 
     decisions = dict(zip((s.text for s in parsed.segments), detector.decide(parsed.segments)))
     kept = [text for text in block.replace("## ", "").replace("- ", "").splitlines() if route(decisions[text]) is None]
     assert kept == wanted, {text: decisions[text].reason for text in decisions}
+
+
+@pytest.mark.parametrize("build", [lambda n: "a1 " + "b" * n, lambda n: "1" * n + " a1"])
+def test_shape_checks_stay_near_linear_in_a_long_run(build):
+    """A long run of letters or digits beside a code: four times the length must cost about four times the time."""
+    import time
+
+    from unilingo._shapes import has_words
+
+    def seconds(n: int) -> float:
+        best = float("inf")
+        for salt in "xyz":  # has_words is cached: a new text each time
+            started = time.perf_counter()
+            has_words(salt + build(n))
+            best = min(best, time.perf_counter() - started)
+        return best
+
+    small, large = seconds(5_000), seconds(20_000)
+    assert large < 8 * small + 0.01, (small, large)
