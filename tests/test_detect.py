@@ -1,6 +1,7 @@
 import pytest
 
 from unilingo import ConfigError
+from unilingo._decision import Why
 from unilingo._detect import Detector
 from unilingo._segment import segment
 
@@ -614,3 +615,21 @@ def test_shape_checks_stay_near_linear_in_a_long_run(build):
 
     small, large = seconds(5_000), seconds(20_000)
     assert large < 8 * small + 0.01, (small, large)
+
+
+def test_a_long_block_of_uncertain_segments_is_decided_in_near_linear_time():
+    """Each uncertain segment asks for its nearest sure neighbours: found in one pass, not walked from each."""
+    import time
+
+    detector = Detector("en", ["de"], min_confidence=0.99)
+
+    def seconds(n: int) -> float:
+        segments = segment("\n".join(["Gruppen Kalender xq"] * n), "text").segments
+        detector.decide(segments[:10])  # models loaded and the text's guess cached before timing
+        started = time.perf_counter()
+        decisions = detector.decide(segments)
+        assert decisions[0].why is Why.UNCERTAIN, decisions[0].reason
+        return time.perf_counter() - started
+
+    small, large = seconds(1_000), seconds(4_000)
+    assert large < 8 * small + 0.05, (small, large)

@@ -141,11 +141,12 @@ class Detector:
         line_guesses = self._line_guesses(segments, guesses)
         prose = self._prose_languages(segments, guesses)
         document = _document_language(segments, guesses)
+        neighbours = _confident_neighbours(segments, guesses, self.min_confidence)
         in_group = Counter(segment.group for segment in segments)
         return [
             self._marked_without_model(segment.marked)
             or self._route(
-                segment.text, guess, self._context(index, segments, guesses, line_guesses, prose, document), alone=in_group[segment.group] == 1
+                segment.text, guess, self._context(index, segments, guesses, line_guesses, prose, document, neighbours), alone=in_group[segment.group] == 1
             )
             for index, (segment, guess) in enumerate(zip(segments, guesses))
         ]
@@ -232,7 +233,7 @@ class Detector:
         joined = [" ".join(texts[line]) for line in lines]
         return dict(zip(lines, self._remembered_guesses(joined, [()] * len(lines))))
 
-    def _context(self, index, segments, guesses, line_guesses, prose, document) -> tuple[Guess, str] | None:
+    def _context(self, index, segments, guesses, line_guesses, prose, document, confident_neighbours) -> tuple[Guess, str] | None:
         """A confident guess from the segment's sentence, line, block neighbours or document that its own guess allows."""
         own = guesses[index]
         segment = segments[index]
@@ -271,9 +272,7 @@ class Detector:
         line = line_guesses.get(segment.line)
         if line is not None and line.confidence >= self.min_confidence and own.lang == line.lang:
             return line, "its line"
-        before = _confident_neighbour(segments, guesses, index, -1, self.min_confidence)
-        after = _confident_neighbour(segments, guesses, index, +1, self.min_confidence)
-        neighbours = [guess for guess in (before, after) if guess is not None]
+        neighbours = [guess for guess in confident_neighbours[index] if guess is not None]
         if neighbours and len({guess.lang for guess in neighbours}) == 1:
             lang = neighbours[0].lang
             if own.probabilities.get(lang, 0.0) >= _CONTEXT_FLOOR:
@@ -331,15 +330,23 @@ class Detector:
         return guess.confidence < SETTLED and mostly_unknown_words(text, self.candidates)
 
 
-def _confident_neighbour(segments, guesses, index: int, step: int, threshold: float) -> Guess | None:
-    block = segments[index].block
-    position = index + step
-    while 0 <= position < len(segments) and segments[position].block == block:
-        guess = guesses[position]
-        if guess is not None and guess.confidence >= threshold:
-            return guess
-        position += step
-    return None
+def _confident_neighbours(segments, guesses, threshold: float) -> list[tuple[Guess | None, Guess | None]]:
+    """For each segment, the nearest guess at least ``threshold`` sure before it and after it in its block.
+
+    Found in one pass each way: walked from each uncertain segment, a block of
+    8,000 of them took 7 s, its length squared.
+    """
+    nearest: list[list[Guess | None]] = [[None, None] for _ in segments]
+    for side, order in ((0, range(len(segments))), (1, range(len(segments) - 1, -1, -1))):
+        block, last = None, None
+        for position in order:
+            if segments[position].block != block:
+                block, last = segments[position].block, None
+            nearest[position][side] = last
+            guess = guesses[position]
+            if guess is not None and guess.confidence >= threshold:
+                last = guess
+    return [(before, after) for before, after in nearest]
 
 
 def _document_language(segments, guesses: Sequence[Guess | None]) -> Guess | None:
