@@ -633,3 +633,21 @@ def test_a_long_block_of_uncertain_segments_is_decided_in_near_linear_time():
 
     small, large = seconds(1_000), seconds(4_000)
     assert large < 8 * small + 0.05, (small, large)
+
+
+def test_a_long_run_of_prose_with_short_sentences_is_decided_in_near_linear_time():
+    """Each short sentence asks for the sure sentences beside it: summed up once per run of prose, not listed anew."""
+    import time
+
+    detector = Detector("en", ["de"])
+
+    def seconds(n: int) -> float:
+        segments = segment(" ".join(["Ja! Ich heiße Tim und wohne seit Jahren in Berlin."] * n), "text").segments
+        detector.decide(segments[:10])  # models loaded and the texts' guesses cached before timing
+        started = time.perf_counter()
+        decisions = detector.decide(segments)
+        assert decisions[0].action == "translate", decisions[0].reason
+        return time.perf_counter() - started
+
+    small, large = seconds(1_000), seconds(4_000)
+    assert large < 8 * small + 0.05, (small, large)
