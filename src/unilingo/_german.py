@@ -6,7 +6,7 @@ import math
 import re
 from functools import lru_cache
 
-from ._wordlists import FREQUENCY_MIN_LETTERS, STAND_INS, UNSEEN_FREQUENCY, WORD_OF_A_LANGUAGE, word_log_frequencies, words
+from ._wordlists import FREQUENCY_MIN_LETTERS, LOG_WORD_OF_A_LANGUAGE, STAND_INS, UNSEEN_FREQUENCY, word_log_frequencies, words
 
 # German spreads a word's frequency over its inflections and compounds, so
 # everyday interface words sit under WORD_OF_A_LANGUAGE in wordfreq's small
@@ -45,7 +45,7 @@ _GERMAN_INFLECTIONS = ("e", "en", "er", "es", "em", "n")
 _GERMAN_HEAD = math.log(0.2)
 # And no rarer than the words that are language (see WORD_OF_A_LANGUAGE): the list's rarest are web noise
 # ("quot", HTML's &quot;, makes "Blockquote" blockquot-e).
-_HEAD_OF_A_LANGUAGE = math.log(WORD_OF_A_LANGUAGE)
+_HEAD_OF_A_LANGUAGE = LOG_WORD_OF_A_LANGUAGE
 
 
 @lru_cache(maxsize=1 << 16)

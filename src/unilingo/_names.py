@@ -18,12 +18,12 @@ import re
 
 from ._german import COMPOUND_LINKS, FORMED_NOUN_MIN_LETTERS, GERMAN_PREFIXES, GERMAN_WORD_MAX_LETTERS, german_adjective, german_derivation, german_formation
 from ._lexicon import FUNCTION_WORDS
-from ._wordlists import STAND_INS, WORD_OF_A_LANGUAGE, word_log_frequencies, words
+from ._wordlists import LOG_WORD_OF_A_LANGUAGE, STAND_INS, word_log_frequencies, words
 
 # A word that language writes at least this often, and the page's language never, is that language's: "Tisch",
 # "Deutsch", "Versand". Rarer ones are as often the names and products its web text mentions ("Perl", "Vimeo",
 # "Blumenthal": 1e-6 in German's list, in none of English's).
-_COMMON = math.log(WORD_OF_A_LANGUAGE)
+_COMMON = LOG_WORD_OF_A_LANGUAGE
 # A marker word the page's language writes at least this share as often is no sign of the other: "also", "will".
 _SHARED_MARKER = math.log(0.1)
 # Shorter words are abbreviations and web noise as often as words ("Hol" of "Isabelle/HOL", "Gab" of "Gab.ai").
