@@ -1,6 +1,7 @@
 import pytest
 
 from unilingo import ConfigError
+from unilingo._decision import Why
 from unilingo._detect import Detector
 from unilingo._segment import segment
 
@@ -595,3 +596,58 @@ def test_names_and_romanised_tags_on_an_english_page_stay_as_they_are(detector, 
     decisions = dict(zip((s.text for s in parsed.segments), detector.decide(parsed.segments)))
     kept = [text for text in block.replace("## ", "").replace("- ", "").splitlines() if route(decisions[text]) is None]
     assert kept == wanted, {text: decisions[text].reason for text in decisions}
+
+
+@pytest.mark.parametrize("build", [lambda n: "a1 " + "b" * n, lambda n: "1" * n + " a1"])
+def test_shape_checks_stay_near_linear_in_a_long_run(build):
+    """A long run of letters or digits beside a code: four times the length must cost about four times the time."""
+    import time
+
+    from unilingo._shapes import has_words
+
+    def seconds(n: int) -> float:
+        best = float("inf")
+        for salt in "xyz":  # has_words is cached: a new text each time
+            started = time.perf_counter()
+            has_words(salt + build(n))
+            best = min(best, time.perf_counter() - started)
+        return best
+
+    small, large = seconds(5_000), seconds(20_000)
+    assert large < 8 * small + 0.01, (small, large)
+
+
+def test_a_long_block_of_uncertain_segments_is_decided_in_near_linear_time():
+    """Each uncertain segment asks for its nearest sure neighbours: found in one pass, not walked from each."""
+    import time
+
+    detector = Detector("en", ["de"], min_confidence=0.99)
+
+    def seconds(n: int) -> float:
+        segments = segment("\n".join(["Gruppen Kalender xq"] * n), "text").segments
+        detector.decide(segments[:10])  # models loaded and the text's guess cached before timing
+        started = time.perf_counter()
+        decisions = detector.decide(segments)
+        assert decisions[0].why is Why.UNCERTAIN, decisions[0].reason
+        return time.perf_counter() - started
+
+    small, large = seconds(1_000), seconds(4_000)
+    assert large < 8 * small + 0.05, (small, large)
+
+
+def test_a_long_run_of_prose_with_short_sentences_is_decided_in_near_linear_time():
+    """Each short sentence asks for the sure sentences beside it: summed up once per run of prose, not listed anew."""
+    import time
+
+    detector = Detector("en", ["de"])
+
+    def seconds(n: int) -> float:
+        segments = segment(" ".join(["Ja! Ich heiße Tim und wohne seit Jahren in Berlin."] * n), "text").segments
+        detector.decide(segments[:10])  # models loaded and the texts' guesses cached before timing
+        started = time.perf_counter()
+        decisions = detector.decide(segments)
+        assert decisions[0].action == "translate", decisions[0].reason
+        return time.perf_counter() - started
+
+    small, large = seconds(1_000), seconds(4_000)
+    assert large < 8 * small + 0.05, (small, large)

@@ -87,3 +87,12 @@ def test_a_name_alone_is_decided_as_before(detector):
 )  # fmt: skip
 def test_what_says_german_on_an_english_page(text, says):
     assert says_its_language(text, "de", "en") is says
+
+
+def test_a_long_run_of_letters_is_no_german_adjective_and_no_crash():
+    # "un" is stripped one at a time: a run of them once recursed past Python's limit.
+    from unilingo._german import german_adjective
+    from unilingo._shapes import looks_like_a_name
+
+    assert not german_adjective("un" * 3000 + "e")
+    assert looks_like_a_name("Foo " + "Ununun" * 1000) in (True, False)

@@ -6,7 +6,7 @@ import math
 import re
 from functools import lru_cache
 
-from ._wordlists import FREQUENCY_MIN_LETTERS, STAND_INS, UNSEEN_FREQUENCY, WORD_OF_A_LANGUAGE, word_log_frequencies, words
+from ._wordlists import FREQUENCY_MIN_LETTERS, LOG_WORD_OF_A_LANGUAGE, STAND_INS, UNSEEN_FREQUENCY, word_log_frequencies, words
 
 # German spreads a word's frequency over its inflections and compounds, so
 # everyday interface words sit under WORD_OF_A_LANGUAGE in wordfreq's small
@@ -22,12 +22,12 @@ _COMPOUND_PIECE_MIN_LETTERS = 4
 # Longer pieces, and words, are none German writes ("Authentifizierungs" is 18 letters, "Rindfleischetikettierung" 24):
 # a run of letters in a key or a hash is split in at most this many ways at each step.
 _COMPOUND_PIECE_MAX_LETTERS = 24
-_GERMAN_WORD_MAX_LETTERS = 64
+GERMAN_WORD_MAX_LETTERS = 64
 _COMPOUND_HEAD_MIN_LETTERS = 3
 # What German writes between two pieces ("Verbindung-s-typ", "Protone-n-masse").
-_COMPOUND_LINKS = ("", "s", "es", "n", "en", "er", "e")
+COMPOUND_LINKS = ("", "s", "es", "n", "en", "er", "e")
 # Verb prefixes that join a listed verb ("aus-schneiden", "ent-packen"): shorter than a piece, German all the same.
-_GERMAN_PREFIXES = frozenset("ab an auf aus be ein ent er ver zer vor nach um zu mit über unter weg".split())
+GERMAN_PREFIXES = frozenset("ab an auf aus be ein ent er ver zer vor nach um zu mit über unter weg".split())
 # Endings German derives words with and English does not: "-ierung", "-isch", "-keit".
 # Three letters before them at least: the ending alone is no word.
 # And the learned nouns German (and Dutch, never English: "-metry", "-logy") ends in "-ie": "Biometrie", "Technologie";
@@ -45,7 +45,7 @@ _GERMAN_INFLECTIONS = ("e", "en", "er", "es", "em", "n")
 _GERMAN_HEAD = math.log(0.2)
 # And no rarer than the words that are language (see WORD_OF_A_LANGUAGE): the list's rarest are web noise
 # ("quot", HTML's &quot;, makes "Blockquote" blockquot-e).
-_HEAD_OF_A_LANGUAGE = math.log(WORD_OF_A_LANGUAGE)
+_HEAD_OF_A_LANGUAGE = LOG_WORD_OF_A_LANGUAGE
 
 
 @lru_cache(maxsize=1 << 16)
@@ -75,7 +75,7 @@ def german_formation(token: str, by_head: bool = True) -> bool:
     ("plenarforsamlingen": Danish, "Lingen" a German town).
     """
     listed, english = word_log_frequencies("de"), word_log_frequencies("en")
-    if listed is None or english is None or len(token) > _GERMAN_WORD_MAX_LETTERS:
+    if listed is None or english is None or len(token) > GERMAN_WORD_MAX_LETTERS:
         return False
     if _GERMAN_SUFFIX.search(token):
         return True
@@ -96,7 +96,7 @@ def german_formation(token: str, by_head: bool = True) -> bool:
     if any(
         token[:end] in listed and token[:end] not in english and token.startswith(link, end) and len(token) - end - len(link) >= _COMPOUND_PIECE_MIN_LETTERS
         for end in range(_GERMAN_ONLY_HEAD_MIN_LETTERS, len(token) - _COMPOUND_PIECE_MIN_LETTERS)
-        for link in _COMPOUND_LINKS
+        for link in COMPOUND_LINKS
     ):
         return True
     return any(_german_compound(stem) for stem in [token, *stems])
@@ -129,7 +129,7 @@ def _german_verb_form(token: str, listed: dict[str, float], english: dict[str, f
     # A past participle: "ge", a stem either list holds, "-t" or "-et" ("gepunktet", "gescrollt"), after a prefix
     # that parts from its verb ("an-ge-heftet") or none, and inflected as an adjective or not ("gespeicherte").
     participle = _PAST_PARTICIPLE.match(token)
-    return participle is not None and (participle["prefix"] in _GERMAN_PREFIXES or not participle["prefix"]) and (
+    return participle is not None and (participle["prefix"] in GERMAN_PREFIXES or not participle["prefix"]) and (
         participle["stem"] in listed or participle["stem"] in english
     )
 
@@ -160,13 +160,13 @@ def _latinate_adjective(token: str, english: dict[str, float]) -> bool:
 
 
 # Shorter words German forms are names' endings as often ("Sanae": "sana-e").
-_FORMED_NOUN_MIN_LETTERS = 7
+FORMED_NOUN_MIN_LETTERS = 7
 
 
 def german_noun_or_adjective(word: str) -> bool:
     """Whether a lower-case word is an inflected German adjective, or a long word German writes, English does not, and German forms."""
     return german_adjective(word) or (
-        len(word) >= _FORMED_NOUN_MIN_LETTERS and word in (word_log_frequencies("de") or ()) and word not in (word_log_frequencies("en") or ()) and german_formation(word)
+        len(word) >= FORMED_NOUN_MIN_LETTERS and word in (word_log_frequencies("de") or ()) and word not in (word_log_frequencies("en") or ()) and german_formation(word)
     )
 
 
@@ -199,9 +199,9 @@ def german_derivation_or_compound(token: str) -> bool:
     Stricter than german_formation: an inflection alone does not count, as
     foreign words end so too ("mille": "mill-e").
     """
-    if word_log_frequencies("de") is None or word_log_frequencies("en") is None or len(token) > _GERMAN_WORD_MAX_LETTERS:
+    if word_log_frequencies("de") is None or word_log_frequencies("en") is None or len(token) > GERMAN_WORD_MAX_LETTERS:
         return False
-    return bool(_GERMAN_SUFFIX.search(token)) or _german_compound(token)
+    return german_derivation(token) or _german_compound(token)
 
 
 def german_derivation(token: str) -> bool:
@@ -226,7 +226,8 @@ _GERMAN_ADJECTIVE = re.compile(r"...(?:ig|lich|isch|iert)(?:e|er|es|em|en)$")
 def german_adjective(token: str) -> bool:
     """Whether a lower-case word is an inflected German adjective: "Blockierte Nummern" is no name."""
     listed, english = word_log_frequencies("de"), word_log_frequencies("en")
-    if listed is None or english is None:
+    # Bounded as german_formation is: "Unununun…" would recurse once per "un", past Python's limit.
+    if listed is None or english is None or len(token) > GERMAN_WORD_MAX_LETTERS:
         return False
     if _GERMAN_ADJECTIVE.search(token) or _latinate_adjective(token, english):
         return True
@@ -253,10 +254,10 @@ def _german_compound(token: str, german_before: bool = False) -> bool:
     listed, english = word_log_frequencies("de") or {}, word_log_frequencies("en") or {}
     for end in range(2, min(len(token) - _COMPOUND_HEAD_MIN_LETTERS, _COMPOUND_PIECE_MAX_LETTERS) + 1):
         first = token[:end]
-        if not (first in _GERMAN_PREFIXES or (end >= _COMPOUND_PIECE_MIN_LETTERS and (first in listed or first in english))):
+        if not (first in GERMAN_PREFIXES or (end >= _COMPOUND_PIECE_MIN_LETTERS and (first in listed or first in english))):
             continue
-        german = german_before or first in _GERMAN_PREFIXES or listed.get(first, -math.inf) >= english.get(first, -math.inf)
-        for link in _COMPOUND_LINKS:
+        german = german_before or first in GERMAN_PREFIXES or listed.get(first, -math.inf) >= english.get(first, -math.inf)
+        for link in COMPOUND_LINKS:
             rest = token[end + len(link) :]
             if not token.startswith(link, end) or len(rest) < _COMPOUND_HEAD_MIN_LETTERS:
                 continue

@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from ._german import GERMAN_FORM, german_word
-from ._wordlists import FREQUENCY_MIN_LETTERS, STAND_INS, UNSEEN_FREQUENCY, WORD_OF_A_LANGUAGE, word_log_frequencies, words
+from ._wordlists import FREQUENCY_MIN_LETTERS, LOG_WORD_OF_A_LANGUAGE, STAND_INS, UNSEEN_FREQUENCY, word_log_frequencies, words
 
 # German marker words that Luxembourgish writes too, in German spelling: each
 # twice or more in the tuning part's Luxembourgish text (1 in 300 of its
@@ -161,7 +161,7 @@ def tells_apart(text: str, languages: Sequence[str]) -> bool:
     unseen = math.log(UNSEEN_FREQUENCY)
     for token in words(text):
         found = sorted((listed.get(token, unseen) for listed in lists), reverse=True)  # type: ignore[union-attr]
-        if found[0] >= math.log(WORD_OF_A_LANGUAGE) and found[0] - found[1] >= _TELLS_APART:
+        if found[0] >= LOG_WORD_OF_A_LANGUAGE and found[0] - found[1] >= _TELLS_APART:
             return True
     return False
 
@@ -192,6 +192,11 @@ def _languages_of_words() -> dict[str, tuple[str, ...]]:
 
 # Each marker word and the languages it marks: one lookup per word, not one per word and language.
 _LANGUAGES_OF = _languages_of_words()
+
+
+def is_marker_word(word: str) -> bool:
+    """Whether a lower-case word marks any language (is in any of FUNCTION_WORDS' lists)."""
+    return word in _LANGUAGES_OF
 
 
 def function_word_hits(text: str, languages) -> dict[str, int]:
@@ -261,7 +266,8 @@ def word_frequency_scores(text: str, languages: Sequence[str]) -> dict[str, floa
     if "de" in scores:
         # A German compound or derivation missing from the list is as frequent as the list's rarest words, in German
         # alone: Luxembourgish reads German's list for want of its own, not German's word formation.
-        scores["de"] += sum(GERMAN_FORM - unseen for token in tokens if token not in word_log_frequencies("de") and german_word(token))
+        german = word_log_frequencies("de")
+        scores["de"] += sum(GERMAN_FORM - unseen for token in tokens if token not in german and german_word(token))
     if not scores:
         return {}
     neutral = sum(scores.values()) / len(scores)
@@ -304,7 +310,7 @@ def mostly_unknown_words(text: str, languages: Sequence[str], *, german_by_form:
         if log_frequencies is None:
             return False
         lists.append(log_frequencies)
-    floor = math.log(WORD_OF_A_LANGUAGE)
+    floor = LOG_WORD_OF_A_LANGUAGE
     german = german_by_form and any(STAND_INS.get(lang, lang) == "de" for lang in languages)
     frequent = [
         any(log_frequencies.get(token, floor - 1.0) >= floor for log_frequencies in lists) or (german and german_word(token))

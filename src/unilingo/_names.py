@@ -16,14 +16,14 @@ from __future__ import annotations
 import math
 import re
 
-from ._german import german_adjective, german_derivation, german_formation
+from ._german import COMPOUND_LINKS, FORMED_NOUN_MIN_LETTERS, GERMAN_PREFIXES, GERMAN_WORD_MAX_LETTERS, german_adjective, german_derivation, german_formation
 from ._lexicon import FUNCTION_WORDS
-from ._wordlists import STAND_INS, WORD_OF_A_LANGUAGE, word_log_frequencies, words
+from ._wordlists import LOG_WORD_OF_A_LANGUAGE, STAND_INS, word_log_frequencies, words
 
 # A word that language writes at least this often, and the page's language never, is that language's: "Tisch",
 # "Deutsch", "Versand". Rarer ones are as often the names and products its web text mentions ("Perl", "Vimeo",
 # "Blumenthal": 1e-6 in German's list, in none of English's).
-_COMMON = math.log(WORD_OF_A_LANGUAGE)
+_COMMON = LOG_WORD_OF_A_LANGUAGE
 # A marker word the page's language writes at least this share as often is no sign of the other: "also", "will".
 _SHARED_MARKER = math.log(0.1)
 # Shorter words are abbreviations and web noise as often as words ("Hol" of "Isabelle/HOL", "Gab" of "Gab.ai").
@@ -36,12 +36,8 @@ _CODE = re.compile(r"^(?:[A-Z]{1,4}s?|\S*\d\S*)$")
 _NAME_WORDS = (2, 4)
 # German letters English writes only in names: a word with them is German's ("Kanäle", "Größe").
 _GERMAN_LETTERS = re.compile("[äöüß]")
-# A name's own word says German only this long (see _german_form); shorter ones end names as often.
-_FORMED_NOUN = 7
 # Pieces of a compound: "Verhaltens-kodex", "Mit-wirken"; a German prefix joins a listed verb ("ab-brechen").
 _COMPOUND_PIECE = 4
-_LINKS = ("s", "es", "n", "en", "er", "e", "")
-_PREFIXES = frozenset("ab an auf aus be ein ent er ver zer vor nach um zu mit über unter weg".split())
 
 
 def says_its_language(text: str, lang: str, page: str) -> bool:
@@ -87,7 +83,7 @@ def _german_form(word: str, german: dict[str, float], surname: bool) -> bool:
     German's derivations ("Blockierte"); not a stem and an ending German's
     list lacks ("Unmute" is no unmut-e).
     """
-    if len(word) >= _FORMED_NOUN and word in german and german_formation(word):
+    if len(word) >= FORMED_NOUN_MIN_LETTERS and word in german and german_formation(word):
         return True
     if surname:
         return False
@@ -101,12 +97,16 @@ def _compound(word: str, own: dict[str, float], other: dict[str, float]) -> bool
     writes, however rarely); not "Lifehacker", "Autoblog" or "SystemEngine",
     whose pieces English writes.
     """
+    # Each piece is a listed word (27 letters at most) or a prefix: a longer word, a run of letters in a key
+    # or a hash, is none, and tried piece by piece it took time growing with its length squared.
+    if len(word) > GERMAN_WORD_MAX_LETTERS:
+        return False
     for end in range(2, len(word) - _COMPOUND_PIECE + 1):
         first = word[:end]
-        prefix = first in _PREFIXES
+        prefix = first in GERMAN_PREFIXES
         if not (prefix or (end >= _COMPOUND_PIECE and (first in own or first in other))):
             continue
-        for link in _LINKS:
+        for link in COMPOUND_LINKS:
             rest = word[end + len(link) :]
             if not word.startswith(link, end) or len(rest) < _COMPOUND_PIECE or not (rest in own or rest in other):
                 continue

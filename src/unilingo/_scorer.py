@@ -49,16 +49,12 @@ from ._lexicon import function_word_hits, mostly_unknown_words, own_and_shared_m
 from ._shapes import is_label, is_short, looks_like_a_name, n_gram_text
 from ._wordlists import words
 
+# The opinions' weights, the actionable languages' prior and the probability floor (see the module's docstring).
 _LANGID_WEIGHT = 0.75
-
 _LINGUA_WEIGHT = 1.0
-
 _FUNCTION_WORD_WEIGHT = 4.0
-
 _WORD_FREQUENCY_WEIGHT = 1.0
-
 _ACTIONABLE_PRIOR = 2.0
-
 _FLOOR = 1e-4
 
 # A label (see is_label) with a word German writes: in a German or English interface a button is far likelier
@@ -92,7 +88,6 @@ _FAST_MODELS_SUFFICE = 120
 # zong Lakkha Singh de bhajans." (Scottish Gaelic 0.91, Dutch 0.0002).
 # "Grazie mille!" is Italian, 0.99.
 _FOREIGN_SURE = 0.95
-
 _FOREIGN_SOURCE_AT_MOST = 0.001
 
 # A segment with this many marker words of one language and none of another
@@ -105,6 +100,10 @@ _DECISIVE_WORDS = 4
 
 # Most texts mark no language: one shared empty set, not 12,000 new ones for a megabyte.
 _UNMARKED: frozenset[str] = frozenset()
+
+# How many guesses from marker-word counts a Scorer remembers (see Scorer._by_markers).
+_MARKER_GUESSES_KEPT = 1 << 16
+
 
 @dataclass(frozen=True)
 class Guess:
@@ -124,6 +123,7 @@ class Guess:
         best = max(probabilities, key=probabilities.__getitem__)
         # Not dataclasses.replace: this runs for every short segment, and replace costs twice as much.
         return Guess(best, probabilities[best], probabilities, self.basis, self.name_evidence, self.foreign, self.foreign_confidence)
+
 
 class Scorer:
     def __init__(self, candidates: Sequence[str], sources: Iterable[str], target: str) -> None:
@@ -182,6 +182,10 @@ class Scorer:
                 counts = tuple(text_hits.values())
                 guess = self._by_markers.get(counts)
                 if guess is None:
+                    # A Scorer lives as long as its Normalizer, over any number of documents: the remembered counts
+                    # are bounded as the per-text caches are.
+                    if len(self._by_markers) >= _MARKER_GUESSES_KEPT:
+                        self._by_markers.clear()
                     guess = self._by_markers[counts] = self._combine({}, {}, text_hits)
                 guesses[index] = guess
             else:
@@ -336,11 +340,13 @@ class Scorer:
             rows = detector.compute_language_confidence_values_in_parallel(list(texts))
         return [{self._lingua_code[value.language]: value.value for value in row} for row in rows]
 
+
 def _softmax(scores: dict[str, float]) -> dict[str, float]:
     top = max(scores.values())
     exps = {key: math.exp(value - top) for key, value in scores.items()}
     total = sum(exps.values())
     return {key: value / total for key, value in exps.items()}
+
 
 def settled_by_markers(text: str, hits: dict[str, int], candidates: Sequence[str]) -> bool:
     """Whether marker words alone decide a text: those of one language, at least four or every word.
@@ -355,20 +361,26 @@ def settled_by_markers(text: str, hits: dict[str, int], candidates: Sequence[str
     if len(present) == 1:
         lead = present[0]
     else:
-        alone = [code for code, count in own_and_shared_markers(text, candidates)[0].items() if count]
-        if len(alone) != 1 or not _only_shared_besides(alone[0], hits, text, candidates):
+        own, shared = own_and_shared_markers(text, candidates)
+        alone = [code for code, count in own.items() if count]
+        if len(alone) != 1 or not _shared_with(alone[0], hits, shared):
             return False
         lead = alone[0]
     return hits[lead] >= min(_DECISIVE_WORDS, len(words(text)))
+
 
 def _agreed(guess: Guess, hits: dict[str, int], text: str, candidates: Sequence[str]) -> bool:
     """Whether a guess is beyond doubt and the text's marker words are all of its language, or shared with it."""
     return guess.confidence >= SETTLED and hits[guess.lang] > 0 and _only_shared_besides(guess.lang, hits, text, candidates)
 
+
 def _only_shared_besides(lang: str, hits: dict[str, int], text: str, candidates: Sequence[str]) -> bool:
     """Whether the text's marker words of other languages than ``lang`` are all words ``lang`` shares with them."""
-    others = [code for code, count in hits.items() if count and code != lang]
-    if not others:
+    if not any(count and code != lang for code, count in hits.items()):
         return True
-    shared = own_and_shared_markers(text, candidates)[1][lang]
-    return all(hits[code] <= shared for code in others)
+    return _shared_with(lang, hits, own_and_shared_markers(text, candidates)[1])
+
+
+def _shared_with(lang: str, hits: dict[str, int], shared: dict[str, int]) -> bool:
+    """Whether each other language's marker words are no more than those ``lang`` shares (``shared``, per language)."""
+    return all(hits[code] <= shared[lang] for code, count in hits.items() if count and code != lang)

@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 
 from ._german import german_noun_or_adjective
-from ._lexicon import FUNCTION_WORDS
+from ._lexicon import is_marker_word
 from ._wordlists import words
 
 # At most this many words make a segment short: "Ja!", "Verwandte Artikel".
@@ -15,19 +15,15 @@ _SHORT_WORDS = 3
 # Words a name does not open with, though the look-alikes write them too (so they mark no language): "Alle Orte", "Zum Dashboard".
 _NO_NAME_OPENS = frozenset("alle alles zum zu an am im mit bei beim nach neue neuer neues".split())
 
-# See looks_like_a_citation.
+# A citation's year, its form (a page, a date in brackets, a surname before a comma) and its own words: see looks_like_a_citation.
 _CITATION_YEAR = re.compile(r"(?<!\d)(?:1[5-9]|20)\d\d(?!\d)")
-
 _CITATION_FORM = re.compile(r"\bpp?\.\s*\d|\((?:1[5-9]|20)\d\d[^()]*\)|^\s*[^\W\d_][\w'’-]+, [^\W\d_]")
-
 _CITATION_WORDS = frozenset("p pp et al ed eds vol no hrsg hg s ff f".split())
-
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 # A text of this many words or more, each of this many letters capitalised, is in title case: German
 # capitalises its nouns, not its verbs ("Flew") and adjectives.
 _TITLE_CASE_WORDS = 4
-
 _TITLE_CASE_LETTERS = 4
 
 # Digits say nothing of a language, yet the n-gram models read them.
@@ -44,14 +40,17 @@ _CODE_STATEMENT = re.compile(r"=(?!.*[.!?:][\"'”“»)]*\s*$)", re.DOTALL)
 
 # A run of letters and digits with both in it, or a number and a unit written as units are ("5 km", "3 MB",
 # "10 GiB"; not "12 May"), and what is left of a text without such runs that is no word.
-_GLUED, _UNIT = r"\d[^\W\d_]|[^\W\d_]\d", r"\d[\d.,]*\s+(?:[a-z]{1,2}|[A-Z]{1,3}|[A-Z][a-z][A-Z])\b"
+# Each is tried only where a run of word characters, or of digits, begins: tried inside one, it fails as it did
+# at the run's start, and a run of 20,000 letters beside "a1" took 16 s, its length squared.
+_GLUED, _UNIT = r"\d[^\W\d_]|[^\W\d_]\d", r"(?<!\d)\d[\d.,]*\s+(?:[a-z]{1,2}|[A-Z]{1,3}|[A-Z][a-z][A-Z])\b"
 
-_DIGIT_GLUED = re.compile(rf"\w*(?:{_GLUED})\w*|{_UNIT}")
+_DIGIT_GLUED = re.compile(rf"(?<!\w)\w*(?:{_GLUED})\w*|{_UNIT}")
 
 # Whether there is such a run: the same, without the leading \w* that makes _DIGIT_GLUED slow to fail.
 _HAS_DIGIT_GLUED = re.compile(rf"{_GLUED}|{_UNIT}")
 
 _NOT_LETTERS = " \t\n.,;:!?()[]{}/+-–—%×*#'\"“”„«»"
+
 
 def looks_like_a_citation(text: str) -> bool:
     """Names and a year, cited as references cite them: "Linderman, George C.; Steinerberger, Stefan (2017-06-08).", "Mein Smith 2005, p. 6."
@@ -64,11 +63,13 @@ def looks_like_a_citation(text: str) -> bool:
         return False
     return all(word[0].isupper() or word.lower() in _CITATION_WORDS for word in _LETTERS.findall(text))
 
+
 def is_label(text: str, hits: dict[str, int]) -> bool:
     """A short text with no marker word and no sentence's end: a button, a menu item, a table header."""
     # Words as spaces part them: "Text-to-Speech-Anruf" is one.
     spaced = [token for token in text.split() if any(char.isalpha() for char in token)]
     return len(spaced) <= _SHORT_WORDS and not any(hits.values()) and not text.rstrip().endswith((".", "!", "?"))
+
 
 def n_gram_text(text: str) -> str:
     """What the n-gram models read: the text without digits, and a heading in English title case in lower case.
@@ -83,6 +84,7 @@ def n_gram_text(text: str) -> str:
     if len(tokens) >= _TITLE_CASE_WORDS and all(token[0].isupper() for token in tokens if len(token) >= _TITLE_CASE_LETTERS):
         return text.lower()
     return text
+
 
 @lru_cache(maxsize=1 << 16)  # a document repeats its list items and headings: the megabyte of check has 12,300 segments, 4,900 distinct
 def has_words(text: str) -> bool:
@@ -109,8 +111,10 @@ def has_words(text: str) -> bool:
     visible = sum(not char.isspace() for char in text)
     return letters >= 0.3 * visible
 
+
 def is_short(text: str) -> bool:
     return len(words(text)) <= _SHORT_WORDS
+
 
 @lru_cache(maxsize=1 << 16)  # asked up to three times of each segment, by its context, its route and the no-language test
 def looks_like_a_name(text: str) -> bool:
@@ -126,4 +130,4 @@ def looks_like_a_name(text: str) -> bool:
         return False
     # A German adjective is no name's: "Blockierte Nummern", "Ungültige URL" are labels. Nor a long word
     # German writes, English does not, and German forms as it forms its words: "Oracle Datenbank", "WhatsApp Gruppen".
-    return not any(german_noun_or_adjective(word) or any(word in marker_words for marker_words in FUNCTION_WORDS.values()) for word in lowered)
+    return not any(german_noun_or_adjective(word) or is_marker_word(word) for word in lowered)

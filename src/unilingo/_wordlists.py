@@ -28,6 +28,8 @@ FREQUENCY_MIN_LETTERS = 3
 # "bim" are there, just under this): a word rarer than this in every list is
 # no evidence of a language.
 WORD_OF_A_LANGUAGE = 1e-5
+# The same, as word_log_frequencies gives frequencies.
+LOG_WORD_OF_A_LANGUAGE = math.log(WORD_OF_A_LANGUAGE)
 
 
 @lru_cache(maxsize=None)
