@@ -13,6 +13,7 @@ import dataclasses
 import re
 from typing import TYPE_CHECKING, Sequence
 
+from ..._decision import Action, Why
 from ..._sentences import Lines
 from ..base import Joined
 from ._codec import MarkdownCell, Notebook, read_notebook, write_notebook, written_problem
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from ..._merge import Document, SegmentResult
 
 # The notebook could not be written as it must read: no cell's translation is worth a damaged notebook.
-UNVERIFIED_REASON = "translation not written: the notebook with it would not read as the original does; notebook kept"
+UNVERIFIED_REASON = f"{Why.NOT_WRITTEN.text}: the notebook with it would not read as the original does; notebook kept"
 # One escape in a JSON string: a surrogate pair written as two escapes is one character.
 _ESCAPE = re.compile(r"\\(?:u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|.)", re.DOTALL)
 
@@ -64,7 +65,7 @@ def _moved(row: SegmentResult, into_original: _Offsets, into_output: _Offsets, l
 def _kept(row: SegmentResult) -> SegmentResult:
     """A translated row as it is when the notebook is kept: no output, where it was."""
     spans = tuple(dataclasses.replace(span, output_start=span.start, output_end=span.end) for span in row.spans)
-    return dataclasses.replace(row, action="keep", reason=UNVERIFIED_REASON, output=None, output_start=row.start,
+    return dataclasses.replace(row, action=Action.KEEP, why=Why.NOT_WRITTEN, reason=UNVERIFIED_REASON, output=None, output_start=row.start,
                                output_end=row.end, spans=spans)  # fmt: skip
 
 
