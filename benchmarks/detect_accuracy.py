@@ -40,7 +40,7 @@ out, the other four tuned on:
   UI English   1-3 words and 4+ words: share sent to no model
   UI same letters  strings both languages write alike ("Tag", "Pause",
                "Videos"): share sent to no model
-Then the same for labels written for this benchmark (benchmarks/data/fresh-labels.tsv),
+Then the same for labels written for this benchmark (benchmarks/data/fresh-labels*.tsv),
 and every floor of the de->en router, before the label work and now.
 
 With --udhr, a third column of text neither tuned on nor held out while
@@ -393,26 +393,32 @@ def label_rows(sets: dict[str, list[str]]):
 
 # --- fresh labels ------------------------------------------------------------------------
 
-# Interface labels written for this benchmark (German, English, and words both write alike), from no project;
-# looked at once, after which only the rule for "Tag" changed, which the issue asks for by name.
-FRESH_LABELS = Path(__file__).resolve().parent / "data" / "fresh-labels.tsv"
+# Interface labels written for this benchmark (German, English, and words both write alike), from no project, by part.
+# "fresh": a shop, an office suite, a browser and a video call; looked at once, after which only the rule for "Tag"
+# changed, which the issue asks for by name. "fresh media": media players, podcasts and a file cloud, none of it in
+# ui-dev or "fresh"; measured once, after the label rules were done, and no rule changed since.
+FRESH_LABELS = {
+    "fresh": Path(__file__).resolve().parent / "data" / "fresh-labels.tsv",
+    "fresh media": Path(__file__).resolve().parent / "data" / "fresh-labels-media.tsv",
+}
 
 
-def fresh_label_rows():
-    with open(FRESH_LABELS, encoding="utf-8", newline="") as handle:
+def fresh_label_rows(path: Path):
+    with open(path, encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))[1:]
     return label_rows({name: [text for text, _, kind in rows if kind == name] for name in UI_SETS})
 
 
 def fresh_table(detectors) -> dict:
-    print(f"\nFresh labels ({FRESH_LABELS.name}: written for this benchmark), each alone")
     results = {}
-    for label, measure in fresh_label_rows():
-        cells = []
-        for detector in detectors:
-            results[detector.name, "fresh", label] = found = measure(detector)
-            cells.append(f"{share(found[0], found[1])} of {found[1]}")
-        print(f"{label:<36}" + "".join(f"{detector.name + ' ' + cell:>30}" for detector, cell in zip(detectors, cells)))
+    for part, path in FRESH_LABELS.items():
+        print(f"\nFresh labels, {part} ({path.name}: written for this benchmark), each alone")
+        for label, measure in fresh_label_rows(path):
+            cells = []
+            for detector in detectors:
+                results[detector.name, part, label] = found = measure(detector)
+                cells.append(f"{share(found[0], found[1])} of {found[1]}" if found[1] else "-")
+            print(f"{label:<36}" + "".join(f"{detector.name + ' ' + cell:>30}" for detector, cell in zip(detectors, cells)))
     return results
 
 
@@ -443,13 +449,13 @@ FLOORS = [
 
 
 def floors_table(name: str, results: dict) -> None:
-    print(f"\nFloors, {name} router: before (118c9b0) and now, tuning / held out (/ fresh labels); a floor holds on text"
+    print(f"\nFloors, {name} router: before (118c9b0) and now, tuning / held out (/ fresh labels / fresh media labels); a floor holds on text"
           " the router was not tuned on (held out and fresh), 'no' where one of those misses it")
-    print(f"{'set':<40}{'floor':>8}{'before':>20}{'now':>30}  holds")
+    print(f"{'set':<40}{'floor':>8}{'before':>20}{'now':>40}  holds")
     for label, floor, before in FLOORS:
         shares = {}
-        for part in (*PARTS, "fresh"):
-            if counts := results.get((name, part, label)):
+        for part in (*PARTS, *FRESH_LABELS):
+            if (counts := results.get((name, part, label))) and counts[1]:
                 hits, total, _ = counts
                 shares[part] = 100 * hits / total
         if not shares:
@@ -457,7 +463,7 @@ def floors_table(name: str, results: dict) -> None:
         now = " / ".join(f"{value:.2f}%" for value in shares.values())
         untuned = [value for part, value in shares.items() if part != "tune"]
         holds = "yes" if untuned and min(untuned) >= floor else "no"
-        print(f"{label:<40}{'>= ' + str(floor) + '%':>8}{before:>20}{now:>30}  {holds}")
+        print(f"{label:<40}{'>= ' + str(floor) + '%':>8}{before:>20}{now:>40}  {holds}")
 
 
 # --- fresh text: the UDHR -------------------------------------------------------------
