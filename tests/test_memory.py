@@ -213,6 +213,17 @@ def test_cache_stats_and_clear(tmp_path):
     assert "0 translations" in runner.invoke(cli, ["cache", "stats", "--cache", str(memory_file)]).output
 
 
+def test_cache_stats_and_clear_say_when_there_is_no_memory_file(tmp_path):
+    missing = tmp_path / "typo" / "tm.sqlite3"
+    runner = CliRunner()
+    stats = runner.invoke(cli, ["cache", "stats", "--cache", str(missing)])
+    assert stats.exit_code == 0 and stats.output == f"{missing}: no translation memory there yet (check the path, or translate something first)\n"
+    cleared = runner.invoke(cli, ["cache", "clear", "--cache", str(missing)])
+    assert cleared.exit_code == 0 and cleared.output == f"{missing}: no translation memory there, nothing to clear\n"
+    assert not missing.parent.exists()
+    assert TranslationMemory(missing).stats().exists is False and TranslationMemory(missing).clear().existed is False
+
+
 @pytest.mark.parametrize(
     "damage",
     [b"this is not a database" * 100, b"hi", "overwritten pages"],

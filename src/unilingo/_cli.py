@@ -397,6 +397,9 @@ _CACHE_FILE = click.option(
 def cache_stats(cache_path):
     """Where the translation memory is, how big, and its entries per model and settings."""
     stats = TranslationMemory(cache_path or default_memory_path()).stats()
+    if not stats.exists:
+        click.echo(f"{stats.path}: no translation memory there yet (check the path, or translate something first)")
+        return
     click.echo(f"{stats.path}: {stats.entries} translations, {stats.size_bytes / 1e6:.1f} MB")
     for model, entries in sorted(stats.models.items()):
         click.echo(f"  {entries:>9}  {model}")
@@ -409,7 +412,9 @@ def cache_clear(cache_path):
     """Forget every remembered translation; a damaged memory file is replaced by an empty one."""
     memory = TranslationMemory(cache_path or default_memory_path())
     cleared = memory.clear()
-    if cleared.recreated:
+    if not cleared.existed:
+        click.echo(f"{memory.path}: no translation memory there, nothing to clear")
+    elif cleared.recreated:
         click.echo(f"{memory.path}: damaged, recreated")
     else:
         click.echo(f"{memory.path}: {cleared.removed} translations removed")

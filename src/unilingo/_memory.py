@@ -78,12 +78,14 @@ class MemoryStats:
     entries: int
     size_bytes: int
     models: dict[str, int]  # model key -> entries
+    exists: bool = True  # False: no memory file at this path (nothing remembered there yet, or a mistyped path)
 
 
 @dataclass(frozen=True)
 class Cleared:
     removed: int  # translations forgotten
     recreated: bool  # the file was not a usable database and was replaced by an empty one
+    existed: bool = True  # False: there was no memory file at this path to clear
 
 
 class TranslationMemory:
@@ -167,7 +169,7 @@ class TranslationMemory:
 
     def stats(self) -> MemoryStats:
         if not self.path.exists():
-            return MemoryStats(str(self.path), 0, 0, {})
+            return MemoryStats(str(self.path), 0, 0, {}, exists=False)
         rows = self._run("read", lambda db: db.execute("SELECT model, COUNT(*) FROM translations GROUP BY model").fetchall())
         models = dict(rows or [])
         size = sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.is_file())
@@ -183,7 +185,7 @@ class TranslationMemory:
 
     def _clear(self) -> Cleared:
         if not self.path.exists():
-            return Cleared(0, recreated=False)
+            return Cleared(0, recreated=False, existed=False)
         try:
             db = self._connect()
             with db:
