@@ -175,6 +175,26 @@ def test_a_folder_with_a_symlink_loop_is_walked_without_a_traceback(tmp_path):
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.md", "a.md.unilingo.json"]
 
 
+def test_a_link_in_a_walked_folder_to_a_file_outside_it_is_skipped_and_said_so(tmp_path):
+    folder, outside = tmp_path / "docs", tmp_path / "outside"
+    (folder / "sub").mkdir(parents=True)
+    outside.mkdir()
+    secret = outside / "id_rsa"
+    secret.write_text(f"{GERMAN} hunter2\n")
+    shutil.copy(GOLDEN / "article.md", folder / "a.md")
+    (folder / "notes.md").symlink_to(secret)
+    (folder / "sub" / "same.md").symlink_to(folder / "a.md")  # inside the tree: read as any file
+    checked = run("check", folder)
+    assert "hunter2" not in checked.output and "notes.md" not in checked.stdout
+    assert f"skipped {folder / 'notes.md'}: a link to a file outside {folder}" in checked.stderr
+    assert f"{folder / 'sub' / 'same.md'}:" in checked.stdout
+    result = run("translate", folder, "-o", tmp_path / "out", *MODELS)
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "out" / "notes.md").exists() and (tmp_path / "out" / "sub" / "same.md").exists()
+    named = run("check", folder / "notes.md")
+    assert f"{folder / 'notes.md'}:" in named.stdout  # named as an input, it is the user's choice
+
+
 @pytest.mark.parametrize("name", ["bom.txt", "bom.md"])
 def test_a_byte_order_mark_is_kept_outside_every_segment(tmp_path, name):
     path = tmp_path / name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from contextlib import contextmanager, nullcontext
@@ -15,6 +16,8 @@ from ._errors import ConfigError, InputError, OutputError
 from ._merge import Document, SegmentResult
 from ._originals import has_inline_originals, sha256_text
 from ._sidecar import json_text, landed, parse, restore_sidecar, sidecar_path
+
+log = logging.getLogger("unilingo")
 
 KEEP_ORIGINAL = ("sidecar", "inline", "none")
 STDIO = "-"
@@ -87,8 +90,14 @@ def _job(path: Path, output: Path | None, format: str) -> Job:
 
 
 def _documents_under(folder: Path, out: Path | None) -> list[Path]:
-    """Markdown, HTML and text files below ``folder``, hidden ones and ``out`` left out; links are not followed into folders."""
+    """Markdown, HTML and text files below ``folder``, hidden ones and ``out`` left out; links are not followed into folders.
+
+    Nor to a file outside ``folder``: a tree is data, and a link in it
+    ("notes.md" to ~/.ssh/id_rsa) must not carry another file's contents into
+    a report or an output folder. Named on the command line, such a file is read.
+    """
     out = out.resolve() if out is not None else None
+    root = folder.resolve()
     found = []
     for directory, subfolders, files in os.walk(folder):
         subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
@@ -101,8 +110,12 @@ def _documents_under(folder: Path, out: Path | None) -> list[Path]:
             if name.startswith(".") or not name.lower().endswith(formats.suffixes()):
                 continue
             # A link that loops or leads nowhere is not a document; reading it would fail later.
-            if file.is_symlink() and not _resolves(file):
-                continue
+            if file.is_symlink():
+                if not _resolves(file):
+                    continue
+                if not _inside(file, root):
+                    log.warning("unilingo: skipped %s: a link to a file outside %s (name it as an input to read it)", file, folder)
+                    continue
             if out is None or not _inside(file, out):
                 found.append(file)
     return sorted(found)
