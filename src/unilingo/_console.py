@@ -12,6 +12,7 @@ import click
 
 from ._errors import ExitCode, UnilingoError
 from ._findings import listed_uncertain
+from ._lines import line_start
 from ._settings import BY_NAME
 
 
@@ -127,7 +128,7 @@ def finish(summary: str | None, code: ExitCode) -> None:
 
 
 def position(label: str, text: str, segment) -> str:
-    column = segment.start - (text.rfind("\n", 0, segment.start) + 1) + 1
+    column = segment.start - line_start(text, segment.start, "\n") + 1
     return f"{label}:{segment.line + 1}:{column}"
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from . import formats
 from ._document import PLACEHOLDER_PATTERN, InlineSpan, Segment, SegmentedText
+from ._lines import MARKER_CHARS, line_before, line_start
 from .formats import Format
 
 NAMES = {
@@ -97,7 +98,8 @@ def in_pieces(
     written_as = formats.get(format)
     terms = [(span.start, span.end) for span in segment.inline.spans if span.replacement is not None]
     replaced = {span.start: span.replacement for span in segment.inline.spans if span.replacement is not None}
-    line_start = max(text.rfind("\n", 0, segment.start), text.rfind("\r", 0, segment.start)) + 1
+    # What of the line comes before the sentence, in a stand-in: the line itself may be a megabyte of sentences.
+    line_so_far, column_so_far = line_before(text, segment.start), segment.start - line_start(text, segment.start)
     pieces, position, length = [], segment.start, 0
     copied: list[tuple[int, int, int]] = []  # (start, end, where in the output) of each run copied as it was
     for start, end in sorted([*segment.inline.pieces, *terms]):
@@ -108,9 +110,10 @@ def in_pieces(
         if translated is None:
             translated = text[start:end]
         elif (start, end) in terms:
-            before = text[line_start : segment.start] + "".join(pieces)
-            column = len(before) - max(before.rfind("\n"), before.rfind("\r")) - 1
-            translated = written_as.escape_fragment(translated, before, text[end : end + 1], column)
+            written = "".join(pieces)
+            cut = max(written.rfind("\n"), written.rfind("\r"))
+            column = len(written) - cut - 1 if cut >= 0 else column_so_far + len(written)
+            translated = written_as.escape_fragment(translated, line_so_far + written, text[end : end + 1], column)
         else:
             translated = written_as.escape_piece(translated, text, start, end)
         pieces.append(translated)
@@ -350,9 +353,10 @@ def _items(text, output, words, ranges, protected, found, source_length) -> list
 
 
 def _compose(text: str, format: Format, segment: Segment, items) -> tuple[str, tuple[PlacedSpan, ...]]:
-    line_start = max(text.rfind("\n", 0, segment.start), text.rfind("\r", 0, segment.start)) + 1
+    start = line_start(text, segment.start)
     # From the line ending before the line: a format that wraps lines writes its own.
-    line = _LineSoFar(text[line_start - len(_line_ending_before(text, line_start)) : segment.start])
+    line = _LineSoFar(_line_ending_before(text, start) + line_before(text, segment.start))
+    line.column = segment.start - start
     after_sentence = text[segment.end : segment.end + 1]
     pieces: list[str] = []
     opened: dict[InlineSpan, int] = {}
@@ -374,10 +378,6 @@ def _compose(text: str, format: Format, segment: Segment, items) -> tuple[str, t
             spans.append(PlacedSpan(span.kind, span.start, span.end, length - len(characters), length))
     spans.sort(key=lambda placed: (placed.start, -placed.end))
     return "".join(pieces), tuple(spans)
-
-
-# The characters of a line's container and heading markers (block quotes, list items, headings).
-_MARKER_CHARS = frozenset(" \t>-+*#0123456789.)")
 
 
 class _LineSoFar:
@@ -414,7 +414,7 @@ class _LineSoFar:
         if not self._opened:
             for char in piece:
                 self._opening.append(char)
-                if char not in _MARKER_CHARS:
+                if char not in MARKER_CHARS:
                     self._opened = True
                     break
         opening_bracket, closing_bracket = piece.rfind("<"), piece.rfind(">")

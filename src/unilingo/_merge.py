@@ -273,34 +273,62 @@ def _with_inner_edits(segment, output: str, placed: tuple[PlacedSpan, ...], item
     """
     # Edits lie in a formatting span's opening marker (a tag's attributes) or anywhere in a protected span (an image).
     marker_ends = {span.start: span.end if span.protected else span.inner_start for span in segment.inline.spans} if segment.inline else {}
-    located = []
-    for start, end, replacement, index in items:
-        position = None
-        for span in placed:
-            marker_end = marker_ends.get(span.start, span.end)
-            if span.start <= start and end <= marker_end:
-                position = span.output_start + start - span.start
-        if position is not None:
-            located.append((position, end - start, replacement, index))
+    holders = _holders([(span.start, marker_ends.get(span.start, span.end)) for span in placed], [(start, end) for start, end, _, _ in items])
+    located = [
+        (placed[holder].output_start + start - placed[holder].start, end - start, replacement, index)
+        for (start, end, replacement, index), holder in zip(items, holders)
+        if holder is not None
+    ]
     located.sort(key=lambda item: item[0])
     pieces, cursor, delta = [], 0, 0
     found = {}
-    moved = list(placed)
+    positions, shifts = [], [0]  # shifts[k]: what the first k edits add to the length
     for position, length, replacement, index in located:
         pieces.append(output[cursor:position])
         pieces.append(replacement)
         cursor = position + length
         if index is not None:
             found[index] = (position + delta, position + delta + len(replacement))
-        change = len(replacement) - length
-        moved = [
-            PlacedSpan(p.kind, p.start, p.end, p.output_start + (change if p.output_start > position + delta else 0),
-                       p.output_end + (change if p.output_end > position + delta else 0))
-            for p in moved
-        ]  # fmt: skip
-        delta += change
+        delta += len(replacement) - length
+        positions.append(position)
+        shifts.append(delta)
+
+    def moved_by_edits(offset: int) -> int:
+        # The edits do not overlap, so those before an offset are the ones that start before it.
+        return offset + shifts[bisect.bisect_left(positions, offset)]
+
+    moved = [PlacedSpan(p.kind, p.start, p.end, moved_by_edits(p.output_start), moved_by_edits(p.output_end)) for p in placed]
     pieces.append(output[cursor:])
     return "".join(pieces), found, tuple(moved)
+
+
+def _holders(spans: list[tuple[int, int]], edits: list[tuple[int, int]]) -> list[int | None]:
+    """For each edit (start, end), the last of the spans (start, end) that holds it, if any.
+
+    Sweeps the edits by start, adding the spans that start at or before each,
+    with the latest of them (a maximum in a Fenwick tree) found per span end:
+    testing every span for every edit is quadratic in a sentence of many tags.
+    """
+    reaches = sorted({-end for _, end in spans})  # the span ends, furthest first
+    latest = [-1] * (len(reaches) + 1)  # a Fenwick tree over them: the latest span added that reaches as far as one
+    by_start = sorted(range(len(spans)), key=lambda number: spans[number][0])
+    holders: list[int | None] = [None] * len(edits)
+    added = 0
+    for edit in sorted(range(len(edits)), key=lambda number: edits[number][0]):
+        start, end = edits[edit]
+        while added < len(by_start) and spans[by_start[added]][0] <= start:
+            number = by_start[added]
+            slot = bisect.bisect_left(reaches, -spans[number][1]) + 1
+            while slot <= len(reaches):
+                latest[slot] = max(latest[slot], number)
+                slot += slot & -slot
+            added += 1
+        slot, holder = bisect.bisect_right(reaches, -end), -1
+        while slot > 0:
+            holder = max(holder, latest[slot])
+            slot -= slot & -slot
+        holders[edit] = holder if holder >= 0 else None
+    return holders
 
 
 

@@ -22,6 +22,7 @@ from ._errors import InputError
 from ._frontmatter import FrontMatter
 from ._glossary import Glossary
 from ._lexicon import credit_label
+from ._lines import line_start
 from ._windows import off_regions
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -427,8 +428,7 @@ def continues(last: Element, text: str, line_end: int, next_start: int) -> bool:
     following = text[next_start : _line_end(text, next_start)].strip()
     if not following[:1].isalnum() or credit_label(following) is not None:
         return False
-    newline = text.rfind("\n", 0, line_end)
-    previous = text[max(newline, text.rfind("\r", newline + 1, line_end)) + 1 : line_end].strip()
+    previous = text[line_start(text, line_end) : line_end].strip()
     # Wrapped prose fills its lines; a short line is a list, a menu, a verse or an address, each line its own.
     return len(previous.split()) >= _WRAPPED_WORDS and credit_label(previous.lstrip("#>*-+ \t")) is None
 

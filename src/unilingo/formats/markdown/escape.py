@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from ..._lines import line_before, line_start
+
 
 # What may stand before the first text of a line: indentation, quote markers,
 # list markers and an ATX heading's opening sequence.
@@ -42,8 +44,7 @@ def escape_markdown(output: str, text: str, start: int, end: int) -> str:
     since a segment lies within one line.
     """
     output = _LINE_BREAK.sub(" ", output).strip()
-    line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
-    return escape_fragment(output, text[line_start:start], text[end : end + 1])
+    return escape_fragment(output, line_before(text, start), text[end : end + 1])
 
 
 def escape_fragment(fragment: str, before: str, after: str) -> str:
@@ -55,8 +56,7 @@ def escape_fragment(fragment: str, before: str, after: str) -> str:
     ``escape_markdown`` its spaces stay: they separate it from the markers
     around it.
     """
-    line_start = max(before.rfind("\n"), before.rfind("\r")) + 1
-    prefix = before[line_start:]
+    prefix = before[max(before.rfind("\n"), before.rfind("\r")) + 1 :]
     in_tag = prefix.rfind("<") > prefix.rfind(">")
     escaped = _escape_inline(fragment, before[-1:] or "\n", after or "\n", _HEADING_PREFIX.match(prefix) is not None, in_tag)
     if _CONTAINER_PREFIX.fullmatch(prefix):
@@ -66,8 +66,7 @@ def escape_fragment(fragment: str, before: str, after: str) -> str:
 
 def starts_line(text: str, start: int) -> bool:
     """Whether only indentation and container markers (quotes, list items, a heading's) stand before ``start`` on its line."""
-    line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
-    return _CONTAINER_PREFIX.fullmatch(text, line_start, start) is not None
+    return _CONTAINER_PREFIX.fullmatch(text, line_start(text, start), start) is not None
 
 
 def _escape_line_start(output: str) -> str:
