@@ -761,7 +761,7 @@ def cli_speed_child(sentences: Path, first: Path) -> None:
     """In a fresh process pinned to one core: `detect --json` in-process, the first decision, then the sentences."""
     import contextlib
 
-    started, cpu = time.perf_counter(), time.process_time()
+    started = time.perf_counter()
     from unilingo._cli import cli
 
     with open(os.devnull, "w", encoding="utf-8") as sink, contextlib.redirect_stdout(sink):

@@ -48,7 +48,7 @@ def texts(page: str) -> list[str]:
         f"<script><!--<script>--><p>{SENTENCE}</p></script>{PLAIN}",
         f"<SCRIPT><!-- <script > </SCRIPT> <p>{SENTENCE}</p> --></script>{PLAIN}",
         # A script ends at "</script" and whitespace, a slash or ">", attributes and all.
-        f"<script>var a = 1;</script foo><p>Der Eintritt ist frei.</p>",
+        "<script>var a = 1;</script foo><p>Der Eintritt ist frei.</p>",
         # An ancestor's end tag does not end raw text or RCDATA.
         f"<div><textarea></div><p>{SENTENCE}</p></textarea></div>{PLAIN}",
         f"<div><xmp></div><p>{SENTENCE}</p></xmp></div>{PLAIN}",
@@ -216,7 +216,7 @@ def test_markdown_output_that_would_change_the_structure_is_not_written(hostile_
     [
         ("html", f"<p>{SENTENCE}</p>"),
         ("html", f'<img alt="{SENTENCE}" src=x>'),
-        ("html", f"<p>Der <b>Eintritt</b> ist frei.</p>"),
+        ("html", "<p>Der <b>Eintritt</b> ist frei.</p>"),
         ("markdown", f"{SENTENCE}\n"),
         ("markdown", "Der *Eintritt* ist frei.\n"),
     ],

@@ -16,7 +16,6 @@ from unilingo._translate import (
     CUDA_BATCH_SIZE,
     CUDA_BATCH_TOKENS,
     DEFAULT_BATCH_SIZE,
-    DEFAULT_BATCH_TOKENS,
     Generation,
     Translator,
     _fit,
