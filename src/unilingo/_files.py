@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import BinaryIO, Iterator, Sequence
 
 from . import formats
-from ._errors import ConfigError, InputError, OutputError
+from ._errors import ConfigError, InputError, OutputError, printable
 from ._merge import Document, SegmentResult
 from ._originals import has_inline_originals, sha256_text
 from ._sidecar import json_text, landed, parse, restore_sidecar, sidecar_path
@@ -86,7 +86,7 @@ def plan(paths: Sequence[str], output_dir: str | None, format: str = "auto", *, 
 
 
 def _job(path: Path, output: Path | None, format: str) -> Job:
-    return Job(path, output, formats.for_path(path.name).name if format == "auto" else format, str(path))
+    return Job(path, output, formats.for_path(path.name).name if format == "auto" else format, printable(str(path)))
 
 
 def _documents_under(folder: Path, out: Path | None) -> list[Path]:
@@ -114,7 +114,10 @@ def _documents_under(folder: Path, out: Path | None) -> list[Path]:
                 if not _resolves(file):
                     continue
                 if not _inside(file, root):
-                    log.warning("unilingo: skipped %s: a link to a file outside %s (name it as an input to read it)", file, folder)
+                    log.warning(
+                        "unilingo: skipped %s: a link to a file outside %s (name it as an input to read it)",
+                        printable(str(file)), printable(str(folder)),
+                    )
                     continue
             if out is None or not _inside(file, out):
                 found.append(file)
