@@ -258,6 +258,10 @@ def with_inline_originals(doc: Document) -> str | None:
 
 
 def _read_sidecar(sidecar: Path) -> dict:
+    # unilingo writes a sidecar as a file, never a link; a link in a tree ("a.md.unilingo.json" to
+    # ~/.docker/config.json) would make its target an original to restore, or an earlier run that fix copies into the tree.
+    if sidecar.is_symlink():
+        raise InputError(f"{sidecar} is a link, not a sidecar unilingo wrote: remove it; nothing was written")
     return parse(read_text(sidecar), sidecar)
 
 
