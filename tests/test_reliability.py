@@ -265,6 +265,24 @@ def test_an_output_over_its_input_is_refused_before_any_work(tmp_path, where):
     assert sorted(p.name for p in folder.iterdir()) == ["a.md"]
 
 
+@pytest.mark.parametrize("leads_to", ["elsewhere", "docs"])
+def test_a_link_in_the_output_folder_to_a_folder_outside_it_is_refused_before_any_work(tmp_path, leads_to):
+    # "elsewhere": files outside -o written over; "docs": the input folder itself, docs/a.md written over by sub/a.md's output.
+    folder, out = tmp_path / "docs", tmp_path / "out"
+    (folder / "sub").mkdir(parents=True)
+    (tmp_path / "elsewhere").mkdir()
+    out.mkdir()
+    shutil.copy(GOLDEN / "article.md", folder / "a.md")
+    shutil.copy(GOLDEN / "article.md", folder / "sub" / "a.md")
+    (out / "sub").symlink_to(tmp_path / leads_to)
+    result = run("translate", folder, "-o", out, *MODELS)
+    assert result.exit_code == 2 and error_lines(result) == [
+        f"unilingo: error: -o would write {folder / 'sub' / 'a.md'} to {out / 'sub' / 'a.md'}, through a link out of {out}: "
+        f"remove the link or choose another output folder"
+    ]
+    assert os.listdir(tmp_path / "elsewhere") == [] and (folder / "a.md").read_bytes() == (GOLDEN / "article.md").read_bytes()
+
+
 def test_standard_input_with_an_output_folder_is_refused(tmp_path):
     result = run("translate", "-", "-o", tmp_path / "out", *MODELS, input=GERMAN)
     assert result.exit_code == 2 and "standard input goes to standard output" in result.stderr

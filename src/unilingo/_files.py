@@ -76,6 +76,11 @@ def plan(paths: Sequence[str], output_dir: str | None, format: str = "auto", *, 
     for job in jobs:
         if job.output is None:
             continue
+        # A link to a folder inside -o (left by an earlier checkout or run) would carry outputs and sidecars
+        # out of it: over files elsewhere, or over other inputs.
+        if not _inside(job.output.parent, out.resolve()):
+            raise ConfigError(f"-o would write {job.label} to {printable(str(job.output))}, through a link out of {output_dir}: "
+                              f"remove the link or choose another output folder")  # fmt: skip
         target = job.output.resolve()
         if job.source is not None and job.source.resolve() == target:
             raise ConfigError(f"-o would write {job.label} over itself: choose another output folder")
