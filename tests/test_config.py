@@ -98,6 +98,8 @@ def test_a_models_file_a_configuration_names_cannot_reach_outside_its_folder(rep
         ('keep-original = "both"\n', "bad value for 'keep-original': expected one of sidecar, inline, none"),
         ('exclude = "drafts"\n', "bad value for 'exclude': expected a list of strings"),
         ("target = \n", "is not valid TOML"),
+        ("a = " + "[" * 100_000 + "]" * 100_000 + "\n", "nests deeper than a configuration file ever does"),
+        ("a = " + "{b = " * 100_000 + "}" * 100_000 + "\n", "nests deeper than a configuration file ever does"),
     ],
 )
 def test_a_bad_file_is_a_usage_error_naming_file_and_key(repo, content, message):

@@ -195,6 +195,27 @@ def test_a_link_in_a_walked_folder_to_a_file_outside_it_is_skipped_and_said_so(t
     assert f"{folder / 'notes.md'}:" in named.stdout  # named as an input, it is the user's choice
 
 
+def test_names_and_text_from_a_tree_reach_the_terminal_with_their_control_characters_escaped(tmp_path):
+    # A name that retitles the terminal and forges a report line; text with an escape and a C1 CSI (U+009B).
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    name = "x\x1b]0;pwned\x07\nfake.md:1:1: en.md"
+    (folder / name).write_text(f"{GERMAN} \x1b[2J \x9b2J\n", encoding="utf-8")
+    (folder / "bad\x1b[2J.md").write_bytes(b"\xff\n")
+    (folder / "far\x1b[2J.md").symlink_to(tmp_path / "elsewhere.md")
+    (tmp_path / "elsewhere.md").write_text(GERMAN, encoding="utf-8")
+    results = [run("check", folder), run("detect", folder), run("translate", folder, "-o", tmp_path / "out", *MODELS),
+               run("restore", tmp_path / "out")]  # fmt: skip
+    for result in results:
+        assert not any(char in result.output for char in "\x1b\x07\x9b"), result.output
+        assert not any(line.startswith("fake.md") for line in result.output.splitlines())
+    assert "x\\x1b]0;pwned\\x07\\nfake.md:1:1: en.md:1:1: de" in results[0].stdout
+    assert "bad\\x1b[2J.md is not UTF-8" in results[0].stderr
+    assert "far\\x1b[2J.md: a link to a file outside" in results[0].stderr
+    assert f"{GERMAN} \\u001b[2J \\x9b2J" in results[1].stdout
+    assert (tmp_path / "out" / name).read_text(encoding="utf-8") == f"{GERMAN} \x1b[2J \x9b2J\n"
+
+
 @pytest.mark.parametrize("name", ["bom.txt", "bom.md"])
 def test_a_byte_order_mark_is_kept_outside_every_segment(tmp_path, name):
     path = tmp_path / name
@@ -242,6 +263,24 @@ def test_an_output_over_its_input_is_refused_before_any_work(tmp_path, where):
     assert result.exit_code == 2 and len(error_lines(result)) == 1
     assert (folder / "a.md").read_bytes() == (GOLDEN / "article.md").read_bytes()
     assert sorted(p.name for p in folder.iterdir()) == ["a.md"]
+
+
+@pytest.mark.parametrize("leads_to", ["elsewhere", "docs"])
+def test_a_link_in_the_output_folder_to_a_folder_outside_it_is_refused_before_any_work(tmp_path, leads_to):
+    # "elsewhere": files outside -o written over; "docs": the input folder itself, docs/a.md written over by sub/a.md's output.
+    folder, out = tmp_path / "docs", tmp_path / "out"
+    (folder / "sub").mkdir(parents=True)
+    (tmp_path / "elsewhere").mkdir()
+    out.mkdir()
+    shutil.copy(GOLDEN / "article.md", folder / "a.md")
+    shutil.copy(GOLDEN / "article.md", folder / "sub" / "a.md")
+    (out / "sub").symlink_to(tmp_path / leads_to)
+    result = run("translate", folder, "-o", out, *MODELS)
+    assert result.exit_code == 2 and error_lines(result) == [
+        f"unilingo: error: -o would write {folder / 'sub' / 'a.md'} to {out / 'sub' / 'a.md'}, through a link out of {out}: "
+        f"remove the link or choose another output folder"
+    ]
+    assert os.listdir(tmp_path / "elsewhere") == [] and (folder / "a.md").read_bytes() == (GOLDEN / "article.md").read_bytes()
 
 
 def test_standard_input_with_an_output_folder_is_refused(tmp_path):

@@ -159,3 +159,26 @@ def test_a_damaged_sidecar_is_one_line_and_exit_3_with_nothing_written(tmp_path,
     result = runner.invoke(cli, ["fix", "-q", str(output), "--keep-original", "sidecar", "--models", str(FIXTURE_MODELS)])
     assert result.exit_code == 3 and result.stderr == f"unilingo: error: {sidecar} {DAMAGE[damage]}\n"
     assert (output.read_text(encoding="utf-8"), sidecar.read_bytes()) == ("Der Eintritt ist frei.\n", before[1])
+
+
+def test_a_sidecar_that_is_a_link_is_refused_and_its_target_never_read(tmp_path):
+    # A tree's "notes.txt.unilingo.json" linking to ~/.docker/config.json: fix kept that file under "previous" in the
+    # sidecar it wrote, in the tree, for the next commit to carry off.
+    from click.testing import CliRunner
+
+    from conftest import FIXTURE_MODELS
+    from unilingo._cli import cli
+
+    secret = tmp_path / "home" / "config.json"
+    secret.parent.mkdir()
+    secret.write_text('{"auths": {"registry.example": {"auth": "c2VjcmV0OnRva2Vu"}}}\n', encoding="utf-8")
+    output, sidecar = tmp_path / "docs" / "notes.txt", tmp_path / "docs" / "notes.txt.unilingo.json"
+    output.parent.mkdir()
+    output.write_text((GOLDEN / "article.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    sidecar.symlink_to(secret)
+    runner = CliRunner()
+    for command in (["fix", "-q", str(output), "--models", str(FIXTURE_MODELS)], ["restore", str(output)], ["restore", str(output.parent)]):
+        result = runner.invoke(cli, command)
+        assert result.exit_code == 3, result.output
+        assert result.stderr == f"unilingo: error: {sidecar} is a link, not a sidecar unilingo wrote: remove it; nothing was written\n"
+        assert sidecar.is_symlink() and output.read_text(encoding="utf-8") == (GOLDEN / "article.txt").read_text(encoding="utf-8")

@@ -186,6 +186,22 @@ def test_model_output_cannot_end_a_cue_form_a_timing_line_or_a_tag() -> None:
     assert "<" not in vtt and "&lt;b&gt;fett&lt;/b&gt; &amp; so" in vtt
 
 
+@pytest.mark.parametrize("answer", ["<i>Achtung</i> frei", "{\\an8}frei", "<font color=red>frei</font>",
+                                    "<img src=x onerror=alert(1)> frei", "<script>alert(1)</script> frei"])  # fmt: skip
+def test_model_output_with_a_tag_is_not_written_into_subrip_even_in_a_cue_without_tags(answer, monkeypatch) -> None:
+    # SubRip has no escapes, and players and web pages read HTML in it: a tag the cue did not have is kept out.
+    from test_html_hostile import HostileTranslator
+
+    normalizer = Normalizer("en", FIXTURE_MODELS, cache=False)
+    monkeypatch.setattr(normalizer, "translator", HostileTranslator(answer))
+    original = "1\n00:00:01,000 --> 00:00:02,000\nDie Polizei sucht nach Zeugen.\n"
+    doc = normalizer.normalize(original, "srt")
+    assert doc.text == original and doc.translated == 0
+    assert doc.segments[0].reason == "translation not written: the translation would hold other subtitle tags; original kept"
+    vtt = normalizer.normalize("WEBVTT\n\n" + original.replace(",", ".").removeprefix("1\n"), "vtt")
+    assert vtt.translated == 1 and "<" not in vtt.text.split("\n", 3)[3]  # WebVTT escapes it
+
+
 def test_a_fragment_keeps_one_space_at_its_edges_but_at_the_start_or_end_of_a_line() -> None:
     assert fragment(" the  accident ", 10, False, False, "\n") == " the accident "
     assert fragment(" the accident ", 0, True, False, "\n") == "the accident"

@@ -23,8 +23,8 @@ from ._api import ON_ERROR
 from ._batch import documents
 from ._decision import Action
 from ._cli_options import configured, settings_options
-from ._console import EchoHandler, Failures, Progress, as_option, finish, json_reports, position, report_problems, report_uncertain, reports_errors, segment_line
-from ._errors import ExitCode, InputError, UnilingoError
+from ._console import EchoHandler, Failures, Progress, as_option, finish, json_reports, position, quoted, report_problems, report_uncertain, reports_errors, segment_line
+from ._errors import ExitCode, InputError, UnilingoError, printable
 from ._files import NothingToRestore, STDIO, atomic_open, decode, original_of, plan, read_text, rendered, report_record, report_row, restorable_under, restore_in_place, write_atomic, write_document
 from ._findings import Check, Fix, listed_uncertain
 from . import formats
@@ -115,7 +115,7 @@ def translate(paths, output, format, report, quiet, jsonl, fields, on_error, **o
             report_uncertain(progress, job.label, doc, settings["uncertain"])
             if not quiet:
                 counts = {action: sum(s.action == action for s in doc.segments) for action in Action}
-                where = f" -> {job.output}" if job.output else ""
+                where = f" -> {printable(str(job.output))}" if job.output else ""
                 progress.echo(f"[{number}/{len(jobs)}] {job.label}{where}: {doc.translated} translated, "
                               f"{counts[Action.KEEP] - rejected} kept, {counts[Action.SKIP]} skipped"
                               + (f", {rejected} not translated (translation rejected)" if rejected else ""))  # fmt: skip
@@ -291,7 +291,7 @@ def check(paths, format, **options):
         for segment, found in outcome.judged(normalizer, rows):
             if found:
                 line = (f"{position(job.label, text, segment)}: {segment.lang} ({segment.confidence:.2f}) "
-                        f"{json.dumps(segment.text, ensure_ascii=False)}")  # fmt: skip
+                        f"{quoted(segment.text)}")  # fmt: skip
                 click.echo(line if segment.action == Action.TRANSLATE else f"{line}: {segment.reason}")
             elif listed_uncertain(segment, settings["uncertain"]):
                 click.echo(segment_line(job.label, text, segment), err=True)
@@ -326,7 +326,7 @@ def restore(paths, output, force, format):
         try:
             if output is None:
                 kept = restore_in_place(path, force=force, format=format)
-                click.echo(f"restored {path}" + (f"; the edited file is kept as {kept}" if kept else ""), err=True)
+                click.echo(f"restored {printable(str(path))}" + (f"; the edited file is kept as {printable(str(kept))}" if kept else ""), err=True)
                 continue
             original = original_of(path, format, edited=force)[0]
             if output == STDIO:

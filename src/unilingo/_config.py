@@ -136,6 +136,8 @@ def _read(path: Path, table_path: tuple[str, ...]) -> Config | None:
         raise ConfigError(str(error)) from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path} is not valid TOML: {error}") from None
+    except RecursionError:  # tomllib reads nested arrays and tables recursively: a hostile tree's file may nest past the stack
+        raise ConfigError(f"{path} nests deeper than a configuration file ever does") from None
     table: Any = data
     for key in table_path:
         table = table.get(key) if isinstance(table, dict) else None

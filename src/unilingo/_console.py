@@ -10,7 +10,7 @@ from typing import Iterable, Iterator
 
 import click
 
-from ._errors import ExitCode, UnilingoError
+from ._errors import ExitCode, UnilingoError, printable
 from ._findings import listed_uncertain
 from ._lines import line_start
 from ._settings import BY_NAME
@@ -109,7 +109,7 @@ def report_problems(progress: "Progress", label: str, doc) -> int:
     rejected = [segment for segment in doc.segments if segment.rejected]
     for segment in rejected:
         progress.echo(f"unilingo: warning: {position(label, doc.original, segment)}: not translated: {segment.reason}: "
-                      f"{json.dumps(segment.text, ensure_ascii=False)}")  # fmt: skip
+                      f"{quoted(segment.text)}")  # fmt: skip
     return len(rejected)
 
 
@@ -136,8 +136,13 @@ def segment_line(label: str, text: str, segment) -> str:
     """``path:line:col: action lang (confidence) "text": reason``, as compilers and linters print."""
     return (
         f"{position(label, text, segment)}: {segment.action} {segment.lang or '--'} "
-        f"({segment.confidence:.2f}) {json.dumps(segment.text, ensure_ascii=False)}: {segment.reason}"
+        f"({segment.confidence:.2f}) {quoted(segment.text)}: {segment.reason}"
     )
+
+
+def quoted(text: str) -> str:
+    """A segment's text as a line shows it: in JSON's quotes, no control character left, C1 ones (which JSON leaves) included."""
+    return printable(json.dumps(text, ensure_ascii=False))
 
 
 def json_reports(reports: Iterable[tuple[str, str, Iterable[dict]]]) -> Iterator[str]:

@@ -31,7 +31,7 @@ class UnilingoError(Exception):
 
     def shown(self, show_setting: Callable[[str, str | None], str]) -> str:
         """The message, each setting it advises shown by ``show_setting(name, value)`` (value None: a file)."""
-        return _SETTING.sub(lambda found: show_setting(found.group(1), found.group(2)), super().__str__())
+        return printable(_SETTING.sub(lambda found: show_setting(found.group(1), found.group(2)), super().__str__()))
 
 
 def setting(name: str, value: str | None = None) -> str:
@@ -80,3 +80,17 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     """
     shown = repr(text[:limit])
     return shown + "..." if len(text) > limit else shown
+
+
+# C0 and C1 controls and DEL: what a terminal may act on (ESC starts a sequence that can retitle the window,
+# rewrite the screen or, in some terminals, run commands; a newline starts a forged line of a report).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` with each control character escaped as Python writes it (``\\x1b``), for a line on a terminal.
+
+    A file's name is as untrusted as its contents: a tree may hold one named
+    with escape sequences or a newline, and a line naming it must show it, not obey it.
+    """
+    return _CONTROL.sub(lambda found: repr(found.group())[1:-1], text)

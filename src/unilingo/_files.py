@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import BinaryIO, Iterator, Sequence
 
 from . import formats
-from ._errors import ConfigError, InputError, OutputError
+from ._errors import ConfigError, InputError, OutputError, printable
 from ._merge import Document, SegmentResult
 from ._originals import has_inline_originals, sha256_text
 from ._sidecar import json_text, landed, parse, restore_sidecar, sidecar_path
@@ -76,6 +76,11 @@ def plan(paths: Sequence[str], output_dir: str | None, format: str = "auto", *, 
     for job in jobs:
         if job.output is None:
             continue
+        # A link to a folder inside -o (left by an earlier checkout or run) would carry outputs and sidecars
+        # out of it: over files elsewhere, or over other inputs.
+        if not _inside(job.output.parent, out.resolve()):
+            raise ConfigError(f"-o would write {job.label} to {printable(str(job.output))}, through a link out of {output_dir}: "
+                              f"remove the link or choose another output folder")  # fmt: skip
         target = job.output.resolve()
         if job.source is not None and job.source.resolve() == target:
             raise ConfigError(f"-o would write {job.label} over itself: choose another output folder")
@@ -86,7 +91,7 @@ def plan(paths: Sequence[str], output_dir: str | None, format: str = "auto", *, 
 
 
 def _job(path: Path, output: Path | None, format: str) -> Job:
-    return Job(path, output, formats.for_path(path.name).name if format == "auto" else format, str(path))
+    return Job(path, output, formats.for_path(path.name).name if format == "auto" else format, printable(str(path)))
 
 
 def _documents_under(folder: Path, out: Path | None) -> list[Path]:
@@ -114,7 +119,10 @@ def _documents_under(folder: Path, out: Path | None) -> list[Path]:
                 if not _resolves(file):
                     continue
                 if not _inside(file, root):
-                    log.warning("unilingo: skipped %s: a link to a file outside %s (name it as an input to read it)", file, folder)
+                    log.warning(
+                        "unilingo: skipped %s: a link to a file outside %s (name it as an input to read it)",
+                        printable(str(file)), printable(str(folder)),
+                    )
                     continue
             if out is None or not _inside(file, out):
                 found.append(file)
@@ -255,6 +263,10 @@ def with_inline_originals(doc: Document) -> str | None:
 
 
 def _read_sidecar(sidecar: Path) -> dict:
+    # unilingo writes a sidecar as a file, never a link; a link in a tree ("a.md.unilingo.json" to
+    # ~/.docker/config.json) would make its target an original to restore, or an earlier run that fix copies into the tree.
+    if sidecar.is_symlink():
+        raise InputError(f"{sidecar} is a link, not a sidecar unilingo wrote: remove it; nothing was written")
     return parse(read_text(sidecar), sidecar)
 
 

@@ -60,6 +60,10 @@ class Subtitles(Format):
 
         return markup_changed(text, segment, output, self.vtt)
 
+    def written_problem(self, segmented: SegmentedText, index: int, written: str, output: str) -> str | None:
+        # A segment without tags takes the model's output whole: SubRip has no escapes, so a tag in it would be read.
+        return self.markup_changed(segmented.text, segmented.segments[index], written)
+
     def reads_as_original(self, original: str, output: str) -> bool:
         from ._wrap import same_cues
 

@@ -17,7 +17,7 @@ import re
 from ..._errors import InputError
 from ..._document import Segment
 from ._cues import parse
-from ._markup import tokens
+from ._markup import _SRT_TAG, tokens
 
 # The usual limit of characters per subtitle line (Netflix, BBC, EBU guidelines).
 LINE_WIDTH = 42
@@ -26,6 +26,8 @@ _NEWLINE = re.compile(r"\r\n|\r|\n")
 _BLANK_LINE = re.compile(r"(?:\r\n|\r(?!\n)|\n)[ \t]*(?:\r\n|\r(?!\n)|\n)")
 # An arrow of two or more dashes: "-->" replaced inside "--->" would leave "-->" again.
 _ARROW = re.compile(r"-{2,}>")
+# What an HTML parser would read as a tag (or comment, doctype, processing instruction).
+_HTML_TAG = re.compile(r"</?[A-Za-z!?][^<>]*>")
 _TAG_OR_ENTITY = re.compile(r"<[^<>]*>|\{\\[^{}]*\}|&[#A-Za-z0-9]+;")
 
 
@@ -152,7 +154,11 @@ def _cue_texts(output: str, separators: list[str]) -> list[str] | None:
 
 
 def _tags(text: str, vtt: bool) -> list[str]:
-    return sorted(text[token.start : token.end] for token in tokens(text, 0, len(text), vtt) if token.kind not in ("text", "char"))
+    found = [text[token.start : token.end] for token in tokens(text, 0, len(text), vtt) if token.kind not in ("text", "char")]
+    if not vtt:
+        # Players and web pages that show SubRip read HTML in it ("<img src=x onerror=...>"), not only SubRip's own tags.
+        found += [tag.group() for tag in _HTML_TAG.finditer(text) if not _SRT_TAG.fullmatch(tag.group())]
+    return sorted(found)
 
 
 def same_cues(original: str, output: str, vtt: bool) -> bool:
