@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from unilingo import ConfigError
@@ -475,6 +477,32 @@ def test_unpacking_the_langid_model_removes_older_unpackings(tmp_path, monkeypat
         langid_model.cache_clear()
         _langid._load_packed.cache_clear()
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted([model.folder.name, "memory.sqlite"])
+
+
+@pytest.mark.parametrize(
+    "header",
+    [b"\x80\x04\x95 a pickle", b'{"languages": ["de"], "log_priors": [1.0, 2.0], "typecodes": ["i", "i", "i"]}', b"[]",
+     b'{"languages": ["de"], "log_priors": [0.5], "typecodes": ["O", "i", "i"]}'],
+    ids=["pickle", "lengths differ", "not an object", "an array type unilingo never writes"],
+)  # fmt: skip
+def test_a_langid_cache_header_unilingo_did_not_write_is_unpacked_again_never_unpickled(tmp_path, monkeypatch, header):
+    from unilingo import _langid
+    from unilingo._langid import langid_model
+
+    monkeypatch.setenv("UNILINGO_CACHE_DIR", str(tmp_path))
+    langid_model.cache_clear()
+    try:
+        written = langid_model()
+        (written.folder / "model.json").write_bytes(header)
+        langid_model.cache_clear()
+        monkeypatch.setattr("pickle.loads", lambda *args, **kwargs: pytest.fail("a cache file was unpickled"))
+        monkeypatch.setattr("pickle.load", lambda *args, **kwargs: pytest.fail("a cache file was unpickled"))
+        again = langid_model()
+    finally:
+        langid_model.cache_clear()
+        _langid._load_packed.cache_clear()
+    assert again.languages == written.languages and again.log_priors == written.log_priors
+    assert json.loads((again.folder / "model.json").read_text(encoding="utf-8"))["languages"] == list(written.languages)
 
 
 # Issue "Router v2": the first name read all 139 of py3langid's columns

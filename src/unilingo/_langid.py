@@ -16,10 +16,10 @@ py3langid scores it.
 from __future__ import annotations
 
 import importlib.util
+import json
 import math
 import mmap
 import os
-import pickle
 import shutil
 import threading
 import unicodedata
@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Iterable
 
 # Changes with the unpacked files' layout, so older ones are unpacked again rather than misread.
-_FORMAT = 3
+_FORMAT = 4
 # py3langid says "no" for Norwegian (Bokmål); lingua, wordfreq and the look-alike list say "nb".
 _CODES = {"no": "nb"}
 # py3langid's label for text of no language: never a candidate.
@@ -72,12 +72,28 @@ def langid_model() -> LangidModel:
     """
     folder = _cache_folder()
     try:
-        with open(folder / "model.pickle", "rb") as handle:
-            languages, log_priors, typecodes = pickle.load(handle)
+        languages, log_priors, typecodes = _read_header(folder / _HEADER)
         return LangidModel(folder, languages, log_priors, *map(_mapped, (folder / name for name in _AUTOMATON), typecodes))
-    except (OSError, EOFError, pickle.UnpicklingError, TypeError, ValueError):
+    except (OSError, KeyError, TypeError, ValueError):
         pass  # not written yet, or damaged: unpack again
     return _unpack(folder)
+
+
+# The model's languages, priors and array types, as JSON: a cache folder is only data, and a pickle read from it
+# would run whatever code it was made to run.
+_HEADER = "model.json"
+_TYPECODES = frozenset("bBhHiIlLqQfd")
+
+
+def _read_header(path: Path) -> tuple[tuple[str, ...], tuple[float, ...], tuple[str, ...]]:
+    header = json.loads(path.read_text(encoding="utf-8"))
+    languages, log_priors, typecodes = tuple(header["languages"]), tuple(header["log_priors"]), tuple(header["typecodes"])
+    if not (
+        languages and len(languages) == len(log_priors) and all(isinstance(code, str) for code in languages)
+        and all(isinstance(prior, float) for prior in log_priors) and len(typecodes) == len(_AUTOMATON) and set(typecodes) <= _TYPECODES
+    ):  # fmt: skip
+        raise ValueError(f"{path}: not a header unilingo wrote")
+    return languages, log_priors, typecodes
 
 
 _AUTOMATON = ("next_state.bin", "row_of_state.bin", "feature_of_state.bin")
@@ -124,8 +140,9 @@ def _unpack(folder: Path) -> LangidModel:
         _write(folder / name, values.tobytes())
     _write_columns(folder, ptc)
     typecodes = tuple(values.typecode for values in automaton)
-    _write(folder / "model.pickle", pickle.dumps((languages, log_priors, typecodes), protocol=pickle.HIGHEST_PROTOCOL))
-    if (folder / "model.pickle").exists():
+    header = {"languages": languages, "log_priors": log_priors, "typecodes": typecodes}
+    _write(folder / _HEADER, json.dumps(header).encode("utf-8"))
+    if (folder / _HEADER).exists():
         _load_packed.cache_clear()  # every column is on disk: no need to hold numpy's copy
         _remove_older_unpackings(folder)
     return LangidModel(folder, languages, log_priors, next_state, row_of_state, features)
