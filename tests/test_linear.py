@@ -156,3 +156,30 @@ def test_edits_inside_tags_land_where_they_did():
     output, found, moved = _with_inner_edits(segment, "a" * 25, placed, [(1, 3, "XYZ", 0), (20, 21, "?", 1)])
     assert (output, found) == ("a" * 11 + "XYZ" + "a" * 12, {0: (11, 14)})
     assert moved == (PlacedSpan("i", 0, 9, 0, 9), PlacedSpan("i", 0, 9, 10, 20), PlacedSpan("i", 2, 4, 21, 23))
+
+
+def _column_as_measured_from_the_line_start(text: str, position: int) -> int:
+    from unilingo.formats.subtitles._wrap import LINE_WIDTH, _width
+
+    start = max(text.rfind("\n", 0, position), text.rfind("\r", 0, position)) + 1
+    return min(_width(text[start:position]), LINE_WIDTH + 1)
+
+
+def test_a_cue_column_is_what_the_line_before_it_shows_up_to_past_the_limit():
+    from unilingo.formats.subtitles._wrap import column_before
+
+    cue = ("1\r\n00:00:01,000 --> 00:00:02,000\r\n<i>Der</i> Hund &amp; <font color=\"red\">die</font> {\\an8}Katze\rlaufen"
+           " <b>" + "schnell, " * 8 + "</b> &#233;&x; <unclosed weiter\n" + "<i></i>" * 30 + "Ende &lt;" + "x" * 50 + "\n")  # fmt: skip
+    for position in range(len(cue) + 1):
+        assert column_before(cue, position) == _column_as_measured_from_the_line_start(cue, position), position
+
+
+def test_a_cue_line_of_many_tags_is_measured_once_not_per_piece():
+    from unilingo.formats.subtitles._wrap import column_before
+
+    def build(scale: int):
+        cue = "1\n00:00:01,000 --> 00:00:02,000\n" + "<i>Der Hund</i> " * (4000 * scale) + "\n"
+        pieces = [index + 3 for index in range(len(cue)) if cue.startswith("<i>", index)]
+        return lambda: [column_before(cue, position) for position in pieces]
+
+    _assert_linear(build)

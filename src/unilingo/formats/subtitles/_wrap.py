@@ -13,9 +13,11 @@ starts with a dash (a dialogue line).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..._errors import InputError
 from ..._document import Segment
+from ..._lines import line_start
 from ._cues import parse
 from ._markup import _SRT_TAG, tokens
 
@@ -113,9 +115,33 @@ def _width(text: str) -> int:
 
 
 def column_before(text: str, position: int) -> int:
-    """How many characters a viewer sees on the line before ``position``."""
-    line_start = max(text.rfind("\n", 0, position), text.rfind("\r", 0, position)) + 1
-    return _width(text[line_start:position])
+    """How many characters a viewer sees on the line before ``position``, or ``LINE_WIDTH + 1`` for any more.
+
+    Wrapping treats every column past the limit alike (the next word starts a
+    new line), so a cue line of a megabyte is not measured again from its
+    start for each piece of text between its tags.
+    """
+    start = line_start(text, position)
+    if position >= _line_full(text, start):
+        return LINE_WIDTH + 1
+    return _width(text[start:position])
+
+
+@lru_cache(maxsize=16)
+def _line_full(text: str, start: int) -> int:
+    """Where the line from ``start`` first holds more than LINE_WIDTH characters a viewer sees (past its end if never)."""
+    end = _NEWLINE.search(text, start)
+    end = len(text) if end is None else end.start()
+    seen, cursor = 0, start
+    # Read as _width reads a slice of the line: a tag or reference counts as what it shows.
+    for found in _TAG_OR_ENTITY.finditer(text, start, end):
+        if seen + found.start() - cursor > LINE_WIDTH:
+            return cursor + LINE_WIDTH - seen + 1
+        seen += found.start() - cursor + (found.group()[0] == "&")
+        if seen > LINE_WIDTH:
+            return found.end()
+        cursor = found.end()
+    return cursor + LINE_WIDTH - seen + 1 if seen + end - cursor > LINE_WIDTH else len(text) + 1
 
 
 def markup_changed(text: str, segment: Segment, output: str, vtt: bool) -> str | None:
