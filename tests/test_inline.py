@@ -59,12 +59,12 @@ def test_each_sentence_goes_to_the_model_whole(monkeypatch):
 def test_the_markup_lands_on_the_right_words_through_every_backend(normalizer):
     doc = normalizer.normalize(ISSUE, "markdown")
     assert doc.text == TRANSLATED
-    sentences = [segment for segment in doc.segments if segment.output is not None]
-    assert [segment.text for segment in sentences] == [line for line in ISSUE.splitlines() if line]
-    for segment in sentences:
-        assert FALLBACK_REASON not in segment.reason
-        assert doc.text[segment.output_start : segment.output_end] == segment.output
-        for span in segment.spans:
+    sentences = [result for result in doc.segments if result.output is not None]
+    assert [result.text for result in sentences] == [line for line in ISSUE.splitlines() if line]
+    for result in sentences:
+        assert FALLBACK_REASON not in result.reason
+        assert doc.text[result.output_start : result.output_end] == result.output
+        for span in result.spans:
             if span.kind == "code":
                 assert doc.text[span.output_start : span.output_end] == ISSUE[span.start : span.end]  # byte for byte
     assert [(s.kind, doc.text[s.output_start : s.output_end]) for seg in sentences for s in seg.spans] == [
