@@ -30,6 +30,9 @@ _ALWAYS = frozenset("\\[]|")
 # that an unmatched '<' opened; a character reference does.
 _BACKTICK = "&#96;"
 _GREATER = "&gt;"
+# Python-Markdown (MkDocs) and Markdown.pl have no "\<" escape: there "\<script>"
+# is a backslash and a live tag. A character reference is text to every Markdown.
+_LESS = "&lt;"
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # An autolink, raw HTML, an HTML comment or processing instruction starts with one of these after "<".
 _TAG_START = re.compile(r"<[A-Za-z/!?]")
@@ -87,6 +90,8 @@ def _escape_inline(output: str, before: str, after: str, in_heading: bool, in_ta
             pieces.append(_BACKTICK)
         elif char == ">" and in_tag:
             pieces.append(_GREATER)
+        elif char == "<" and _TAG_START.match(padded, position):
+            pieces.append(_LESS)
         else:
             pieces.append(f"\\{char}" if _needs_escape(padded, position, in_heading) else char)
     return "".join(pieces)
@@ -103,8 +108,6 @@ def _needs_escape(padded: str, position: int, in_heading: bool) -> bool:
         return "~" in (padded[position - 1], padded[position + 1])
     if char == "&":
         return _ENTITY.match(padded, position) is not None
-    if char == "<":
-        return _TAG_START.match(padded, position) is not None
     return char == "#" and in_heading and _may_close_heading(padded, position)
 
 
