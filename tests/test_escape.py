@@ -163,6 +163,17 @@ def test_a_tag_in_the_output_lands_as_a_character_reference(translate_to, contex
     assert re.search(r"<[A-Za-z/!?]", written) is None and "&lt;" in written
 
 
+@pytest.mark.parametrize("output", ['{: onclick="alert(1)"}', "Titel {onclick=alert(1)}", "{#id .x} und {", "{{ site.data }}",
+                                    "{% include_relative _config.yml %}", "{{< shortcode >}}"])  # fmt: skip
+@pytest.mark.parametrize("context", ["paragraph", "after a line", "heading", "closed heading", "link text"])
+def test_attribute_lists_and_template_tags_in_the_output_are_escaped(translate_to, context: str, output: str) -> None:
+    # Attributes on the heading or paragraph to Python-Markdown's attr_list, kramdown and Pandoc; Liquid in Jekyll.
+    doc = translate_to(output).normalize(CONTEXTS[context].format(GERMAN), "markdown")
+    [written] = [segment.output for segment in doc.segments if segment.output is not None]
+    assert re.search(r"\{.*\}", written) is None
+    assert rendered_text(doc.text) == [text.replace(GERMAN, output) for text in rendered_text(CONTEXTS[context].format(GERMAN))]
+
+
 @pytest.mark.parametrize("output", ["1. Bundesliga", "*wichtig* <b>", "Tom | Jerry\\"])
 def test_plain_text_is_never_escaped(translate_to, output: str) -> None:
     doc = translate_to(output).normalize(f"{GERMAN}\n", "text")

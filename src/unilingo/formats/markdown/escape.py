@@ -33,6 +33,10 @@ _GREATER = "&gt;"
 # Python-Markdown (MkDocs) and Markdown.pl have no "\<" escape: there "\<script>"
 # is a backslash and a live tag. A character reference is text to every Markdown.
 _LESS = "&lt;"
+# "{...}" sets attributes ("{: onclick=...}") on the heading, paragraph or link it ends or follows to
+# Python-Markdown's attr_list, kramdown and Pandoc, and "{{ }}", "{% %}" run as Liquid in Jekyll and as
+# shortcodes in Hugo, which read the file before any Markdown escape: a character reference is text to all.
+_BRACE = "&#123;"
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # An autolink, raw HTML, an HTML comment or processing instruction starts with one of these after "<".
 _TAG_START = re.compile(r"<[A-Za-z/!?]")
@@ -84,10 +88,13 @@ def _escape_line_start(output: str) -> str:
 
 def _escape_inline(output: str, before: str, after: str, in_heading: bool, in_tag: bool) -> str:
     padded = f"{before}{output}{after}"
+    last_brace = padded.rfind("}")
     pieces = []
     for position, char in enumerate(output, start=1):
         if char == "`":
             pieces.append(_BACKTICK)
+        elif char == "{":
+            pieces.append(_BRACE if position < last_brace else char)
         elif char == ">" and in_tag:
             pieces.append(_GREATER)
         elif char == "<" and _TAG_START.match(padded, position):
