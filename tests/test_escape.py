@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import pytest
@@ -151,6 +152,26 @@ def test_ordinary_output_lands_unchanged(translate_to, context: str, output: str
         segment.text.replace(GERMAN, output) for segment in doc.segments if segment.output is not None
     ]
     assert sum(segment.output is not None for segment in doc.segments) == 1
+
+
+@pytest.mark.parametrize("output", ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<!-- x", "<?php x ?>"])
+@pytest.mark.parametrize("context", ["paragraph", "heading", "table cell", "link text", "after a lone backtick"])
+def test_a_tag_in_the_output_lands_as_a_character_reference(translate_to, context: str, output: str) -> None:
+    # Python-Markdown (MkDocs) and Markdown.pl have no "\\<" escape: "\\<script>" would run there.
+    doc = translate_to(output).normalize(CONTEXTS[context].format(GERMAN), "markdown")
+    [written] = [segment.output for segment in doc.segments if segment.output is not None]
+    assert re.search(r"<[A-Za-z/!?]", written) is None and "&lt;" in written
+
+
+@pytest.mark.parametrize("output", ['{: onclick="alert(1)"}', "Titel {onclick=alert(1)}", "{#id .x} und {", "{{ site.data }}",
+                                    "{% include_relative _config.yml %}", "{{< shortcode >}}"])  # fmt: skip
+@pytest.mark.parametrize("context", ["paragraph", "after a line", "heading", "closed heading", "link text"])
+def test_attribute_lists_and_template_tags_in_the_output_are_escaped(translate_to, context: str, output: str) -> None:
+    # Attributes on the heading or paragraph to Python-Markdown's attr_list, kramdown and Pandoc; Liquid in Jekyll.
+    doc = translate_to(output).normalize(CONTEXTS[context].format(GERMAN), "markdown")
+    [written] = [segment.output for segment in doc.segments if segment.output is not None]
+    assert re.search(r"\{.*\}", written) is None
+    assert rendered_text(doc.text) == [text.replace(GERMAN, output) for text in rendered_text(CONTEXTS[context].format(GERMAN))]
 
 
 @pytest.mark.parametrize("output", ["1. Bundesliga", "*wichtig* <b>", "Tom | Jerry\\"])

@@ -30,6 +30,13 @@ _ALWAYS = frozenset("\\[]|")
 # that an unmatched '<' opened; a character reference does.
 _BACKTICK = "&#96;"
 _GREATER = "&gt;"
+# Python-Markdown (MkDocs) and Markdown.pl have no "\<" escape: there "\<script>"
+# is a backslash and a live tag. A character reference is text to every Markdown.
+_LESS = "&lt;"
+# "{...}" sets attributes ("{: onclick=...}") on the heading, paragraph or link it ends or follows to
+# Python-Markdown's attr_list, kramdown and Pandoc, and "{{ }}", "{% %}" run as Liquid in Jekyll and as
+# shortcodes in Hugo, which read the file before any Markdown escape: a character reference is text to all.
+_BRACE = "&#123;"
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # An autolink, raw HTML, an HTML comment or processing instruction starts with one of these after "<".
 _TAG_START = re.compile(r"<[A-Za-z/!?]")
@@ -81,12 +88,17 @@ def _escape_line_start(output: str) -> str:
 
 def _escape_inline(output: str, before: str, after: str, in_heading: bool, in_tag: bool) -> str:
     padded = f"{before}{output}{after}"
+    last_brace = padded.rfind("}")
     pieces = []
     for position, char in enumerate(output, start=1):
         if char == "`":
             pieces.append(_BACKTICK)
+        elif char == "{":
+            pieces.append(_BRACE if position < last_brace else char)
         elif char == ">" and in_tag:
             pieces.append(_GREATER)
+        elif char == "<" and _TAG_START.match(padded, position):
+            pieces.append(_LESS)
         else:
             pieces.append(f"\\{char}" if _needs_escape(padded, position, in_heading) else char)
     return "".join(pieces)
@@ -103,8 +115,6 @@ def _needs_escape(padded: str, position: int, in_heading: bool) -> bool:
         return "~" in (padded[position - 1], padded[position + 1])
     if char == "&":
         return _ENTITY.match(padded, position) is not None
-    if char == "<":
-        return _TAG_START.match(padded, position) is not None
     return char == "#" and in_heading and _may_close_heading(padded, position)
 
 
