@@ -42,6 +42,9 @@ def texts(page: str) -> list[str]:
         # A sentence starts at its first tag, so a title in that tag comes after it.
         ('<a href="/x" title="Mehr erfahren">Weiter</a>', ["Weiter", "Mehr erfahren"]),
         ('<input type="submit" value="Ablehnen"><input type="text" value="Müller">', ["Ablehnen"]),
+        # A named submit button's value is form data the server reads; a meta with http-equiv instructs the browser.
+        ('<input type="submit" name="action" value="Löschen"><input type="reset" name="r" value="Zurücksetzen">', ["Zurücksetzen"]),
+        ('<meta name="description" http-equiv="refresh" content="Die Stadt plant.">', []),
         ('<input placeholder="Suche"><div aria-label="Schließen"></div>', ["Suche", "Schließen"]),
         ('<meta name="description" content="Die Stadt plant."><meta name="author" content="Max Muster">', ["Die Stadt plant."]),
         ('<meta property="og:title" content="Verwandte Artikel">', ["Verwandte Artikel"]),

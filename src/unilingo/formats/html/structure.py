@@ -357,9 +357,12 @@ def read_attributes(tag: str, names: dict[str, str | None]) -> list[str]:
     """The attributes of this tag whose values people read, and so are translated."""
     wanted = [name for name in _ALWAYS_READ if name in names]
     wanted += [name for name, tags in _READ_ON.items() if name in names and tag in tags]
-    if tag == "input" and (names.get("type") or "").lower() in _BUTTON_TYPES and "value" in names:
+    kind = (names.get("type") or "").lower()
+    # A named submit button sends its value with the form: "action=Löschen" is what the server reads, not a label.
+    if tag == "input" and kind in _BUTTON_TYPES and "value" in names and not (kind == "submit" and "name" in names):
         wanted.append("value")
-    if tag == "meta" and "content" in names and (names.get("name") or names.get("property") or "").lower() in _META_NAMES:
+    # A meta with http-equiv is an instruction to the browser (a refresh's "0;url=..."), whatever name it also has.
+    if tag == "meta" and "content" in names and "http-equiv" not in names and (names.get("name") or names.get("property") or "").lower() in _META_NAMES:
         wanted.append("content")
     return wanted
 
