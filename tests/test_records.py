@@ -1,5 +1,6 @@
 """JSON Lines for ETL: Normalizer.normalize_records and translate --jsonl."""
 
+import io
 import json
 
 import pytest
@@ -156,3 +157,13 @@ def test_a_document_that_is_not_a_string_is_a_type_error(normalizer):
         normalizer.normalize(None)
     with pytest.raises(TypeError, match="not bytes: decode it first"):
         normalizer.normalize(b"Hallo")
+
+
+def test_a_record_stays_one_line_to_readers_that_split_on_unicode_line_ends():
+    from unilingo._jsonl import write_records
+
+    record = {"text": "Eins\u2028zwei\u2029drei\x85vier \u00e9", "id": 1}
+    written = io.BytesIO()
+    write_records([record], written, lambda: None)
+    text = written.getvalue().decode("utf-8")
+    assert len(text.splitlines()) == 1 and json.loads(text) == record and "\u00e9" in text

@@ -31,13 +31,18 @@ def _open_input(path: Path):
         raise InputError(f"cannot read {path}: {error.strerror}") from None
 
 
+# Valid in a JSON string, but line ends to readers that split on Unicode's (Python's str.splitlines, some JSON Lines
+# tools): a model may write them, and a record must stay one line to every reader. json.dumps escapes the rest.
+_UNICODE_LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
 def write_records(records: Iterable[dict | str | bytes], handle: BinaryIO, on_written: Callable[[], None]) -> None:
     """Each record as one line of ``handle``, as it comes; ``on_written`` after each."""
     for record in records:
         if isinstance(record, bytes):
             handle.write(record + b"\n")
         else:
-            line = record if isinstance(record, str) else json.dumps(record, ensure_ascii=False)
+            line = record if isinstance(record, str) else json.dumps(record, ensure_ascii=False).translate(_UNICODE_LINE_BREAKS)
             try:
                 data = (line + "\n").encode("utf-8")
             except UnicodeEncodeError:
