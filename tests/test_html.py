@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import html5lib
 import pytest
 from click.testing import CliRunner
 
@@ -394,3 +395,22 @@ def test_lang_is_set_to_the_target_only_where_no_german_is_left(monkeypatch):
         '<div lang="de"><p>The police are looking for witnesses.</p><p>Der Eintritt ist frei.</p></div>'
         '<p lang="en">Nobody was injured.</p>\n'
     )
+
+
+
+@pytest.mark.parametrize("reference, answer", [("&#xf", "Admission is free."), ("&#32", "3 people came."), ("&#32", "; then"),
+                                               ("&nbsp", "Admission is free.")])  # fmt: skip
+@pytest.mark.parametrize("sentence", ["Über die Brücke fahren viele Autos.", "Über die <b>Brücke</b> fahren viele Autos."])
+def test_a_translation_right_after_a_reference_without_its_semicolon_does_not_become_part_of_it(reference, answer, sentence, monkeypatch):
+    # "&#xf" then "Admission" reads as "&#xfA": another character, the block's start moved, its original cut short.
+    from unilingo._translate import Translation
+
+    normalizer = Normalizer("en", FIXTURE_MODELS, cache=False)
+    monkeypatch.setattr(normalizer.translator, "translate", lambda source, target, texts, *args: [Translation(answer)] * len(texts))
+    page = f"<p>{reference}{sentence}</p>"
+    doc = normalizer.normalize(page, "html")
+    assert doc.translated
+    shown = "".join(html5lib.parse(doc.text, namespaceHTMLElements=False).find(".//p").itertext())
+    reference_shown = html5lib.parse(f"<p>{reference}</p>", namespaceHTMLElements=False).find(".//p").text
+    assert shown.startswith(reference_shown + answer[0])
+    assert restore_inline(doc.with_inline_originals(), format="html") == page

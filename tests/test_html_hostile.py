@@ -86,6 +86,13 @@ def test_an_end_tag_runs_to_the_end_html5_gives_it_past_quoted_attributes():
     assert texts(page) == ["Eins zwei drei.", "Der Eintritt ist frei."]
 
 
+@pytest.mark.parametrize("section", ["<![C>", "<![1>", "<![ ]>", "<![ifx>", "<![>"])
+def test_a_marked_section_of_no_sgml_keyword_is_a_bogus_comment_as_html5_reads_it(section):
+    # html.parser failed an assertion on these; HTML5 reads each as a comment up to the first ">".
+    assert texts(f"<p>{section}{SENTENCE}</p>") == [SENTENCE]
+    assert texts(f"<p>Der Eintritt ist frei.</p><![C {SENTENCE}") == ["Der Eintritt ist frei."]
+
+
 def test_attributes_html5_reads_alike_are_still_segments():
     page = f'<img  ALT = "{SENTENCE}"  src=x/><a title=\'Mehr erfahren\'>Weiter</a>'
     assert texts(page) == [SENTENCE, "Weiter", "Mehr erfahren"]

@@ -391,3 +391,13 @@ def test_an_escaped_backslash_before_u_is_no_escape_style():
     plain = "".join(char if char.isascii() else "?" for char in file_text("german.ipynb"))
     assert not read_notebook(plain.replace('"# Das', '"C:\\\\u00fc # Das'), "x").ascii_escapes  # a backslash, then u00fc
     assert read_notebook(plain.replace('"# Das', '"C:\\\\\\u00fc # Das'), "x").ascii_escapes  # a backslash, then ü
+
+
+@pytest.mark.parametrize("where", ["code", "markdown"])
+def test_a_notebook_holding_a_lone_surrogate_is_an_input_error(normalizer, where):
+    # A code cell is no part to translate: the sidecar's checksum of the whole notebook raised UnicodeEncodeError.
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": "Die Polizei sucht nach Zeugen."},
+             {"cell_type": where, "metadata": {}, "source": "x = '\udc80'", **({"outputs": [], "execution_count": None} if where == "code" else {})}]  # fmt: skip
+    text = json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, ensure_ascii=False)
+    with pytest.raises(InputError, match="lone surrogate"):
+        normalizer.normalize(text, "notebook")

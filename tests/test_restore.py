@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from conftest import FIXTURE_MODELS
 from unilingo import _files as files
+from unilingo import restore_inline
 from unilingo._cli import cli
 from unilingo._translate import Translator
 
@@ -90,6 +91,14 @@ def test_a_paragraph_the_page_repeats_keeps_one_original_each(tmp_path):
     assert run("fix", path, *MODELS).exit_code == 0
     assert run("restore", path).exit_code == 0
     assert path.read_text(encoding="utf-8") == original
+
+
+@pytest.mark.parametrize("inside", ["\n", "\r\n"])
+def test_an_original_whose_block_holds_other_line_breaks_than_the_one_after_it_is_restored(normalizer, inside):
+    # The comment's header ends with the "\r" after the block, and the block's own line break comes later in the comment.
+    original = f"{GERMAN}{inside}Ja\r"
+    inline = normalizer.normalize(original, "markdown").with_inline_originals()
+    assert restore_inline(inline) == original
 
 
 # --- checksums ---------------------------------------------------------------------------

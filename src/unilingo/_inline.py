@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from . import formats
 from ._document import PLACEHOLDER_PATTERN, InlineSpan, Segment, SegmentedText
-from ._lines import MARKER_CHARS, line_before, line_start
+from ._lines import MARKER_CHARS, line_before, line_start, open_reference_before
 from .formats import Format
 
 NAMES = {
@@ -420,7 +420,7 @@ class _LineSoFar:
         opening_bracket, closing_bracket = piece.rfind("<"), piece.rfind(">")
         if max(opening_bracket, closing_bracket) >= 0:
             self._bracket = "<" if opening_bracket > closing_bracket else ">"
-        self._last = piece[-1]
+        self._last = open_reference_before(self._last + piece, len(self._last) + len(piece)) or piece[-1]
 
     def stand_in(self) -> str:
         if not self._opened:

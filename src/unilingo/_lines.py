@@ -40,16 +40,33 @@ def line_before(text: str, offset: int) -> str:
     """A short stand-in for the line before ``offset``, which answers what escaping asks of it as the whole line does.
 
     Escaping reads the line's leading markers, whether a "<" follows its last
-    ">", and its last character. The stand-in keeps the line up to its first
-    character that no marker uses, then its last angle bracket and its last
-    character.
+    ">", and its last character, or the reference without its ";" it ends
+    in. The stand-in keeps the line up to its first character that no marker
+    uses, then its last angle bracket and that reference or last character.
     """
     start = line_start(text, offset)
     opening_end = _MARKER_RUN.match(text, start, offset).end() + 1
     if opening_end >= offset:
         return text[start:offset]
     bracket = last_of(text, "<>", start, offset)
-    return text[start:opening_end] + (text[bracket] if bracket >= 0 else "") + text[offset - 1]
+    return text[start:opening_end] + (text[bracket] if bracket >= 0 else "") + (open_reference_before(text, offset, start) or text[offset - 1])
+
+
+_REFERENCE_NAME_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def open_reference_before(text: str, offset: int, start: int = 0) -> str:
+    """The HTML character reference without its ";" that ends at ``offset`` ("&#xf", "&nbsp", "&#"), or "" where none does.
+
+    Such a reference goes on into the letters, digits or ";" written after it.
+    """
+    at = offset
+    while at > start and text[at - 1] in _REFERENCE_NAME_CHARS:
+        at -= 1
+    for lead in ("&#", "&"):
+        if at - start >= len(lead) and text.startswith(lead, at - len(lead)):
+            return text[at - len(lead) : offset]
+    return ""
 
 
 @lru_cache(maxsize=16)

@@ -183,13 +183,15 @@ def _stray_marks(text: str, found: list[InlineOriginal]) -> list[int]:
     return stray
 
 
+_LINE_BREAK = re.compile("\r\n|\r|\n")
+
+
 def _comment_body(comment: str, where: str, line: int) -> tuple[str, str | None, str]:
     """The original in an inline comment, the checksum its header gives (None in older files), and its newline."""
-    header, newline, rest = comment.partition("\n")
-    if header.endswith("\r"):
-        header, newline = header[:-1], "\r\n"
-    elif not newline and "\r" in comment:
-        header, newline, rest = comment.partition("\r")
+    # The header is written on one line, ended by the newline after the block: the first line break of any kind,
+    # whatever other line breaks the original holds ("\n" inside a block followed by a lone "\r").
+    found = _LINE_BREAK.search(comment)
+    header, newline, rest = (comment[: found.start()], found.group(), comment[found.end() :]) if found else (comment, "", "")
     closing = newline + "-->"
     if not rest.endswith("-->") or not (newline + rest).endswith(closing):
         raise InputError(f"{where}:{line + 1}: an inline original without its closing '-->' on a line of its own")

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from ..._document import SegmentedText
 from ..._glossary import Glossary
+from ..._lines import open_reference_before
 from ..base import Format
 from .escape import escape_attribute, escape_text
 from .encoding import check_encoding, check_output_encoding
@@ -63,13 +64,15 @@ class Html(Format):
 
     def escape_output(self, output: str, segmented: SegmentedText, index: int) -> str:
         segment = segmented.segments[index]
-        return escape_text(output) if segment.attribute is None else escape_attribute(output, segment.text)
+        if segment.attribute is not None:
+            return escape_attribute(output, segment.text)
+        return escape_text(output, open_reference_before(segmented.text, segment.start))
 
     def escape_piece(self, piece: str, text: str, start: int, end: int) -> str:
-        return escape_text(piece)
+        return escape_text(piece, open_reference_before(text, start))
 
     def escape_fragment(self, fragment: str, before: str, after: str, column: int = 0) -> str:
-        return escape_text(fragment)
+        return escape_text(fragment, before)
 
     def reads_as_original(self, original: str, output: str) -> bool:
         from .outline import outline

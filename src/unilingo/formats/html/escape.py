@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from ..._lines import open_reference_before
 
-def escape_text(output: str) -> str:
-    """Translated text as it must land in HTML text: read as exactly these characters, never as markup."""
-    return output.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+def escape_text(output: str, before: str = "") -> str:
+    """Translated text as it must land in HTML text, after ``before``: read as exactly these characters, never as markup."""
+    escaped = output.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if escaped[:1].isascii() and (escaped[:1].isalnum() or escaped[:1] == ";") and open_reference_before(before, len(before)):
+        # "&#xf" then "Admission" reads as "&#xfA": the reference would take the translation's first character.
+        return f"&#{ord(escaped[0])};{escaped[1:]}"
+    return escaped
 
 
 def escape_attribute(output: str, original: str) -> str:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 _COMMENT_END = re.compile(r"--!?>")
+# The keywords html.parser reads a marked section ("<![CDATA[", "<![if") by, as its _scan_name matches them.
+_MARKED_SECTION = re.compile(r"(?:temp|cdata|ignore|include|rcdata|if|else|endif)(?![-_.a-zA-Z0-9])", re.IGNORECASE)
 
 
 class Tokens(HTMLParser):
@@ -67,6 +69,13 @@ class Tokens(HTMLParser):
         if report:
             self.handle_comment(rawdata[body:end])
         return close
+
+    def parse_marked_section(self, i, report=True):
+        # html.parser knows only SGML's keywords after "<![" and fails an assertion on anything else ("<![C>", "<![ ");
+        # HTML5 reads those as a bogus comment up to the first ">".
+        if _MARKED_SECTION.match(self.rawdata, i + 3):
+            return super().parse_marked_section(i, report)
+        return self.parse_bogus_comment(i, report)
 
     def parse_starttag(self, i):
         rawdata = self.rawdata

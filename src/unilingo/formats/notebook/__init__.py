@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Sequence
 
 from ..._errors import InputError, OutputError
+from ..._sentences import check_unicode
 from ..base import Format, Joined
 
 # The notebook's reader and writer are imported on first use, in each method: a command that reads no notebook
@@ -46,6 +47,8 @@ class Notebook(Format):
     def parts(self, text: str) -> list[tuple[str, str]]:
         from ._codec import read_notebook
 
+        # Its cells are checked as documents of their own, but the sidecar checksums the whole notebook, code cells included.
+        check_unicode(text)
         return [(cell.text, "markdown") for cell in read_notebook(text, _UNNAMED).cells]
 
     def join(self, text: str, documents: Sequence[Document]) -> Joined:
