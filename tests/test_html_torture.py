@@ -111,7 +111,7 @@ def check_restore(doc) -> tuple[str | None, bool]:
     try:
         inline = doc.with_inline_originals()
     except ValueError:
-        return None, False  # a translated attribute or title: the sidecar is the way, as documented
+        return None, False  # a translated attribute, title or block ending in unclosed code: the sidecar is the way, as documented
     try:
         restored = restore_inline(inline, format="html")
     except InputError as error:

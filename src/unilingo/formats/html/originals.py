@@ -22,14 +22,15 @@ def with_inline_originals(document: Document) -> str:
     """Each translated block's original in a comment after it, and each lang set to the target its old value after its tag.
 
     A ValueError where the translated text lies where a comment is no
-    comment (a title) or cannot go (an attribute value): keep a sidecar there.
+    comment (a title, an unclosed code element) or cannot go (an attribute
+    value): keep a sidecar there.
     """
     if any(segment.output is not None and segment.attribute for segment in document.segments):
         raise ValueError("a translated attribute value has no place for its original; keep a sidecar")
     changed = sorted({segment.block for segment in document.segments if segment.output is not None})
     found = structure(document.original)
     if set(changed) & found.no_inline_original:
-        raise ValueError("a translated title has no place for its original; keep a sidecar")
+        raise ValueError("a translated title, or a block ending in an unclosed code element, has no place for its original; keep a sidecar")
     outer = outermost(document.segments)
     tag_ends = {mark.start: mark.content_start for mark in found.marks}
     insertions = [(document.blocks[index].end, inline_comment(document.original[document.blocks[index].start : document.blocks[index].end], "\n"))

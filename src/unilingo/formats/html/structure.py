@@ -68,7 +68,7 @@ class Structure:
     marks: list[LangMark]
     language_starts: list[int]  # where the language in effect changes
     languages: list[str | None]  # what it changes to
-    no_inline_original: set[int]  # blocks where a comment would be text (a title's)
+    no_inline_original: set[int]  # blocks after which a comment would be text (a title's) or code (an unclosed code element's)
     translated: list[tuple[int, int]]  # blocks followed by their inline original: translated already
 
 
@@ -144,7 +144,7 @@ class _Reader:
 
     def finish(self) -> Structure:
         if self.protecting is not None:
-            self.add(Element("code", self.protecting[1], len(self.text)))
+            self._unclosed(self.protecting[1], len(self.text))
         self.end_block()
         return self.found
 
@@ -208,8 +208,13 @@ class _Reader:
             return True
         # A block boundary ends what an unclosed protected element holds, as far as sentences go.
         self.protecting = None
-        self.add(Element("code", opened, start))
+        self._unclosed(opened, start)
         return False
+
+    def _unclosed(self, opened: int, end: int) -> None:
+        """A protected element left open ends the block: a comment after it would be its content, read as code."""
+        self.add(Element("code", opened, end))
+        self.found.no_inline_original.add(self.block_index)
 
     def _data(self, start: int, end: int, payload: str) -> None:
         if self.never_now():
