@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from conftest import FIXTURE_MODELS, heavy_modules_after
 
-from unilingo import Normalizer, restore_inline
+from unilingo import Normalizer, restore_inline, restore_sidecar
 from unilingo._errors import InputError
 from unilingo.formats.html.escape import escape_attribute, escape_text
 from unilingo.formats.html.encoding import check_encoding
@@ -423,3 +423,14 @@ def test_a_block_ending_in_an_unclosed_code_element_has_no_place_for_its_inline_
     assert doc.translated
     with pytest.raises(ValueError, match="no place"):
         doc.with_inline_originals()
+
+
+@pytest.mark.parametrize("value", ["</en", "d<e", "de=at", "d`e"])
+def test_a_lang_value_restore_would_refuse_is_not_kept_inline(value, normalizer):
+    # Restore reads a kept value back only as one attribute value; any other is kept in a sidecar, not written inline.
+    page = f"<html lang={value}>Der Eintritt ist frei."
+    doc = normalizer.normalize(page, "html")
+    assert doc.languages_set
+    with pytest.raises(ValueError, match="lang value"):
+        doc.with_inline_originals()
+    assert restore_sidecar(doc.sidecar()) == page

@@ -38,8 +38,8 @@ def with_inline_originals(document: Document) -> str:
     for start, end, _ in document.languages_set:
         if any(segment.start <= start < segment.end for segment in outer) or start not in tag_ends:
             raise ValueError("a lang set inside a translated sentence has no place for its old value; keep a sidecar")
-        if "--" in document.original[start:end] or ">" in document.original[start:end]:
-            raise ValueError("a lang value that would end a comment; keep a sidecar")
+        if not _keepable(document.original[start:end]):
+            raise ValueError("a lang value that restore would not read back from a comment; keep a sidecar")
         insertions.append((tag_ends[start], f"{LANG_MARK} {document.original[start:end]} -->"))
     replaced = [(segment.start, segment.end, segment.output) for segment in outer if segment.output is not None]
     shifts = EditShifts(sorted(replaced + list(document.languages_set)))
@@ -73,6 +73,11 @@ _LANG_COMMENT = re.compile(re.escape(LANG_MARK) + r" ([^>]*?) -->")
 _ATTRIBUTE_VALUE = re.compile(r"\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+")
 
 
+def _keepable(value: str) -> bool:
+    """Whether a lang value, as written, is one attribute value a comment can keep: the only kind restore reads back."""
+    return _ATTRIBUTE_VALUE.fullmatch(value) is not None and "--" not in value and ">" not in value
+
+
 def _restore_languages(text: str, where: str) -> str:
     """The page with each lang that inline originals set to the target back to the value its comment keeps."""
     tags = {mark.content_start: mark for mark in structure(text).marks}
@@ -83,7 +88,7 @@ def _restore_languages(text: str, where: str) -> str:
             line = Lines(text).line_of(comment.start()) + 1
             raise InputError(f"{where}:{line}: a kept lang value that follows no tag with a lang; was the file edited? "
                              f"nothing was restored")  # fmt: skip
-        if not _ATTRIBUTE_VALUE.fullmatch(comment.group(1)):
+        if not _keepable(comment.group(1)):
             line = Lines(text).line_of(comment.start()) + 1
             raise InputError(f"{where}:{line}: a kept lang value that is not one attribute value; was the file edited? "
                              f"nothing was restored")  # fmt: skip
