@@ -434,3 +434,12 @@ def test_a_lang_value_restore_would_refuse_is_not_kept_inline(value, normalizer)
     with pytest.raises(ValueError, match="lang value"):
         doc.with_inline_originals()
     assert restore_sidecar(doc.sidecar()) == page
+
+
+@pytest.mark.parametrize("space", ["\x0b", "\xa0", "\u2028", "\x1c", "\u3000"])
+def test_a_block_starting_with_whitespace_only_to_python_keeps_it_through_inline_originals(space, normalizer):
+    # Not HTML whitespace: it starts the block whether the text after it is read apart ("&") or with it (the translation).
+    page = f"{space}&Die Polizei sucht nach Zeugen."
+    doc = normalizer.normalize(page, "html")
+    assert doc.translated
+    assert restore_inline(doc.with_inline_originals(), format="html") == page

@@ -46,6 +46,8 @@ _BUTTON_TYPES = ("button", "submit", "reset")
 _META_NAMES = ("description", "og:description", "og:title", "twitter:title", "twitter:description")
 # After "<" these start markup to HTML5; text handed over that starts so is markup html.parser gave up on.
 _MARKUP_START = re.compile(r"<[A-Za-z!/?]")
+# HTML's whitespace. Python's (str.strip, str.split) takes more ("\x0b", U+00A0, U+2028), which HTML shows as text.
+_SPACE = " \t\n\r\f"
 _SPACE_RUN = re.compile(r"[ \t\n\r\f]{2,}|[\t\n\r\f]")
 
 
@@ -321,8 +323,12 @@ class _Reader:
 
 
 def _solid(piece: Element) -> bool:
-    """Whether a piece makes a block: anything but whitespace."""
-    return piece.kind not in ("text", "char") or bool(piece.plain.strip())
+    """Whether a piece makes a block: anything but HTML's whitespace, which _text_pieces splits text on.
+
+    Text read apart from what follows it ("\x0b" before "&") and with it (before its translation) must start the
+    block alike, or an inline original is restored without it.
+    """
+    return piece.kind not in ("text", "char") or bool(piece.plain.strip(_SPACE))
 
 
 def _phrasing(tag: str) -> bool:
