@@ -443,11 +443,3 @@ def test_a_block_starting_with_whitespace_only_to_python_keeps_it_through_inline
     doc = normalizer.normalize(page, "html")
     assert doc.translated
     assert restore_inline(doc.with_inline_originals(), format="html") == page
-
-
-@pytest.mark.parametrize("page", ["<e> &eute", " &Die Polizei sucht nach Zeugen.", "<p> &Die Polizei sucht nach Zeugen.</p>"])
-def test_a_block_after_a_space_read_apart_from_it_keeps_the_space_through_inline_originals(page, normalizer):
-    # " " then "&" are two pieces in the page and " " then the translation one in the output: the block starts alike.
-    doc = normalizer.normalize(page, "html")
-    assert doc.translated
-    assert restore_inline(doc.with_inline_originals(), format="html") == page

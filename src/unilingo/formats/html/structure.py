@@ -65,7 +65,7 @@ class Attribute:
 @dataclass
 class Structure:
     lines: list[tuple[int, list[Element]]]  # (block, pieces) per line of prose, in document order
-    blocks: list[tuple[int, int]]  # per block: from its first character not whitespace to the end of its last piece
+    blocks: list[tuple[int, int]]  # per block: from its first piece that is not whitespace to the end of its last
     attributes: list[Attribute]
     marks: list[LangMark]
     language_starts: list[int]  # where the language in effect changes
@@ -177,9 +177,7 @@ class _Reader:
         if self.in_block:
             blocks[-1] = (blocks[-1][0], piece.end)
         else:
-            # From its first character that is not whitespace: " " then "&" are two pieces, " " and a translation one.
-            leading = len(piece.plain) - len(piece.plain.lstrip(_SPACE)) if piece.kind == "text" else 0
-            blocks.append((piece.start + leading, piece.end))
+            blocks.append((piece.start, piece.end))
             self.in_block = True
         if self.title_depth:
             self.found.no_inline_original.add(self.block_index)
