@@ -172,3 +172,12 @@ def test_outputs_are_the_same_with_this_cpus_own_kernels():
     for (name, _), text in zip(CASES, json.loads(completed.stdout)):
         stem, suffix = name.rsplit(".", 1)
         assert text == read(GOLDEN / f"{stem}.out.{suffix}"), f"{name} differs from its golden file with this CPU's kernels"
+
+
+# Written once and kept: a reader that later places blocks otherwise (a space or a reference before a block read
+# as part of it) would restore this file with a space too many or too few, so the restore must stay exact.
+def test_an_html_page_written_with_inline_originals_restores_byte_for_byte(normalizer):
+    original = read(GOLDEN / "spaces.html")
+    inline = normalizer.normalize(original, "html").with_inline_originals()
+    check_golden("spaces.inline.html", inline)
+    assert restore_inline(read(GOLDEN / "spaces.inline.html"), format="html") == original
