@@ -169,6 +169,16 @@ def test_only_a_regular_file_is_read_even_from_the_command_line(repo, monkeypatc
     assert secret not in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("key, what", [("models", "models file"), ("glossary", "glossary")])
+def test_a_folder_named_as_a_settings_file_is_refused_as_not_a_regular_file(repo, key, what):
+    (repo / "docs" / "terms").mkdir()
+    (repo / "docs" / ".unilingo.toml").write_text(f'{key} = "terms"\n', encoding="utf-8")
+    models = [] if key == "models" else ["--models", repo / "models" / "models.txt"]
+    result = run("check", *models, repo / "docs" / "news.md")
+    assert result.exit_code == 3, result.output
+    assert f"{what} {(repo / 'docs' / 'terms').resolve()} is not a regular file" in result.output
+
+
 def test_a_fifo_is_refused_without_waiting_for_a_writer(repo):
     import subprocess
     import sys

@@ -124,10 +124,12 @@ def read_settings_file(path: str | os.PathLike[str], what: str, limit: int, hint
         raise InputError(f"{what} {path} does not exist{hint}") from None
     except OSError as error:
         raise InputError(f"cannot read {what} {path}: {error.strerror}") from None
+    status = os.fstat(descriptor)
+    if not stat.S_ISREG(status.st_mode):
+        # Checked before fdopen, which refuses a folder's descriptor with an OSError of its own.
+        os.close(descriptor)
+        raise InputError(f"{what} {path} is not a regular file{hint}")
     with os.fdopen(descriptor, "rb") as handle:
-        status = os.fstat(handle.fileno())
-        if not stat.S_ISREG(status.st_mode):
-            raise InputError(f"{what} {path} is not a regular file{hint}")
         if status.st_size > limit:
             raise InputError(f"{what} {path} is larger than {_size(limit)}; is it the right file?")
         try:
