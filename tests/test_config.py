@@ -97,6 +97,7 @@ def test_a_models_file_a_configuration_names_cannot_reach_outside_its_folder(rep
         ("min-confidence = 2\n", "bad value for 'min-confidence': expected a number between 0 and 1"),
         ('keep-original = "both"\n', "bad value for 'keep-original': expected one of sidecar, inline, none"),
         ('exclude = "drafts"\n', "bad value for 'exclude': expected a list of strings"),
+        ('glossary = "terms\\u0000.tsv"\n', "bad value for 'glossary': a file name cannot hold a NUL character"),
         ("target = \n", "is not valid TOML"),
         ("a = " + "[" * 100_000 + "]" * 100_000 + "\n", "nests deeper than a configuration file ever does"),
         ("a = " + "{b = " * 100_000 + "}" * 100_000 + "\n", "nests deeper than a configuration file ever does"),

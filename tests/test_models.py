@@ -70,6 +70,11 @@ def test_missing_models_file_is_an_input_error(tmp_path):
         load_models(tmp_path / "nope.txt")
 
 
+def test_a_nul_in_the_models_files_name_is_an_input_error():
+    with pytest.raises(InputError, match="a file name cannot hold a NUL character"):
+        load_models("models\0.txt")
+
+
 def test_a_line_may_name_the_models_quantization():
     table = parse_models("de en a/b quantize=none\nnl en c/d", base=Path("/"))
     assert [spec.quantize for spec in table.specs] == ["none", None]

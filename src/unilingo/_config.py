@@ -36,6 +36,14 @@ def _string(value: Any) -> str:
     return value
 
 
+def _file(value: Any) -> str:
+    value = _string(value)
+    # No file system takes one, and pathlib raises a bare ValueError on it.
+    if "\0" in value:
+        raise ValueError("a file name cannot hold a NUL character")
+    return value
+
+
 def _language(value: Any) -> str:
     value = _string(value)
     if not (2 <= len(value) <= 3 and value.isalpha() and value.islower()):
@@ -71,7 +79,7 @@ def _choice(choices: tuple[str, ...]) -> Callable[[Any], str]:
 # How a configuration file's value of each kind is checked and read.
 _READERS: dict[Kind, Callable[[Setting], Callable[[Any], Any]]] = {
     Kind.LANGUAGE: lambda setting: _language,
-    Kind.FILE: lambda setting: _string,
+    Kind.FILE: lambda setting: _file,
     Kind.CHOICE: lambda setting: _choice(setting.choices),
     Kind.CONFIDENCE: lambda setting: _confidence,
     Kind.LANGUAGES: lambda setting: _languages,

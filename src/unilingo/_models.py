@@ -124,6 +124,8 @@ def read_settings_file(path: str | os.PathLike[str], what: str, limit: int, hint
         raise InputError(f"{what} {path} does not exist{hint}") from None
     except OSError as error:
         raise InputError(f"cannot read {what} {path}: {error.strerror}") from None
+    except ValueError:  # a NUL in the name, which os.open refuses before the file system sees it
+        raise InputError(f"cannot read {what} {path}: a file name cannot hold a NUL character") from None
     status = os.fstat(descriptor)
     if not stat.S_ISREG(status.st_mode):
         # Checked before fdopen, which refuses a folder's descriptor with an OSError of its own.
