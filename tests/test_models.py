@@ -58,6 +58,8 @@ def test_comments_and_blank_lines_are_ignored():
         ("# c\nDeutsch en a/b", r"<models>:2: 'Deutsch' is not a language code"),
         ("de de a/b", r"source and target are both 'de'"),
         ("de en a/b\nde en c/d", r"<models>:2: a second model for de -> en"),
+        ("de en " + "a" * 5000, r"<models>:1: 'a{40}'\.\.\. cannot be a model folder: File name too long"),
+        ("de en ./a\0b", r"<models>:1: '\./a\\x00b' cannot be a model folder: it holds a NUL character"),
     ],
 )
 def test_bad_lines_name_the_line(text, message):

@@ -103,8 +103,14 @@ def parse_models(text: str, *, base: Path, path: str = "<models>", within: Path 
 
 def _spec(source: str, target: str, name: str, base: Path, origin: str) -> ModelSpec:
     looks_like_path = name.startswith((".", "/", "~")) or name.count("/") > 1
-    folder = (base / Path(name).expanduser()).resolve()
-    if looks_like_path or folder.is_dir() or not _HUB_ID.match(name):
+    try:
+        folder = (base / Path(name).expanduser()).resolve()
+        is_folder = folder.is_dir()
+    except ValueError:  # a NUL, which no file system takes
+        raise ConfigError(f"{origin}: {excerpt(name)} cannot be a model folder: it holds a NUL character") from None
+    except OSError as error:  # is_dir passes over only "no such file"; a name too long or a folder denied raise
+        raise ConfigError(f"{origin}: {excerpt(name)} cannot be a model folder: {error.strerror}") from None
+    if looks_like_path or is_folder or not _HUB_ID.match(name):
         return ModelSpec(source, target, name, str(folder), True, origin)
     return ModelSpec(source, target, name, name, False, origin)
 
