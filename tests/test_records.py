@@ -2,6 +2,7 @@
 
 import io
 import json
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -133,6 +134,17 @@ def test_a_field_with_a_lone_surrogate_is_a_bad_record(normalizer):
     out = list(normalizer.normalize_records(lines, ["text"], on_bad_record=lambda *b: bad.append(b)))
     assert bad == [(1, "field 'text' holds a lone surrogate (U+D800), which is not valid Unicode")]
     assert [record["text"] for record in out] == ["Nobody was injured."]
+
+
+def test_a_record_python_declines_to_read_is_a_bad_record_not_a_crash(normalizer):
+    lines = ['{"text": "x", "n": ' + "1" * 5000 + "}", "[" * 100_000, '{"text": "Niemand wurde verletzt."}']
+    bad = []
+    out = list(normalizer.normalize_records(lines, ["text"], on_error="keep", on_bad_record=lambda *b: bad.append(b)))
+    assert bad == [
+        (1, f"a number of more than {sys.get_int_max_str_digits()} digits, more than Python reads"),
+        (2, "nested deeper than Python's JSON reader follows"),
+    ]
+    assert out[:2] == lines[:2] and out[2]["text"] == "Nobody was injured."
 
 
 def test_cli_jsonl_passes_a_lone_surrogate_in_another_field_through_escaped(tmp_path):

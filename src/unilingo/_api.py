@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence, Union
 
@@ -467,6 +468,10 @@ def _parse_record(raw: dict | str | bytes, fields: Sequence[str]) -> tuple[dict 
             record = json.loads(raw)
         except json.JSONDecodeError as error:
             return None, f"not JSON ({error.msg} at column {error.colno})"
+        except ValueError:  # valid JSON that Python declines to convert, a denial-of-service guard
+            return None, f"a number of more than {sys.get_int_max_str_digits()} digits, more than Python reads"
+        except RecursionError:
+            return None, "nested deeper than Python's JSON reader follows"
     if not isinstance(record, dict):
         return None, f"not a JSON object but {type(record).__name__}"
     for field in fields:
