@@ -288,6 +288,12 @@ def test_bad_engine_options(field, value):
         EngineOptions(**{field: value})
 
 
+@pytest.mark.parametrize("ratio", [float("nan"), float("inf"), -1.0])
+def test_an_output_ratio_that_is_no_finite_cap_is_refused_up_front(ratio):
+    with pytest.raises(ConfigError, match="output ratio must be a finite number of at least 0"):
+        Normalizer(models=FIXTURE_MODELS, cache=False, generation=Generation(output_ratio=ratio))
+
+
 def _install_in_hf_cache(repo_id: str) -> None:
     """Lay the fixture out as `huggingface_hub` stores a downloaded snapshot."""
     cache = Path(os.environ["HF_HOME"]) / "hub" / ("models--" + repo_id.replace("/", "--"))

@@ -83,6 +83,9 @@ class Normalizer:
             raise ConfigError(f"batch tokens must be at least 1, got {batch_tokens}")
         if generation.num_beams is not None and generation.num_beams < 1:
             raise ConfigError(f"number of beams must be at least 1, got {generation.num_beams}")
+        # NaN or infinity would reach int() in the output cap, at the first batch, as a ValueError.
+        if not 0 <= generation.output_ratio < float("inf"):
+            raise ConfigError(f"output ratio must be a finite number of at least 0, got {generation.output_ratio}")
         self.models = models if isinstance(models, ModelTable) else load_models(models)
         self.glossary = glossary if isinstance(glossary, Glossary) or glossary is None else load_glossary(glossary)
         self.front_matter_keys = tuple(front_matter_keys)
