@@ -60,6 +60,12 @@ def test_threads_fill_the_engine_only_where_the_user_left_them_open():
     assert Settings.from_keywords({"engine": given}, threads=3).normalizer["engine"] == given
 
 
+def test_a_missing_field_among_columns_named_by_numbers_is_named(settings):
+    frame = pandas.DataFrame({0: ["Die Polizei sucht nach Zeugen."], "title": ["x"]})
+    with pytest.raises(ConfigError, match="no column 'body' to normalize: the columns are 0, title"):
+        normalize_frame(frame, ["body"], settings)
+
+
 def test_an_unknown_setting_names_itself():
     with pytest.raises(ConfigError, match="unknown setting 'modles'"):
         Settings.from_keywords({"modles": "x"})
