@@ -66,6 +66,12 @@ def test_a_missing_field_among_columns_named_by_numbers_is_named(settings):
         normalize_frame(frame, ["body"], settings)
 
 
+def test_a_field_that_names_two_columns_is_refused_rather_than_every_row_dropped(settings):
+    frame = pandas.DataFrame([["Die Polizei sucht nach Zeugen.", "Niemand wurde verletzt."]], columns=["body", "body"])
+    with pytest.raises(ConfigError, match="2 columns are named 'body': rename or drop all but the one to normalize"):
+        normalize_frame(frame, ["body"], settings)
+
+
 def test_an_unknown_setting_names_itself():
     with pytest.raises(ConfigError, match="unknown setting 'modles'"):
         Settings.from_keywords({"modles": "x"})
