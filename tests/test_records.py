@@ -100,6 +100,12 @@ def test_cli_field_needs_jsonl(tmp_path):
     assert result.exit_code == 2 and "--field goes with --jsonl" in result.output
 
 
+def test_cli_report_is_refused_with_jsonl_rather_than_left_unwritten(tmp_path):
+    result = CliRunner().invoke(cli, ["translate", "--jsonl", "--field", "text", "--report", str(tmp_path / "r.json"), "-"], input="{}\n")
+    assert result.exit_code == 2 and "--report goes with documents" in result.output
+    assert not (tmp_path / "r.json").exists()
+
+
 @pytest.mark.parametrize("taken", ["text_original", "unilingo"])
 def test_a_record_holding_a_field_unilingo_writes_is_bad_not_overwritten(normalizer, taken):
     records = [{"id": 1, "text": "Der Eintritt ist frei.", taken: "mine"}, {"id": 2, "text": "Niemand wurde verletzt."}]
