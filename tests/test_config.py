@@ -94,6 +94,8 @@ def test_a_models_file_a_configuration_names_cannot_reach_outside_its_folder(rep
     [
         ('targett = "en"\n', "unknown key 'targett'"),
         ('target = "English"\n', "bad value for 'target'"),
+        ('target = "xx"\n', "bad value for 'target': 'xx' is not a language unilingo knows"),
+        ('also-detect = ["nl", "qq"]\n', "bad value for 'also-detect': 'qq' is not a language unilingo knows"),
         ("min-confidence = 2\n", "bad value for 'min-confidence': expected a number between 0 and 1"),
         ('keep-original = "both"\n', "bad value for 'keep-original': expected one of sidecar, inline, none"),
         ('exclude = "drafts"\n', "bad value for 'exclude': expected a list of strings"),

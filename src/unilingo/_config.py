@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Collection, Iterable, Iterator
 
+from ._detect import known_languages
 from ._errors import ConfigError, InputError, excerpt
 from ._models import MIB, load_models, read_settings_file
 from ._settings import CONFIG_KEYS, Kind, Setting
@@ -48,6 +49,9 @@ def _language(value: Any) -> str:
     value = _string(value)
     if not (2 <= len(value) <= 3 and value.isalpha() and value.islower()):
         raise ValueError(f"{excerpt(value)} is not a language code such as 'en'")
+    # Checked here too, so that the error names this file and key: the detector's own check names neither.
+    if value not in known_languages():
+        raise ValueError(f"{excerpt(value)} is not a language unilingo knows; use an ISO 639-1 code such as 'en' or 'de'")
     return value
 
 
