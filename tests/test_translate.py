@@ -341,6 +341,16 @@ def test_missing_local_folder(tmp_path):
         Translator(table).translate("de", "en", ["Hallo"])
 
 
+@pytest.mark.parametrize("backend", ["ctranslate2", "transformers"])
+@pytest.mark.parametrize("lost", ["config.json", "vocab.json", "target.spm"])
+def test_a_local_folder_missing_a_model_file_names_it(tmp_path, backend, lost):
+    shutil.copytree(FIXTURE_MODEL, tmp_path / "model")
+    (tmp_path / "model" / lost).unlink()
+    table = parse_models("de en ./model", base=tmp_path, path="m.txt")
+    with pytest.raises(ModelError, match=re.escape(f"cannot load model ./model (m.txt:1): {tmp_path / 'model'} has no {lost}; give a MarianMT model")):
+        Translator(table, engine=EngineOptions(backend)).translate("de", "en", ["Hallo"])
+
+
 def test_missing_transformers_names_its_extra_and_the_installed_backend(monkeypatch):
     monkeypatch.setitem(sys.modules, "transformers", None)
     with pytest.raises(ModelError, match=r"transformers backend is not installed: pip install 'unilingo\[translate\]'.*backend='ctranslate2'"):
