@@ -351,6 +351,14 @@ def test_a_local_folder_missing_a_model_file_names_it(tmp_path, backend, lost):
         Translator(table, engine=EngineOptions(backend)).translate("de", "en", ["Hallo"])
 
 
+def test_a_cache_folder_that_is_a_file_is_named_as_where_the_converted_model_cannot_be_written(tmp_path, monkeypatch):
+    (tmp_path / "cache").write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("UNILINGO_CACHE_DIR", str(tmp_path / "cache"))
+    translator = Translator(load_models(FIXTURE_MODELS), engine=EngineOptions("ctranslate2"))
+    with pytest.raises(ModelError, match=re.escape(f"cannot write the CTranslate2 model to {tmp_path / 'cache' / 'ctranslate2'}")):
+        translator.translate("de", "en", ["Hallo"])
+
+
 def test_missing_transformers_names_its_extra_and_the_installed_backend(monkeypatch):
     monkeypatch.setitem(sys.modules, "transformers", None)
     with pytest.raises(ModelError, match=r"transformers backend is not installed: pip install 'unilingo\[translate\]'.*backend='ctranslate2'"):
