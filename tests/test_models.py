@@ -67,6 +67,11 @@ def test_bad_lines_name_the_line(text, message):
         parse_models(text, base=Path("/"))
 
 
+def test_a_form_feed_or_line_separator_does_not_end_a_models_file_line():
+    with pytest.raises(ConfigError, match=r"^<models>:2: expected 'source target model'.*got 'de en a/b\\u2028nl en c/d'"):
+        parse_models("# models\x0c\nde en a/b\u2028nl en c/d", base=Path("/"))
+
+
 def test_missing_models_file_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="does not exist: pass models=PATH or set UNILINGO_MODELS"):
         load_models(tmp_path / "nope.txt")

@@ -64,9 +64,22 @@ def load_models(path: str | os.PathLike[str] | None = None, *, within: Path | No
     return parse_models(text, base=Path(path).resolve().parent, path=path, within=within)
 
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def settings_lines(text: str) -> list[str]:
+    """The lines of a settings file as an editor numbers them.
+
+    str.splitlines also ends a line at a form feed, U+2028 and other
+    separators: a glossary term holding one became two terms, silently, and
+    every later error named the wrong line.
+    """
+    return _LINE_END.split(text)
+
+
 def parse_models(text: str, *, base: Path, path: str = "<models>", within: Path | None = None) -> ModelTable:
     specs: list[ModelSpec] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(settings_lines(text), start=1):
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
