@@ -59,6 +59,8 @@ def test_comments_and_blank_lines_are_ignored():
         ("de de a/b", r"source and target are both 'de'"),
         ("de en a/b\nde en c/d", r"<models>:2: a second model for de -> en"),
         ("de en " + "a" * 5000, r"<models>:1: 'a{40}'\.\.\. cannot be a model folder: File name too long"),
+        ("de en ./my models/opus-mt-de-en", r"<models>:1: the model '\./my models/opus-mt-de-en' holds a space, which separates fields"),
+        ("de en ./my models x quantize=none", r"<models>:1: the model '\./my models x quantize=none' holds a space"),
         ("de en ./a\0b", r"<models>:1: '\./a\\x00b' cannot be a model folder: it holds a NUL character"),
     ],
 )

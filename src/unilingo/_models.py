@@ -85,6 +85,12 @@ def parse_models(text: str, *, base: Path, path: str = "<models>", within: Path 
             continue
         origin = f"{path}:{number}"
         fields = line.split()
+        # A folder path with a space reads as more fields: said as such, not as a bad quantize= or line.
+        if len(fields) > 3 and "=" not in fields[3] and fields[2].startswith((".", "/", "~")):
+            raise ConfigError(
+                f"{origin}: the model {excerpt(' '.join(fields[2:]))} holds a space, which separates fields: "
+                f"rename its folder, or link to it from a path without one"
+            )
         if len(fields) not in (3, 4) or (len(fields) == 4 and not _LANGUAGE_CODE.match(fields[0])):
             raise ConfigError(
                 f"{origin}: expected 'source target model' (e.g. 'de en Helsinki-NLP/opus-mt-de-en'), got {excerpt(line)}"
