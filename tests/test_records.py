@@ -153,6 +153,17 @@ def test_a_record_python_declines_to_read_is_a_bad_record_not_a_crash(normalizer
     assert out[:2] == lines[:2] and out[2]["text"] == "Nobody was injured."
 
 
+def test_a_number_that_would_be_written_back_as_infinity_is_a_bad_record_kept_as_it_was(normalizer):
+    lines = ['{"text": "Niemand wurde verletzt.", "n": 1e999}', '{"text": "x", "n": NaN}', '{"text": "Niemand wurde verletzt.", "n": 0.5}']
+    bad = []
+    out = list(normalizer.normalize_records(lines, ["text"], on_error="keep", on_bad_record=lambda *b: bad.append(b)))
+    assert bad == [
+        (1, "the number '1e999' is beyond a double and would be written back as Infinity, which is not JSON"),
+        (2, "not JSON (NaN is Python's, not JSON's)"),
+    ]
+    assert out[:2] == lines[:2] and out[2]["n"] == 0.5
+
+
 def test_cli_jsonl_passes_a_lone_surrogate_in_another_field_through_escaped(tmp_path):
     line = '{"text": "Niemand wurde verletzt.", "note": "\\ud800 \\u00e4"}'
     result = CliRunner().invoke(cli, ["translate", "--jsonl", "--field", "text", "-", "--models", str(FIXTURE_MODELS)], input=line + "\n")

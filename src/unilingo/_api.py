@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import os
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Callable, Iterable, Iterator, Sequence, Union
 from ._align import word_alignment
 from ._decision import UNVERIFIED_REASON, Action, Rejection, Why
 from ._detect import DEFAULT_LOOK_ALIKES, DEFAULT_MIN_CONFIDENCE, Detector
-from ._errors import ConfigError, InputError, UnilingoError, setting
+from ._errors import ConfigError, InputError, UnilingoError, excerpt, setting
 from . import formats
 from ._document import INLINE_MARK, Segment, SegmentedText
 from ._frontmatter import DEFAULT_KEYS as FRONT_MATTER_KEYS
@@ -459,6 +460,21 @@ def _readable(segments: Sequence[Segment]) -> list[Segment]:
     return [segment if segment.inline is None else dataclasses.replace(segment, text=segment.inline.plain) for segment in segments]
 
 
+class _UnwritableNumber(ValueError):
+    """A number Python would write back as Infinity or NaN, which JSON readers refuse: the whole line lost to them."""
+
+
+def _finite_number(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _UnwritableNumber(f"the number {excerpt(text)} is beyond a double and would be written back as Infinity, which is not JSON")
+    return value
+
+
+def _not_json(name: str) -> float:
+    raise _UnwritableNumber(f"not JSON ({name} is Python's, not JSON's)")
+
+
 def _parse_record(raw: dict | str | bytes, fields: Sequence[str]) -> tuple[dict | None, str | None]:
     record = raw
     if isinstance(raw, bytes):
@@ -468,9 +484,11 @@ def _parse_record(raw: dict | str | bytes, fields: Sequence[str]) -> tuple[dict 
             return None, f"not UTF-8 (byte {error.start + 1} is {raw[error.start]:#04x})"
     if isinstance(raw, str):
         try:
-            record = json.loads(raw)
+            record = json.loads(raw, parse_float=_finite_number, parse_constant=_not_json)
         except json.JSONDecodeError as error:
             return None, f"not JSON ({error.msg} at column {error.colno})"
+        except _UnwritableNumber as error:
+            return None, str(error)
         except ValueError:  # valid JSON that Python declines to convert, a denial-of-service guard
             return None, f"a number of more than {sys.get_int_max_str_digits()} digits, more than Python reads"
         except RecursionError:
