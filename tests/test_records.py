@@ -164,6 +164,14 @@ def test_a_number_that_would_be_written_back_as_infinity_is_a_bad_record_kept_as
     assert out[:2] == lines[:2] and out[2]["n"] == 0.5
 
 
+def test_a_name_given_twice_is_a_bad_record_rather_than_its_first_value_lost(normalizer):
+    lines = ['{"text": "Niemand wurde verletzt.", "note": {"by": "a", "by": "b"}}', '{"text": "Niemand wurde verletzt."}']
+    bad = []
+    out = list(normalizer.normalize_records(lines, ["text"], on_error="keep", on_bad_record=lambda *b: bad.append(b)))
+    assert bad == [(1, "the name 'by' is given twice in one object; only its last value would be kept")]
+    assert out[0] == lines[0] and out[1]["text"] == "Nobody was injured."
+
+
 def test_cli_jsonl_passes_a_lone_surrogate_in_another_field_through_escaped(tmp_path):
     line = '{"text": "Niemand wurde verletzt.", "note": "\\ud800 \\u00e4"}'
     result = CliRunner().invoke(cli, ["translate", "--jsonl", "--field", "text", "-", "--models", str(FIXTURE_MODELS)], input=line + "\n")

@@ -8,7 +8,7 @@ import math
 import os
 import sys
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence, Union
+from typing import Any, Callable, Iterable, Iterator, Sequence, Union
 
 from ._align import word_alignment
 from ._decision import UNVERIFIED_REASON, Action, Rejection, Why
@@ -460,19 +460,31 @@ def _readable(segments: Sequence[Segment]) -> list[Segment]:
     return [segment if segment.inline is None else dataclasses.replace(segment, text=segment.inline.plain) for segment in segments]
 
 
-class _UnwritableNumber(ValueError):
-    """A number Python would write back as Infinity or NaN, which JSON readers refuse: the whole line lost to them."""
+class _NotWrittenBackAsRead(ValueError):
+    """JSON that Python would write back otherwise: a number as Infinity or NaN, which JSON readers refuse, or a
+    name given twice, of which only the last value would be kept."""
 
 
 def _finite_number(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
-        raise _UnwritableNumber(f"the number {excerpt(text)} is beyond a double and would be written back as Infinity, which is not JSON")
+        raise _NotWrittenBackAsRead(f"the number {excerpt(text)} is beyond a double and would be written back as Infinity, which is not JSON")
     return value
 
 
+def _object(pairs: list[tuple[str, Any]]) -> dict:
+    record = dict(pairs)
+    if len(record) < len(pairs):
+        seen: set[str] = set()
+        for name, _ in pairs:
+            if name in seen:
+                raise _NotWrittenBackAsRead(f"the name {excerpt(name)} is given twice in one object; only its last value would be kept")
+            seen.add(name)
+    return record
+
+
 def _not_json(name: str) -> float:
-    raise _UnwritableNumber(f"not JSON ({name} is Python's, not JSON's)")
+    raise _NotWrittenBackAsRead(f"not JSON ({name} is Python's, not JSON's)")
 
 
 def _parse_record(raw: dict | str | bytes, fields: Sequence[str]) -> tuple[dict | None, str | None]:
@@ -484,10 +496,10 @@ def _parse_record(raw: dict | str | bytes, fields: Sequence[str]) -> tuple[dict 
             return None, f"not UTF-8 (byte {error.start + 1} is {raw[error.start]:#04x})"
     if isinstance(raw, str):
         try:
-            record = json.loads(raw, parse_float=_finite_number, parse_constant=_not_json)
+            record = json.loads(raw, parse_float=_finite_number, parse_constant=_not_json, object_pairs_hook=_object)
         except json.JSONDecodeError as error:
             return None, f"not JSON ({error.msg} at column {error.colno})"
-        except _UnwritableNumber as error:
+        except _NotWrittenBackAsRead as error:
             return None, str(error)
         except ValueError:  # valid JSON that Python declines to convert, a denial-of-service guard
             return None, f"a number of more than {sys.get_int_max_str_digits()} digits, more than Python reads"
