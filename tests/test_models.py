@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from unilingo import ConfigError, InputError, load_models
+from unilingo import ConfigError, InputError, Normalizer, load_models
 from unilingo._models import default_models_path, parse_models
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -72,6 +72,12 @@ def test_bad_lines_name_the_line(text, message):
 def test_a_form_feed_or_line_separator_does_not_end_a_models_file_line():
     with pytest.raises(ConfigError, match=r"^<models>:2: expected 'source target model'.*got 'de en a/b\\u2028nl en c/d'"):
         parse_models("# models\x0c\nde en a/b\u2028nl en c/d", base=Path("/"))
+
+
+def test_a_source_language_langid_does_not_know_names_its_models_file_line(tmp_path):
+    (tmp_path / "models.txt").write_text("# models\nxx en owner/opus-mt-xx-en\nxx fr owner/opus-mt-xx-fr\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"models.txt:2: unknown language 'xx'"):
+        Normalizer(models=tmp_path / "models.txt", cache=False)
 
 
 def test_missing_models_file_is_an_input_error(tmp_path):

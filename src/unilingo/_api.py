@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence, Union
 
 from ._align import word_alignment
 from ._decision import UNVERIFIED_REASON, Action, Rejection, Why
-from ._detect import DEFAULT_LOOK_ALIKES, DEFAULT_MIN_CONFIDENCE, Detector
+from ._detect import DEFAULT_LOOK_ALIKES, DEFAULT_MIN_CONFIDENCE, Detector, known_languages
 from ._errors import ConfigError, InputError, UnilingoError, excerpt, setting
 from . import formats
 from ._document import INLINE_MARK, Segment, SegmentedText
@@ -91,6 +91,11 @@ class Normalizer:
         self.glossary = glossary if isinstance(glossary, Glossary) or glossary is None else load_glossary(glossary)
         self.front_matter_keys = tuple(front_matter_keys)
         self.target = target
+        known = set(known_languages())
+        # The detector's own check names the code alone; a models-file line is named here, for the user to find it.
+        for spec in self.models.specs:
+            if spec.target == target and spec.source not in known:
+                raise ConfigError(f"{spec.origin}: unknown language {spec.source!r}: use an ISO 639-1 code langid knows, such as 'de'")
         memory = None if cache is False else TranslationMemory(None if cache is True else Path(cache))
         self.detector = Detector(
             target,
