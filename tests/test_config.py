@@ -94,9 +94,12 @@ def test_a_models_file_a_configuration_names_cannot_reach_outside_its_folder(rep
     [
         ('targett = "en"\n', "unknown key 'targett'"),
         ('target = "English"\n', "bad value for 'target'"),
+        ('target = "xx"\n', "bad value for 'target': 'xx' is not a language unilingo knows"),
+        ('also-detect = ["nl", "qq"]\n', "bad value for 'also-detect': 'qq' is not a language unilingo knows"),
         ("min-confidence = 2\n", "bad value for 'min-confidence': expected a number between 0 and 1"),
         ('keep-original = "both"\n', "bad value for 'keep-original': expected one of sidecar, inline, none"),
         ('exclude = "drafts"\n', "bad value for 'exclude': expected a list of strings"),
+        ('glossary = "terms\\u0000.tsv"\n', "bad value for 'glossary': a file name cannot hold a NUL character"),
         ("target = \n", "is not valid TOML"),
         ("a = " + "[" * 100_000 + "]" * 100_000 + "\n", "nests deeper than a configuration file ever does"),
         ("a = " + "{b = " * 100_000 + "}" * 100_000 + "\n", "nests deeper than a configuration file ever does"),
@@ -167,6 +170,16 @@ def test_only_a_regular_file_is_read_even_from_the_command_line(repo, monkeypatc
     assert result.exit_code == 3, result.output
     assert f"{what} {named} is not a regular file" in result.output
     assert secret not in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("key, what", [("models", "models file"), ("glossary", "glossary")])
+def test_a_folder_named_as_a_settings_file_is_refused_as_not_a_regular_file(repo, key, what):
+    (repo / "docs" / "terms").mkdir()
+    (repo / "docs" / ".unilingo.toml").write_text(f'{key} = "terms"\n', encoding="utf-8")
+    models = [] if key == "models" else ["--models", repo / "models" / "models.txt"]
+    result = run("check", *models, repo / "docs" / "news.md")
+    assert result.exit_code == 3, result.output
+    assert f"{what} {(repo / 'docs' / 'terms').resolve()} is not a regular file" in result.output
 
 
 def test_a_fifo_is_refused_without_waiting_for_a_writer(repo):

@@ -60,6 +60,18 @@ def test_threads_fill_the_engine_only_where_the_user_left_them_open():
     assert Settings.from_keywords({"engine": given}, threads=3).normalizer["engine"] == given
 
 
+def test_a_missing_field_among_columns_named_by_numbers_is_named(settings):
+    frame = pandas.DataFrame({0: ["Die Polizei sucht nach Zeugen."], "title": ["x"]})
+    with pytest.raises(ConfigError, match="no column 'body' to normalize: the columns are 0, title"):
+        normalize_frame(frame, ["body"], settings)
+
+
+def test_a_field_that_names_two_columns_is_refused_rather_than_every_row_dropped(settings):
+    frame = pandas.DataFrame([["Die Polizei sucht nach Zeugen.", "Niemand wurde verletzt."]], columns=["body", "body"])
+    with pytest.raises(ConfigError, match="2 columns are named 'body': rename or drop all but the one to normalize"):
+        normalize_frame(frame, ["body"], settings)
+
+
 def test_an_unknown_setting_names_itself():
     with pytest.raises(ConfigError, match="unknown setting 'modles'"):
         Settings.from_keywords({"modles": "x"})

@@ -9,7 +9,7 @@ from markdown_it import MarkdownIt
 from test_commonmark import structure
 
 from conftest import FIXTURE_MODELS
-from unilingo import Normalizer
+from unilingo import ConfigError, Normalizer
 from unilingo._glossary import Glossary, load_glossary
 from unilingo._translate import Translation
 
@@ -153,6 +153,15 @@ def test_a_byte_order_mark_does_not_hide_the_first_term(tmp_path):
     path = tmp_path / "terms.tsv"
     path.write_bytes("\ufeffFirefox\tthe browser\nChrome\n".encode("utf-8"))
     assert load_glossary(path).terms == {"Firefox": "the browser", "Chrome": "Chrome"}
+
+
+def test_only_line_ends_end_a_line_not_a_form_feed_or_line_separator(tmp_path):
+    path = tmp_path / "terms.tsv"
+    path.write_text("# page 1\x0c\nFirefox\x0cNightly\tthe browser\r\nA\u2028B\rChrome\n \tbad\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=f"^{path}:5: expected 'term'"):
+        load_glossary(path)
+    path.write_text("# page 1\x0c\nFirefox\x0cNightly\tthe browser\r\nA\u2028B\rChrome\n", encoding="utf-8")
+    assert load_glossary(path).terms == {"Firefox\x0cNightly": "the browser", "A\u2028B": "A\u2028B", "Chrome": "Chrome"}
 
 
 def test_many_terms_cost_a_lookup_per_word(echoing):

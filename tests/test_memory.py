@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import FIXTURE_MODEL, FIXTURE_MODELS, heavy_modules_after
-from unilingo import Normalizer, load_models
+from unilingo import ConfigError, Normalizer, load_models
 from unilingo._cli import cli
 from unilingo._engines import EngineOptions
 from unilingo._memory import TranslationMemory
@@ -306,3 +306,8 @@ def test_language_guesses_are_remembered_so_a_recheck_runs_no_language_model(tmp
     monkeypatch.setattr(other.detector._scorer, "guess_many", refuse)
     with pytest.raises(AssertionError, match="ran again"):
         other.detect(text, "markdown")
+
+
+def test_a_nul_in_the_memorys_file_name_is_a_config_error_up_front():
+    with pytest.raises(ConfigError, match="a file name cannot hold a NUL character"):
+        Normalizer(models=FIXTURE_MODELS, cache="memory\0.sqlite3")

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from unilingo import ConfigError, InputError, load_models
+from unilingo import ConfigError, InputError, Normalizer, load_models
 from unilingo._models import default_models_path, parse_models
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -58,6 +58,10 @@ def test_comments_and_blank_lines_are_ignored():
         ("# c\nDeutsch en a/b", r"<models>:2: 'Deutsch' is not a language code"),
         ("de de a/b", r"source and target are both 'de'"),
         ("de en a/b\nde en c/d", r"<models>:2: a second model for de -> en"),
+        ("de en " + "a" * 5000, r"<models>:1: 'a{40}'\.\.\. cannot be a model folder: File name too long"),
+        ("de en ./my models/opus-mt-de-en", r"<models>:1: the model '\./my models/opus-mt-de-en' holds a space, which separates fields"),
+        ("de en ./my models x quantize=none", r"<models>:1: the model '\./my models x quantize=none' holds a space"),
+        ("de en ./a\0b", r"<models>:1: '\./a\\x00b' cannot be a model folder: it holds a NUL character"),
     ],
 )
 def test_bad_lines_name_the_line(text, message):
@@ -65,9 +69,25 @@ def test_bad_lines_name_the_line(text, message):
         parse_models(text, base=Path("/"))
 
 
+def test_a_form_feed_or_line_separator_does_not_end_a_models_file_line():
+    with pytest.raises(ConfigError, match=r"^<models>:2: expected 'source target model'.*got 'de en a/b\\u2028nl en c/d'"):
+        parse_models("# models\x0c\nde en a/b\u2028nl en c/d", base=Path("/"))
+
+
+def test_a_source_language_langid_does_not_know_names_its_models_file_line(tmp_path):
+    (tmp_path / "models.txt").write_text("# models\nxx en owner/opus-mt-xx-en\nxx fr owner/opus-mt-xx-fr\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"models.txt:2: unknown language 'xx'"):
+        Normalizer(models=tmp_path / "models.txt", cache=False)
+
+
 def test_missing_models_file_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="does not exist: pass models=PATH or set UNILINGO_MODELS"):
         load_models(tmp_path / "nope.txt")
+
+
+def test_a_nul_in_the_models_files_name_is_an_input_error():
+    with pytest.raises(InputError, match="a file name cannot hold a NUL character"):
+        load_models("models\0.txt")
 
 
 def test_a_line_may_name_the_models_quantization():

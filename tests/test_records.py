@@ -2,6 +2,7 @@
 
 import io
 import json
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -99,6 +100,12 @@ def test_cli_field_needs_jsonl(tmp_path):
     assert result.exit_code == 2 and "--field goes with --jsonl" in result.output
 
 
+def test_cli_report_is_refused_with_jsonl_rather_than_left_unwritten(tmp_path):
+    result = CliRunner().invoke(cli, ["translate", "--jsonl", "--field", "text", "--report", str(tmp_path / "r.json"), "-"], input="{}\n")
+    assert result.exit_code == 2 and "--report goes with documents" in result.output
+    assert not (tmp_path / "r.json").exists()
+
+
 @pytest.mark.parametrize("taken", ["text_original", "unilingo"])
 def test_a_record_holding_a_field_unilingo_writes_is_bad_not_overwritten(normalizer, taken):
     records = [{"id": 1, "text": "Der Eintritt ist frei.", taken: "mine"}, {"id": 2, "text": "Niemand wurde verletzt."}]
@@ -133,6 +140,36 @@ def test_a_field_with_a_lone_surrogate_is_a_bad_record(normalizer):
     out = list(normalizer.normalize_records(lines, ["text"], on_bad_record=lambda *b: bad.append(b)))
     assert bad == [(1, "field 'text' holds a lone surrogate (U+D800), which is not valid Unicode")]
     assert [record["text"] for record in out] == ["Nobody was injured."]
+
+
+def test_a_record_python_declines_to_read_is_a_bad_record_not_a_crash(normalizer):
+    lines = ['{"text": "x", "n": ' + "1" * 5000 + "}", "[" * 100_000, '{"text": "Niemand wurde verletzt."}']
+    bad = []
+    out = list(normalizer.normalize_records(lines, ["text"], on_error="keep", on_bad_record=lambda *b: bad.append(b)))
+    assert bad == [
+        (1, f"a number of more than {sys.get_int_max_str_digits()} digits, more than Python reads"),
+        (2, "nested deeper than Python's JSON reader follows"),
+    ]
+    assert out[:2] == lines[:2] and out[2]["text"] == "Nobody was injured."
+
+
+def test_a_number_that_would_be_written_back_as_infinity_is_a_bad_record_kept_as_it_was(normalizer):
+    lines = ['{"text": "Niemand wurde verletzt.", "n": 1e999}', '{"text": "x", "n": NaN}', '{"text": "Niemand wurde verletzt.", "n": 0.5}']
+    bad = []
+    out = list(normalizer.normalize_records(lines, ["text"], on_error="keep", on_bad_record=lambda *b: bad.append(b)))
+    assert bad == [
+        (1, "the number '1e999' is beyond a double and would be written back as Infinity, which is not JSON"),
+        (2, "not JSON (NaN is Python's, not JSON's)"),
+    ]
+    assert out[:2] == lines[:2] and out[2]["n"] == 0.5
+
+
+def test_a_name_given_twice_is_a_bad_record_rather_than_its_first_value_lost(normalizer):
+    lines = ['{"text": "Niemand wurde verletzt.", "note": {"by": "a", "by": "b"}}', '{"text": "Niemand wurde verletzt."}']
+    bad = []
+    out = list(normalizer.normalize_records(lines, ["text"], on_error="keep", on_bad_record=lambda *b: bad.append(b)))
+    assert bad == [(1, "the name 'by' is given twice in one object; only its last value would be kept")]
+    assert out[0] == lines[0] and out[1]["text"] == "Nobody was injured."
 
 
 def test_cli_jsonl_passes_a_lone_surrogate_in_another_field_through_escaped(tmp_path):

@@ -288,6 +288,12 @@ def test_bad_engine_options(field, value):
         EngineOptions(**{field: value})
 
 
+@pytest.mark.parametrize("ratio", [float("nan"), float("inf"), -1.0])
+def test_an_output_ratio_that_is_no_finite_cap_is_refused_up_front(ratio):
+    with pytest.raises(ConfigError, match="output ratio must be a finite number of at least 0"):
+        Normalizer(models=FIXTURE_MODELS, cache=False, generation=Generation(output_ratio=ratio))
+
+
 def _install_in_hf_cache(repo_id: str) -> None:
     """Lay the fixture out as `huggingface_hub` stores a downloaded snapshot."""
     cache = Path(os.environ["HF_HOME"]) / "hub" / ("models--" + repo_id.replace("/", "--"))
@@ -333,6 +339,24 @@ def test_missing_local_folder(tmp_path):
     table = parse_models("de en ./gone", base=tmp_path, path="m.txt")
     with pytest.raises(ModelError, match=re.escape(f"model folder {tmp_path / 'gone'}") + ".*m.txt:1"):
         Translator(table).translate("de", "en", ["Hallo"])
+
+
+@pytest.mark.parametrize("backend", ["ctranslate2", "transformers"])
+@pytest.mark.parametrize("lost", ["config.json", "vocab.json", "target.spm"])
+def test_a_local_folder_missing_a_model_file_names_it(tmp_path, backend, lost):
+    shutil.copytree(FIXTURE_MODEL, tmp_path / "model")
+    (tmp_path / "model" / lost).unlink()
+    table = parse_models("de en ./model", base=tmp_path, path="m.txt")
+    with pytest.raises(ModelError, match=re.escape(f"cannot load model ./model (m.txt:1): {tmp_path / 'model'} has no {lost}; give a MarianMT model")):
+        Translator(table, engine=EngineOptions(backend)).translate("de", "en", ["Hallo"])
+
+
+def test_a_cache_folder_that_is_a_file_is_named_as_where_the_converted_model_cannot_be_written(tmp_path, monkeypatch):
+    (tmp_path / "cache").write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("UNILINGO_CACHE_DIR", str(tmp_path / "cache"))
+    translator = Translator(load_models(FIXTURE_MODELS), engine=EngineOptions("ctranslate2"))
+    with pytest.raises(ModelError, match=re.escape(f"cannot write the CTranslate2 model to {tmp_path / 'cache' / 'ctranslate2'}")):
+        translator.translate("de", "en", ["Hallo"])
 
 
 def test_missing_transformers_names_its_extra_and_the_installed_backend(monkeypatch):

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import os
+import sys
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence, Union
+from typing import Any, Callable, Iterable, Iterator, Sequence, Union
 
 from ._align import word_alignment
 from ._decision import UNVERIFIED_REASON, Action, Rejection, Why
-from ._detect import DEFAULT_LOOK_ALIKES, DEFAULT_MIN_CONFIDENCE, Detector
-from ._errors import ConfigError, InputError, UnilingoError, setting
+from ._detect import DEFAULT_LOOK_ALIKES, DEFAULT_MIN_CONFIDENCE, Detector, known_languages
+from ._errors import ConfigError, InputError, UnilingoError, excerpt, setting
 from . import formats
 from ._document import INLINE_MARK, Segment, SegmentedText
 from ._frontmatter import DEFAULT_KEYS as FRONT_MATTER_KEYS
@@ -82,10 +84,18 @@ class Normalizer:
             raise ConfigError(f"batch tokens must be at least 1, got {batch_tokens}")
         if generation.num_beams is not None and generation.num_beams < 1:
             raise ConfigError(f"number of beams must be at least 1, got {generation.num_beams}")
+        # NaN or infinity would reach int() in the output cap, at the first batch, as a ValueError.
+        if not 0 <= generation.output_ratio < float("inf"):
+            raise ConfigError(f"output ratio must be a finite number of at least 0, got {generation.output_ratio}")
         self.models = models if isinstance(models, ModelTable) else load_models(models)
         self.glossary = glossary if isinstance(glossary, Glossary) or glossary is None else load_glossary(glossary)
         self.front_matter_keys = tuple(front_matter_keys)
         self.target = target
+        known = set(known_languages())
+        # The detector's own check names the code alone; a models-file line is named here, for the user to find it.
+        for spec in self.models.specs:
+            if spec.target == target and spec.source not in known:
+                raise ConfigError(f"{spec.origin}: unknown language {spec.source!r}: use an ISO 639-1 code langid knows, such as 'de'")
         memory = None if cache is False else TranslationMemory(None if cache is True else Path(cache))
         self.detector = Detector(
             target,
@@ -455,6 +465,33 @@ def _readable(segments: Sequence[Segment]) -> list[Segment]:
     return [segment if segment.inline is None else dataclasses.replace(segment, text=segment.inline.plain) for segment in segments]
 
 
+class _NotWrittenBackAsRead(ValueError):
+    """JSON that Python would write back otherwise: a number as Infinity or NaN, which JSON readers refuse, or a
+    name given twice, of which only the last value would be kept."""
+
+
+def _finite_number(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotWrittenBackAsRead(f"the number {excerpt(text)} is beyond a double and would be written back as Infinity, which is not JSON")
+    return value
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict:
+    record = dict(pairs)
+    if len(record) < len(pairs):
+        seen: set[str] = set()
+        for name, _ in pairs:
+            if name in seen:
+                raise _NotWrittenBackAsRead(f"the name {excerpt(name)} is given twice in one object; only its last value would be kept")
+            seen.add(name)
+    return record
+
+
+def _not_json(name: str) -> float:
+    raise _NotWrittenBackAsRead(f"not JSON ({name} is Python's, not JSON's)")
+
+
 def _parse_record(raw: dict | str | bytes, fields: Sequence[str]) -> tuple[dict | None, str | None]:
     record = raw
     if isinstance(raw, bytes):
@@ -464,9 +501,15 @@ def _parse_record(raw: dict | str | bytes, fields: Sequence[str]) -> tuple[dict 
             return None, f"not UTF-8 (byte {error.start + 1} is {raw[error.start]:#04x})"
     if isinstance(raw, str):
         try:
-            record = json.loads(raw)
+            record = json.loads(raw, parse_float=_finite_number, parse_constant=_not_json, object_pairs_hook=_object)
         except json.JSONDecodeError as error:
             return None, f"not JSON ({error.msg} at column {error.colno})"
+        except _NotWrittenBackAsRead as error:
+            return None, str(error)
+        except ValueError:  # valid JSON that Python declines to convert, a denial-of-service guard
+            return None, f"a number of more than {sys.get_int_max_str_digits()} digits, more than Python reads"
+        except RecursionError:
+            return None, "nested deeper than Python's JSON reader follows"
     if not isinstance(record, dict):
         return None, f"not a JSON object but {type(record).__name__}"
     for field in fields:

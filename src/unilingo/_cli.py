@@ -90,6 +90,9 @@ def translate(paths, output, format, report, quiet, jsonl, fields, on_error, **o
     if jsonl:
         if any(Path(path).is_dir() for path in paths):
             raise click.UsageError("--jsonl takes files or -, not folders")
+        if report:
+            # Left unwritten, a report asked for would go missing without a word.
+            raise click.UsageError("--report goes with documents; with --jsonl each record's 'unilingo' field holds its decisions")
         for settings, grouped in configured(jobs, options):
             for job in grouped:
                 _translate_jsonl(normalizers.get(settings), job, list(fields), format, on_error, quiet)

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Collection, Iterable, Iterator
 
+from ._detect import known_languages
 from ._errors import ConfigError, InputError, excerpt
 from ._models import MIB, load_models, read_settings_file
 from ._settings import CONFIG_KEYS, Kind, Setting
@@ -36,10 +37,21 @@ def _string(value: Any) -> str:
     return value
 
 
+def _file(value: Any) -> str:
+    value = _string(value)
+    # No file system takes one, and pathlib raises a bare ValueError on it.
+    if "\0" in value:
+        raise ValueError("a file name cannot hold a NUL character")
+    return value
+
+
 def _language(value: Any) -> str:
     value = _string(value)
     if not (2 <= len(value) <= 3 and value.isalpha() and value.islower()):
         raise ValueError(f"{excerpt(value)} is not a language code such as 'en'")
+    # Checked here too, so that the error names this file and key: the detector's own check names neither.
+    if value not in known_languages():
+        raise ValueError(f"{excerpt(value)} is not a language unilingo knows; use an ISO 639-1 code such as 'en' or 'de'")
     return value
 
 
@@ -71,7 +83,7 @@ def _choice(choices: tuple[str, ...]) -> Callable[[Any], str]:
 # How a configuration file's value of each kind is checked and read.
 _READERS: dict[Kind, Callable[[Setting], Callable[[Any], Any]]] = {
     Kind.LANGUAGE: lambda setting: _language,
-    Kind.FILE: lambda setting: _string,
+    Kind.FILE: lambda setting: _file,
     Kind.CHOICE: lambda setting: _choice(setting.choices),
     Kind.CONFIDENCE: lambda setting: _confidence,
     Kind.LANGUAGES: lambda setting: _languages,

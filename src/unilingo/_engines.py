@@ -376,8 +376,9 @@ def _convert(folder: str, converted: Path, quantization: str | None) -> None:
 
     partial = converted.with_name(converted.name + f".partial-{os.getpid()}")
     shutil.rmtree(partial, ignore_errors=True)
-    partial.parent.mkdir(parents=True, exist_ok=True)
     try:
+        # Inside the try: a cache folder that is a file or read-only is a folder unilingo cannot write, not a bad model.
+        partial.parent.mkdir(parents=True, exist_ok=True)
         convert_marian(folder, partial, quantization)
         os.replace(partial, converted)
     except OSError as error:

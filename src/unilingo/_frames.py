@@ -86,7 +86,11 @@ def output_columns(columns: Sequence[str], fields: Sequence[str]) -> list[str]:
     """The columns of a normalized frame: the input's, then ``<field>_original`` for each field, then the summary."""
     missing = [name for name in fields if name not in columns]
     if missing:
-        raise ConfigError(f"no column {missing[0]!r} to normalize: the columns are {', '.join(columns)}")
+        raise ConfigError(f"no column {missing[0]!r} to normalize: the columns are {', '.join(map(str, columns))}")
+    # Spark keeps both of a join's same-named columns: each row's field would be two values, none of them a string.
+    doubled = [name for name in fields if columns.count(name) > 1]
+    if doubled:
+        raise ConfigError(f"{columns.count(doubled[0])} columns are named {doubled[0]!r}: rename or drop all but the one to normalize")
     added = [f"{name}_original" for name in fields] + [SUMMARY_FIELD]
     taken = [name for name in added if name in columns]
     if taken:

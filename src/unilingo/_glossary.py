@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from ._errors import ConfigError
-from ._models import MIB, read_settings_file
+from ._models import MIB, read_settings_file, settings_lines
 
 # Far above any real glossary: a bound on what a wrong or hostile path makes unilingo read.
 GLOSSARY_LIMIT = 16 * MIB
@@ -74,7 +74,7 @@ def _is_word(char: str) -> bool:
 def load_glossary(path: str | os.PathLike[str]) -> Glossary:
     text = read_settings_file(path, "glossary", GLOSSARY_LIMIT)
     terms: dict[str, str] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(settings_lines(text), start=1):
         if not line.strip() or line.startswith("#"):
             continue
         term, _, translation = line.partition("\t")

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from ._errors import OutputError
+from ._errors import ConfigError, OutputError
 
 CACHE_DIR_ENV = "UNILINGO_CACHE_DIR"
 MEMORY_FILE = "translations.sqlite3"
@@ -93,6 +93,9 @@ class TranslationMemory:
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:
         self.path = Path(path) if path is not None else default_memory_path()
+        # sqlite3 and pathlib raise a bare ValueError on it, at the first lookup; only Python can pass one.
+        if "\0" in str(self.path):
+            raise ConfigError(f"translation memory {self.path}: a file name cannot hold a NUL character")
         self.busy_timeout = busy_timeout
         self._connection: sqlite3.Connection | None = None
         self._broken = False

@@ -64,14 +64,33 @@ def load_models(path: str | os.PathLike[str] | None = None, *, within: Path | No
     return parse_models(text, base=Path(path).resolve().parent, path=path, within=within)
 
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def settings_lines(text: str) -> list[str]:
+    """The lines of a settings file as an editor numbers them.
+
+    str.splitlines also ends a line at a form feed, U+2028 and other
+    separators: a glossary term holding one became two terms, silently, and
+    every later error named the wrong line.
+    """
+    return _LINE_END.split(text)
+
+
 def parse_models(text: str, *, base: Path, path: str = "<models>", within: Path | None = None) -> ModelTable:
     specs: list[ModelSpec] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(settings_lines(text), start=1):
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
         origin = f"{path}:{number}"
         fields = line.split()
+        # A folder path with a space reads as more fields: said as such, not as a bad quantize= or line.
+        if len(fields) > 3 and "=" not in fields[3] and fields[2].startswith((".", "/", "~")):
+            raise ConfigError(
+                f"{origin}: the model {excerpt(' '.join(fields[2:]))} holds a space, which separates fields: "
+                f"rename its folder, or link to it from a path without one"
+            )
         if len(fields) not in (3, 4) or (len(fields) == 4 and not _LANGUAGE_CODE.match(fields[0])):
             raise ConfigError(
                 f"{origin}: expected 'source target model' (e.g. 'de en Helsinki-NLP/opus-mt-de-en'), got {excerpt(line)}"
@@ -103,8 +122,14 @@ def parse_models(text: str, *, base: Path, path: str = "<models>", within: Path 
 
 def _spec(source: str, target: str, name: str, base: Path, origin: str) -> ModelSpec:
     looks_like_path = name.startswith((".", "/", "~")) or name.count("/") > 1
-    folder = (base / Path(name).expanduser()).resolve()
-    if looks_like_path or folder.is_dir() or not _HUB_ID.match(name):
+    try:
+        folder = (base / Path(name).expanduser()).resolve()
+        is_folder = folder.is_dir()
+    except ValueError:  # a NUL, which no file system takes
+        raise ConfigError(f"{origin}: {excerpt(name)} cannot be a model folder: it holds a NUL character") from None
+    except OSError as error:  # is_dir passes over only "no such file"; a name too long or a folder denied raise
+        raise ConfigError(f"{origin}: {excerpt(name)} cannot be a model folder: {error.strerror}") from None
+    if looks_like_path or is_folder or not _HUB_ID.match(name):
         return ModelSpec(source, target, name, str(folder), True, origin)
     return ModelSpec(source, target, name, name, False, origin)
 
@@ -124,10 +149,14 @@ def read_settings_file(path: str | os.PathLike[str], what: str, limit: int, hint
         raise InputError(f"{what} {path} does not exist{hint}") from None
     except OSError as error:
         raise InputError(f"cannot read {what} {path}: {error.strerror}") from None
+    except ValueError:  # a NUL in the name, which os.open refuses before the file system sees it
+        raise InputError(f"cannot read {what} {path}: a file name cannot hold a NUL character") from None
+    status = os.fstat(descriptor)
+    if not stat.S_ISREG(status.st_mode):
+        # Checked before fdopen, which refuses a folder's descriptor with an OSError of its own.
+        os.close(descriptor)
+        raise InputError(f"{what} {path} is not a regular file{hint}")
     with os.fdopen(descriptor, "rb") as handle:
-        status = os.fstat(handle.fileno())
-        if not stat.S_ISREG(status.st_mode):
-            raise InputError(f"{what} {path} is not a regular file{hint}")
         if status.st_size > limit:
             raise InputError(f"{what} {path} is larger than {_size(limit)}; is it the right file?")
         try:

@@ -451,10 +451,22 @@ def _fit(text: str, engine: Engine) -> list[str]:
     return _fit(text[:half], engine) + _fit(text[half:], engine)
 
 
+# What a MarianMT model saved with save_pretrained holds besides its weights. Without one, each backend failed in
+# its own words: transformers "expected str, bytes or os.PathLike object, not NoneType" for a missing vocabulary.
+_MODEL_FILES = ("config.json", "vocab.json", "source.spm", "target.spm")
+
+
 def _local_folder(spec: ModelSpec) -> str:
-    if not Path(spec.location).is_dir():
+    folder = Path(spec.location)
+    if not folder.is_dir():
         raise ModelError(
             f"model folder {spec.location} for {spec.source} -> {spec.target} does not exist ({spec.origin}): fix the path"
+        )
+    missing = [name for name in _MODEL_FILES if not (folder / name).is_file()]
+    if missing:
+        raise ModelError(
+            f"cannot load model {spec.name} ({spec.origin}): {spec.location} has no {missing[0]}; give a MarianMT "
+            f"model saved with save_pretrained (config.json, vocab.json, source.spm, target.spm, weights)"
         )
     return spec.location
 
