@@ -236,6 +236,23 @@ def test_missing_input(tmp_path):
     assert_clean_error(run("translate", tmp_path / "nope.md", "-o", tmp_path / "out", *MODELS), 3, "nope.md does not exist")
 
 
+@pytest.mark.parametrize("command", ["translate", "detect", "check", "fix", "restore"])
+def test_a_missing_input_in_a_batch_is_reported_and_the_others_are_done(docs, tmp_path, command):
+    shutil.copy(docs / "article.md", tmp_path / "a.md")
+    if command == "restore":
+        assert run("fix", tmp_path / "a.md", *MODELS).exit_code == 1
+    out = ("-o", tmp_path / "out") if command == "translate" else ()
+    models = MODELS if command in ("translate", "fix") else ()
+    result = run(command, tmp_path / "nope.md", tmp_path / "a.md", *out, *models)
+    assert result.exit_code == 3 and "Traceback" not in result.output
+    assert f"unilingo: error: {tmp_path / 'nope.md'} does not exist" in result.stderr
+    assert "1 of 2 inputs failed; the others are done" in result.stderr
+    done = {"translate": (tmp_path / "out" / "a.md").exists(), "detect": "a.md:" in result.stdout, "check": "a.md:" in result.stdout,
+            "fix": (tmp_path / "a.md").read_text(encoding="utf-8") != (docs / "article.md").read_text(encoding="utf-8"),
+            "restore": (tmp_path / "a.md").read_text(encoding="utf-8") == (docs / "article.md").read_text(encoding="utf-8")}  # fmt: skip
+    assert done[command]
+
+
 def test_input_that_is_not_utf8(tmp_path):
     (tmp_path / "latin1.txt").write_bytes("Gr\xfc\xdfe".encode("latin-1"))
     result = run("translate", tmp_path / "latin1.txt", "-o", tmp_path / "out", *MODELS)

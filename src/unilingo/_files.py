@@ -67,7 +67,8 @@ def plan(paths: Sequence[str], output_dir: str | None, format: str = "auto", *, 
                 )
             jobs.append(_job(path, None if out is None else out / path.name, format))
         else:
-            raise InputError(f"{raw} does not exist")
+            # Reported when its turn comes, as an input that cannot be read is: the rest of the batch is done.
+            jobs.append(Job(path, None if out is None else out / path.name, _missing_format(path, format), printable(raw)))
     if not writes:
         return jobs
     if sum(job.output is None for job in jobs) > 1:
@@ -88,6 +89,13 @@ def plan(paths: Sequence[str], output_dir: str | None, format: str = "auto", *, 
             raise ConfigError(f"{seen[target]} and {job.label} would both be written to {job.output}")
         seen[target] = job.label
     return jobs
+
+
+def _missing_format(path: Path, format: str) -> str:
+    if format != "auto":
+        return format
+    known = formats.for_path(path.name)
+    return known.name if known is not None else "text"
 
 
 def _job(path: Path, output: Path | None, format: str) -> Job:
