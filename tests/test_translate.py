@@ -394,3 +394,20 @@ def test_the_model_is_made_on_the_calling_thread_and_translates_as_ever(monkeypa
     assert doc.text == (GOLDEN / "article.out.md").read_text(encoding="utf-8")
     # Not on a thread of its own that then ends: CTranslate2 decoded 5-7x slower so (Translator.load).
     assert threads == [threading.current_thread().name]
+
+
+@pytest.mark.parametrize("beams", [0, 129, 10**9])
+def test_a_beam_count_past_what_beam_search_uses_is_refused_up_front(beams):
+    with pytest.raises(ConfigError, match=f"number of beams must be from 1 to 128, got {beams}"):
+        Normalizer(models=FIXTURE_MODELS, cache=False, generation=Generation(num_beams=beams))
+
+
+def test_the_command_line_refuses_a_beam_count_of_a_billion_in_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from unilingo._cli import cli
+
+    (tmp_path / "a.md").write_text("Der Eintritt ist frei.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["translate", str(tmp_path / "a.md"), "-o", str(tmp_path / "out"), "--beams", "1000000000",
+                                      "--models", str(FIXTURE_MODELS)])  # fmt: skip
+    assert result.exit_code == 2 and "number of beams must be from 1 to 128" in result.output and not (tmp_path / "out").exists()

@@ -40,6 +40,10 @@ ON_ERROR = ("skip", "fail", "keep")
 SUMMARY_FIELD = "unilingo"
 
 
+# Every sentence decodes this many hypotheses at once: a billion spent a minute allocating before the engine failed.
+# Beam search gains nothing past a few dozen (opus-mt uses 4).
+MAX_BEAMS = 128
+
 class Normalizer:
     """Turns mixed-language documents into ``target``-language ones.
 
@@ -82,8 +86,8 @@ class Normalizer:
             raise ConfigError(f"batch size must be at least 1, got {batch_size}")
         if batch_tokens is not None and batch_tokens < 1:
             raise ConfigError(f"batch tokens must be at least 1, got {batch_tokens}")
-        if generation.num_beams is not None and generation.num_beams < 1:
-            raise ConfigError(f"number of beams must be at least 1, got {generation.num_beams}")
+        if generation.num_beams is not None and not 1 <= generation.num_beams <= MAX_BEAMS:
+            raise ConfigError(f"number of beams must be from 1 to {MAX_BEAMS}, got {generation.num_beams}")
         # NaN or infinity would reach int() in the output cap, at the first batch, as a ValueError.
         if not 0 <= generation.output_ratio < float("inf"):
             raise ConfigError(f"output ratio must be a finite number of at least 0, got {generation.output_ratio}")

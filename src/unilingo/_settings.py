@@ -111,7 +111,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("batch_tokens", Kind.COUNT, "Most padded input tokens in one model call (transformers on a CPU: also at most "
             f"{TRANSFORMERS_BEAM_TOKENS} divided by the beams). [default: {DEFAULT_BATCH_TOKENS} on a CPU, {CUDA_BATCH_TOKENS} on a GPU]",
             Group.TRANSLATION, TRANSLATING, flags=("--batch-tokens",), keyword="batch_tokens"),
-    Setting("beams", Kind.COUNT, "Beam size. [default: the model's own, 4 for opus-mt]", Group.TRANSLATION, TRANSLATING,
+    Setting("beams", Kind.COUNT, "Beam size, at most 128. [default: the model's own, 4 for opus-mt]", Group.TRANSLATION, TRANSLATING,
             flags=("--beams",), keyword="generation"),
     Setting("backend", Kind.CHOICE, "auto: ctranslate2 when installed (pip install 'unilingo[fast]'), else transformers.",
             Group.TRANSLATION, TRANSLATING, flags=("--backend",), default="auto", choices=BACKENDS, show_default=True, keyword="engine"),
