@@ -377,3 +377,14 @@ def test_an_error_advises_the_option_on_the_command_line(docs, monkeypatch):
     result = run("translate", docs / "article.md", "--backend", "ctranslate2", *MODELS)
     assert result.exit_code == 4
     assert result.output.strip().endswith("or use --backend transformers") and "\0" not in result.output
+
+
+@pytest.mark.parametrize(
+    "arguments, fragments",
+    [(["translate", "--bogus"], ["No such option '--bogus' (see '", " translate --help')"]),
+     (["nosuch"], ["No such command 'nosuch' (see '", " --help')"]),
+     (["detect", "--format", "zzz", "a.md"], ["Invalid value for '--format'"]),
+     (["fix", "-"], ["fix rewrites files in place; for standard input use 'unilingo translate -'"])],
+)  # fmt: skip
+def test_usage_errors_are_one_line_as_other_errors_are(arguments, fragments):
+    assert_clean_error(run(*arguments), 2, *fragments)
