@@ -89,6 +89,14 @@ def test_a_models_file_a_configuration_names_cannot_reach_outside_its_folder(rep
     assert "--models" in result.output and "Traceback" not in result.output
 
 
+def test_a_models_file_the_command_line_replaces_is_never_read(repo):
+    (repo / "docs" / ".unilingo.toml").write_text('models = "gone.txt"\n')
+    replaced = run("detect", repo / "docs" / "news.md", "--models", FIXTURE_MODELS)
+    assert replaced.exit_code == 0, replaced.output
+    used = run("detect", repo / "docs" / "news.md")
+    assert used.exit_code == 3 and "gone.txt" in used.output and "Traceback" not in used.output
+
+
 @pytest.mark.parametrize(
     "content, message",
     [

@@ -170,8 +170,6 @@ def _read(path: Path, table_path: tuple[str, ...]) -> Config | None:
     for key, (name, option) in _PATH_KEYS.items():
         if name in values:
             values[name] = _inside(path.parent, values[name], f"{where}: {key!r}", option)
-    if "models" in values:
-        load_models(values["models"], within=path.parent.resolve())
     return Config(path, values)
 
 
@@ -211,4 +209,8 @@ def configured(jobs: Iterable, options: dict[str, Any], given: Collection[str]) 
         for name, value in config.values.items():
             if name in settings and name not in given:
                 settings[name] = value
+        if "models" in config.values and "models" not in given:
+            # Read only where it applies (a models file the command line replaces is never opened), and held to
+            # the configuration's folder: the model folders it names must lie there too.
+            load_models(config.values["models"], within=config.path.parent.resolve())
         yield settings, grouped
