@@ -18,7 +18,7 @@ from typing import NamedTuple
 # The tag names that are formatting, by format; their kinds are the lowercase names.
 SRT_FORMATTING = ("i", "b", "u", "s", "font")
 VTT_FORMATTING = ("i", "b", "u", "c", "v", "lang", "ruby")
-_SRT_TAG = re.compile(r"<(/?)(i|b|u|s|font)(?:[ \t][^<>\r\n]*)?>|\{\\[^{}\r\n]*\}", re.IGNORECASE)
+SRT_TAG = re.compile(r"<(/?)(i|b|u|s|font)(?:[ \t][^<>\r\n]*)?>|\{\\[^{}\r\n]*\}", re.IGNORECASE)
 # A WebVTT tag: its name, classes, annotation; or a timestamp tag.
 _VTT_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)(?:\.[^\s.<>&]+)*(?:[ \t][^<>\r\n]*)?>|<\d[\d:.]*>")
 # A tag or a character reference, one pass over the text.
@@ -38,7 +38,7 @@ def tokens(text: str, start: int, end: int, vtt: bool) -> list[Token]:
     """The tokens of ``text[start:end]``, one cue's text (or one line of it), tags paired within it."""
     found: list[Token] = []
     position = start
-    for match in (_VTT_MARKUP if vtt else _SRT_TAG).finditer(text, start, end):
+    for match in (_VTT_MARKUP if vtt else SRT_TAG).finditer(text, start, end):
         if match.start() < position:
             continue  # inside ruby text, taken whole
         _text(text, position, match.start(), found)

@@ -19,7 +19,7 @@ from ..._errors import InputError
 from ..._document import Segment
 from ..._lines import line_start
 from ._cues import parse
-from ._markup import _SRT_TAG, tokens
+from ._markup import SRT_TAG, tokens
 
 # The usual limit of characters per subtitle line (Netflix, BBC, EBU guidelines).
 LINE_WIDTH = 42
@@ -183,7 +183,7 @@ def _tags(text: str, vtt: bool) -> list[str]:
     found = [text[token.start : token.end] for token in tokens(text, 0, len(text), vtt) if token.kind not in ("text", "char")]
     if not vtt:
         # Players and web pages that show SubRip read HTML in it ("<img src=x onerror=...>"), not only SubRip's own tags.
-        found += [tag.group() for tag in _HTML_TAG.finditer(text) if not _SRT_TAG.fullmatch(tag.group())]
+        found += [tag.group() for tag in _HTML_TAG.finditer(text) if not SRT_TAG.fullmatch(tag.group())]
     return sorted(found)
 
 
