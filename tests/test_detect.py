@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pytest
 
@@ -503,6 +504,48 @@ def test_a_langid_cache_header_unilingo_did_not_write_is_unpacked_again_never_un
         _langid._load_packed.cache_clear()
     assert again.languages == written.languages and again.log_priors == written.log_priors
     assert json.loads((again.folder / "model.json").read_text(encoding="utf-8"))["languages"] == list(written.languages)
+
+
+def test_environments_with_the_same_py3langid_share_one_unpacking(tmp_path, monkeypatch):
+    import importlib.util
+    import os
+    import shutil
+    from types import SimpleNamespace
+
+    from unilingo import _langid
+
+    installed = Path(importlib.util.find_spec("py3langid").submodule_search_locations[0]) / "data" / "model.npz.xz"
+    monkeypatch.setenv("UNILINGO_CACHE_DIR", str(tmp_path / "cache"))
+    names = []
+    for environment, written_at in (("hook", 1_000_000_000), ("project", 1_700_000_000)):
+        (tmp_path / environment / "data").mkdir(parents=True)
+        shutil.copy(installed, tmp_path / environment / "data" / "model.npz.xz")
+        os.utime(tmp_path / environment / "data" / "model.npz.xz", (written_at, written_at))
+        spec = SimpleNamespace(submodule_search_locations=[str(tmp_path / environment)])
+        monkeypatch.setattr(_langid.importlib.util, "find_spec", lambda name, spec=spec: spec)
+        names.append(_langid._cache_folder().name)
+    assert names[0] == names[1]
+
+
+def test_an_unpacking_another_environment_still_uses_is_kept(tmp_path):
+    import os
+    import time
+
+    from unilingo._langid import _remove_older_unpackings
+
+    kept = tmp_path / "py3langid-00000000000000aa-arrays-4"
+    month = 31 * 24 * 3600
+    folders = {
+        "py3langid-00000000000000bb-arrays-4": 0,  # another py3langid, used today: kept
+        "py3langid-00000000000000cc-arrays-4": month,  # another, unused for a month: removed
+        "py3langid-00000000000000aa-arrays-3": 0,  # this model in an older layout: removed
+        "py3langid-4586720-1796300061353653964-arrays-4": 0,  # named as before by size and time: removed
+    }
+    for name, age in [(kept.name, 0), *folders.items()]:
+        (tmp_path / name).mkdir()
+        os.utime(tmp_path / name, (time.time() - age, time.time() - age))
+    _remove_older_unpackings(kept)
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted([kept.name, "py3langid-00000000000000bb-arrays-4"])
 
 
 # Issue "Router v2": the first name read all 139 of py3langid's columns

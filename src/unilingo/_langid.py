@@ -15,13 +15,16 @@ py3langid scores it.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import math
 import mmap
 import os
+import re
 import shutil
 import threading
+import time
 import unicodedata
 from array import array
 from dataclasses import dataclass
@@ -73,6 +76,7 @@ def langid_model() -> LangidModel:
     folder = _cache_folder()
     try:
         languages, log_priors, typecodes = _read_header(folder / _HEADER)
+        _mark_used(folder)
         return LangidModel(folder, languages, log_priors, *map(_mapped, (folder / name for name in _AUTOMATON), typecodes))
     except (OSError, KeyError, TypeError, ValueError):
         pass  # not written yet, or damaged: unpack again
@@ -149,14 +153,41 @@ def _unpack(folder: Path) -> LangidModel:
 
 
 def _remove_older_unpackings(kept: Path) -> None:
-    """Earlier layouts and py3langid versions' unpacked models (about 90 MB each), and langid's before them."""
+    """Unpackings no installation uses any more (about 90 MB each), and langid's pickles before them.
+
+    Another py3langid's unpacking may belong to another environment sharing
+    the cache (a pre-commit hook's and a project's): removed while in use, the
+    two would unpack again in turn, a second each run. So only those of this
+    model in another layout, and any not used for _UNUSED_SECONDS, go.
+    """
+    digest = kept.name.split("-")[1]
+    now = time.time()
     for stale in [*kept.parent.glob("py3langid-*-arrays-*"), *kept.parent.glob("langid-*.pickle")]:
         if stale == kept:
             continue
-        if stale.is_dir():
-            shutil.rmtree(stale, ignore_errors=True)
-        else:
-            stale.unlink(missing_ok=True)
+        try:
+            unused = now - stale.stat().st_mtime > _UNUSED_SECONDS
+        except OSError:
+            continue
+        if stale.name.startswith(f"py3langid-{digest}-") or not _CURRENT_NAME.fullmatch(stale.name) or unused:
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+            else:
+                stale.unlink(missing_ok=True)
+
+
+# An unpacking is marked used (its folder's time) at most once a day, and removed by another after a month unused.
+_USED_MARK_SECONDS = 24 * 3600
+_UNUSED_SECONDS = 30 * 24 * 3600
+_CURRENT_NAME = re.compile(r"py3langid-[0-9a-f]{16}-arrays-\d+")
+
+
+def _mark_used(folder: Path) -> None:
+    try:
+        if time.time() - folder.stat().st_mtime > _USED_MARK_SECONDS:
+            os.utime(folder)
+    except OSError:
+        pass  # a cache that cannot be written is still read
 
 
 def _unpack_columns(folder: Path) -> None:
@@ -173,18 +204,20 @@ def _write_columns(folder: Path, ptc) -> None:
 
 
 def _cache_folder() -> Path:
-    """Named after py3langid's model file as installed, so another py3langid unpacks its own.
+    """Named after the contents of py3langid's model file, so environments with the same py3langid share one unpacking.
 
-    Its size and time rather than py3langid's version: importlib.metadata
-    alone costs 30 ms to import, and finding the file imports nothing.
+    Its contents, not its time: every install writes the file anew. Hashed
+    in 4 ms, where importlib.metadata, for py3langid's version, costs 30 ms
+    to import.
     """
     from ._memory import cache_dir
 
     spec = importlib.util.find_spec("py3langid")
     if spec is None or not spec.submodule_search_locations:
         raise ModuleNotFoundError("py3langid is not installed: pip install py3langid")
-    packed = (Path(spec.submodule_search_locations[0]) / "data" / "model.npz.xz").stat()
-    return cache_dir() / f"py3langid-{packed.st_size}-{packed.st_mtime_ns}-arrays-{_FORMAT}"
+    with open(Path(spec.submodule_search_locations[0]) / "data" / "model.npz.xz", "rb") as packed:
+        digest = hashlib.file_digest(packed, "sha256").hexdigest()[:16]
+    return cache_dir() / f"py3langid-{digest}-arrays-{_FORMAT}"
 
 
 def known_codes(model: LangidModel) -> list[str]:
