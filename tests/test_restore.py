@@ -244,3 +244,16 @@ def test_fix_does_not_write_over_a_file_another_run_changed_meanwhile(tmp_path, 
     result = run("fix", "--no-cache", path, *MODELS)
     assert result.exit_code == 5 and "changed while unilingo translated it" in result.stderr
     assert path.read_text(encoding="utf-8") == other and not files.sidecar_path(path).exists()
+
+
+def test_an_html_original_that_would_not_read_as_its_block_once_put_back_is_not_restored():
+    from unilingo import InputError
+    from unilingo._originals import inline_comment
+
+    # Two spaces before a block's first word are no part of it as HTML is read: no writer kept them, so the page
+    # was edited, or read otherwise when it was written; restored, it would differ from the page it came from.
+    page = "<html><body><p>Admission is free." + inline_comment("  Der Eintritt ist frei.", "\n") + "</p></body></html>\n"
+    with pytest.raises(InputError, match="would not read as its block once put back; was the file edited"):
+        restore_inline(page, format="html")
+    kept = "<html><body><p>Admission is free." + inline_comment(" Der Eintritt ist frei.", "\n") + "</p></body></html>\n"
+    assert restore_inline(kept, format="html") == "<html><body><p> Der Eintritt ist frei.</p></body></html>\n"

@@ -65,7 +65,29 @@ def inline_originals(text: str, where: str) -> list[InlineOriginal]:
 def restore_inline(text: str, where: str, edited: bool) -> str:
     if LANG_MARK in text:
         text = _restore_languages(text, where)
-    return restore(text, inline_originals(text, where), where, edited)
+    found = inline_originals(text, where)
+    restored = restore(text, found, where, edited)
+    _check_read_back(restored, found, where)
+    return restored
+
+
+def _check_read_back(restored: str, found: list[InlineOriginal], where: str) -> None:
+    """An InputError unless each original, put back, reads as its block again.
+
+    Each original was its block when written, so the page restored must give
+    it back as that block: one that does not (a reader that now starts blocks
+    elsewhere, a comment edited to more or less space) would be restored a
+    space too many or too few, silently. An original edited by hand and
+    restored as it is (``--force``) is the user's, whatever it now reads as.
+    """
+    blocks = set(structure(restored).blocks)
+    shift = 0
+    for kept in found:
+        start = kept.block_start + shift
+        if not kept.edited and (start, start + len(kept.original)) not in blocks:
+            raise InputError(f"{where}:{kept.line}: an inline original that would not read as its block once put back; "
+                             f"was the file edited? nothing was restored")  # fmt: skip
+        shift += len(kept.original) - (kept.comment_end - kept.block_start)
 
 
 _LANG_COMMENT = re.compile(re.escape(LANG_MARK) + r" ([^>]*?) -->")
