@@ -506,6 +506,30 @@ def test_a_langid_cache_header_unilingo_did_not_write_is_unpacked_again_never_un
     assert json.loads((again.folder / "model.json").read_text(encoding="utf-8"))["languages"] == list(written.languages)
 
 
+@pytest.mark.parametrize("name", ["next_state.bin", "feature_of_state.bin", "column"])
+@pytest.mark.parametrize("kept", [100, 7], ids=["cut short", "not whole values"])
+def test_a_langid_cache_file_cut_short_is_unpacked_again(tmp_path, monkeypatch, name, kept):
+    from unilingo import _langid
+    from unilingo._langid import LangidScorer, langid_model
+
+    monkeypatch.setenv("UNILINGO_CACHE_DIR", str(tmp_path))
+    langid_model.cache_clear()
+    try:
+        written = langid_model()
+        expected = LangidScorer(written, ["de", "en", "lb"]).log_probabilities("Ich habe Hunger.")
+        if name == "column":
+            name = f"column-{written.languages.index('de')}.f32"
+        damaged = written.folder / name
+        whole = damaged.read_bytes()
+        damaged.write_bytes(whole[:kept])
+        langid_model.cache_clear()
+        assert LangidScorer(langid_model(), ["de", "en", "lb"]).log_probabilities("Ich habe Hunger.") == expected
+    finally:
+        langid_model.cache_clear()
+        _langid._load_packed.cache_clear()
+    assert damaged.read_bytes() == whole
+
+
 def test_environments_with_the_same_py3langid_share_one_unpacking(tmp_path, monkeypatch):
     import importlib.util
     import os

@@ -46,6 +46,7 @@ class LangidModel:
     folder: Path
     languages: tuple[str, ...]  # one per column; a few appear twice (two scripts)
     log_priors: tuple[float, ...]
+    features: int  # each column's length
     next_state: array | memoryview  # (row of the state << 8) + byte -> state
     row_of_state: array | memoryview
     feature_of_state: array | memoryview  # the n-gram that ends where a state is entered, or -1
@@ -57,12 +58,13 @@ class LangidModel:
         and reading all 139 columns for the first name took 0.05 s.
         """
         path = self.folder / f"column-{index}.f32"
-        if not path.exists():
+        column = _mapped_whole(path, "f", self.features)
+        if column is None:  # not written yet, or damaged
             _unpack_columns(self.folder)
-        try:
-            return _mapped(path, "f")
-        except (OSError, ValueError):  # a cache that cannot be written: from py3langid's own file, every time
+            column = _mapped_whole(path, "f", self.features)
+        if column is None:  # a cache that cannot be written: from py3langid's own file, every time
             return array("f", _load_packed()[0][:, index].astype("float32").tobytes())
+        return column
 
 
 @lru_cache(maxsize=1)
@@ -75,37 +77,50 @@ def langid_model() -> LangidModel:
     """
     folder = _cache_folder()
     try:
-        languages, log_priors, typecodes = _read_header(folder / _HEADER)
-        _mark_used(folder)
-        return LangidModel(folder, languages, log_priors, *map(_mapped, (folder / name for name in _AUTOMATON), typecodes))
+        languages, log_priors, features, typecodes, lengths = _read_header(folder / _HEADER)
+        automaton = [_mapped_whole(folder / name, typecode, length) for name, typecode, length in zip(_AUTOMATON, typecodes, lengths)]
+        if None not in automaton:
+            _mark_used(folder)
+            return LangidModel(folder, languages, log_priors, features, *automaton)
     except (OSError, KeyError, TypeError, ValueError):
         pass  # not written yet, or damaged: unpack again
     return _unpack(folder)
 
 
-# The model's languages, priors and array types, as JSON: a cache folder is only data, and a pickle read from it
-# would run whatever code it was made to run.
+# The model's languages, priors, column length and the automaton's array types and lengths, as JSON: a cache folder
+# is only data, and a pickle read from it would run whatever code it was made to run.
 _HEADER = "model.json"
 _TYPECODES = frozenset("bBhHiIlLqQfd")
 
 
-def _read_header(path: Path) -> tuple[tuple[str, ...], tuple[float, ...], tuple[str, ...]]:
+def _read_header(path: Path) -> tuple[tuple[str, ...], tuple[float, ...], int, tuple[str, ...], tuple[int, ...]]:
     header = json.loads(path.read_text(encoding="utf-8"))
     languages, log_priors, typecodes = tuple(header["languages"]), tuple(header["log_priors"]), tuple(header["typecodes"])
+    features, lengths = header["features"], tuple(header["lengths"])
     if not (
         languages and len(languages) == len(log_priors) and all(isinstance(code, str) for code in languages)
         and all(isinstance(prior, float) for prior in log_priors) and len(typecodes) == len(_AUTOMATON) and set(typecodes) <= _TYPECODES
+        and len(lengths) == len(_AUTOMATON) and all(isinstance(length, int) for length in (features, *lengths))
     ):  # fmt: skip
         raise ValueError(f"{path}: not a header unilingo wrote")
-    return languages, log_priors, typecodes
+    return languages, log_priors, features, typecodes, lengths
 
 
 _AUTOMATON = ("next_state.bin", "row_of_state.bin", "feature_of_state.bin")
 
 
-def _mapped(path: Path, typecode: str) -> memoryview:
-    with open(path, "rb") as handle:
-        return memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)).cast(typecode)
+def _mapped_whole(path: Path, typecode: str, length: int) -> memoryview | None:
+    """The file mapped as ``length`` values, or None if it is missing or of another size.
+
+    A file cut short (a full disk, a copied cache) would otherwise map
+    without complaint and fail scoring with an IndexError.
+    """
+    try:
+        with open(path, "rb") as handle:
+            values = memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)).cast(typecode)
+    except (OSError, TypeError, ValueError):  # missing, empty, or not a whole number of values
+        return None
+    return values if len(values) == length else None
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -143,13 +158,15 @@ def _unpack(folder: Path) -> LangidModel:
     for name, values in zip(_AUTOMATON, automaton):
         _write(folder / name, values.tobytes())
     _write_columns(folder, ptc)
-    typecodes = tuple(values.typecode for values in automaton)
-    header = {"languages": languages, "log_priors": log_priors, "typecodes": typecodes}
+    header = {
+        "languages": languages, "log_priors": log_priors, "features": ptc.shape[0],
+        "typecodes": [values.typecode for values in automaton], "lengths": [len(values) for values in automaton],
+    }  # fmt: skip
     _write(folder / _HEADER, json.dumps(header).encode("utf-8"))
     if (folder / _HEADER).exists():
         _load_packed.cache_clear()  # every column is on disk: no need to hold numpy's copy
         _remove_older_unpackings(folder)
-    return LangidModel(folder, languages, log_priors, next_state, row_of_state, features)
+    return LangidModel(folder, languages, log_priors, ptc.shape[0], next_state, row_of_state, features)
 
 
 def _remove_older_unpackings(kept: Path) -> None:
