@@ -693,7 +693,7 @@ def test_names_and_romanised_tags_on_an_english_page_stay_as_they_are(detector, 
     assert kept == wanted, {text: decisions[text].reason for text in decisions}
 
 
-@pytest.mark.parametrize("build", [lambda n: "a1 " + "b" * n, lambda n: "1" * n + " a1"])
+@pytest.mark.parametrize("build", [lambda n: "a1 " + "b" * n, lambda n: "1" * n + " a1", lambda n: "a = " * n + '."' + '"' * n])
 def test_shape_checks_stay_near_linear_in_a_long_run(build):
     """A long run of letters or digits beside a code: four times the length must cost about four times the time."""
     import time
