@@ -49,7 +49,7 @@ def _next_cut(text: str, start: int, size: int, block_starts: BlockStarts, off: 
     """The first allowed cut at least ``size`` characters after ``start``, reading ever more text until one turns up."""
     reach = size + max(size // 4, 4096)
     while True:
-        chunk_end = _line_start(text, start + reach) if start + reach < len(text) else len(text)
+        chunk_end = _next_line_start(text, start + reach) if start + reach < len(text) else len(text)
         for offset, blank_before in block_starts(text, start, chunk_end):
             if offset >= start + size and blank_before and _may_start_window(text, offset, off):
                 return offset
@@ -90,7 +90,7 @@ def off_regions(text: str) -> tuple[list[int], list[int]]:
     return starts, ends
 
 
-def _line_start(text: str, position: int) -> int:
+def _next_line_start(text: str, position: int) -> int:
     """The start of the line after the one holding ``position``."""
     found = _LINE_BREAK.search(text, position)
     return found.end() if found else len(text)
