@@ -98,25 +98,23 @@ def in_pieces(
     written_as = formats.get(format)
     terms = [(span.start, span.end) for span in segment.inline.spans if span.replacement is not None]
     replaced = {span.start: span.replacement for span in segment.inline.spans if span.replacement is not None}
-    # What of the line comes before the sentence, in a stand-in: the line itself may be a megabyte of sentences.
-    line_so_far, column_so_far = line_before(text, segment.start), segment.start - line_start(text, segment.start)
+    line = _line_to(text, segment.start)
     pieces, position, length = [], segment.start, 0
     copied: list[tuple[int, int, int]] = []  # (start, end, where in the output) of each run copied as it was
     for start, end in sorted([*segment.inline.pieces, *terms]):
         copied.append((position, start, length))
         pieces.append(text[position:start])
+        line.add(text[position:start])
         length += start - position
         translated = replaced.get(start) if (start, end) in terms else translations.get((start, end))
         if translated is None:
             translated = text[start:end]
         elif (start, end) in terms:
-            written = "".join(pieces)
-            cut = max(written.rfind("\n"), written.rfind("\r"))
-            column = len(written) - cut - 1 if cut >= 0 else column_so_far + len(written)
-            translated = written_as.escape_fragment(translated, line_so_far + written, text[end : end + 1], column)
+            translated = written_as.escape_fragment(translated, line.stand_in(), text[end : end + 1], line.column)
         else:
             translated = written_as.escape_piece(translated, text, start, end)
         pieces.append(translated)
+        line.add(translated)
         length += len(translated)
         position = end
     copied.append((position, segment.end, length))
@@ -353,10 +351,7 @@ def _items(text, output, words, ranges, protected, found, source_length) -> list
 
 
 def _compose(text: str, format: Format, segment: Segment, items) -> tuple[str, tuple[PlacedSpan, ...]]:
-    start = line_start(text, segment.start)
-    # From the line ending before the line: a format that wraps lines writes its own.
-    line = _LineSoFar(_line_ending_before(text, start) + line_before(text, segment.start))
-    line.column = segment.start - start
+    line = _line_to(text, segment.start)
     after_sentence = text[segment.end : segment.end + 1]
     pieces: list[str] = []
     opened: dict[InlineSpan, int] = {}
@@ -426,6 +421,15 @@ class _LineSoFar:
         if not self._opened:
             return self._line_break + "".join(self._opening)
         return self._line_break + "".join(self._opening) + self._bracket + self._last
+
+
+def _line_to(text: str, offset: int) -> _LineSoFar:
+    """The line before ``offset``, from a stand-in: the line itself may be a megabyte of sentences."""
+    start = line_start(text, offset)
+    # From the line ending before the line: a format that wraps lines writes its own.
+    line = _LineSoFar(_line_ending_before(text, start) + line_before(text, offset))
+    line.column = offset - start
+    return line
 
 
 def _line_ending_before(text: str, line_start: int) -> str:

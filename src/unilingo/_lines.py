@@ -13,6 +13,8 @@ import bisect
 import re
 from functools import lru_cache
 
+# A line ending: CRLF, a lone CR or LF.
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # The characters of a line's container and heading markers (block quotes, list items, headings).
 MARKER_CHARS = frozenset(" \t>-+*#0123456789.)")
 _MARKER_RUN = re.compile("[" + re.escape("".join(sorted(MARKER_CHARS))) + "]*")

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from ._document import INLINE_MARK
 from ._errors import InputError
+from ._lines import LINE_BREAK
 from ._sentences import Lines
 
 if TYPE_CHECKING:
@@ -183,14 +184,11 @@ def _stray_marks(text: str, found: list[InlineOriginal]) -> list[int]:
     return stray
 
 
-_LINE_BREAK = re.compile("\r\n|\r|\n")
-
-
 def _comment_body(comment: str, where: str, line: int) -> tuple[str, str | None, str]:
     """The original in an inline comment, the checksum its header gives (None in older files), and its newline."""
     # The header is written on one line, ended by the newline after the block: the first line break of any kind,
     # whatever other line breaks the original holds ("\n" inside a block followed by a lone "\r").
-    found = _LINE_BREAK.search(comment)
+    found = LINE_BREAK.search(comment)
     header, newline, rest = (comment[: found.start()], found.group(), comment[found.end() :]) if found else (comment, "", "")
     closing = newline + "-->"
     if not rest.endswith("-->") or not (newline + rest).endswith(closing):

@@ -22,10 +22,9 @@ from ._errors import InputError
 from ._frontmatter import FrontMatter
 from ._glossary import Glossary
 from ._lexicon import credit_label
-from ._lines import line_start
+from ._lines import LINE_BREAK, line_start
 from ._windows import off_regions
 
-_NEWLINE = re.compile(r"\r\n|\r|\n")
 # Inline markers that keep text away from the detector and the translator (``unilingo: off`` and ``on``: see ``_windows``).
 IGNORE_LINE_MARKER = "unilingo: ignore"
 _URL_OR_EMAIL = re.compile(
@@ -96,8 +95,8 @@ class Covered:
 class Lines:
     def __init__(self, text: str) -> None:
         self._text = text
-        self.starts = [0] + [match.end() for match in _NEWLINE.finditer(text)]
-        self.ends = [match.start() for match in _NEWLINE.finditer(text)] + [len(text)]
+        self.starts = [0] + [match.end() for match in LINE_BREAK.finditer(text)]
+        self.ends = [match.start() for match in LINE_BREAK.finditer(text)] + [len(text)]
 
     def __len__(self) -> int:
         return len(self.starts)

@@ -14,6 +14,8 @@ import bisect
 import re
 from typing import Callable, Iterator
 
+from ._lines import LINE_BREAK
+
 # A format's block starts in text[start:end] after its first line: (offset, whether a blank line comes before).
 BlockStarts = Callable[[str, int, int], Iterator[tuple[int, bool]]]
 
@@ -22,7 +24,6 @@ WINDOW_CHARS = 1_000_000
 
 # Lines as the segmenter counts them: only CR, LF and CRLF end one.
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _OFF = re.compile(r"<!--\s*unilingo:\s*off\s*-->")
 _ON = re.compile(r"<!--\s*unilingo:\s*on\s*-->")
 # A window starting with one of these would read it as front matter, or part an inline original from its block.
@@ -49,7 +50,7 @@ def _next_cut(text: str, start: int, size: int, block_starts: BlockStarts, off: 
     """The first allowed cut at least ``size`` characters after ``start``, reading ever more text until one turns up."""
     reach = size + max(size // 4, 4096)
     while True:
-        chunk_end = _line_start(text, start + reach) if start + reach < len(text) else len(text)
+        chunk_end = _next_line_start(text, start + reach) if start + reach < len(text) else len(text)
         for offset, blank_before in block_starts(text, start, chunk_end):
             if offset >= start + size and blank_before and _may_start_window(text, offset, off):
                 return offset
@@ -90,12 +91,12 @@ def off_regions(text: str) -> tuple[list[int], list[int]]:
     return starts, ends
 
 
-def _line_start(text: str, position: int) -> int:
+def _next_line_start(text: str, position: int) -> int:
     """The start of the line after the one holding ``position``."""
-    found = _LINE_BREAK.search(text, position)
+    found = LINE_BREAK.search(text, position)
     return found.end() if found else len(text)
 
 
 def count_line_breaks(text: str) -> int:
     """How many lines a window adds to the ones before it: its line ends, as the segmenter counts them."""
-    return sum(1 for _ in _LINE_BREAK.finditer(text))
+    return sum(1 for _ in LINE_BREAK.finditer(text))

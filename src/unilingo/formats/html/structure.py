@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ..._document import HTML_FORMATTING_TAGS, INLINE_MARK, Element, LangMark
-from .tokens import Tokens
+from .tokens import HTML_SPACE, Tokens
 
 
 _VOID = frozenset("area base br col embed hr img input keygen link meta param source track wbr".split())
@@ -46,8 +46,6 @@ _BUTTON_TYPES = ("button", "submit", "reset")
 _META_NAMES = ("description", "og:description", "og:title", "twitter:title", "twitter:description")
 # After "<" these start markup to HTML5; text handed over that starts so is markup html.parser gave up on.
 _MARKUP_START = re.compile(r"<[A-Za-z!/?]")
-# HTML's whitespace. Python's (str.strip, str.split) takes more ("\x0b", U+00A0, U+2028), which HTML shows as text.
-_SPACE = " \t\n\r\f"
 _SPACE_RUN = re.compile(r"[ \t\n\r\f]{2,}|[\t\n\r\f]")
 
 
@@ -328,7 +326,7 @@ def _solid(piece: Element) -> bool:
     Text read apart from what follows it ("\x0b" before "&") and with it (before its translation) must start the
     block alike, or an inline original is restored without it.
     """
-    return piece.kind not in ("text", "char") or bool(piece.plain.strip(_SPACE))
+    return piece.kind not in ("text", "char") or bool(piece.plain.strip(HTML_SPACE))
 
 
 def _phrasing(tag: str) -> bool:

@@ -168,7 +168,8 @@ _RAW_TEXT = {
     **dict.fromkeys(("textarea", "title"), "rcdata"),
     "plaintext": "plaintext",
 }
-_HTML5_SPACE = "\t\n\f\r "
+# HTML's whitespace. Python's (str.strip, str.split) takes more ("\x0b", U+00A0, U+2028), which HTML shows as text.
+HTML_SPACE = "\t\n\f\r "
 _TAG_NAME_END = re.compile(r"[\t\n\f\r />]")
 _UNQUOTED_END = re.compile(r"[\t\n\f\r >]")
 _ATTRIBUTE_NAME_END = re.compile(r"[\t\n\f\r />=]")

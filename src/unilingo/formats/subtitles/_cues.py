@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from ..._errors import InputError, excerpt
+from ..._lines import LINE_BREAK
 
-_NEWLINE = re.compile(r"\r\n|\r|\n")
 _TIME = r"(?:(\d+):)?(\d{1,2}):(\d{2})[,.](\d{1,3})"
 # SubRip writes a comma before the milliseconds, but players read a dot too, and some files add coordinates.
 SRT_TIMING = re.compile(rf"[ \t]*{_TIME}[ \t]*-->[ \t]*{_TIME}(?:[ \t].*)?")
@@ -113,7 +113,7 @@ def _ends_cue(text: str, lines: list[Line], first: int, number: int) -> bool:
 
 def _lines(text: str) -> list[Line]:
     found, position = [], 0
-    for match in _NEWLINE.finditer(text):
+    for match in LINE_BREAK.finditer(text):
         found.append(Line(position, match.start(), match.end()))
         position = match.end()
     found.append(Line(position, len(text), len(text)))

@@ -17,13 +17,12 @@ from functools import lru_cache
 
 from ..._errors import InputError
 from ..._document import Segment
-from ..._lines import line_start
+from ..._lines import LINE_BREAK, line_start
 from ._cues import parse
 from ._markup import SRT_TAG, tokens
 
 # The usual limit of characters per subtitle line (Netflix, BBC, EBU guidelines).
 LINE_WIDTH = 42
-_NEWLINE = re.compile(r"\r\n|\r|\n")
 # Two line endings with nothing but spaces between them (a CRLF is one ending, never two).
 _BLANK_LINE = re.compile(r"(?:\r\n|\r(?!\n)|\n)[ \t]*(?:\r\n|\r(?!\n)|\n)")
 # An arrow of two or more dashes: "-->" replaced inside "--->" would leave "-->" again.
@@ -35,7 +34,7 @@ _TAG_OR_ENTITY = re.compile(r"<[^<>]*>|\{\\[^{}]*\}|&[#A-Za-z0-9]+;")
 
 def newline_of(text: str, position: int) -> str:
     """The line ending after ``position`` (the one before it at the end of the text): what a wrapped line ends with."""
-    found = _NEWLINE.search(text, position) or _NEWLINE.search(text)
+    found = LINE_BREAK.search(text, position) or LINE_BREAK.search(text)
     return found.group() if found else "\n"
 
 
@@ -130,7 +129,7 @@ def column_before(text: str, position: int) -> int:
 @lru_cache(maxsize=16)
 def _line_full(text: str, start: int) -> int:
     """Where the line from ``start`` first holds more than LINE_WIDTH characters a viewer sees (past its end if never)."""
-    end = _NEWLINE.search(text, start)
+    end = LINE_BREAK.search(text, start)
     end = len(text) if end is None else end.start()
     seen, cursor = 0, start
     # Read as _width reads a slice of the line: a tag or reference counts as what it shows.
