@@ -68,7 +68,7 @@ def plan(paths: Sequence[str], output_dir: str | None, format: str = "auto", *, 
             jobs.append(_job(path, None if out is None else out / path.name, format))
         else:
             # Reported when its turn comes, as an input that cannot be read is: the rest of the batch is done.
-            jobs.append(Job(path, None if out is None else out / path.name, _missing_format(path, format), printable(raw)))
+            jobs.append(_job(path, None if out is None else out / path.name, format))
     if not writes:
         return jobs
     if sum(job.output is None for job in jobs) > 1:
@@ -91,15 +91,12 @@ def plan(paths: Sequence[str], output_dir: str | None, format: str = "auto", *, 
     return jobs
 
 
-def _missing_format(path: Path, format: str) -> str:
-    if format != "auto":
-        return format
-    known = formats.for_path(path.name)
-    return known.name if known is not None else "text"
-
-
 def _job(path: Path, output: Path | None, format: str) -> Job:
-    return Job(path, output, formats.for_path(path.name).name if format == "auto" else format, printable(str(path)))
+    if format == "auto":
+        known = formats.for_path(path.name)
+        # Only a missing input reaches here with a suffix unilingo does not read: its job reports it missing.
+        format = known.name if known is not None else "text"
+    return Job(path, output, format, printable(str(path)))
 
 
 def _documents_under(folder: Path, out: Path | None) -> list[Path]:
