@@ -80,7 +80,7 @@ def plan(paths: Sequence[str], output_dir: str | None, format: str = "auto", *, 
         # A link to a folder inside -o (left by an earlier checkout or run) would carry outputs and sidecars
         # out of it: over files elsewhere, or over other inputs.
         if not _inside(job.output.parent, out.resolve()):
-            raise ConfigError(f"-o would write {job.label} to {printable(str(job.output))}, through a link out of {output_dir}: "
+            raise ConfigError(f"-o would write {job.label} to {job.output}, through a link out of {output_dir}: "
                               f"remove the link or choose another output folder")  # fmt: skip
         target = job.output.resolve()
         if job.source is not None and job.source.resolve() == target:
@@ -124,10 +124,7 @@ def _documents_under(folder: Path, out: Path | None) -> list[Path]:
                 if not _resolves(file):
                     continue
                 if not _inside(file, root):
-                    log.warning(
-                        "unilingo: skipped %s: a link to a file outside %s (name it as an input to read it)",
-                        printable(str(file)), printable(str(folder)),
-                    )
+                    log.warning("skipped %s: a link to a file outside %s (name it as an input to read it)", file, folder)
                     continue
             if out is None or not _inside(file, out):
                 found.append(file)
