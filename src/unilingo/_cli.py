@@ -92,7 +92,7 @@ def cli() -> None:
 @click.option("--output", "-o", help="Output folder (created if missing); '-' or none for one input: standard output.")
 @settings_options("translate", Group.DETECTION)
 @settings_options("translate", Group.ORIGINAL)
-@click.option("--report", type=click.Path(dir_okay=False), help="Write every segment's decision and output as JSON here.")
+@click.option("--report", type=click.Path(dir_okay=False), help="Write every segment's decision and output as JSON here (not with --jsonl: its records hold theirs).")
 @settings_options("translate", Group.TRANSLATION)
 @click.option("--quiet", "-q", is_flag=True, help="No progress on standard error.")
 @click.option("--jsonl", is_flag=True, help="Inputs are JSON Lines: normalize the --field fields of every record.")

@@ -211,6 +211,7 @@ def configured(jobs: Iterable, options: dict[str, Any], given: Collection[str]) 
                 settings[name] = value
         if "models" in config.values and "models" not in given:
             # Read only where it applies (a models file the command line replaces is never opened), and held to
-            # the configuration's folder: the model folders it names must lie there too.
-            load_models(config.values["models"], within=config.path.parent.resolve())
+            # the configuration's folder: the model folders it names must lie there too. The table read is the one
+            # used: the Normalizer reading the file again would skip that check, and read it twice.
+            settings["models"] = load_models(config.values["models"], within=config.path.parent.resolve())
         yield settings, grouped

@@ -44,7 +44,8 @@ class EchoHandler(logging.Handler):
     """Library warnings (a busy translation memory, ...) as one 'unilingo: warning:' line each."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        click.echo(f"unilingo: {record.levelname.lower()}: {record.getMessage()}", err=True)
+        # Escaped here, for every warning: they name files and models that an untrusted tree's names and models file gave.
+        click.echo(f"unilingo: {record.levelname.lower()}: {printable(record.getMessage())}", err=True)
 
 
 class Failures:

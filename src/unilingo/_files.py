@@ -68,7 +68,7 @@ def plan(paths: Sequence[str], output_dir: str | None, format: str = "auto", *, 
             jobs.append(_job(path, None if out is None else out / path.name, format))
         else:
             # Reported when its turn comes, as an input that cannot be read is: the rest of the batch is done.
-            jobs.append(Job(path, None if out is None else out / path.name, _missing_format(path, format), printable(raw)))
+            jobs.append(_job(path, None if out is None else out / path.name, format))
     if not writes:
         return jobs
     if sum(job.output is None for job in jobs) > 1:
@@ -80,7 +80,7 @@ def plan(paths: Sequence[str], output_dir: str | None, format: str = "auto", *, 
         # A link to a folder inside -o (left by an earlier checkout or run) would carry outputs and sidecars
         # out of it: over files elsewhere, or over other inputs.
         if not _inside(job.output.parent, out.resolve()):
-            raise ConfigError(f"-o would write {job.label} to {printable(str(job.output))}, through a link out of {output_dir}: "
+            raise ConfigError(f"-o would write {job.label} to {job.output}, through a link out of {output_dir}: "
                               f"remove the link or choose another output folder")  # fmt: skip
         target = job.output.resolve()
         if job.source is not None and job.source.resolve() == target:
@@ -91,15 +91,12 @@ def plan(paths: Sequence[str], output_dir: str | None, format: str = "auto", *, 
     return jobs
 
 
-def _missing_format(path: Path, format: str) -> str:
-    if format != "auto":
-        return format
-    known = formats.for_path(path.name)
-    return known.name if known is not None else "text"
-
-
 def _job(path: Path, output: Path | None, format: str) -> Job:
-    return Job(path, output, formats.for_path(path.name).name if format == "auto" else format, printable(str(path)))
+    if format == "auto":
+        known = formats.for_path(path.name)
+        # Only a missing input reaches here with a suffix unilingo does not read: its job reports it missing.
+        format = known.name if known is not None else "text"
+    return Job(path, output, format, printable(str(path)))
 
 
 def _documents_under(folder: Path, out: Path | None) -> list[Path]:
@@ -127,10 +124,7 @@ def _documents_under(folder: Path, out: Path | None) -> list[Path]:
                 if not _resolves(file):
                     continue
                 if not _inside(file, root):
-                    log.warning(
-                        "unilingo: skipped %s: a link to a file outside %s (name it as an input to read it)",
-                        printable(str(file)), printable(str(folder)),
-                    )
+                    log.warning("skipped %s: a link to a file outside %s (name it as an input to read it)", file, folder)
                     continue
             if out is None or not _inside(file, out):
                 found.append(file)
