@@ -214,6 +214,9 @@ def test_names_and_text_from_a_tree_reach_the_terminal_with_their_control_charac
     assert "far\\x1b[2J.md: a link to a file outside" in results[0].stderr
     assert f"{GERMAN} \\u001b[2J \\x9b2J" in results[1].stdout
     assert (tmp_path / "out" / name).read_text(encoding="utf-8") == f"{GERMAN} \x1b[2J \x9b2J\n"
+    # A JSON report names the file as it is: JSON's own quoting escapes the controls, and a reader gets the real name back.
+    printed = run("detect", "--json", folder / name).stdout
+    assert "\x9b" not in printed and json.loads(printed)[0]["path"] == str(folder / name)
 
 
 @pytest.mark.parametrize("name", ["bom.txt", "bom.md"])
@@ -415,3 +418,11 @@ def test_a_file_unilingo_fails_on_is_reported_and_the_others_in_its_batch_are_do
     assert (written / "a.md").read_text(encoding="utf-8").startswith("Admission is free.\n")
     assert (written / "c.md").read_text(encoding="utf-8").startswith(f"{ENGLISH}\n")
     assert (folder / "b.md").read_text(encoding="utf-8") == "Niemand sah den Unfall.\n" and not (out / "b.md").exists()
+
+
+def test_a_json_report_on_the_terminal_writes_c1_controls_as_escapes_that_read_back_the_same():
+    from unilingo._console import json_reports
+
+    printed = "".join(json_reports([("a\x9b2J\x7f.md", "en", [{"reason": "x\x85y"}])]))
+    assert not any(0x7F <= ord(char) < 0xA0 for char in printed)
+    assert json.loads(printed) == [{"path": "a\x9b2J\x7f.md", "target": "en", "segments": [{"reason": "x\x85y"}]}]

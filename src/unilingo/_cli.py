@@ -138,7 +138,7 @@ def translate(paths, output, format, report, quiet, jsonl, fields, on_error, **o
                 failures.add(error)
                 progress.advance()
                 continue
-            records.append(report_record(doc, job.label, with_output=True))
+            records.append(report_record(doc, job.name, with_output=True))
             report_uncertain(progress, job.label, doc, settings["uncertain"])
             if not quiet:
                 counts = {action: sum(s.action == action for s in doc.segments) for action in Action}
@@ -220,7 +220,7 @@ def detect(paths, format, as_json, **options):
     failures = Failures()
     detected = _detected(jobs, options, failures)
     if as_json:
-        reports = ((job.label, normalizer.target, (report_row(row, with_output=False) for row in rows)) for job, _, normalizer, _, rows in detected)
+        reports = ((job.name, normalizer.target, (report_row(row, with_output=False) for row in rows)) for job, _, normalizer, _, rows in detected)
         # Written as the stream buffers it: click.echo flushes each piece, a write per segment and a twentieth of the run.
         for piece in json_reports(reports):
             sys.stdout.write(piece)

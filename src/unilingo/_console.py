@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import re
 import sys
 from typing import Iterable, Iterator
 
@@ -166,5 +167,14 @@ def json_reports(reports: Iterable[tuple[str, str, Iterable[dict]]]) -> Iterator
     yield "\n]" if opened else "[]"
 
 
+# JSON escapes C0 controls itself but writes DEL and the C1 ones (U+009B CSI) as they are, which a terminal obeys:
+# as \u escapes they read back the same.
+_C1 = re.compile("[\x7f-\x9f]")
+
+
+def _encoded(value) -> str:
+    return _C1.sub(lambda found: f"\\u{ord(found.group()):04x}", _encode(value))
+
+
 # One encoder for every row: json.dumps with any option builds a new one per call.
-_encoded = json.JSONEncoder(ensure_ascii=False).encode
+_encode = json.JSONEncoder(ensure_ascii=False).encode

@@ -28,7 +28,12 @@ class Job:
     source: Path | None  # None: standard input
     output: Path | None  # None: standard output
     format: str
-    label: str
+    label: str  # as a line on the terminal shows it: control characters escaped
+
+    @property
+    def name(self) -> str:
+        """The input's name as it is, for a JSON report, whose own quoting escapes what it must."""
+        return self.label if self.source is None else str(self.source)
 
 
 def plan(paths: Sequence[str], output_dir: str | None, format: str = "auto", *, writes: bool = True) -> list[Job]:

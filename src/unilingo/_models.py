@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from ._errors import ConfigError, InputError, excerpt, setting
+from ._lines import LINE_BREAK
 
 MODELS_ENV = "UNILINGO_MODELS"
 MIB = 1 << 20
@@ -64,9 +65,6 @@ def load_models(path: str | os.PathLike[str] | None = None, *, within: Path | No
     return parse_models(text, base=Path(path).resolve().parent, path=path, within=within)
 
 
-_LINE_END = re.compile(r"\r\n|\r|\n")
-
-
 def settings_lines(text: str) -> list[str]:
     """The lines of a settings file as an editor numbers them.
 
@@ -74,7 +72,7 @@ def settings_lines(text: str) -> list[str]:
     separators: a glossary term holding one became two terms, silently, and
     every later error named the wrong line.
     """
-    return _LINE_END.split(text)
+    return LINE_BREAK.split(text)
 
 
 def parse_models(text: str, *, base: Path, path: str = "<models>", within: Path | None = None) -> ModelTable:
