@@ -23,8 +23,6 @@ import mmap
 import os
 import re
 import shutil
-import threading
-import time
 import unicodedata
 from array import array
 from dataclasses import dataclass
@@ -32,6 +30,8 @@ from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 from typing import Iterable
+
+from ._memory import cache_dir, mark_cache_used, unused_for_long, write_cache_file
 
 # Changes with the unpacked files' layout, so older ones are unpacked again rather than misread.
 _FORMAT = 4
@@ -80,7 +80,7 @@ def langid_model() -> LangidModel:
         languages, log_priors, features, typecodes, lengths = _read_header(folder / _HEADER)
         automaton = [_mapped_whole(folder / name, typecode, length) for name, typecode, length in zip(_AUTOMATON, typecodes, lengths)]
         if None not in automaton:
-            _mark_used(folder)
+            mark_cache_used(folder)
             return LangidModel(folder, languages, log_priors, features, *automaton)
     except (OSError, KeyError, TypeError, ValueError):
         pass  # not written yet, or damaged: unpack again
@@ -123,20 +123,6 @@ def _mapped_whole(path: Path, typecode: str, length: int) -> memoryview | None:
     return values if len(values) == length else None
 
 
-def _write(path: Path, data: bytes) -> None:
-    # The thread too: threads of one process unpacking at once would otherwise write one file together.
-    partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.partial")
-    try:
-        with open(partial, "wb") as handle:
-            handle.write(data)
-        os.replace(partial, path)
-    except OSError:  # a cache that cannot be written only costs the unpacking again
-        try:
-            partial.unlink(missing_ok=True)
-        except OSError:
-            pass
-
-
 @lru_cache(maxsize=1)
 def _load_packed():
     from py3langid.langid import MODEL_DIR, MODEL_FILE
@@ -156,13 +142,13 @@ def _unpack(folder: Path) -> LangidModel:
         pass
     automaton = (next_state, row_of_state, features)
     for name, values in zip(_AUTOMATON, automaton):
-        _write(folder / name, values.tobytes())
+        write_cache_file(folder / name, values.tobytes())
     _write_columns(folder, ptc)
     header = {
         "languages": languages, "log_priors": log_priors, "features": ptc.shape[0],
         "typecodes": [values.typecode for values in automaton], "lengths": [len(values) for values in automaton],
     }  # fmt: skip
-    _write(folder / _HEADER, json.dumps(header).encode("utf-8"))
+    write_cache_file(folder / _HEADER, json.dumps(header).encode("utf-8"))
     if (folder / _HEADER).exists():
         _load_packed.cache_clear()  # every column is on disk: no need to hold numpy's copy
         _remove_older_unpackings(folder)
@@ -175,36 +161,20 @@ def _remove_older_unpackings(kept: Path) -> None:
     Another py3langid's unpacking may belong to another environment sharing
     the cache (a pre-commit hook's and a project's): removed while in use, the
     two would unpack again in turn, a second each run. So only those of this
-    model in another layout, and any not used for _UNUSED_SECONDS, go.
+    model in another layout, and any not used for a month (unused_for_long), go.
     """
     digest = kept.name.split("-")[1]
-    now = time.time()
     for stale in [*kept.parent.glob("py3langid-*-arrays-*"), *kept.parent.glob("langid-*.pickle")]:
         if stale == kept:
             continue
-        try:
-            unused = now - stale.stat().st_mtime > _UNUSED_SECONDS
-        except OSError:
-            continue
-        if stale.name.startswith(f"py3langid-{digest}-") or not _CURRENT_NAME.fullmatch(stale.name) or unused:
+        if stale.name.startswith(f"py3langid-{digest}-") or not _CURRENT_NAME.fullmatch(stale.name) or unused_for_long(stale):
             if stale.is_dir():
                 shutil.rmtree(stale, ignore_errors=True)
             else:
                 stale.unlink(missing_ok=True)
 
 
-# An unpacking is marked used (its folder's time) at most once a day, and removed by another after a month unused.
-_USED_MARK_SECONDS = 24 * 3600
-_UNUSED_SECONDS = 30 * 24 * 3600
 _CURRENT_NAME = re.compile(r"py3langid-[0-9a-f]{16}-arrays-\d+")
-
-
-def _mark_used(folder: Path) -> None:
-    try:
-        if time.time() - folder.stat().st_mtime > _USED_MARK_SECONDS:
-            os.utime(folder)
-    except OSError:
-        pass  # a cache that cannot be written is still read
 
 
 def _unpack_columns(folder: Path) -> None:
@@ -217,7 +187,7 @@ def _unpack_columns(folder: Path) -> None:
 
 def _write_columns(folder: Path, ptc) -> None:
     for index in range(ptc.shape[1]):
-        _write(folder / f"column-{index}.f32", ptc[:, index].astype("float32").tobytes())
+        write_cache_file(folder / f"column-{index}.f32", ptc[:, index].astype("float32").tobytes())
 
 
 def _cache_folder() -> Path:
@@ -227,8 +197,6 @@ def _cache_folder() -> Path:
     in 4 ms, where importlib.metadata, for py3langid's version, costs 30 ms
     to import.
     """
-    from ._memory import cache_dir
-
     spec = importlib.util.find_spec("py3langid")
     if spec is None or not spec.submodule_search_locations:
         raise ModuleNotFoundError("py3langid is not installed: pip install py3langid")

@@ -68,6 +68,47 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("unilingo", appauthor=False))
 
 
+def write_cache_file(path: Path, data: bytes) -> None:
+    """Write a file of data unilingo derives (unpacked models, word lists), whole or not at all, or nothing if it cannot.
+
+    Written aside, then renamed, so a process reading meanwhile sees the
+    whole file or none; the thread is in the name too, so threads of one
+    process writing at once do not write one file together. A cache that
+    cannot be written only costs deriving it again.
+    """
+    partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.partial")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(partial, "wb") as handle:
+            handle.write(data)
+        os.replace(partial, path)
+    except OSError:
+        try:
+            partial.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+# Derived data is marked used (its time) at most once a day, and another environment's removed after a month unused.
+_USED_MARK_SECONDS = 24 * 3600
+UNUSED_SECONDS = 30 * 24 * 3600
+
+
+def mark_cache_used(path: Path) -> None:
+    try:
+        if time.time() - path.stat().st_mtime > _USED_MARK_SECONDS:
+            os.utime(path)
+    except OSError:
+        pass  # a cache that cannot be written is still read
+
+
+def unused_for_long(path: Path) -> bool:
+    try:
+        return time.time() - path.stat().st_mtime > UNUSED_SECONDS
+    except OSError:
+        return False  # gone already, or not ours to judge
+
+
 def default_memory_path() -> Path:
     return cache_dir() / MEMORY_FILE
 
