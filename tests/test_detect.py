@@ -588,6 +588,33 @@ def test_a_langid_cache_file_cut_short_is_unpacked_again(tmp_path, monkeypatch, 
     assert damaged.read_bytes() == whole
 
 
+@pytest.mark.parametrize(
+    "altered",
+    [lambda header: header["log_priors"].__setitem__(0, float("nan")), lambda header: header["typecodes"].__setitem__(0, "f")],
+    ids=["a prior not a number", "states as floats"],
+)
+def test_a_langid_cache_header_of_the_right_shape_with_values_unilingo_never_writes_is_unpacked_again(tmp_path, monkeypatch, altered):
+    from unilingo import _langid
+    from unilingo._langid import LangidScorer, langid_model
+
+    monkeypatch.setenv("UNILINGO_CACHE_DIR", str(tmp_path))
+    langid_model.cache_clear()
+    try:
+        written = langid_model()
+        expected = LangidScorer(written, ["de", "en", "lb"]).log_probabilities("Ich habe Hunger.")
+        path = written.folder / "model.json"
+        whole = path.read_bytes()
+        header = json.loads(whole)
+        altered(header)
+        path.write_text(json.dumps(header), encoding="utf-8")
+        langid_model.cache_clear()
+        assert LangidScorer(langid_model(), ["de", "en", "lb"]).log_probabilities("Ich habe Hunger.") == expected
+    finally:
+        langid_model.cache_clear()
+        _langid._load_packed.cache_clear()
+    assert path.read_bytes() == whole
+
+
 def test_environments_with_the_same_py3langid_share_one_unpacking(tmp_path, monkeypatch):
     import importlib.util
     import os

@@ -88,9 +88,10 @@ def langid_model() -> LangidModel:
 
 
 # The model's languages, priors, column length and the automaton's array types and lengths, as JSON: a cache folder
-# is only data, and a pickle read from it would run whatever code it was made to run.
+# is only data, and a pickle read from it would run whatever code it was made to run. The automaton's arrays hold
+# states and features, so only integer types: a float's value would fail the walk with a TypeError.
 _HEADER = "model.json"
-_TYPECODES = frozenset("bBhHiIlLqQfd")
+_TYPECODES = frozenset("bBhHiIlLqQ")
 
 
 def _read_header(path: Path) -> tuple[tuple[str, ...], tuple[float, ...], int, tuple[str, ...], tuple[int, ...]]:
@@ -99,7 +100,7 @@ def _read_header(path: Path) -> tuple[tuple[str, ...], tuple[float, ...], int, t
     features, lengths = header["features"], tuple(header["lengths"])
     if not (
         languages and len(languages) == len(log_priors) and all(isinstance(code, str) for code in languages)
-        and all(isinstance(prior, float) for prior in log_priors) and len(typecodes) == len(_AUTOMATON) and set(typecodes) <= _TYPECODES
+        and all(isinstance(prior, float) and math.isfinite(prior) for prior in log_priors) and len(typecodes) == len(_AUTOMATON) and set(typecodes) <= _TYPECODES
         and len(lengths) == len(_AUTOMATON) and all(isinstance(length, int) for length in (features, *lengths))
     ):  # fmt: skip
         raise ValueError(f"{path}: not a header unilingo wrote")
