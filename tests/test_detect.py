@@ -588,6 +588,131 @@ def test_a_langid_cache_file_cut_short_is_unpacked_again(tmp_path, monkeypatch, 
     assert damaged.read_bytes() == whole
 
 
+# Each kind of damage that leaves a cache file its length, as one value repeated over the whole file.
+_ALTERED = {
+    "states beyond row_of_state": ("next_state.bin", b"\xff\xff\xff\xff"),
+    "rows beyond next_state": ("row_of_state.bin", b"\xff\xff"),
+    "features beyond the columns": ("feature_of_state.bin", b"\xff\xff\xff\x7f"),
+    "NaN in a column": ("column", b"\x00\x00\xc0\x7f"),
+    "infinity in a column": ("column", b"\x00\x00\x80\xff"),
+}
+
+
+def _alter(path: Path, value: bytes) -> None:
+    """Written into the file as another process or a failing disk would: in place, its length kept."""
+    with open(path, "r+b") as handle:
+        handle.write(value * (path.stat().st_size // len(value)))
+
+
+@pytest.mark.parametrize("damage", _ALTERED)
+@pytest.mark.parametrize("when", ["while mapped", "before the run"])
+def test_a_langid_cache_file_altered_at_its_length_is_unpacked_again(tmp_path, monkeypatch, damage, when):
+    from unilingo import _langid
+    from unilingo._langid import LangidScorer, langid_model
+
+    monkeypatch.setenv("UNILINGO_CACHE_DIR", str(tmp_path))
+    langid_model.cache_clear()
+    try:
+        langid_model()
+        langid_model.cache_clear()
+        written = langid_model()  # mapped from the files an earlier run unpacked
+        scorer = LangidScorer(written, ["de", "en", "lb"])
+        expected = scorer.log_probabilities("Ich habe Hunger.")
+        name, value = _ALTERED[damage]
+        if name == "column":
+            name = f"column-{written.languages.index('de')}.f32"
+        damaged = written.folder / name
+        whole = damaged.read_bytes()
+        _alter(damaged, value)
+        if when == "before the run":
+            langid_model.cache_clear()
+            scorer = LangidScorer(langid_model(), ["de", "en", "lb"])
+        assert scorer.log_probabilities("Ich habe Hunger.") == expected
+    finally:
+        langid_model.cache_clear()
+        _langid._load_packed.cache_clear()
+    assert damaged.read_bytes() == whole
+
+
+def test_threads_finding_the_langid_cache_damaged_at_once_unpack_it_once(tmp_path, monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from unilingo import _langid
+    from unilingo._langid import LangidScorer, langid_model
+
+    monkeypatch.setenv("UNILINGO_CACHE_DIR", str(tmp_path))
+    langid_model.cache_clear()
+    unpackings = []
+    unpack = _langid._unpack
+    monkeypatch.setattr(_langid, "_unpack", lambda folder: unpackings.append(folder) or unpack(folder))
+    try:
+        langid_model()
+        langid_model.cache_clear()
+        written = langid_model()  # mapped from the files an earlier run unpacked
+        shared, another = LangidScorer(written, ["de", "en", "lb"]), LangidScorer(written, ["de", "en"])
+        texts = ["Ich habe Hunger.", "I am hungry.", "Ech hunn Honger."] * 4
+        expected = [shared.log_probabilities(text) for text in texts]
+        unpackings.clear()
+        _alter(written.folder / f"column-{written.languages.index('de')}.f32", b"\x00\x00\xc0\x7f")
+        with ThreadPoolExecutor(4) as pool:
+            assert list(pool.map(shared.log_probabilities, texts)) == expected
+        assert another.log_probabilities(texts[0]) == expected[0][:2]
+    finally:
+        langid_model.cache_clear()
+        _langid._load_packed.cache_clear()
+    assert unpackings == [written.folder]
+
+
+def test_a_langid_cache_still_damaged_after_unpacking_again_is_a_one_line_error_naming_the_folder(tmp_path, monkeypatch):
+    from unilingo import ModelError, _langid
+    from unilingo._langid import LangidScorer, langid_model
+
+    monkeypatch.setenv("UNILINGO_CACHE_DIR", str(tmp_path))
+    langid_model.cache_clear()
+    try:
+        langid_model()
+        langid_model.cache_clear()
+        written = langid_model()  # mapped from the files an earlier run unpacked
+        scorer = LangidScorer(written, ["de", "en", "lb"])
+        _alter(written.folder / "feature_of_state.bin", b"\xff\xff\xff\x7f")
+        monkeypatch.setattr(_langid, "write_cache_file", lambda path, data: None)  # a folder unilingo cannot write
+        with pytest.raises(ModelError) as raised:
+            scorer.log_probabilities("Ich habe Hunger.")
+    finally:
+        langid_model.cache_clear()
+        _langid._load_packed.cache_clear()
+    message = str(raised.value)
+    assert "\n" not in message and str(written.folder) in message and "delete that folder" in message
+    assert raised.value.__context__ is None  # no IndexError shown along with it
+
+
+@pytest.mark.parametrize(
+    "altered",
+    [lambda header: header["log_priors"].__setitem__(0, float("nan")), lambda header: header["typecodes"].__setitem__(0, "f")],
+    ids=["a prior not a number", "states as floats"],
+)
+def test_a_langid_cache_header_of_the_right_shape_with_values_unilingo_never_writes_is_unpacked_again(tmp_path, monkeypatch, altered):
+    from unilingo import _langid
+    from unilingo._langid import LangidScorer, langid_model
+
+    monkeypatch.setenv("UNILINGO_CACHE_DIR", str(tmp_path))
+    langid_model.cache_clear()
+    try:
+        written = langid_model()
+        expected = LangidScorer(written, ["de", "en", "lb"]).log_probabilities("Ich habe Hunger.")
+        path = written.folder / "model.json"
+        whole = path.read_bytes()
+        header = json.loads(whole)
+        altered(header)
+        path.write_text(json.dumps(header), encoding="utf-8")
+        langid_model.cache_clear()
+        assert LangidScorer(langid_model(), ["de", "en", "lb"]).log_probabilities("Ich habe Hunger.") == expected
+    finally:
+        langid_model.cache_clear()
+        _langid._load_packed.cache_clear()
+    assert path.read_bytes() == whole
+
+
 def test_environments_with_the_same_py3langid_share_one_unpacking(tmp_path, monkeypatch):
     import importlib.util
     import os

@@ -23,6 +23,7 @@ import mmap
 import os
 import re
 import shutil
+import threading
 import unicodedata
 from array import array
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Iterable
 
+from ._errors import ModelError
 from ._memory import cache_dir, mark_cache_used, unused_for_long, write_cache_file
 
 # Changes with the unpacked files' layout, so older ones are unpacked again rather than misread.
@@ -88,9 +90,10 @@ def langid_model() -> LangidModel:
 
 
 # The model's languages, priors, column length and the automaton's array types and lengths, as JSON: a cache folder
-# is only data, and a pickle read from it would run whatever code it was made to run.
+# is only data, and a pickle read from it would run whatever code it was made to run. The automaton's arrays hold
+# states and features, so only integer types: a float's value would fail the walk with a TypeError.
 _HEADER = "model.json"
-_TYPECODES = frozenset("bBhHiIlLqQfd")
+_TYPECODES = frozenset("bBhHiIlLqQ")
 
 
 def _read_header(path: Path) -> tuple[tuple[str, ...], tuple[float, ...], int, tuple[str, ...], tuple[int, ...]]:
@@ -99,7 +102,7 @@ def _read_header(path: Path) -> tuple[tuple[str, ...], tuple[float, ...], int, t
     features, lengths = header["features"], tuple(header["lengths"])
     if not (
         languages and len(languages) == len(log_priors) and all(isinstance(code, str) for code in languages)
-        and all(isinstance(prior, float) for prior in log_priors) and len(typecodes) == len(_AUTOMATON) and set(typecodes) <= _TYPECODES
+        and all(isinstance(prior, float) and math.isfinite(prior) for prior in log_priors) and len(typecodes) == len(_AUTOMATON) and set(typecodes) <= _TYPECODES
         and len(lengths) == len(_AUTOMATON) and all(isinstance(length, int) for length in (features, *lengths))
     ):  # fmt: skip
         raise ValueError(f"{path}: not a header unilingo wrote")
@@ -217,20 +220,38 @@ class LangidScorer:
         first = {}
         for index, code in enumerate(model.languages):
             first.setdefault(code, index)  # a language written in two scripts: its first column
-        indexes = sorted(index for code, index in first.items() if code in wanted)
-        self.languages = [model.languages[index] for index in indexes]
-        self._log_priors = [model.log_priors[index] for index in indexes]
-        self._columns = [model.column(index) for index in indexes]
-        self._next_state = model.next_state
-        self._row_of_state = model.row_of_state
-        self._feature_of_state = model.feature_of_state
+        self._indexes = sorted(index for code, index in first.items() if code in wanted)
+        self.languages = [model.languages[index] for index in self._indexes]
+        self._map(model)
+
+    def _map(self, model: LangidModel) -> None:
+        self._model = model
+        self._log_priors = [model.log_priors[index] for index in self._indexes]
+        # One tuple, swapped whole: a thread scoring while another maps the model anew walks one unpacking's
+        # arrays, never some of each.
+        self._arrays = (model.next_state, model.row_of_state, model.feature_of_state, [model.column(index) for index in self._indexes])
 
     def log_probabilities(self, text: str) -> list[float]:
         # As py3langid prepares a text: all capitals lowered, composed (NFC), UTF-8.
         if text.isupper():
             text = text.lower()
         encoded = unicodedata.normalize("NFC", text).encode("utf-8", errors="surrogatepass")
-        next_state, row_of_state, feature_of_state = self._next_state, self._row_of_state, self._feature_of_state
+        arrays = self._arrays
+        # A cache file of the right length whose values were altered (a flipped bit, a disk error, another
+        # process writing into it) sends the walk out of an array, or makes a sum NaN or infinite: caught here,
+        # once per text, rather than checked for every byte. Mended outside the handler, so that an error it
+        # raises does not carry the IndexError along.
+        try:
+            totals = self._totals(encoded, arrays)
+        except IndexError:
+            pass
+        else:
+            if math.isfinite(sum(totals)):
+                return totals
+        return self._totals_unpacked_again(encoded, arrays)
+
+    def _totals(self, encoded: bytes, arrays: tuple) -> list[float]:
+        next_state, row_of_state, feature_of_state, columns = arrays
         state = 0
         counts: dict[int, int] = {}
         for byte in encoded:
@@ -253,8 +274,41 @@ class LangidScorer:
             weight = math.log1p(times)
             if len(features) == 1:
                 feature = features[0]
-                totals = [total + weight * column[feature] for total, column in zip(totals, self._columns)]
+                totals = [total + weight * column[feature] for total, column in zip(totals, columns)]
             else:
                 gather = itemgetter(*features)
-                totals = [total + weight * sum(gather(column)) for total, column in zip(totals, self._columns)]
+                totals = [total + weight * sum(gather(column)) for total, column in zip(totals, columns)]
         return totals
+
+    def _totals_unpacked_again(self, encoded: bytes, damaged: tuple) -> list[float]:
+        """The text scored anew on a model unpacked again, the damaged one's files replaced.
+
+        Replaced by renaming (write_cache_file), so other threads and
+        processes still walking the damaged files keep valid mappings.
+        """
+        with _UNPACKING_AGAIN:
+            if self._arrays is damaged:  # not yet mapped anew by another thread
+                self._map(_unpacked_again(self._model))
+        try:
+            totals = self._totals(encoded, self._arrays)
+            if math.isfinite(sum(totals)):
+                return totals
+        except IndexError:
+            pass
+        # `unilingo cache clear` empties the translation memory only, so the fix named is the folder's removal.
+        raise ModelError(
+            f"{self._model.folder}: py3langid's model unpacked there is damaged, and unpacking it again did not mend it "
+            "(a folder unilingo cannot write?): delete that folder, and unilingo unpacks the model anew"
+        )
+
+
+# One unpacking again at a time: two threads that find the model damaged at once would write the same 90 MB twice.
+_UNPACKING_AGAIN = threading.Lock()
+
+
+def _unpacked_again(damaged: LangidModel) -> LangidModel:
+    """The model with its files written anew, unless another scorer has done so since ``damaged`` was mapped."""
+    if langid_model() is damaged:
+        _unpack(damaged.folder)
+        langid_model.cache_clear()  # the next call maps the files just written
+    return langid_model()
