@@ -18,6 +18,8 @@ LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # The characters of a line's container and heading markers (block quotes, list items, headings).
 MARKER_CHARS = frozenset(" \t>-+*#0123456789.)")
 _MARKER_RUN = re.compile("[" + re.escape("".join(sorted(MARKER_CHARS))) + "]*")
+# What may stand before an ATX heading's text: indentation, quote and list markers, then its opening sequence.
+HEADING_OPENING = re.compile(r"[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+[ \t>]*)*#{1,6}[ \t]")
 # Most lines are shorter: their texts never need an index.
 _SEARCHED_BACK = 4096
 
@@ -43,32 +45,76 @@ def line_before(text: str, offset: int) -> str:
 
     Escaping reads the line's leading markers, whether a "<" follows its last
     ">", and its last character, or the reference without its ";" it ends
-    in. The stand-in keeps the line up to its first character that no marker
-    uses, then its last angle bracket and that reference or last character.
+    in. Up to the line's first character that no marker uses the stand-in is
+    the line itself. Past it, it keeps of the markers only a heading's "# "
+    where they open one (nothing after that character can be a marker), then
+    that character, the line's last angle bracket and that reference or last
+    character.
     """
     start = line_start(text, offset)
-    opening_end = _MARKER_RUN.match(text, start, offset).end() + 1
-    if opening_end >= offset:
+    markers_end = opening_markers_end(text, start)
+    if offset <= markers_end + 1:
         return text[start:offset]
-    bracket = last_of(text, "<>", start, offset)
-    return text[start:opening_end] + (text[bracket] if bracket >= 0 else "") + (open_reference_before(text, offset, start) or text[offset - 1])
+    heading = "# " if _opens_heading(text, start) else ""
+    return heading + text[markers_end] + _last_bracket(text, start, offset) + (open_reference_before(text, offset, start) or text[offset - 1])
+
+
+@lru_cache(maxsize=16)
+def opening_markers_end(text: str, line_start: int) -> int:
+    """Where the run of marker characters that opens the line starting at ``line_start`` ends.
+
+    Kept per line: that run may be a megabyte of "> " before thousands of sentences.
+    """
+    return _MARKER_RUN.match(text, line_start).end()
+
+
+@lru_cache(maxsize=16)
+def _opens_heading(text: str, line_start: int) -> bool:
+    return HEADING_OPENING.match(text, line_start, opening_markers_end(text, line_start)) is not None
+
+
+def _last_bracket(text: str, start: int, end: int) -> str:
+    bracket = last_of(text, "<>", start, end)
+    return text[bracket] if bracket >= 0 else ""
 
 
 _REFERENCE_NAME_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+# Longer than any entity's name (CounterClockwiseContourIntegral): a longer run is a numeric reference's digits or no name.
+_NAME_SHOWN = 32
 
 
 def open_reference_before(text: str, offset: int, start: int = 0) -> str:
     """The HTML character reference without its ";" that ends at ``offset`` ("&#xf", "&nbsp", "&#"), or "" where none does.
 
     Such a reference goes on into the letters, digits or ";" written after it.
+    A name longer than any entity's (a numeric reference's digits, which HTML
+    reads however many) is cut to its last characters: it reads as open all
+    the same.
     """
-    at = offset
-    while at > start and text[at - 1] in _REFERENCE_NAME_CHARS:
-        at -= 1
+    at = _name_start(text, offset, start)
     for lead in ("&#", "&"):
         if at - start >= len(lead) and text.startswith(lead, at - len(lead)):
-            return text[at - len(lead) : offset]
+            return lead + text[max(at, offset - _NAME_SHOWN) : offset]
     return ""
+
+
+def _name_start(text: str, offset: int, start: int) -> int:
+    """Where the run of reference-name characters that ends at ``offset`` starts, not before ``start``."""
+    at = offset
+    near = max(start, offset - _NAME_SHOWN)
+    while at > near and text[at - 1] in _REFERENCE_NAME_CHARS:
+        at -= 1
+    if at > near or near == start:
+        return at
+    # A run longer than a name: a letter or digit before each of thousands of sentences would be walked back over each time.
+    starts = _long_name_runs(text)
+    return max(start, starts[bisect.bisect_right(starts, offset - 1) - 1])
+
+
+@lru_cache(maxsize=16)
+def _long_name_runs(text: str) -> list[int]:
+    """The start of each run of reference-name characters as long as ``_NAME_SHOWN`` or longer."""
+    return [match.start() for match in re.finditer(r"(?<![0-9A-Za-z])[0-9A-Za-z]{%d,}" % _NAME_SHOWN, text)]
 
 
 @lru_cache(maxsize=16)

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import re
 
-from ..._lines import line_before, line_start
+from ..._lines import HEADING_OPENING, line_before, line_start, opening_markers_end
 
 
 # What may stand before the first text of a line: indentation, quote markers,
 # list markers and an ATX heading's opening sequence.
 _CONTAINER_PREFIX = re.compile(r"(?:[ \t]*(?:>|(?:[-+*]|\d{1,9}[.)]|#{1,6})[ \t]))*[ \t]*")
-_HEADING_PREFIX = re.compile(r"[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+[ \t>]*)*#{1,6}[ \t]")
 # First characters that open a block (or a setext underline, thematic break or fence) at the start of a line.
 _BLOCK_STARTERS = frozenset("#>-+*=_~")
 _ORDERED_MARKER = re.compile(r"\d{1,9}(?=[.)](?:[ \t]|$))")
@@ -65,7 +64,7 @@ def escape_fragment(fragment: str, before: str, after: str) -> str:
     """
     prefix = before[max(before.rfind("\n"), before.rfind("\r")) + 1 :]
     in_tag = prefix.rfind("<") > prefix.rfind(">")
-    escaped = _escape_inline(fragment, before[-1:] or "\n", after or "\n", _HEADING_PREFIX.match(prefix) is not None, in_tag)
+    escaped = _escape_inline(fragment, before[-1:] or "\n", after or "\n", HEADING_OPENING.match(prefix) is not None, in_tag)
     if _CONTAINER_PREFIX.fullmatch(prefix):
         escaped = _escape_line_start(escaped)
     return escaped
@@ -73,7 +72,9 @@ def escape_fragment(fragment: str, before: str, after: str) -> str:
 
 def starts_line(text: str, start: int) -> bool:
     """Whether only indentation and container markers (quotes, list items, a heading's) stand before ``start`` on its line."""
-    return _CONTAINER_PREFIX.fullmatch(text, line_start(text, start), start) is not None
+    line = line_start(text, start)
+    # A character that no marker uses before ``start`` settles it without reading the markers again for each sentence.
+    return start <= opening_markers_end(text, line) and _CONTAINER_PREFIX.fullmatch(text, line, start) is not None
 
 
 def _escape_line_start(output: str) -> str:
