@@ -303,64 +303,6 @@ def test_word_lists_are_read_as_wordfreq_reads_them():
     assert word_log_frequencies("lb") is None  # no list: the German one stands in
 
 
-def _word_lists_read_afresh(monkeypatch, cache):
-    from unilingo._wordlists import word_log_frequencies
-
-    monkeypatch.setenv("UNILINGO_CACHE_DIR", str(cache))
-    word_log_frequencies.cache_clear()
-    try:
-        return word_log_frequencies("de")
-    finally:
-        word_log_frequencies.cache_clear()
-
-
-def test_a_word_list_is_unpacked_once_and_read_back_the_same(tmp_path, monkeypatch):
-    first = _word_lists_read_afresh(monkeypatch, tmp_path)
-    (unpacked,) = (tmp_path / "wordfreq-1").iterdir()
-    monkeypatch.setattr("msgpack.unpackb", lambda *args, **kwargs: pytest.fail("the packed list was read again"))
-    again = _word_lists_read_afresh(monkeypatch, tmp_path)
-    assert list(again.items()) == list(first.items()) and len(first) > 30_000
-    assert unpacked.name.startswith("small_de-")
-
-
-@pytest.mark.parametrize(
-    "damage",
-    [lambda text: text[: len(text) // 2], lambda text: text.replace(" ", "\n", 1), lambda text: "x y\n" + text, lambda text: "\udcff"],
-    ids=["cut short", "a word moved to another bucket", "counts that are not numbers", "not UTF-8"],
-)
-def test_a_damaged_unpacked_word_list_is_unpacked_again(tmp_path, monkeypatch, damage):
-    first = _word_lists_read_afresh(monkeypatch, tmp_path)
-    (unpacked,) = (tmp_path / "wordfreq-1").iterdir()
-    whole = unpacked.read_text(encoding="utf-8")
-    unpacked.write_bytes(damage(whole).encode("utf-8", errors="surrogateescape"))
-    assert _word_lists_read_afresh(monkeypatch, tmp_path) == first
-    assert unpacked.read_text(encoding="utf-8") == whole
-
-
-def test_a_word_list_is_read_with_a_cache_folder_that_cannot_be_written(tmp_path, monkeypatch):
-    expected = _word_lists_read_afresh(monkeypatch, tmp_path / "writable")
-    blocker = tmp_path / "a file"
-    blocker.write_text("", encoding="utf-8")
-    assert _word_lists_read_afresh(monkeypatch, blocker / "cache") == expected
-
-
-def test_another_wordfreqs_unpacked_list_goes_only_after_a_month_unused(tmp_path, monkeypatch):
-    import os
-    import time
-
-    folder = tmp_path / "wordfreq-1"
-    folder.mkdir()
-    month = 31 * 24 * 3600
-    for name, age in [("small_de-00000000000000aa.txt", 0), ("small_de-00000000000000bb.txt", month), ("small_en-00000000000000cc.txt", month)]:
-        (folder / name).write_text("0 0", encoding="utf-8")
-        os.utime(folder / name, (time.time() - age, time.time() - age))
-    _word_lists_read_afresh(monkeypatch, tmp_path)
-    left = sorted(path.name for path in folder.iterdir())
-    assert left[:1] == ["small_de-00000000000000aa.txt"] and "small_de-00000000000000bb.txt" not in left
-    assert "small_en-00000000000000cc.txt" in left  # another list's copy: judged when that list is unpacked
-    assert len(left) == 3
-
-
 def test_word_frequencies_settle_short_english_that_reads_german():
     # Tatoeba (see above): langid and lingua's trigram models both call it German.
     detector = Detector("en", ["de"])

@@ -69,7 +69,7 @@ def cache_dir() -> Path:
 
 
 def write_cache_file(path: Path, data: bytes) -> None:
-    """Write a file of data unilingo derives (unpacked models, word lists), whole or not at all, or nothing if it cannot.
+    """Write a file of data unilingo derives (py3langid's unpacked model), whole or not at all, or nothing if it cannot.
 
     Written aside, then renamed, so a process reading meanwhile sees the
     whole file or none; the thread is in the name too, so threads of one
