@@ -20,7 +20,6 @@ import importlib.util
 import json
 import math
 import mmap
-import os
 import re
 import shutil
 import threading
