@@ -116,6 +116,9 @@ def translate(paths, output, format, report, quiet, jsonl, fields, on_error, **o
     if jsonl:
         if any(Path(path).is_dir() for path in paths):
             raise click.UsageError("--jsonl takes files or -, not folders")
+        if not fields:
+            # The library's own message names fields=[...]; here it is an option.
+            raise click.UsageError("--jsonl needs --field NAME: a string field of the records to normalize; repeat it for more")
         if report:
             # Left unwritten, a report asked for would go missing without a word.
             raise click.UsageError("--report goes with documents; with --jsonl each record's 'unilingo' field holds its decisions")
