@@ -100,6 +100,11 @@ def test_cli_field_needs_jsonl(tmp_path):
     assert result.exit_code == 2 and "--field goes with --jsonl" in result.output
 
 
+def test_cli_jsonl_without_a_field_names_the_option_to_give():
+    result = CliRunner().invoke(cli, ["translate", "--jsonl", "-"], input="{}\n")
+    assert result.exit_code == 2 and "--jsonl needs --field NAME" in result.output, result.output
+
+
 def test_cli_report_is_refused_with_jsonl_rather_than_left_unwritten(tmp_path):
     result = CliRunner().invoke(cli, ["translate", "--jsonl", "--field", "text", "--report", str(tmp_path / "r.json"), "-"], input="{}\n")
     assert result.exit_code == 2 and "--report goes with documents" in result.output

@@ -38,8 +38,10 @@ EXIT_CODES = f"""\b
 Exit codes:
   {ExitCode.OK}  success
   {ExitCode.FINDINGS}  check found text not in the target language; fix changed files or left some untranslated
-  {ExitCode.USAGE}  usage error: bad option, unknown language, bad models file line, output over its input
-  {ExitCode.INPUT}  input missing, unreadable, not UTF-8, binary, or nothing to restore; a restore that could not be exact
+  {ExitCode.USAGE}  usage error: bad option, unknown language, bad models file line, output over its input,
+     a file extension unilingo does not read, a bad configuration file
+  {ExitCode.INPUT}  input missing, unreadable, not UTF-8, binary, or nothing to restore; a restore that could not
+     be exact or would lose an edit
   {ExitCode.MODEL}  a model cannot be found, downloaded or loaded
   {ExitCode.OUTPUT}  an output cannot be written
 
@@ -114,6 +116,9 @@ def translate(paths, output, format, report, quiet, jsonl, fields, on_error, **o
     if jsonl:
         if any(Path(path).is_dir() for path in paths):
             raise click.UsageError("--jsonl takes files or -, not folders")
+        if not fields:
+            # The library's own message names fields=[...]; here it is an option.
+            raise click.UsageError("--jsonl needs --field NAME: a string field of the records to normalize; repeat it for more")
         if report:
             # Left unwritten, a report asked for would go missing without a word.
             raise click.UsageError("--report goes with documents; with --jsonl each record's 'unilingo' field holds its decisions")
@@ -378,8 +383,15 @@ def models() -> None:
     """The models file and the Hugging Face cache."""
 
 
+# Configuration files are found from the files a command reads; these commands read none, so only this names the file.
+_MODELS_FILE = click.option(
+    "--models", "models_file", type=click.Path(dir_okay=False), envvar=MODELS_ENV,
+    help=f"Models file; a configuration file's 'models' is not read here. [default: ${MODELS_ENV} or the bundled models.txt]",
+)
+
+
 @models.command("list", epilog=EXIT_CODES)
-@click.option("--models", "models_file", type=click.Path(dir_okay=False), envvar=MODELS_ENV)
+@_MODELS_FILE
 @reports_errors
 def models_list(models_file):
     """What the models file maps, and whether each model is available here."""
@@ -396,7 +408,7 @@ def _availability(spec) -> str:
 
 
 @models.command("download", epilog=EXIT_CODES)
-@click.option("--models", "models_file", type=click.Path(dir_okay=False), envvar=MODELS_ENV)
+@_MODELS_FILE
 @reports_errors
 def models_download(models_file):
     """Fetch every hub model of the models file into the Hugging Face cache."""
