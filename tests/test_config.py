@@ -127,6 +127,25 @@ def test_a_bad_pyproject_table_names_the_table(repo):
     assert result.exit_code == 2 and "pyproject.toml [tool.unilingo]: unknown key 'beams'" in result.output
 
 
+@pytest.mark.parametrize("name, content", [(".unilingo.toml", "[secrets]\ntoken_name = 1\n"), ("pyproject.toml", "[tool.unilingo]\nsecret_key_name = 1\n")])
+def test_a_configuration_file_that_links_outside_its_folder_is_refused_unread(repo, tmp_path_factory, name, content):
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "credentials.toml"
+    elsewhere.write_text(content, encoding="utf-8")
+    (repo / "docs" / name).symlink_to(elsewhere)
+    result = run("check", repo / "docs" / "news.md")
+    assert result.exit_code == 2, result.output
+    assert f"{repo / 'docs' / name} is a link to a file outside its folder" in result.output
+    assert "secret" not in result.output and "token" not in result.output and "Traceback" not in result.output
+
+
+def test_a_configuration_file_may_link_to_one_in_its_own_folder(repo):
+    (repo / "docs" / "shared").mkdir()
+    (repo / "docs" / "shared" / "unilingo.toml").write_text("beams = 4\n", encoding="utf-8")
+    (repo / "docs" / ".unilingo.toml").symlink_to(repo / "docs" / "shared" / "unilingo.toml")
+    result = run("check", repo / "docs" / "news.md")
+    assert result.exit_code == 2 and "unknown key 'beams'" in result.output  # read: its key is judged
+
+
 # --- files a configuration file names ----------------------------------------
 
 

@@ -142,6 +142,12 @@ def _config_in(folder: Path) -> Config:
 def _read(path: Path, table_path: tuple[str, ...]) -> Config | None:
     if not path.is_file():
         return None
+    # A tree's configuration file may be a link to any file (~/.aws/config): read, its keys would be echoed in errors.
+    if path.is_symlink() and not path.resolve().is_relative_to(path.parent.resolve()):
+        raise ConfigError(
+            f"{path} is a link to a file outside its folder: a configuration file is read only from the tree it lies in; "
+            "put the file itself there"
+        )
     try:
         data = tomllib.loads(read_settings_file(path, "configuration file", CONFIG_LIMIT))
     except InputError as error:
