@@ -303,6 +303,97 @@ def test_word_lists_are_read_as_wordfreq_reads_them():
     assert word_log_frequencies("lb") is None  # no list: the German one stands in
 
 
+def _german_list_read_afresh(monkeypatch, cache):
+    from unilingo._wordlists import word_log_frequencies
+
+    monkeypatch.setenv("UNILINGO_CACHE_DIR", str(cache))
+    word_log_frequencies.cache_clear()
+    try:
+        return word_log_frequencies("de")
+    finally:
+        word_log_frequencies.cache_clear()
+
+
+def test_a_word_list_is_written_once_as_a_table_and_looked_up_there(tmp_path, monkeypatch):
+    from unilingo._wordtable import WordTable
+
+    first = _german_list_read_afresh(monkeypatch, tmp_path)
+    (table,) = (tmp_path / "wordfreq-tables").iterdir()
+    monkeypatch.setattr("msgpack.unpackb", lambda *args, **kwargs: pytest.fail("the packed list was read again"))
+    again = _german_list_read_afresh(monkeypatch, tmp_path)
+    assert isinstance(again, WordTable) and table.name.startswith("small_de-")
+    assert dict(again.items()) == dict(first.items()) and len(again) > 30_000
+    assert again.get("polizei") == first["polizei"] and "polizei" in again and "xqzvw" not in again
+    assert again.get("xqzvw", -1.0) == -1.0 and 3 not in again
+    with pytest.raises(KeyError):
+        again["xqzvw"]
+
+
+def _table_parts(table):
+    from array import array
+
+    data = bytearray(table.read_bytes())
+    _, words, slots, _ = array("I", data[:16])
+    return data, words, slots
+
+
+@pytest.mark.parametrize("damage", ["cut short", "another layout", "every slot taken", "slots naming no word", "values past the last", "ends out of order"])
+def test_a_damaged_word_table_never_fails_a_look_up(tmp_path, monkeypatch, damage):
+    from array import array
+
+    expected = _german_list_read_afresh(monkeypatch, tmp_path)
+    (table,) = (tmp_path / "wordfreq-tables").iterdir()
+    whole = table.read_bytes()
+    data, words, slots = _table_parts(table)
+    slots_at, ends_at = 16, 16 + 4 * slots
+    values_at = ends_at + 4 * words
+    if damage == "cut short":
+        data = data[:-1]
+    elif damage == "another layout":
+        data[0] ^= 1
+    elif damage == "every slot taken":
+        data[slots_at:ends_at] = array("I", [1] * slots).tobytes()
+    elif damage == "slots naming no word":
+        data[slots_at:ends_at] = array("I", [words + 1] * slots).tobytes()
+    elif damage == "values past the last":
+        data[values_at : values_at + 2 * words] = array("H", [65535] * words).tobytes()
+    else:
+        data[ends_at : ends_at + 4 * words] = array("I", reversed(array("I", data[ends_at : ends_at + 4 * words]))).tobytes()
+    table.write_bytes(bytes(data))
+    read = _german_list_read_afresh(monkeypatch, tmp_path)
+    answers = [read.get(word) for word in ["polizei", "und", "xqzvw", "straße"]]  # none raises, none loops forever
+    if damage in ("cut short", "another layout"):  # not a table of this layout: written anew
+        assert answers == [expected.get(word) for word in ["polizei", "und", "xqzvw", "straße"]]
+        assert table.read_bytes() == whole
+    else:
+        assert all(answer is None or isinstance(answer, float) for answer in answers)
+
+
+def test_a_word_list_is_a_dict_where_the_cache_cannot_be_written(tmp_path, monkeypatch):
+    expected = _german_list_read_afresh(monkeypatch, tmp_path / "writable")
+    blocker = tmp_path / "a file"
+    blocker.write_text("", encoding="utf-8")
+    read = _german_list_read_afresh(monkeypatch, blocker / "cache")
+    assert type(read) is dict and read == dict(expected.items())
+
+
+def test_another_wordfreqs_table_goes_only_after_a_month_unused(tmp_path, monkeypatch):
+    import os
+    import time
+
+    folder = tmp_path / "wordfreq-tables"
+    folder.mkdir()
+    month = 31 * 24 * 3600
+    ages = {"small_de-00000000000000aa.bin": 0, "small_de-00000000000000bb.bin": month, "small_en-00000000000000cc.bin": month}
+    for name, age in ages.items():
+        (folder / name).write_bytes(b"old")
+        os.utime(folder / name, (time.time() - age, time.time() - age))
+    _german_list_read_afresh(monkeypatch, tmp_path)
+    left = {path.name for path in folder.iterdir()}
+    assert {"small_de-00000000000000aa.bin", "small_en-00000000000000cc.bin"} <= left  # used lately; another list's
+    assert "small_de-00000000000000bb.bin" not in left and len(left) == 3
+
+
 def test_word_frequencies_settle_short_english_that_reads_german():
     # Tatoeba (see above): langid and lingua's trigram models both call it German.
     detector = Detector("en", ["de"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 
 from ._wordlists import FREQUENCY_MIN_LETTERS, LOG_WORD_OF_A_LANGUAGE, STAND_INS, UNSEEN_FREQUENCY, word_log_frequencies, words
@@ -119,7 +120,7 @@ _PARTICIPLE_ENDINGS = ("d", "de", "der", "des", "dem", "den")
 _ENGLISH_VERB_MIN_LETTERS = 4
 
 
-def _german_verb_form(token: str, listed: dict[str, float], english: dict[str, float]) -> bool:
+def _german_verb_form(token: str, listed: Mapping[str, float], english: Mapping[str, float]) -> bool:
     for ending in _PARTICIPLE_ENDINGS:
         infinitive = token[: -len(ending)]
         if token.endswith(ending) and infinitive.endswith("en") and infinitive in listed and listed[infinitive] >= english.get(infinitive, -math.inf):
@@ -141,7 +142,7 @@ _PAST_PARTICIPLE = re.compile(r"(?P<prefix>\w*?)ge(?P<stem>\w{3,}?)e?t(?:e|er|es
 _CONSONANT_Y_PLURAL = re.compile(r"[^aeiouy]ys$")
 
 
-def _german_plural_of_english(token: str, english: dict[str, float]) -> bool:
+def _german_plural_of_english(token: str, english: Mapping[str, float]) -> bool:
     return bool(_CONSONANT_Y_PLURAL.search(token)) and token[:-1] in english
 
 
@@ -153,7 +154,7 @@ _LATINATE_ADJECTIVE = re.compile(r"..(?:al|ar|är|ell|iv|ös|vers)(?:e|er|es|em)
 _ENGLISH_HEAD_MIN_LETTERS = 4
 
 
-def _latinate_adjective(token: str, english: dict[str, float]) -> bool:
+def _latinate_adjective(token: str, english: Mapping[str, float]) -> bool:
     if token in english or not _LATINATE_ADJECTIVE.search(token) or (token.endswith("er") and token[:-2] in english):
         return False
     return not any(token[:end] in english and token[end:] in english for end in range(FREQUENCY_MIN_LETTERS, len(token) - _ENGLISH_HEAD_MIN_LETTERS + 1))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 
 from ._german import COMPOUND_LINKS, FORMED_NOUN_MIN_LETTERS, GERMAN_PREFIXES, GERMAN_WORD_MAX_LETTERS, german_adjective, german_derivation, german_formation
 from ._lexicon import FUNCTION_WORDS
@@ -74,7 +75,7 @@ def says_its_language(text: str, lang: str, page: str) -> bool:
     return False
 
 
-def _german_form(word: str, german: dict[str, float], surname: bool) -> bool:
+def _german_form(word: str, german: Mapping[str, float], surname: bool) -> bool:
     """Whether a word the page's language does not write is German by its form.
 
     A long word German writes and forms ("Konfiguration") is German even as
@@ -90,7 +91,7 @@ def _german_form(word: str, german: dict[str, float], surname: bool) -> bool:
     return (word in german and german_adjective(word)) or bool(_GERMAN_LETTERS.search(word)) or german_derivation(word)
 
 
-def _compound(word: str, own: dict[str, float], other: dict[str, float]) -> bool:
+def _compound(word: str, own: Mapping[str, float], other: Mapping[str, float]) -> bool:
     """Whether a word is two listed pieces, joined as German joins them, one of them German's alone and common.
 
     "Verhaltenskodex", "Herzblut", "Mitwirken" (a prefix and a verb German

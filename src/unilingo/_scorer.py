@@ -21,8 +21,8 @@ languages with a model, English and German, and look-alike guard languages):
 A segment with four or more marker words of one language and none of another,
 or of nothing but marker words of one language, is decided by them alone,
 since nothing the n-gram models say could outweigh them. That, word lists
-that load in 10 ms a language where lingua's full models took 0.8 s for all,
-and py3langid scored without numpy (``_langid.py``)
+mapped from tables in the cache (``_wordtable.py``) where lingua's full
+models took 0.8 s for all, and py3langid scored without numpy (``_langid.py``)
 are what keep ``check`` of a megabyte of English under a second.
 
 Text whose words are mostly neither marker words nor frequent words of any
