@@ -192,3 +192,18 @@ def test_plain_text_is_never_escaped(translate_to, output: str) -> None:
 def test_whitespace_that_would_make_blocks_is_folded(output: str, landed: str) -> None:
     source = f"- {GERMAN}\n"
     assert escape_markdown(output, source, 2, 2 + len(GERMAN)) == landed
+
+
+@pytest.mark.parametrize(("first", "second"), [("&#x", "A; B"), ("x &amp", "; y"), ("&#1", "0; z"), ("Tom &", "amp; Jerry")])
+def test_no_character_reference_is_made_across_two_translations(offline_normalizer, monkeypatch, first, second) -> None:
+    # Each sentence is escaped for the original around it; the next one's translation lands right after this one's.
+    answers = {GERMAN: first, "Der Eintritt ist frei.": second}
+
+    def translate(lang, target, texts, on_translated=None, attention=frozenset()):
+        return [Translation(answers[text]) for text in texts]
+
+    monkeypatch.setattr(offline_normalizer.translator, "translate", translate)
+    source = f"{GERMAN}Der Eintritt ist frei.\n"
+    doc = offline_normalizer.normalize(source, "markdown")
+    assert rendered_text(doc.text) == [first + second]
+    assert restore_inline(doc.with_inline_originals()) == source

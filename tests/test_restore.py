@@ -257,3 +257,17 @@ def test_an_html_original_that_would_not_read_as_its_block_once_put_back_is_not_
         restore_inline(page, format="html")
     kept = "<html><body><p>Admission is free." + inline_comment(" Der Eintritt ist frei.", "\n") + "</p></body></html>\n"
     assert restore_inline(kept, format="html") == "<html><body><p> Der Eintritt ist frei.</p></body></html>\n"
+
+
+@pytest.mark.parametrize("answer", ["  Admission is free.", "Admission is free. \n", "\n\tAdmission is free."])
+def test_an_html_translation_with_whitespace_at_its_ends_is_restored_byte_for_byte(monkeypatch, answer):
+    # Written as the model gave it, the leading whitespace was read back as the block's own: restore kept it.
+    from unilingo import Normalizer
+    from unilingo._translate import Translation
+
+    normalizer = Normalizer("en", FIXTURE_MODELS, cache=False)
+    monkeypatch.setattr(normalizer.translator, "translate", lambda lang, target, texts, *rest, **kw: [Translation(answer) for _ in texts])
+    source = "<p>Der Eintritt ist frei.</p>\n"
+    doc = normalizer.normalize(source, "html")
+    assert doc.text == "<p>Admission is free.</p>\n"
+    assert restore_inline(doc.with_inline_originals(), format="html") == source

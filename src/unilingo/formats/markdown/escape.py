@@ -37,6 +37,8 @@ _LESS = "&lt;"
 # shortcodes in Hugo, which read the file before any Markdown escape: a character reference is text to all.
 _BRACE = "&#123;"
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# A reference without its ";" that ends the output: the next sentence's translation, written right after it, may finish it.
+_OPEN_REFERENCE = re.compile(r"&#?[0-9A-Za-z]*")
 # An autolink, raw HTML, an HTML comment or processing instruction starts with one of these after "<".
 _TAG_START = re.compile(r"<[A-Za-z/!?]")
 _LINE_BREAK = re.compile(r"\s*(?:\r\n|\r|\n)\s*")
@@ -115,7 +117,7 @@ def _needs_escape(padded: str, position: int, in_heading: bool) -> bool:
     if char == "~":
         return "~" in (padded[position - 1], padded[position + 1])
     if char == "&":
-        return _ENTITY.match(padded, position) is not None
+        return _ENTITY.match(padded, position) is not None or _OPEN_REFERENCE.fullmatch(padded, position, len(padded) - 1) is not None
     return char == "#" and in_heading and _may_close_heading(padded, position)
 
 
