@@ -637,18 +637,25 @@ def _alter(path: Path, value: bytes) -> None:
         handle.write(value * (path.stat().st_size // len(value)))
 
 
+def _langid_model_unpacked_earlier(monkeypatch, cache):
+    """py3langid's model mapped from the files an earlier run unpacked into ``cache``; the caller clears langid_model's cache."""
+    from unilingo._langid import langid_model
+
+    monkeypatch.setenv("UNILINGO_CACHE_DIR", str(cache))
+    langid_model.cache_clear()
+    langid_model()
+    langid_model.cache_clear()
+    return langid_model()
+
+
 @pytest.mark.parametrize("damage", _ALTERED)
 @pytest.mark.parametrize("when", ["while mapped", "before the run"])
 def test_a_langid_cache_file_altered_at_its_length_is_unpacked_again(tmp_path, monkeypatch, damage, when):
     from unilingo import _langid
     from unilingo._langid import LangidScorer, langid_model
 
-    monkeypatch.setenv("UNILINGO_CACHE_DIR", str(tmp_path))
-    langid_model.cache_clear()
     try:
-        langid_model()
-        langid_model.cache_clear()
-        written = langid_model()  # mapped from the files an earlier run unpacked
+        written = _langid_model_unpacked_earlier(monkeypatch, tmp_path)
         scorer = LangidScorer(written, ["de", "en", "lb"])
         expected = scorer.log_probabilities("Ich habe Hunger.")
         name, value = _ALTERED[damage]
@@ -700,12 +707,8 @@ def test_a_langid_cache_still_damaged_after_unpacking_again_is_a_one_line_error_
     from unilingo import ModelError, _langid
     from unilingo._langid import LangidScorer, langid_model
 
-    monkeypatch.setenv("UNILINGO_CACHE_DIR", str(tmp_path))
-    langid_model.cache_clear()
     try:
-        langid_model()
-        langid_model.cache_clear()
-        written = langid_model()  # mapped from the files an earlier run unpacked
+        written = _langid_model_unpacked_earlier(monkeypatch, tmp_path)
         scorer = LangidScorer(written, ["de", "en", "lb"])
         _alter(written.folder / "feature_of_state.bin", b"\xff\xff\xff\x7f")
         monkeypatch.setattr(_langid, "write_cache_file", lambda path, data: None)  # a folder unilingo cannot write
