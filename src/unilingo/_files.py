@@ -251,20 +251,16 @@ def rendered(doc: Document, keep_original: str) -> str:
 def with_inline_originals(doc: Document) -> str | None:
     """The output with its originals inline, or None where they cannot be kept inline exactly (or its format has none).
 
-    The output is restored at once and compared: a block the parser cannot
-    place its comment after (nested past its limit, say) gets a sidecar
-    instead, as plain text always does.
+    A block the parser cannot place its comment after (nested past its
+    limit, say) gets a sidecar instead, as plain text always does: see
+    Document.with_inline_originals.
     """
-    written_as = formats.get(doc.format)
-    if not written_as.supports_inline:
+    if not formats.get(doc.format).supports_inline:
         return None
     if not doc.translated:
         return doc.text
     try:
-        text = doc.with_inline_originals()
-        # Originals kept inline by an earlier run come back too, as they would in a real restore, edited ones as they are.
-        expected = written_as.restore_inline(doc.original, "document", edited=True) if has_inline_originals(doc.original) else doc.original
-        return text if written_as.restore_inline(text, "document", edited=True) == expected else None
+        return doc.with_inline_originals()
     except (InputError, ValueError):
         return None
 

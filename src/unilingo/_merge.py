@@ -10,7 +10,8 @@ from . import formats
 from ._decision import Action, Decision, Why
 from ._document import Block, SegmentedText
 from ._inline import PlacedSpan
-from ._originals import EditShifts, InlineOriginal, sha256_text
+from ._errors import InputError
+from ._originals import EditShifts, InlineOriginal, has_inline_originals, sha256_text
 
 
 @dataclass(frozen=True)
@@ -141,11 +142,26 @@ class Document:
     def with_inline_originals(self) -> str:
         """The output with each translated block followed by its original in an HTML comment.
 
-        A ValueError for formats without inline originals, and where the
-        format has no place for one (an HTML title or attribute value):
-        keep a sidecar for those.
+        A ValueError for formats without inline originals, where the format
+        has no place for one (an HTML title or attribute value), and where
+        the output would not restore exactly: keep a sidecar for those. It
+        is restored at once and compared, as a block can read otherwise once
+        translated (a parser nests it past its limit; HTML starts a block
+        after a lone space before a reference, and at the space before a
+        word), and a comment put back at another place would lose or add a
+        character, unseen by any later check.
         """
-        return formats.get(self.format).with_inline_originals(self)
+        written_as = formats.get(self.format)
+        text = written_as.with_inline_originals(self)
+        # Originals kept inline by an earlier run come back too, as they would in a real restore, edited ones as they are.
+        try:
+            expected = written_as.restore_inline(self.original, "document", edited=True) if has_inline_originals(self.original) else self.original
+            exact = written_as.restore_inline(text, "document", edited=True) == expected
+        except InputError:
+            exact = False
+        if not exact:
+            raise ValueError("this output would not give its original back exactly from inline originals: keep a sidecar")
+        return text
 
 
 def merge(
