@@ -139,8 +139,13 @@ def in_pieces(
 
 
 def escape_output(output: str, segmented: SegmentedText, index: int) -> str:
-    """The model's output for segment ``index``, as it must be spliced into ``segmented.text``."""
-    return formats.get(segmented.format).escape_output(output, segmented, index)
+    """The model's output for segment ``index``, as it must be spliced into ``segmented.text``.
+
+    Without whitespace at its ends, as no segment has any: written, the
+    model's would be read back as the block's own (an inline original
+    restored with it) or stray into the layout around the segment.
+    """
+    return formats.get(segmented.format).escape_output(output.strip(), segmented, index)
 
 
 def fill_terms(segment: Segment, output: str) -> Placement:

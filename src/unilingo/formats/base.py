@@ -54,7 +54,7 @@ class Format:
         """An OutputError when ``text``, about to be written, would not read as written."""
 
     def escape_output(self, output: str, segmented: SegmentedText, index: int) -> str:
-        """The model's output for segment ``index`` (a sentence without markup, or a value), as it must be spliced into the text."""
+        """The model's output for segment ``index`` (a sentence without markup, or a value; stripped), as it must be spliced into the text."""
         return output
 
     def escape_piece(self, piece: str, text: str, start: int, end: int) -> str:

@@ -66,8 +66,7 @@ class Html(Format):
         segment = segmented.segments[index]
         if segment.attribute is not None:
             return escape_attribute(output, segment.text)
-        # The segment has no whitespace at its ends: written before it, the model's would be read back as the block's on restore.
-        return escape_text(output.strip(), open_reference_before(segmented.text, segment.start))
+        return escape_text(output, open_reference_before(segmented.text, segment.start))
 
     def escape_piece(self, piece: str, text: str, start: int, end: int) -> str:
         return escape_text(piece, open_reference_before(text, start))

@@ -44,7 +44,7 @@ class Subtitles(Format):
 
     def escape_output(self, output: str, segmented: SegmentedText, index: int) -> str:
         segment = segmented.segments[index]
-        return self._wrapped(output.strip(), segmented.text, segment.start, segment.end)
+        return self._wrapped(output, segmented.text, segment.start, segment.end)
 
     def escape_piece(self, piece: str, text: str, start: int, end: int) -> str:
         return self._wrapped(piece.strip(), text, start, end)
