@@ -24,8 +24,7 @@ from pathlib import Path
 # "ulw" and the layout's number, in the writer's byte order: a file of another layout, or from a machine of the
 # other byte order (a shared home folder), does not match.
 _MAGIC = 0x756C7702
-_HEADER = array("I", [0] * 4)  # magic, words, slots, bytes of words
-_HEADER_BYTES = _HEADER.itemsize * len(_HEADER)
+_HEADER_BYTES = 4 * 4  # magic, words, slots, bytes of words: unsigned 32-bit, as the tables' other numbers
 # A word asked for again is answered from memory; bounded, as the detector's other per-text caches are.
 _ANSWERS_KEPT = 1 << 16
 _UNASKED = object()
@@ -34,7 +33,7 @@ _UNASKED = object()
 class WordTable(Mapping[str, float]):
     """A word list's values by word, looked up in a mapped file (see the module's docstring)."""
 
-    def __init__(self, mapped: mmap.mmap, words: int, slots: int, word_bytes: int, values: Sequence[float]) -> None:
+    def __init__(self, mapped: mmap.mmap, words: int, slots: int, values: Sequence[float]) -> None:
         self._mapped = mapped
         view = memoryview(mapped)
         at = _HEADER_BYTES
@@ -45,7 +44,6 @@ class WordTable(Mapping[str, float]):
         self._value_index = view[at : at + 2 * words].cast("H")
         at += 2 * words
         self._words_at = at
-        self._word_bytes = word_bytes
         self._words = words
         self._mask = slots - 1
         self._values = values
@@ -65,7 +63,7 @@ class WordTable(Mapping[str, float]):
         whole = _HEADER_BYTES + 4 * slots + 6 * words + word_bytes
         if magic != _MAGIC or slots & (slots - 1) or slots <= words or len(mapped) != whole:
             return None
-        return cls(mapped, words, slots, word_bytes, values)
+        return cls(mapped, words, slots, values)
 
     def get(self, word: str, default=None):  # type: ignore[override]
         answer = self._answers.get(word, _UNASKED)
